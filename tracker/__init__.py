@@ -1,0 +1,104 @@
+"""Key Cities Tracker: the network's consultation workbench."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from config import get_config
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    config = get_config(config_name)
+    app.config.from_object(config)
+    if overrides:
+        app.config.update(overrides)
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    _configure_logging(app)
+    _configure_templates(app)
+    _register_extensions(app)
+    _register_blueprints(app)
+
+    from tracker import cli, errorhandlers
+
+    errorhandlers.register(app)
+    cli.register(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("tracker")
+    root.handlers[:] = [handler]
+    root.setLevel(app.config["LOG_LEVEL"])
+    root.propagate = False
+
+
+def _configure_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("tracker"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from tracker import templating
+
+    templating.register(app)
+
+
+def _register_extensions(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from tracker import models  # noqa: F401 - every table known before migrations run
+    from tracker.auth import loader  # noqa: F401 - the user loader
+    from tracker.db_setup import configure_engine_events
+    from tracker.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    WTFormsHelpers(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+    from tracker.reminders.celery_app import celery_init_app
+
+    celery_init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.admin import bp as admin_bp
+    from tracker.api import bp as api_bp
+    from tracker.auth import bp as auth_bp
+    from tracker.consultations import bp as consultations_bp
+    from tracker.dashboard import bp as dashboard_bp
+    from tracker.drafts import bp as drafts_bp
+    from tracker.health import bp as health_bp
+    from tracker.intake import bp as intake_bp
+    from tracker.reminders import bp as reminders_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(consultations_bp, url_prefix="/consultations")
+    app.register_blueprint(drafts_bp, url_prefix="/consultations")
+    app.register_blueprint(intake_bp, url_prefix="/intake")
+    app.register_blueprint(reminders_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(health_bp)

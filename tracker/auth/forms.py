@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import Email, InputRequired, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your email address"), Email("Enter a valid email address")],
+    )
+    password = PasswordField(
+        "Password", widget=GovPasswordInput(), validators=[InputRequired("Enter your password")]
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", widget=GovPasswordInput(), validators=[InputRequired("Enter your current password")]
+    )
+    new_password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Enter a new password"),
+            Length(min=12, message="Use at least 12 characters"),
+        ],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())

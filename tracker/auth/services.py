@@ -1,0 +1,131 @@
+"""Accounts: authentication and the rules for who may hold which role."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+
+from tracker import activity
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.models import City, Role, User
+from tracker.models.user import hash_password
+from tracker.timeutil import utcnow
+
+# Verifying against a real hash when the email is unknown keeps the timing the same.
+_DUMMY_HASH: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The enabled user with this email and password, or None."""
+    global _DUMMY_HASH
+    user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    if user is None:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hash_password("not-a-password")
+        User(password_hash=_DUMMY_HASH).check_password(password)
+        return None
+    if not user.check_password(password):
+        return None
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only paths on this site: no scheme, no host, no protocol-relative //evil."""
+    if not target:
+        return False
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role | str,
+    city: City | None = None,
+    job_title: str = "",
+    actor: User | None = None,
+) -> User:
+    role = Role(role)
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        raise DomainError("Enter a valid email address.")
+    if not name.strip():
+        raise DomainError("Enter the person's name.")
+    if len(password) < 12:
+        raise DomainError("The password must have at least 12 characters.")
+    if role.needs_city and city is None:
+        raise DomainError(f"A {role.label.lower()} must belong to a member city.")
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise DomainError(f"There is already an account for {email}.")
+    user = User(email=email, name=name.strip(), role=role.value, city=city, job_title=job_title.strip())
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    activity.record(
+        "user_created",
+        actor=actor,
+        subject_type="user",
+        subject_id=user.id,
+        message=f"Created {role.label.lower()} {user.email}",
+        after={"email": user.email, "role": user.role, "city_id": user.city_id},
+    )
+    return user
+
+
+def update_user(
+    actor: User,
+    user: User,
+    *,
+    name: str,
+    role: Role | str,
+    city: City | None,
+    job_title: str,
+    is_enabled: bool,
+) -> None:
+    if not actor.is_admin:
+        raise DomainError("Only admins can change accounts.")
+    role = Role(role)
+    if role.needs_city and city is None:
+        raise DomainError(f"A {role.label.lower()} must belong to a member city.")
+    if user.id == actor.id and (not is_enabled or role != Role.ADMIN):
+        raise DomainError("You cannot disable your own account or remove your own admin role.")
+    fields = ("name", "role", "city_id", "job_title", "is_enabled")
+    before = activity.snapshot(user, fields)
+    user.name = name.strip()
+    user.role = role.value
+    user.city = city
+    user.job_title = job_title.strip()
+    if user.is_enabled and not is_enabled:
+        user.rotate_session()
+    user.is_enabled = is_enabled
+    db.session.flush()
+    old, new = activity.changes(before, activity.snapshot(user, fields))
+    if new:
+        activity.record(
+            "user_updated", actor=actor, subject_type="user", subject_id=user.id,
+            message=f"Changed account {user.email}", before=old, after=new,
+        )
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise DomainError("Your current password is not right.")
+    if len(new) < 12:
+        raise DomainError("The new password must have at least 12 characters.")
+    user.set_password(new)
+    activity.record("password_changed", actor=user, subject_type="user", subject_id=user.id,
+                    message="Changed their password")

@@ -1,0 +1,64 @@
+"""Command-line tasks: flask --app wsgi <command>."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.models import City, Role
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed")
+    @click.option("--demo", is_flag=True, help="Also add demo users and consultations.")
+    def seed_command(demo: bool) -> None:
+        """Load the member cities and work areas (safe to run again)."""
+        from tracker import seed
+
+        created = seed.seed_reference_data()
+        click.echo(f"Reference data: {created['cities']} cities and {created['work_areas']} work areas added.")
+        if demo:
+            users = seed.seed_demo()
+            click.echo("Demo logins (email / password):")
+            for demo_user, password in users:
+                where = f", {demo_user.city}" if demo_user.city else ""
+                click.echo(f"  {demo_user.role.label:<12} {demo_user.email:<38} {password}   ({demo_user.name}{where})")
+        db.session.commit()
+
+    @app.cli.command("create-user")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ADMIN.value, show_default=True)
+    @click.option("--city", default="", help="Member city (needed for policy leads and contributors).")
+    @click.option("--password", default=None, help="Prompted for when omitted (preferred).")
+    def create_user_command(email: str, name: str, role: str, city: str, password: str | None) -> None:
+        """Create an account, for example the first admin."""
+        from tracker.auth.services import create_user
+
+        if password is None:
+            password = getpass.getpass("Password (12 characters or more): ")
+        city_row = None
+        if city:
+            city_row = db.session.scalar(select(City).where(City.name == city))
+            if city_row is None:
+                raise click.BadParameter(f"No member city called {city!r}.", param_hint="--city")
+        try:
+            user = create_user(email=email, name=name, password=password, role=role, city=city_row)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        db.session.commit()
+        click.echo(f"Created {user.role} {user.email}.")
+
+    @app.cli.command("mark-missed")
+    def mark_missed_command() -> None:
+        """Mark open consultations whose closing time has passed as missed."""
+        from tracker.consultations.services import mark_missed_consultations
+
+        ids = mark_missed_consultations()
+        db.session.commit()
+        click.echo(f"{len(ids)} consultations marked as missed.")

@@ -1,0 +1,210 @@
+"""Consultation verbs: they check, change, log and flush; the caller commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from tracker import activity
+from tracker.consultations import workflow
+from tracker.errors import DomainError, PermissionDenied
+from tracker.extensions import db
+from tracker.models import (
+    OPEN_STATUSES,
+    City,
+    Consultation,
+    Decision,
+    Role,
+    Source,
+    Status,
+    User,
+    WorkArea,
+)
+from tracker.timeutil import default_internal_deadline, to_uk, utcnow
+
+EDITABLE_FIELDS = ("title", "issuing_organisation", "url", "summary", "opened_at", "closes_at")
+ASSIGNMENT_FIELDS = ("work_area_id", "lead_city_id", "policy_lead_id", "internal_deadline")
+
+
+@dataclass
+class ConsultationData:
+    title: str
+    issuing_organisation: str
+    closes_at: datetime
+    url: str = ""
+    summary: str = ""
+    opened_at: datetime | None = None
+
+
+def _require_coordinator(actor: User | None) -> None:
+    if actor is None or not actor.is_coordinator:
+        raise PermissionDenied("Only coordinators can do this.")
+
+
+def _validate(data: ConsultationData, *, now: datetime | None = None, allow_past: bool = False) -> None:
+    if not data.title.strip():
+        raise DomainError("Enter the consultation's title.")
+    if not data.issuing_organisation.strip():
+        raise DomainError("Enter the organisation that issued the consultation.")
+    if data.closes_at.tzinfo is None:
+        raise DomainError("The closing time must have a time zone.")
+    if not allow_past and data.closes_at <= (now or utcnow()):
+        raise DomainError("The closing date must be in the future.")
+    if data.opened_at and data.opened_at > data.closes_at:
+        raise DomainError("The opening date must be before the closing date.")
+    if data.url and not data.url.lower().startswith(("http://", "https://")):
+        raise DomainError("The link must start with http:// or https://.")
+
+
+def create_consultation(
+    actor: User | None,
+    data: ConsultationData,
+    *,
+    source: Source = Source.MANUAL,
+    external_id: str | None = None,
+    work_area: WorkArea | None = None,
+) -> Consultation:
+    """Log a consultation by hand (actor is a coordinator) or from an import (actor None)."""
+    if actor is not None:
+        _require_coordinator(actor)
+    _validate(data, allow_past=actor is None)
+    consultation = Consultation(
+        title=data.title.strip(),
+        issuing_organisation=data.issuing_organisation.strip(),
+        url=data.url.strip(),
+        summary=data.summary.strip(),
+        opened_at=data.opened_at,
+        closes_at=data.closes_at,
+        source=source.value,
+        external_id=external_id,
+        status=Status.NEW.value,
+        work_area=work_area,
+        created_by=actor,
+    )
+    db.session.add(consultation)
+    db.session.flush()
+    activity.record(
+        "create",
+        actor=actor,
+        consultation=consultation,
+        message="Logged the consultation" if actor else "Imported from GOV.UK",
+        after=activity.snapshot(consultation, EDITABLE_FIELDS),
+    )
+    return consultation
+
+
+def update_consultation(actor: User | None, consultation: Consultation, data: ConsultationData) -> bool:
+    """Edit the facts of a consultation. Returns whether anything changed."""
+    if actor is not None:
+        _require_coordinator(actor)
+    closes_changed = data.closes_at != consultation.closes_at
+    # A closing date already in the past may be kept as it is; a new one must be in the future.
+    _validate(data, allow_past=actor is None or not closes_changed)
+    before = activity.snapshot(consultation, EDITABLE_FIELDS)
+    consultation.title = data.title.strip()
+    consultation.issuing_organisation = data.issuing_organisation.strip()
+    consultation.url = data.url.strip()
+    consultation.summary = data.summary.strip()
+    consultation.opened_at = data.opened_at
+    consultation.closes_at = data.closes_at
+    old, new = activity.changes(before, activity.snapshot(consultation, EDITABLE_FIELDS))
+    if not new:
+        return False
+    message = "Edited the details"
+    if "closes_at" in new:
+        message = f"Closing date changed to {to_uk(data.closes_at):%-d %B %Y %H:%M}"
+    activity.record("edit", actor=actor, consultation=consultation, message=message, before=old, after=new)
+    return True
+
+
+def triage(actor: User, consultation: Consultation, decision: Decision | str, reason: str) -> Status:
+    decision = Decision(decision)
+    reason = reason.strip()
+    if decision != Decision.RESPOND and not reason:
+        raise DomainError("Give a reason for not responding, so members can see why.")
+    before = {"decision": consultation.decision, "decision_reason": consultation.decision_reason}
+    consultation.decision = decision.value
+    consultation.decision_reason = reason
+    return workflow.apply(
+        consultation,
+        "triage",
+        actor,
+        target=workflow.TRIAGE_TARGETS[decision.value],
+        message=f"Triaged: {decision.label.lower()}" + (f" ({reason})" if reason else ""),
+        before=before,
+        after={"decision": decision.value, "decision_reason": reason},
+    )
+
+
+def proposed_city(work_area: WorkArea | None) -> City | None:
+    return work_area.lead_city if work_area else None
+
+
+def proposed_internal_deadline(consultation: Consultation) -> date:
+    days = current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"]
+    return default_internal_deadline(consultation.closes_at, days)
+
+
+def assign(
+    actor: User,
+    consultation: Consultation,
+    *,
+    work_area: WorkArea,
+    city: City | None,
+    policy_lead: User | None,
+    internal_deadline: date | None,
+) -> Status:
+    """Hand the consultation to a lead city and one of its policy leads."""
+    workflow.check(actor, consultation, "assign")
+    city = city or proposed_city(work_area)
+    if city is None:
+        raise DomainError(f"{work_area.name} has no lead city yet: choose the city that will lead.")
+    if policy_lead is not None:
+        if policy_lead.role != Role.POLICY_LEAD or not policy_lead.is_enabled:
+            raise DomainError(f"{policy_lead.name} is not an active policy lead.")
+        if policy_lead.city_id != city.id:
+            raise DomainError(f"{policy_lead.name} is not a policy lead of {city.name}.")
+    deadline = internal_deadline or proposed_internal_deadline(consultation)
+    if deadline > to_uk(consultation.closes_at).date():
+        raise DomainError("The internal deadline must be on or before the government's closing date.")
+    before = activity.snapshot(consultation, ASSIGNMENT_FIELDS)
+    consultation.work_area = work_area
+    consultation.lead_city = city
+    consultation.policy_lead = policy_lead
+    consultation.internal_deadline = deadline
+    db.session.flush()
+    old, new = activity.changes(before, activity.snapshot(consultation, ASSIGNMENT_FIELDS))
+    lead_text = f", policy lead {policy_lead.name}" if policy_lead else ""
+    return workflow.apply(
+        consultation,
+        "assign",
+        actor,
+        target=Status.ASSIGNED if consultation.status == Status.TRIAGED else None,
+        message=f"Assigned to {city.name}{lead_text}, internal deadline {deadline:%-d %B %Y}",
+        before=old,
+        after=new,
+    )
+
+
+def simple_transition(actor: User | None, consultation: Consultation, name: str, message: str = "") -> Status:
+    """Transitions that carry no data of their own (start drafting, approve, ...)."""
+    if name in {"triage", "assign"}:
+        raise DomainError(f"“{name}” needs its form.")
+    return workflow.apply(consultation, name, actor, message=message)
+
+
+def mark_missed_consultations(now: datetime | None = None) -> list[int]:
+    """Consultations whose closing time has passed with no submission become missed."""
+    now = now or utcnow()
+    rows = db.session.scalars(
+        select(Consultation).where(
+            Consultation.status.in_([s.value for s in OPEN_STATUSES]),
+            Consultation.closes_at < now,
+        )
+    ).all()
+    for consultation in rows:
+        workflow.apply(consultation, "mark_missed", None, message="Closed without a submitted response")
+    return [c.id for c in rows]

@@ -1,0 +1,12 @@
+"""Views of the dashboard feature."""
+
+from flask import render_template
+from flask_login import login_required
+
+from tracker.dashboard import bp
+
+
+@bp.get("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    return render_template("dashboard/index.html")

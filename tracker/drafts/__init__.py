@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("drafts", __name__)
+
+from tracker.drafts import routes  # noqa: E402,F401

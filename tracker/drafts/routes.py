@@ -1,0 +1,3 @@
+"""Views of the drafts feature."""
+
+from tracker.drafts import bp  # noqa: F401

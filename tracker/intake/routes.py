@@ -1,0 +1,3 @@
+"""Views of the intake feature."""
+
+from tracker.intake import bp  # noqa: F401

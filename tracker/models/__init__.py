@@ -1,0 +1,37 @@
+"""All models, imported here so that Alembic and the app see every table.
+
+Each feature adds its module below; keep one module per entity or feature.
+"""
+
+from tracker.models.activity import ActivityLog
+from tracker.models.city import City, WorkArea
+from tracker.models.consultation import (
+    ACTIVE_WORK_STATUSES,
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    Consultation,
+    Decision,
+    Source,
+    Status,
+)
+from tracker.models.user import Role, User
+
+__all__ = [
+    "ACTIVE_WORK_STATUSES",
+    "OPEN_STATUSES",
+    "STATUS_LABELS",
+    "ActivityLog",
+    "City",
+    "Consultation",
+    "Decision",
+    "Role",
+    "Source",
+    "Status",
+    "User",
+    "WorkArea",
+]
+
+# Feature models (drafts, reminders, intake) register themselves by being imported here.
+from tracker.models import drafts as _drafts  # noqa: E402,F401
+from tracker.models import intake as _intake  # noqa: E402,F401
+from tracker.models import reminders as _reminders  # noqa: E402,F401

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.types import UTCDateTime
+from tracker.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from tracker.models.city import City, WorkArea
+    from tracker.models.user import User
+
+
+class Status(enum.StrEnum):
+    """Where a consultation is in its life; the rules are in consultations/workflow.py."""
+
+    NEW = "new"
+    TRIAGED = "triaged"  # decided to respond, waiting for a lead city
+    MONITORING = "monitoring"  # decided: monitor only (end of the path)
+    DECLINED = "declined"  # decided: no response (end of the path)
+    ASSIGNED = "assigned"
+    DRAFTING = "drafting"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    SUBMITTED = "submitted"
+    OUTCOME_PUBLISHED = "outcome_published"
+    MISSED = "missed"  # closed before the network submitted
+    WITHDRAWN = "withdrawn"  # government withdrew it
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.NEW: "New",
+    Status.TRIAGED: "To assign",
+    Status.MONITORING: "Monitor only",
+    Status.DECLINED: "No response",
+    Status.ASSIGNED: "Assigned",
+    Status.DRAFTING: "Drafting",
+    Status.IN_REVIEW: "In review",
+    Status.APPROVED: "Approved",
+    Status.SUBMITTED: "Submitted",
+    Status.OUTCOME_PUBLISHED: "Outcome published",
+    Status.MISSED: "Missed",
+    Status.WITHDRAWN: "Withdrawn",
+}
+
+# Work still to do for the network before the government's deadline.
+OPEN_STATUSES = frozenset(
+    {
+        Status.NEW,
+        Status.TRIAGED,
+        Status.ASSIGNED,
+        Status.DRAFTING,
+        Status.IN_REVIEW,
+        Status.APPROVED,
+    }
+)
+# Assigned work that a lead city is responsible for.
+ACTIVE_WORK_STATUSES = frozenset(
+    {Status.ASSIGNED, Status.DRAFTING, Status.IN_REVIEW, Status.APPROVED}
+)
+
+
+class Decision(enum.StrEnum):
+    RESPOND = "respond"
+    MONITOR = "monitor"
+    NO_RESPONSE = "no_response"
+
+    @property
+    def label(self) -> str:
+        return {"respond": "Respond", "monitor": "Monitor only", "no_response": "No response"}[
+            self.value
+        ]
+
+
+class Source(enum.StrEnum):
+    MANUAL = "manual"
+    GOVUK = "govuk"
+
+
+class Consultation(db.Model):
+    __tablename__ = "consultation"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_consultation_status_closes_at", "status", "closes_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    issuing_organisation: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(20), default=Source.MANUAL.value)
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    status: Mapped[str] = mapped_column(String(20), default=Status.NEW.value, index=True)
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+    work_area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work_area.id", ondelete="SET NULL"), index=True
+    )
+    lead_city_id: Mapped[int | None] = mapped_column(
+        ForeignKey("city.id", ondelete="RESTRICT"), index=True
+    )
+    policy_lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="RESTRICT"), index=True
+    )
+    internal_deadline: Mapped[date | None] = mapped_column(Date)
+
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    work_area: Mapped[WorkArea | None] = relationship()
+    lead_city: Mapped[City | None] = relationship()
+    policy_lead: Mapped[User | None] = relationship(foreign_keys=[policy_lead_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[Status(self.status)]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Consultation {self.id} {self.title[:40]!r} {self.status}>"

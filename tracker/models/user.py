@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.types import UTCDateTime
+from tracker.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from tracker.models.city import City
+
+# argon2id with the library's RFC 9106 "low memory" profile (t=3, m=64 MiB, p=4).
+_hasher = PasswordHasher()
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    POLICY_LEAD = "policy_lead"
+    CONTRIBUTOR = "contributor"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def needs_city(self) -> bool:
+        return self in (Role.POLICY_LEAD, Role.CONTRIBUTOR)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    job_title: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.CONTRIBUTOR.value)
+    city_id: Mapped[int | None] = mapped_column(
+        ForeignKey("city.id", ondelete="RESTRICT"), index=True
+    )
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the login cookie's identity: rotating it signs the user out everywhere.
+    session_token: Mapped[str] = mapped_column(String(64), default=_new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    city: Mapped[City | None] = relationship(back_populates="users")
+
+    # Flask-Login protocol.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_enabled
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = hash_password(password)
+        self.rotate_session()
+
+    def check_password(self, password: str) -> bool:
+        try:
+            ok = _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if ok and _hasher.check_needs_rehash(self.password_hash):
+            self.password_hash = hash_password(password)
+        return ok
+
+    def rotate_session(self) -> None:
+        self.session_token = _new_session_token()
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Coordinators and admins run the network's workflow."""
+        return self.role in (Role.ADMIN, Role.COORDINATOR)
+
+    @property
+    def is_policy_lead(self) -> bool:
+        return self.role == Role.POLICY_LEAD
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name} ({self.city.name})" if self.city else self.name
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("reminders", __name__)
+
+from tracker.reminders import routes  # noqa: E402,F401

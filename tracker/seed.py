@@ -1,0 +1,269 @@
+"""Reference data (member cities, work areas) and the demo data set.
+
+Both are safe to run again: rows are found by their natural key and only
+created when missing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from tracker.consultations import services as consultation_services
+from tracker.extensions import db
+from tracker.models import City, Consultation, Decision, Role, Source, Status, User, WorkArea
+from tracker.timeutil import uk_instant, uk_today, utcnow
+
+MEMBER_CITIES: list[tuple[str, str]] = [
+    ("BCP", "England"),
+    ("Bath & North East Somerset", "England"),
+    ("Blackpool", "England"),
+    ("Bradford", "England"),
+    ("Carlisle", "England"),
+    ("Coventry", "England"),
+    ("Doncaster", "England"),
+    ("Exeter", "England"),
+    ("Gloucester", "England"),
+    ("Hull", "England"),
+    ("Kirklees", "England"),
+    ("Lancaster", "England"),
+    ("Lincoln", "England"),
+    ("Medway", "England"),
+    ("Newport", "Wales"),
+    ("Norwich", "England"),
+    ("Plymouth", "England"),
+    ("Portsmouth", "England"),
+    ("Preston", "England"),
+    ("Salford", "England"),
+    ("Southampton", "England"),
+    ("Southend", "England"),
+    ("Sunderland", "England"),
+    ("Wolverhampton", "England"),
+    ("Wrexham", "Wales"),
+]
+
+# Which city leads which area is not public: a plausible demo mapping, editable by admins.
+WORK_AREAS: list[tuple[str, str, str]] = [
+    ("Towns and Urban Centres", "Preston", "High streets, town centres and regeneration."),
+    ("Culture", "Coventry", "Arts, heritage, libraries and the creative economy."),
+    ("Brexit and Trade", "Sunderland", "Trade, investment and the UK's new trading relationships."),
+    ("Health and Social Care", "Wolverhampton", "Public health, adult social care and integration with the NHS."),
+    ("Housing", "Salford", "Housing supply, planning, homelessness and private renting."),
+    ("Young People, Skills and Education", "Doncaster", "Schools, further education, apprenticeships and skills."),
+    ("Transport", "Hull", "Local transport, buses, rail and active travel."),
+    ("Community Cohesion", "Bradford", "Integration, communities and local democracy."),
+    ("Climate Emergency", "Exeter", "Net zero, adaptation, energy and the environment."),
+]
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def seed_reference_data() -> dict[str, int]:
+    """The 25 member cities and 9 work areas. Returns how many rows were created."""
+    created = {"cities": 0, "work_areas": 0}
+    cities = {c.name: c for c in db.session.scalars(select(City))}
+    for name, nation in MEMBER_CITIES:
+        if name not in cities:
+            cities[name] = City(name=name, slug=slugify(name), nation=nation, is_member=True)
+            db.session.add(cities[name])
+            created["cities"] += 1
+    db.session.flush()
+    areas = {a.name for a in db.session.scalars(select(WorkArea))}
+    for name, lead, description in WORK_AREAS:
+        if name not in areas:
+            db.session.add(
+                WorkArea(name=name, slug=slugify(name), description=description, lead_city=cities[lead])
+            )
+            created["work_areas"] += 1
+    db.session.flush()
+    return created
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    role: Role
+    city: str | None
+    job_title: str
+
+
+DEMO_PASSWORD_SUFFIX = "-demo-2026"
+DEMO_USERS: list[DemoUser] = [
+    DemoUser("admin@keycities.test", "Alex Admin", Role.ADMIN, None, "Network IT"),
+    DemoUser("coordinator@keycities.test", "Chris Coordinator", Role.COORDINATOR, None, "Policy coordinator"),
+    DemoUser("lead.hull@keycities.test", "Priya Patel", Role.POLICY_LEAD, "Hull", "Transport policy officer"),
+    DemoUser("lead.salford@keycities.test", "Sam Okafor", Role.POLICY_LEAD, "Salford", "Strategic housing lead"),
+    DemoUser("lead.exeter@keycities.test", "Jo Evans", Role.POLICY_LEAD, "Exeter", "Net zero programme manager"),
+    DemoUser("lead.preston@keycities.test", "Megan Hughes", Role.POLICY_LEAD, "Preston", "Regeneration policy lead"),
+    DemoUser("lead.wolverhampton@keycities.test", "Dev Sharma", Role.POLICY_LEAD, "Wolverhampton", "Public health policy lead"),
+    DemoUser("lead.coventry@keycities.test", "Rosa Lind", Role.POLICY_LEAD, "Coventry", "Culture and heritage officer"),
+    DemoUser("lead.doncaster@keycities.test", "Tom Barker", Role.POLICY_LEAD, "Doncaster", "Skills policy officer"),
+    DemoUser("lead.bradford@keycities.test", "Aisha Khan", Role.POLICY_LEAD, "Bradford", "Communities policy lead"),
+    DemoUser("lead.sunderland@keycities.test", "Gareth Moss", Role.POLICY_LEAD, "Sunderland", "Economic policy officer"),
+    DemoUser("contributor.newport@keycities.test", "Ffion Davies", Role.CONTRIBUTOR, "Newport", "Policy officer"),
+    DemoUser("contributor.plymouth@keycities.test", "Ben Carter", Role.CONTRIBUTOR, "Plymouth", "Policy and insight officer"),
+]
+
+
+def demo_password(user: DemoUser) -> str:
+    return user.email.split("@")[0].split(".")[0] + DEMO_PASSWORD_SUFFIX
+
+
+def seed_demo_users() -> list[tuple[DemoUser, str]]:
+    """Demo accounts for every role; returns them with their passwords."""
+    from tracker.auth.services import create_user
+
+    cities = {c.name: c for c in db.session.scalars(select(City))}
+    existing = set(db.session.scalars(select(User.email)))
+    result = []
+    for demo in DEMO_USERS:
+        password = demo_password(demo)
+        if demo.email not in existing:
+            create_user(
+                email=demo.email,
+                name=demo.name,
+                password=password,
+                role=demo.role,
+                city=cities[demo.city] if demo.city else None,
+                job_title=demo.job_title,
+            )
+        result.append((demo, password))
+    return result
+
+
+# (title, organisation, work area, days from today to closing, target status)
+DEMO_CONSULTATIONS: list[tuple[str, str, str, int, Status]] = [
+    ("Bus services: improving accessibility information", "Department for Transport", "Transport", 41, Status.DRAFTING),
+    ("Local transport fund: simplifying capital allocations", "Department for Transport", "Transport", 9, Status.IN_REVIEW),
+    ("Rail network: passenger service standards", "Department for Transport", "Transport", 64, Status.ASSIGNED),
+    ("Pavement parking: options for change", "Department for Transport", "Transport", -30, Status.SUBMITTED),
+    ("Renters' rights: implementing the decent homes standard", "Ministry of Housing, Communities and Local Government", "Housing", 12, Status.DRAFTING),
+    ("Planning reform: proposed changes to the national planning policy framework", "Ministry of Housing, Communities and Local Government", "Housing", 4, Status.APPROVED),
+    ("Homelessness prevention grant: fair funding allocations", "Ministry of Housing, Communities and Local Government", "Housing", 23, Status.TRIAGED),
+    ("Local government finance settlement: provisional allocations", "Ministry of Housing, Communities and Local Government", "Towns and Urban Centres", 18, Status.NEW),
+    ("High street rental auctions: regulations", "Ministry of Housing, Communities and Local Government", "Towns and Urban Centres", 2, Status.DRAFTING),
+    ("Business rates: reforming the multiplier for retail, hospitality and leisure", "HM Treasury", "Towns and Urban Centres", 33, Status.NEW),
+    ("English devolution: strategic authorities and local growth plans", "Ministry of Housing, Communities and Local Government", "Towns and Urban Centres", -12, Status.MISSED),
+    ("Warm homes plan: local authority delivery", "Department for Energy Security and Net Zero", "Climate Emergency", 27, Status.ASSIGNED),
+    ("Local area energy planning: statutory guidance", "Department for Energy Security and Net Zero", "Climate Emergency", 55, Status.NEW),
+    ("Biodiversity net gain: improvements for minor development", "Department for Environment, Food & Rural Affairs", "Climate Emergency", -45, Status.OUTCOME_PUBLISHED),
+    ("Climate adaptation: national adaptation programme reporting", "Department for Environment, Food & Rural Affairs", "Climate Emergency", 70, Status.MONITORING),
+    ("Public health grant: allocation formula", "Department of Health and Social Care", "Health and Social Care", 15, Status.IN_REVIEW),
+    ("Adult social care: fair cost of care", "Department of Health and Social Care", "Health and Social Care", 38, Status.TRIAGED),
+    ("Tobacco and vapes: licensing retail sales", "Department of Health and Social Care", "Health and Social Care", -8, Status.SUBMITTED),
+    ("Curriculum and assessment review: call for evidence", "Department for Education", "Young People, Skills and Education", 20, Status.DRAFTING),
+    ("Post-16 education and skills: a new qualifications framework", "Department for Education", "Young People, Skills and Education", 6, Status.ASSIGNED),
+    ("Youth guarantee: local delivery models", "Department for Work and Pensions", "Young People, Skills and Education", 47, Status.NEW),
+    ("Children's social care: national framework", "Department for Education", "Young People, Skills and Education", -20, Status.DECLINED),
+    ("Local museums and libraries: sustainable funding", "Department for Culture, Media and Sport", "Culture", 29, Status.TRIAGED),
+    ("Heritage at risk: reforming listed building consent", "Department for Culture, Media and Sport", "Culture", 82, Status.NEW),
+    ("UK trade strategy: regions and nations", "Department for Business and Trade", "Brexit and Trade", 11, Status.ASSIGNED),
+    ("Freeports and investment zones: evaluation framework", "Department for Business and Trade", "Brexit and Trade", -60, Status.OUTCOME_PUBLISHED),
+    ("Social cohesion: a new national strategy", "Ministry of Housing, Communities and Local Government", "Community Cohesion", 35, Status.NEW),
+    ("Elections: modernising electoral registration", "Ministry of Housing, Communities and Local Government", "Community Cohesion", 16, Status.MONITORING),
+    ("Community ownership fund: next round design", "Ministry of Housing, Communities and Local Government", "Community Cohesion", 1, Status.IN_REVIEW),
+    ("Flood risk management: funding formula", "Department for Environment, Food & Rural Affairs", "Climate Emergency", 88, Status.NEW),
+    ("Shared prosperity: successor to the UK Shared Prosperity Fund", "Ministry of Housing, Communities and Local Government", "Towns and Urban Centres", -3, Status.MISSED),
+    ("Active travel: cycling and walking investment strategy", "Active Travel England", "Transport", 58, Status.NEW),
+]
+
+_PATH = [Status.TRIAGED, Status.ASSIGNED, Status.DRAFTING, Status.IN_REVIEW, Status.APPROVED, Status.SUBMITTED, Status.OUTCOME_PUBLISHED]
+_WALK = {
+    Status.DRAFTING: "start_drafting",
+    Status.IN_REVIEW: "send_for_review",
+    Status.APPROVED: "approve",
+    Status.SUBMITTED: "submit",
+    Status.OUTCOME_PUBLISHED: "publish_outcome",
+}
+
+
+def _demo_closing(days: int) -> datetime:
+    return uk_instant(uk_today() + timedelta(days=days), time(23, 59))
+
+
+def seed_demo_consultations() -> int:
+    """A few dozen consultations spread over every state, walked there through the workflow."""
+    from tracker.consultations import workflow
+
+    existing = set(db.session.scalars(select(Consultation.title)))
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@keycities.test"))
+    areas = {a.name: a for a in db.session.scalars(select(WorkArea))}
+    leads_by_city = {}
+    for user in db.session.scalars(select(User).where(User.role == Role.POLICY_LEAD.value)):
+        leads_by_city.setdefault(user.city_id, user)
+    rng = random.Random(2026)
+    created = 0
+    for title, org, area_name, days, target in DEMO_CONSULTATIONS:
+        if title in existing:
+            continue
+        area = areas[area_name]
+        closes_at = _demo_closing(days)
+        data = consultation_services.ConsultationData(
+            title=title,
+            issuing_organisation=org,
+            closes_at=closes_at,
+            url="https://www.gov.uk/government/consultations/" + slugify(title),
+            summary=f"The government is seeking views on {title[0].lower() + title[1:]}.",
+            opened_at=closes_at - timedelta(days=rng.choice([42, 56, 84])),
+        )
+        consultation = consultation_services.create_consultation(None, data, source=Source.MANUAL)
+        consultation.created_by = coordinator
+        consultation.work_area = area
+        created += 1
+        if target == Status.NEW:
+            continue
+        if target in (Status.MONITORING, Status.DECLINED):
+            decision = Decision.MONITOR if target == Status.MONITORING else Decision.NO_RESPONSE
+            consultation_services.triage(coordinator, consultation, decision, "Low impact on member cities; keep an eye on the outcome.")
+            continue
+        consultation_services.triage(coordinator, consultation, Decision.RESPOND, "Direct impact on member councils.")
+        if target == Status.TRIAGED:
+            continue
+        lead = leads_by_city.get(area.lead_city_id)
+        consultation_services.assign(
+            coordinator,
+            consultation,
+            work_area=area,
+            city=area.lead_city,
+            policy_lead=lead,
+            internal_deadline=None,
+        )
+        if target == Status.MISSED:
+            workflow.apply(consultation, "mark_missed", None, message="Closed without a submitted response")
+            continue
+        for step in _PATH[_PATH.index(Status.ASSIGNED) + 1 : _PATH.index(target) + 1]:
+            actor = lead if step in (Status.DRAFTING, Status.IN_REVIEW) else coordinator
+            workflow.apply(consultation, _WALK[step], actor)
+    db.session.flush()
+    return created
+
+
+FEATURE_DEMOS = ("drafts", "reminders", "intake")
+
+
+def seed_feature_demos() -> None:
+    """Each feature that has demo data keeps it in tracker/<feature>/demo.py: seed_demo()."""
+    for feature in FEATURE_DEMOS:
+        try:
+            module = importlib.import_module(f"tracker.{feature}.demo")
+        except ModuleNotFoundError:
+            continue
+        module.seed_demo()
+
+
+def seed_demo() -> list[tuple[DemoUser, str]]:
+    users = seed_demo_users()
+    seed_demo_consultations()
+    seed_feature_demos()
+    return users
+
+
+__all__ = ["seed_reference_data", "seed_demo", "utcnow"]
