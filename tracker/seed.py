@@ -95,7 +95,7 @@ class DemoUser:
     job_title: str
 
 
-DEMO_PASSWORD_SUFFIX = "-demo-2026"
+DEMO_PASSWORD_SUFFIX = "-demo-2026"  # noqa: S105 - demo data, printed by make run
 DEMO_USERS: list[DemoUser] = [
     DemoUser("admin@keycities.test", "Alex Admin", Role.ADMIN, None, "Network IT"),
     DemoUser("coordinator@keycities.test", "Chris Coordinator", Role.COORDINATOR, None, "Policy coordinator"),
