@@ -1,0 +1,93 @@
+"""Browser test fixtures: the real app served over HTTP, driven by Debian's Chromium.
+
+The session ``app`` (tests/conftest.py) runs in a werkzeug server thread. Its
+database is a SQLite file or PostgreSQL, so the server thread and the test
+thread see the same rows (test data must be committed before the browser asks).
+When /usr/bin/chromium is missing the tests skip loudly, except in CI (env CI
+set) where they must fail: DESIGN.md says CI runs them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SKIP_MESSAGE = "BROWSER TESTS SKIPPED: install Debian's chromium (apt-get install chromium)"
+
+_skipped: list[str] = []
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing and CI is set: browser tests must run in CI", pytrace=False)
+    _skipped.append(SKIP_MESSAGE)
+    pytest.skip(SKIP_MESSAGE)
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    """The session app served on 127.0.0.1 (a free port); yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def _browser() -> Iterator[Any]:
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(_browser: Any) -> Iterator[Any]:
+    """A fresh page in its own browser context (no cookies shared between tests)."""
+    context = _browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def browser_login(page: Any, base_url: str, email: str, password: str) -> None:
+    """Sign in through the real login form."""
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_load_state()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped:
+        terminalreporter.write_sep("!", SKIP_MESSAGE, red=True, bold=True)
