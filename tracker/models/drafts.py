@@ -1,1 +1,210 @@
-"""Models of the drafts feature."""
+"""Models of the drafts feature: the network's response, its versions, review and submission."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.types import UTCDateTime
+from tracker.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from tracker.models.city import City
+    from tracker.models.consultation import Consultation
+    from tracker.models.user import User
+
+
+class ResponseMode(enum.StrEnum):
+    FREE = "free"
+    QUESTIONS = "questions"
+
+    @property
+    def label(self) -> str:
+        return {"free": "Free text", "questions": "By the consultation's questions"}[self.value]
+
+
+class SubmissionMethod(enum.StrEnum):
+    ONLINE_FORM = "online_form"
+    EMAIL = "email"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"online_form": "Online form", "email": "Email", "other": "Other"}[self.value]
+
+
+class TakenUp(enum.StrEnum):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+    @property
+    def label(self) -> str:
+        return {"yes": "Yes", "partly": "Partly", "no": "No"}[self.value]
+
+
+class Question(db.Model):
+    """A numbered question of the consultation, answered in a response by questions."""
+
+    __tablename__ = "question"
+    __table_args__ = (UniqueConstraint("consultation_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Response(db.Model):
+    """The network's response to one consultation. Its text lives in immutable versions."""
+
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), unique=True
+    )
+    mode: Mapped[str] = mapped_column(String(20), default=ResponseMode.FREE.value)
+    # The optimistic lock: the number of the latest version (0 before the first save).
+    current_number: Mapped[int] = mapped_column(Integer, default=0)
+    approved_number: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    consultation: Mapped[Consultation] = relationship()
+    versions: Mapped[list[ResponseVersion]] = relationship(
+        back_populates="response", order_by="ResponseVersion.number", passive_deletes=True
+    )
+
+    @property
+    def mode_enum(self) -> ResponseMode:
+        return ResponseMode(self.mode)
+
+
+class ResponseVersion(db.Model):
+    """One saved state of a response. Never updated after insert."""
+
+    __tablename__ = "response_version"
+    __table_args__ = (UniqueConstraint("response_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    # The free text, or the introduction when the response follows the questions.
+    body: Mapped[str] = mapped_column(Text, default="")
+    # {str(question_id): answer markdown}
+    answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Body and answers in one column so the library can search with LIKE on both databases.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    response: Mapped[Response] = relationship(back_populates="versions")
+    author: Mapped[User | None] = relationship()
+
+
+class Contributor(db.Model):
+    __tablename__ = "contributor"
+    __table_args__ = (UniqueConstraint("response_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
+
+
+class Comment(db.Model):
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    # "comment", or "return" when a coordinator returned the draft with it.
+    kind: Mapped[str] = mapped_column(String(20), default="comment")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class CitySupport(db.Model):
+    """A member city's sign-off: "<city> supports this response"."""
+
+    __tablename__ = "city_support"
+    __table_args__ = (UniqueConstraint("consultation_id", "city_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    city: Mapped[City] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class Submission(db.Model):
+    """How and when the network submitted; points at the frozen version."""
+
+    __tablename__ = "submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), unique=True
+    )
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("response_version.id", ondelete="RESTRICT"), index=True
+    )
+    method: Mapped[str] = mapped_column(String(20))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    consultation: Mapped[Consultation] = relationship()
+    version: Mapped[ResponseVersion | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+    @property
+    def method_label(self) -> str:
+        return SubmissionMethod(self.method).label
+
+
+class Outcome(db.Model):
+    """What the government did with the network's asks."""
+
+    __tablename__ = "outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), unique=True
+    )
+    url: Mapped[str] = mapped_column(String(500), default="")
+    published_on: Mapped[date] = mapped_column(Date)
+    taken_up: Mapped[str] = mapped_column(String(10))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User | None] = relationship()
+
+    @property
+    def taken_up_label(self) -> str:
+        return TakenUp(self.taken_up).label
