@@ -1,0 +1,48 @@
+"""Issue 2 in a real browser: sign in with the form, see the dashboard, no serious a11y faults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests import factories
+from tests.browser.conftest import browser_login
+from tracker.extensions import db
+from tracker.models import Role
+
+pytestmark = pytest.mark.browser
+
+
+def _serious(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def test_coordinator_logs_in_and_sees_dashboard(live_server: str, page: Any) -> None:
+    user = factories.make_user(Role.COORDINATOR, name="Cora Coordinator")
+    factories.make_consultation("new", title="Bus franchising guidance", closes_in_days=5)
+    db.session.commit()
+
+    page.goto(f"{live_server}/login")
+    assert _serious(page) == []
+
+    browser_login(page, live_server, user.email, factories.PASSWORD)
+    assert page.url.rstrip("/") == live_server
+    assert page.locator("h1").first.inner_text() == "Dashboard"
+    assert "Cora Coordinator" in page.content()
+    assert _serious(page) == []
+
+
+def test_wrong_password_stays_on_login(live_server: str, page: Any) -> None:
+    user = factories.make_user(Role.POLICY_LEAD, city_name="Hull")
+    db.session.commit()
+    browser_login(page, live_server, user.email, "not-the-password")
+    assert "/login" in page.url
+    assert page.locator(".govuk-error-summary").is_visible()
