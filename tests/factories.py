@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta  # noqa: F401 - re-exported for tests
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import City, Consultation, Decision, Role, Status, User, WorkArea
 from tracker.models.user import hash_password
-from tracker.timeutil import default_internal_deadline, uk_instant, uk_today
+from tracker.timeutil import default_internal_deadline, uk_instant, uk_today  # noqa: F401
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
