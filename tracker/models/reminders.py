@@ -1,1 +1,185 @@
-"""Models of the reminders feature."""
+"""Models of the reminders feature.
+
+``Reminder`` is both the sweep's record of "this person was told about this
+deadline" (unique on consultation, recipient, kind and deadline, so a second
+sweep cannot insert it again) and the email outbox row the send task claims.
+``Notification`` is the in-app copy shown on the dashboard.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.types import UTCDateTime
+from tracker.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from tracker.models.consultation import Consultation
+    from tracker.models.user import User
+
+
+class Kind(enum.StrEnum):
+    BEFORE_14 = "before_14"
+    BEFORE_7 = "before_7"
+    BEFORE_3 = "before_3"
+    BEFORE_1 = "before_1"
+    CLOSING_DAY = "closing_day"
+    OVERDUE = "overdue"
+    ESCALATION_OVERDUE = "escalation_overdue"
+    ESCALATION_CLOSING = "escalation_closing"
+    # Anything sent through notify() by another feature (intake, drafts ...).
+    MESSAGE = "message"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.value, self.value.replace("_", " ").capitalize())
+
+
+KIND_LABELS = {
+    "before_14": "14 working days before the internal deadline",
+    "before_7": "7 working days before the internal deadline",
+    "before_3": "3 working days before the internal deadline",
+    "before_1": "1 working day before the internal deadline",
+    "closing_day": "The day the government's consultation closes",
+    "overdue": "Internal deadline passed",
+    "escalation_overdue": "Escalation: work past its internal deadline",
+    "escalation_closing": "Escalation: closing within 3 days with no approved response",
+    "message": "Message",
+}
+
+# Working days before the internal deadline, by kind, in the order they fall due.
+BEFORE_POINTS: dict[str, int] = {
+    Kind.BEFORE_14: 14,
+    Kind.BEFORE_7: 7,
+    Kind.BEFORE_3: 3,
+    Kind.BEFORE_1: 1,
+}
+# The points a user can switch on or off (escalations always go to coordinators).
+USER_POINTS = [Kind.BEFORE_14, Kind.BEFORE_7, Kind.BEFORE_3, Kind.BEFORE_1, Kind.CLOSING_DAY, Kind.OVERDUE]
+DEFAULT_POINTS = [k.value for k in USER_POINTS]
+
+
+class Delivery(enum.StrEnum):
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+    NONE = "none"  # in-app only
+
+
+class State(enum.StrEnum):
+    PENDING = "pending"  # waiting for the send task (or the digest)
+    SENDING = "sending"  # claimed by one send task
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # nothing to email (in-app only)
+
+
+class Reminder(db.Model):
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "recipient_id", "kind", "deadline"),
+        Index("ix_reminder_state_delivery", "state", "delivery"),
+        Index("ix_reminder_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    # The date the reminder is about (internal deadline or closing day); NULL for messages.
+    deadline: Mapped[date | None] = mapped_column(Date)
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    delivery: Mapped[str] = mapped_column(String(20), default=Delivery.IMMEDIATE.value)
+    state: Mapped[str] = mapped_column(String(20), default=State.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    digest_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("digest_run.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    consultation: Mapped[Consultation | None] = relationship()
+    recipient: Mapped[User] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def __repr__(self) -> str:
+        return f"<Reminder {self.id} {self.kind} c={self.consultation_id} u={self.recipient_id} {self.state}>"
+
+
+class Notification(db.Model):
+    """What a user sees in the notification list."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminder.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+    consultation: Mapped[Consultation | None] = relationship()
+    reminder: Mapped[Reminder | None] = relationship()
+
+
+class DigestRun(db.Model):
+    """One daily digest per user per UK day: inserting this row is the claim."""
+
+    __tablename__ = "digest_run"
+    __table_args__ = (UniqueConstraint("user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), default=State.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReminderPreference(db.Model):
+    """A user's own choices; a missing row or NULL field means the network default."""
+
+    __tablename__ = "reminder_preference"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    delivery: Mapped[str | None] = mapped_column(String(20))
+    digest_time: Mapped[time | None] = mapped_column(Time)
+    points: Mapped[list[str] | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ReminderSettings(db.Model):
+    """The network's defaults, set by coordinators (one row)."""
+
+    __tablename__ = "reminder_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery: Mapped[str] = mapped_column(String(20), default=Delivery.IMMEDIATE.value)
+    digest_time: Mapped[time] = mapped_column(Time, default=time(8, 0))
+    points: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_POINTS))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
