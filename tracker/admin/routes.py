@@ -1,12 +1,252 @@
-"""Views of the admin feature."""
+"""Views of the admin feature: accounts, member cities, work areas and their activity.
 
-from flask import render_template
+Every view is admins only; the rules (and the activity log) live in the services.
+"""
 
-from tracker.admin import bp
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from werkzeug.wrappers import Response
+
+from tracker.admin import bp, services
+from tracker.admin.forms import (
+    CityForm,
+    ResetPasswordForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+    WorkAreaForm,
+    city_choices,
+)
+from tracker.auth import services as account_services
 from tracker.auth.decorators import admin_required
+from tracker.auth.services import FieldError
+from tracker.extensions import db
+from tracker.models import City, Role, User, WorkArea
+
+
+def _get_or_404(model: Any, id_: int) -> Any:
+    return db.get_or_404(model, id_, description="That record does not exist.")
+
+
+def _city_from(value: str | None) -> City | None:
+    return db.session.get(City, int(value)) if value and value.isdigit() else None
+
+
+def _field_error(form: Any, exc: FieldError) -> None:
+    field = getattr(form, exc.field, None)
+    if field is None:
+        form.form_errors.append(exc.message)
+    else:
+        field.errors = [*field.errors, exc.message]
+
+
+def pagination_params(page: Pagination, endpoint: str, **args: Any) -> dict[str, Any] | None:
+    """Parameters for govukPagination(), keeping the filters in the links."""
+    if page.pages <= 1:
+        return None
+
+    def href(n: int) -> str:
+        return url_for(endpoint, **args, page=n)
+
+    items: list[dict[str, Any]] = []
+    for n in page.iter_pages(left_edge=1, left_current=1, right_current=2, right_edge=1):
+        items.append({"ellipsis": True} if n is None else {"number": n, "href": href(n), "current": n == page.page})
+    params: dict[str, Any] = {"items": items}
+    if page.has_prev:
+        params["previous"] = {"href": href(page.prev_num)}
+    if page.has_next:
+        params["next"] = {"href": href(page.next_num)}
+    return params
+
+
+def _no_store(response: Response) -> Response:
+    # The page shows a password: keep it out of the browser's and proxies' caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/")
 @admin_required
 def index():  # type: ignore[no-untyped-def]
-    return render_template("dashboard/index.html")
+    return render_template("admin/index.html")
+
+
+# Accounts
+
+
+@bp.get("/users")
+@admin_required
+def users():  # type: ignore[no-untyped-def]
+    form = UserFilterForm(request.args)
+    form.city.choices = city_choices("All cities")
+    role = form.role.data if form.role.data in {r.value for r in Role} else None
+    city_id = int(form.city.data) if (form.city.data or "").isdigit() else None
+    page = db.paginate(
+        services.users_query(role=role, city_id=city_id),
+        per_page=current_app.config["PAGE_SIZE"], error_out=False,
+    )
+    filters = {k: v for k, v in {"role": role, "city": city_id}.items() if v}
+    return render_template(
+        "admin/users.html", filter_form=form, page=page,
+        pagination=pagination_params(page, "admin.users", **filters),
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def user_new():  # type: ignore[no-untyped-def]
+    form = UserCreateForm()
+    form.city.choices = city_choices("No city (admins and coordinators)")
+    if not form.is_submitted():
+        form.role.data = Role.CONTRIBUTOR.value
+    if form.validate_on_submit():
+        generated = not form.password.data
+        password = form.password.data or account_services.generate_password()
+        try:
+            user = account_services.create_user(
+                email=form.email.data or "", name=form.name.data or "", password=password,
+                role=form.role.data, city=_city_from(form.city.data), job_title=form.job_title.data or "",
+                actor=current_user,
+            )
+        except FieldError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            # Shown once, on this response only: never flashed (the session cookie is not secret).
+            return _no_store(make_response(render_template(
+                "admin/user_created.html", user=user, password=password if generated else None,
+            )))
+    return render_template("admin/user_new.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int):  # type: ignore[no-untyped-def]
+    user: User = _get_or_404(User, user_id)
+    form = UserEditForm(obj=None if request.method == "POST" else user)
+    form.city.choices = city_choices("No city (admins and coordinators)")
+    if not form.is_submitted():
+        form.city.data = str(user.city_id or "")
+        form.is_enabled.data = "yes" if user.is_enabled else "no"
+    if form.validate_on_submit():
+        enable = form.is_enabled.data == "yes"
+        if user.is_enabled and not enable and form.confirmed.data != "yes" and user.id != current_user.id:
+            return render_template("admin/user_disable_confirm.html", form=form, user=user)
+        try:
+            account_services.update_user(
+                current_user, user, name=form.name.data or "", role=form.role.data,
+                city=_city_from(form.city.data), job_title=form.job_title.data or "", is_enabled=enable,
+            )
+        except FieldError as exc:
+            db.session.rollback()
+            user = db.session.get(User, user_id)
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Saved the account of {user.name}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_edit.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@admin_required
+def user_password(user_id: int):  # type: ignore[no-untyped-def]
+    user: User = _get_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        generated = not form.password.data
+        password = form.password.data or account_services.generate_password()
+        try:
+            account_services.reset_password(current_user, user, password)
+        except FieldError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            return _no_store(make_response(render_template(
+                "admin/user_password_done.html", user=user, password=password if generated else None,
+            )))
+    return render_template("admin/user_password.html", form=form, user=user)
+
+
+# Member cities
+
+
+@bp.get("/cities")
+@admin_required
+def cities():  # type: ignore[no-untyped-def]
+    return render_template("admin/cities.html", cities=services.all_cities())
+
+
+@bp.route("/cities/<int:city_id>", methods=["GET", "POST"])
+@admin_required
+def city_edit(city_id: int):  # type: ignore[no-untyped-def]
+    city: City = _get_or_404(City, city_id)
+    form = CityForm(obj=None if request.method == "POST" else city)
+    if form.validate_on_submit():
+        try:
+            services.update_city(
+                current_user, city, name=form.name.data or "", nation=form.nation.data or "",
+                is_member=bool(form.is_member.data),
+            )
+        except FieldError as exc:
+            db.session.rollback()
+            city = db.session.get(City, city_id)
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Saved {city.name}.", "success")
+            return redirect(url_for("admin.cities"))
+    return render_template("admin/city_edit.html", form=form, city=city)
+
+
+# Work areas
+
+
+@bp.get("/work-areas")
+@admin_required
+def work_areas():  # type: ignore[no-untyped-def]
+    return render_template("admin/work_areas.html", areas=services.work_areas())
+
+
+@bp.route("/work-areas/<int:area_id>", methods=["GET", "POST"])
+@admin_required
+def work_area_edit(area_id: int):  # type: ignore[no-untyped-def]
+    area: WorkArea = _get_or_404(WorkArea, area_id)
+    form = WorkAreaForm(obj=None if request.method == "POST" else area)
+    form.lead_city.choices = city_choices("No lead city")
+    if not form.is_submitted():
+        form.lead_city.data = str(area.lead_city_id or "")
+    if form.validate_on_submit():
+        try:
+            services.update_work_area(
+                current_user, area, name=form.name.data or "", description=form.description.data or "",
+                lead_city=_city_from(form.lead_city.data),
+            )
+        except FieldError as exc:
+            db.session.rollback()
+            area = db.session.get(WorkArea, area_id)
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Saved {area.name}.", "success")
+            return redirect(url_for("admin.work_areas"))
+    return render_template("admin/work_area_edit.html", form=form, area=area)
+
+
+# Activity
+
+
+@bp.get("/activity")
+@admin_required
+def activity():  # type: ignore[no-untyped-def]
+    page = db.paginate(services.activity_query(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "admin/activity.html", page=page, pagination=pagination_params(page, "admin.activity"),
+    )

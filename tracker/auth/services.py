@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
 from tracker import activity
-from tracker.errors import DomainError
+from tracker.errors import DomainError, PermissionDenied
 from tracker.extensions import db
 from tracker.models import City, Role, User
 from tracker.models.user import hash_password
 from tracker.timeutil import utcnow
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class FieldError(DomainError):
+    """A DomainError about one form field, so a form can show it next to that field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
 
 # Verifying against a real hash when the email is unknown keeps the timing the same.
 _DUMMY_HASH: str | None = None
@@ -62,15 +74,15 @@ def create_user(
     role = Role(role)
     email = normalise_email(email)
     if not email or "@" not in email:
-        raise DomainError("Enter a valid email address.")
+        raise FieldError("email", "Enter a valid email address.")
     if not name.strip():
-        raise DomainError("Enter the person's name.")
-    if len(password) < 12:
-        raise DomainError("The password must have at least 12 characters.")
+        raise FieldError("name", "Enter the person's name.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise FieldError("password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     if role.needs_city and city is None:
-        raise DomainError(f"A {role.label.lower()} must belong to a member city.")
+        raise FieldError("city", f"A {role.label.lower()} must belong to a member city.")
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise DomainError(f"There is already an account for {email}.")
+        raise FieldError("email", f"There is already an account for {email}.")
     user = User(email=email, name=name.strip(), role=role.value, city=city, job_title=job_title.strip())
     user.set_password(password)
     db.session.add(user)
@@ -97,12 +109,16 @@ def update_user(
     is_enabled: bool,
 ) -> None:
     if not actor.is_admin:
-        raise DomainError("Only admins can change accounts.")
+        raise PermissionDenied("Only admins can change accounts.")
     role = Role(role)
+    if not name.strip():
+        raise FieldError("name", "Enter the person's name.")
     if role.needs_city and city is None:
-        raise DomainError(f"A {role.label.lower()} must belong to a member city.")
-    if user.id == actor.id and (not is_enabled or role != Role.ADMIN):
-        raise DomainError("You cannot disable your own account or remove your own admin role.")
+        raise FieldError("city", f"A {role.label.lower()} must belong to a member city.")
+    if user.id == actor.id and not is_enabled:
+        raise FieldError("is_enabled", "You cannot disable your own account.")
+    if user.id == actor.id and role != Role.ADMIN:
+        raise FieldError("role", "You cannot remove your own admin role.")
     fields = ("name", "role", "city_id", "job_title", "is_enabled")
     before = activity.snapshot(user, fields)
     user.name = name.strip()
@@ -124,8 +140,27 @@ def update_user(
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
         raise DomainError("Your current password is not right.")
-    if len(new) < 12:
-        raise DomainError("The new password must have at least 12 characters.")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"The new password must have at least {MIN_PASSWORD_LENGTH} characters.")
     user.set_password(new)
     activity.record("password_changed", actor=user, subject_type="user", subject_id=user.id,
                     message="Changed their password")
+
+
+def generate_password() -> str:
+    """A random password for an admin to hand over once (about 96 bits)."""
+    return secrets.token_urlsafe(12)
+
+
+def reset_password(actor: User, user: User, password: str) -> None:
+    """An admin sets a new password; the user's existing sessions end (set_password rotates the token)."""
+    if not actor.is_admin:
+        raise PermissionDenied("Only admins can reset passwords.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise FieldError("password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    user.set_password(password)
+    db.session.flush()
+    activity.record(
+        "password_reset", actor=actor, subject_type="user", subject_id=user.id,
+        message=f"Reset the password of {user.email}",
+    )

@@ -1,0 +1,119 @@
+"""Admin rules: member cities and work areas. Accounts live in tracker.auth.services.
+
+Services check, change, write the activity log and flush; the views commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from tracker import activity
+from tracker.auth.services import FieldError
+from tracker.errors import PermissionDenied
+from tracker.extensions import db
+from tracker.models import ActivityLog, City, Role, User, WorkArea
+
+NATIONS = ("England", "Wales")
+# The subjects whose changes the admin activity page shows.
+ADMIN_SUBJECTS = ("user", "city", "work_area")
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied("Only admins can do this.")
+
+
+def users_query(*, role: str | None = None, city_id: int | None = None) -> Select[tuple[User]]:
+    query = select(User).options(joinedload(User.city)).order_by(func.lower(User.name), User.id)
+    if role:
+        query = query.where(User.role == Role(role).value)
+    if city_id:
+        query = query.where(User.city_id == city_id)
+    return query
+
+
+def all_cities() -> list[City]:
+    return list(db.session.scalars(select(City).order_by(City.name)))
+
+
+def work_areas() -> list[WorkArea]:
+    return list(db.session.scalars(select(WorkArea).options(joinedload(WorkArea.lead_city)).order_by(WorkArea.name)))
+
+
+def activity_query() -> Select[tuple[ActivityLog]]:
+    return (
+        select(ActivityLog)
+        .options(joinedload(ActivityLog.actor))
+        .where(ActivityLog.subject_type.in_(ADMIN_SUBJECTS))
+        .order_by(ActivityLog.created_at.desc(), ActivityLog.id.desc())
+    )
+
+
+def update_city(actor: User, city: City, *, name: str, nation: str, is_member: bool) -> None:
+    _require_admin(actor)
+    name = " ".join(name.split())
+    if not name:
+        raise FieldError("name", "Enter the city's name.")
+    if nation not in NATIONS:
+        raise FieldError("nation", "Choose England or Wales.")
+    clash = db.session.scalar(
+        select(City.id).where(func.lower(City.name) == name.lower(), City.id != city.id)
+    )
+    if clash:
+        raise FieldError("name", f"There is already a city called {name}.")
+    fields = ("name", "nation", "is_member")
+    before = activity.snapshot(city, fields)
+    # The slug stays as it was: links and imports may already use it.
+    city.name = name
+    city.nation = nation
+    city.is_member = is_member
+    db.session.flush()
+    old, new = activity.changes(before, activity.snapshot(city, fields))
+    if new:
+        activity.record(
+            "city_updated", actor=actor, subject_type="city", subject_id=city.id,
+            message=f"Changed city {city.name}", before=old, after=new,
+        )
+
+
+def _area_snapshot(area: WorkArea) -> dict[str, Any]:
+    snap = activity.snapshot(area, ("name", "description", "lead_city_id"))
+    # The name as well as the id, so the log still reads well if the city is renamed later.
+    snap["lead_city"] = area.lead_city.name if area.lead_city else None
+    return snap
+
+
+def update_work_area(
+    actor: User, area: WorkArea, *, name: str, description: str, lead_city: City | None
+) -> None:
+    _require_admin(actor)
+    name = " ".join(name.split())
+    if not name:
+        raise FieldError("name", "Enter the work area's name.")
+    clash = db.session.scalar(
+        select(WorkArea.id).where(func.lower(WorkArea.name) == name.lower(), WorkArea.id != area.id)
+    )
+    if clash:
+        raise FieldError("name", f"There is already a work area called {name}.")
+    before = _area_snapshot(area)
+    area.name = name
+    area.description = description.strip()
+    area.lead_city = lead_city
+    db.session.flush()
+    old, new = activity.changes(before, _area_snapshot(area))
+    if not new:
+        return
+    if "lead_city_id" in new:
+        message = (
+            f"Changed the lead city of {area.name} from {old.get('lead_city') or 'none'}"
+            f" to {new.get('lead_city') or 'none'}"
+        )
+    else:
+        message = f"Changed work area {area.name}"
+    activity.record(
+        "work_area_updated", actor=actor, subject_type="work_area", subject_id=area.id,
+        message=message, before=old, after=new,
+    )
