@@ -1,1 +1,193 @@
-"""Models of the intake feature."""
+"""Models of the intake feature: what GOV.UK published, how we classify it, each import run."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.types import UTCDateTime
+from tracker.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from tracker.models.city import WorkArea
+    from tracker.models.consultation import Consultation
+    from tracker.models.user import User
+
+
+class ItemState(enum.StrEnum):
+    PENDING = "pending"  # waiting in the coordinators' inbox
+    ACCEPTED = "accepted"  # became a consultation
+    DISMISSED = "dismissed"  # not for us; remembered so it never comes back
+    WITHDRAWN = "withdrawn"  # GOV.UK withdrew it
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+# GOV.UK's document type lifecycle (consultation -> open -> closed -> outcome).
+OUTCOME_TYPES = frozenset({"consultation_outcome", "call_for_evidence_outcome"})
+DOCUMENT_TYPE_LABELS = {
+    "consultation": "Consultation (not yet open)",
+    "open_consultation": "Open consultation",
+    "closed_consultation": "Closed consultation",
+    "consultation_outcome": "Consultation outcome",
+    "call_for_evidence": "Call for evidence (not yet open)",
+    "open_call_for_evidence": "Open call for evidence",
+    "closed_call_for_evidence": "Closed call for evidence",
+    "call_for_evidence_outcome": "Call for evidence outcome",
+}
+
+
+class GovukItem(db.Model):
+    """One GOV.UK document, keyed by its content_id, whatever we decided about it."""
+
+    __tablename__ = "govuk_item"
+    __table_args__ = (Index("ix_govuk_item_state_closes_at", "state", "closes_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[str] = mapped_column(String(64), unique=True)
+    base_path: Mapped[str] = mapped_column(String(500))
+    document_type: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    organisations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    public_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ways_to_respond: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    national_applicability: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # False when GOV.UK says it applies to neither England nor Wales: flagged, never hidden.
+    applies_to_network: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A digest of the search result: unchanged digest means no Content API call is needed.
+    search_fingerprint: Mapped[str] = mapped_column(String(64), default="")
+
+    suggested_work_area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work_area.id", ondelete="SET NULL"), index=True
+    )
+    suggestion_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    state: Mapped[str] = mapped_column(String(20), default=ItemState.PENDING.value)
+    dismissal_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="SET NULL"), index=True
+    )
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    suggested_work_area: Mapped[WorkArea | None] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+    consultation: Mapped[Consultation | None] = relationship()
+
+    @property
+    def state_enum(self) -> ItemState:
+        return ItemState(self.state)
+
+    @property
+    def is_call_for_evidence(self) -> bool:
+        return "call_for_evidence" in self.document_type
+
+    @property
+    def kind_label(self) -> str:
+        return "Call for evidence" if self.is_call_for_evidence else "Consultation"
+
+    @property
+    def document_type_label(self) -> str:
+        return DOCUMENT_TYPE_LABELS.get(self.document_type, self.document_type.replace("_", " "))
+
+    @property
+    def has_outcome(self) -> bool:
+        return self.document_type in OUTCOME_TYPES
+
+    @property
+    def organisation_text(self) -> str:
+        return ", ".join(self.organisations or []) or "Unknown organisation"
+
+    @property
+    def applicability_text(self) -> str:
+        """GOV.UK's own wording: 'Applies to England and Wales', or 'Applies to all UK nations'."""
+        facts = self.national_applicability or {}
+        nations = [
+            (v.get("label") or k.replace("_", " ").title())
+            for k, v in facts.items()
+            if isinstance(v, dict) and v.get("applicable")
+        ]
+        if not facts:
+            return "Applies to all UK nations (GOV.UK gives no restriction)"
+        if not nations:
+            return "GOV.UK lists no nation it applies to"
+        if len(nations) == 1:
+            return f"Applies to {nations[0]} only"
+        return "Applies to " + ", ".join(nations[:-1]) + " and " + nations[-1]
+
+    def __repr__(self) -> str:
+        return f"<GovukItem {self.content_id} {self.state} {self.title[:30]!r}>"
+
+
+class ImportRun(db.Model):
+    """One run of the importer, for the admin page."""
+
+    __tablename__ = "import_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(500), default="")
+    trigger: Mapped[str] = mapped_column(String(20), default="cli")
+    found: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [line for line in self.errors.splitlines() if line.strip()]
+
+
+class OrganisationRule(db.Model):
+    """Issuing organisation -> work area. One organisation may point at several areas."""
+
+    __tablename__ = "organisation_rule"
+    __table_args__ = (UniqueConstraint("organisation", "work_area_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # GOV.UK's organisation title or acronym, matched case-insensitively.
+    organisation: Mapped[str] = mapped_column(String(200))
+    work_area_id: Mapped[int] = mapped_column(ForeignKey("work_area.id", ondelete="CASCADE"), index=True)
+
+    work_area: Mapped[WorkArea] = relationship()
+
+
+class WorkAreaKeywords(db.Model):
+    """Keywords (one per line) that point a title or summary at a work area."""
+
+    __tablename__ = "work_area_keywords"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_area_id: Mapped[int] = mapped_column(ForeignKey("work_area.id", ondelete="CASCADE"), unique=True)
+    keywords: Mapped[str] = mapped_column(Text, default="")
+
+    work_area: Mapped[WorkArea] = relationship()
+
+    @property
+    def keyword_list(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for raw in self.keywords.replace(",", "\n").splitlines():
+            word = " ".join(raw.split()).lower()
+            if word:
+                seen.setdefault(word, None)
+        return list(seen)
