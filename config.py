@@ -76,6 +76,8 @@ class Config:
     GOVUK_API_BASE_URL = os.environ.get("GOVUK_API_BASE_URL", "https://www.gov.uk")
     GOVUK_PAGE_SIZE = _int("GOVUK_PAGE_SIZE", 100)
     GOVUK_IMPORT_SECONDS = _int("GOVUK_IMPORT_SECONDS", 3600)
+    GOVUK_DOCUMENT_TYPES = os.environ.get("GOVUK_DOCUMENT_TYPES", "open_consultation,open_call_for_evidence")
+    GOVUK_REQUESTS_PER_SECOND = float(os.environ.get("GOVUK_REQUESTS_PER_SECOND", "3"))
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
