@@ -1,0 +1,66 @@
+"""Helpers for the account and security tests: they use the real sign-in form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tests.factories import PASSWORD
+
+
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts without the previous request's cached user and token.
+
+    The shared autouse fixture runs each test inside an app context, and a request reuses that
+    context, so `g` outlives the request: Flask-Login would keep serving the user loaded by an
+    earlier request (of any client) and Flask-WTF an earlier session's CSRF token. In production
+    `g` is per request; these security tests must see that behaviour.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        if has_app_context():
+            g.pop("_login_user", None)
+            g.pop("csrf_token", None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_request_client(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(app, "test_client_class", FreshRequestClient)
+    yield
+
+
+WRONG_LOGIN = "The email address or password is not right, or the account is disabled."
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD, next_url: str | None = None,
+            csrf: bool = False) -> TestResponse:
+    """Post the sign-in form as a browser would (with the page's CSRF token when asked)."""
+    url = "/login" if next_url is None else f"/login?next={next_url}"
+    data = {"email": email, "password": password}
+    if csrf:
+        data["csrf_token"] = csrf_token_from(client.get(url).get_data(as_text=True))
+    return client.post(url, data=data)
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def is_signed_in(client: FlaskClient) -> bool:
+    response = client.get("/")
+    if response.status_code == 302:
+        assert "/login" in response.headers["Location"]
+        return False
+    assert response.status_code == 200
+    return True
