@@ -1,3 +1,641 @@
-"""Views of the drafts feature."""
+"""Views of the drafts feature: thin; rules are in drafts/services.py."""
 
-from tracker.drafts import bp  # noqa: F401
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time
+from typing import Any
+
+from flask import Response as FlaskResponse
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.routing import BuildError
+
+from tracker.consultations import workflow
+from tracker.drafts import bp, export, services
+from tracker.drafts.diff import diff_versions
+from tracker.drafts.forms import (
+    CommentForm,
+    ContributorForm,
+    LibrarySearchForm,
+    OutcomeForm,
+    QuestionForm,
+    ReopenForm,
+    RestoreForm,
+    ReturnForm,
+    SubmissionForm,
+    SupportForm,
+    edit_form_class,
+)
+from tracker.drafts.markdown import render
+from tracker.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from tracker.extensions import db
+from tracker.models import City, Consultation, Status, User, WorkArea
+from tracker.models.drafts import CitySupport, Comment, Contributor, Response, ResponseVersion, Submission
+from tracker.timeutil import to_uk, uk_instant, uk_today, utcnow
+
+
+def consultation_url(consultation: Consultation) -> str:
+    """The consultation's page once that feature has it; this response page until then."""
+    try:
+        return url_for("consultations.detail", consultation_id=consultation.id)
+    except BuildError:
+        return url_for("drafts.response", consultation_id=consultation.id)
+
+
+def _response_url(consultation: Consultation, anchor: str = "") -> str:
+    return url_for("drafts.response", consultation_id=consultation.id) + (f"#{anchor}" if anchor else "")
+
+
+def _act(consultation: Consultation, fn: Callable[[], Any], success: str, anchor: str = ""):  # type: ignore[no-untyped-def]
+    """Run a service verb, commit, flash and go back to the response page.
+
+    Permission and state errors go to the error page (403/409); a plain rule
+    broken by the input (an empty comment) comes back as a message on the page.
+    """
+    try:
+        fn()
+    except (PermissionDenied, NotFound, InvalidTransition):
+        raise
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(_response_url(consultation, anchor))
+    db.session.commit()
+    flash(success, "success")
+    return redirect(_response_url(consultation, anchor))
+
+
+def _form_errors_flash(form: Any) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
+
+
+def _sections(consultation: Consultation, version: ResponseVersion | None, qs: list) -> list[dict[str, Any]]:  # type: ignore[type-arg]
+    answers = (version.answers or {}) if version else {}
+    return [{"question": q, "html": render(answers.get(str(q.id), ""))} for q in qs]
+
+
+# --- the response page -----------------------------------------------------------------
+
+
+@bp.get("/<int:consultation_id>/response")
+@login_required
+def response(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    resp = services.get_response(consultation)
+    version = services.current_version(resp)
+    qs = services.questions(consultation)
+    contributor_form = ContributorForm()
+    if services.can_manage_contributors(current_user, consultation):
+        contributor_form.user_id.choices = [(0, "Choose an officer")] + [
+            (u.id, u.display_name) for u in services.eligible_contributors(consultation)
+        ]
+    support_form = SupportForm()
+    supports = services.supporting_cities(consultation)
+    if services.support_cities_for(current_user, consultation):
+        taken = {s.city_id for s in supports}
+        if current_user.is_coordinator:
+            cities = db.session.scalars(select(City).where(City.is_member.is_(True)).order_by(City.name))
+            support_form.city_id.choices = [(0, "Choose a city")] + [(c.id, c.name) for c in cities if c.id not in taken]
+        elif current_user.city_id not in taken:
+            support_form.city_id.choices = [(current_user.city_id, current_user.city.name)]
+        else:
+            support_form.city_id.choices = []
+    return render_template(
+        "drafts/response.html",
+        consultation=consultation,
+        response=resp,
+        version=version,
+        body_html=render(version.body if version else ""),
+        sections=_sections(consultation, version, qs),
+        questions=qs,
+        comments=services.list_comments(resp),
+        contributors=services.list_contributors(resp),
+        supports=supports,
+        submission=services.get_submission(consultation),
+        outcome=services.get_outcome(consultation),
+        can_edit=services.can_edit(current_user, consultation, resp),
+        can_manage=services.can_manage_contributors(current_user, consultation),
+        can_support=services.support_cities_for(current_user, consultation),
+        comment_form=CommentForm(),
+        question_form=QuestionForm(),
+        contributor_form=contributor_form,
+        support_form=support_form,
+        return_form=ReturnForm(),
+        reopen_form=ReopenForm(),
+        consultation_url=consultation_url(consultation),
+        render=render,
+    )
+
+
+# --- editing ----------------------------------------------------------------------------
+
+
+def _edit_page(consultation: Consultation, form: Any, qs: list, status: int = 200, **extra: Any):  # type: ignore[no-untyped-def,type-arg]
+    return (
+        render_template(
+            "drafts/edit.html",
+            consultation=consultation,
+            form=form,
+            questions=qs,
+            consultation_url=consultation_url(consultation),
+            **extra,
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:consultation_id>/response/edit", methods=["GET", "POST"])
+@login_required
+def edit(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    resp = services.get_response(consultation)
+    if not services.can_edit(current_user, consultation, resp):
+        if services.is_frozen(consultation) or Status(consultation.status) == Status.APPROVED:
+            raise PermissionDenied(
+                f"This draft is {Status(consultation.status).label.lower()} and can no longer be edited."
+            )
+        raise PermissionDenied("You cannot edit this draft.")
+    qs = services.questions(consultation) if resp is None or resp.mode == "questions" else []
+    form_class = edit_form_class(qs)
+    if request.method == "GET":
+        version = services.current_version(resp)
+        form = form_class(base_version=resp.current_number if resp else 0)
+        if version:
+            form.body.data = version.body
+            for q, name in form.question_fields:
+                getattr(form, name).data = (version.answers or {}).get(str(q.id), "")
+        return _edit_page(consultation, form, qs)
+
+    form = form_class()
+    if not form.validate():
+        return _edit_page(consultation, form, qs, 400)
+    if form.preview.data and not form.save.data:
+        preview = {"body": render(form.body.data), "answers": {str(q.id): render(getattr(form, n).data) for q, n in form.question_fields}}
+        return _edit_page(consultation, form, qs, preview=preview)
+    text = services.DraftText(body=form.body.data or "", answers=form.answers(), note=form.note.data or "")
+    try:
+        version = services.save_version(current_user, consultation, text, form.base_version.data)
+    except services.StaleVersion as exc:
+        db.session.rollback()
+        theirs = exc.theirs
+        # The user's text stays in the form; the base moves to the version they have now seen,
+        # so saving again (after merging by hand) is a deliberate choice.
+        form.base_version.data = theirs.number if theirs else 0
+        form.base_version.raw_data = [str(form.base_version.data)]
+        conflict = {
+            "message": exc.message,
+            "theirs": theirs,
+            "theirs_sections": [("Text" if not qs else "Introduction", theirs.body if theirs else "", text.body)]
+            + [
+                (f"Question {q.number}", (theirs.answers or {}).get(str(q.id), "") if theirs else "", text.answers.get(str(q.id), ""))
+                for q in qs
+            ],
+        }
+        return _edit_page(consultation, form, qs, 409, conflict=conflict)
+    db.session.commit()
+    flash(f"Version {version.number} saved.", "success")
+    return redirect(_response_url(consultation))
+
+
+@bp.post("/<int:consultation_id>/response/preview")
+@login_required
+def preview(consultation_id: int):  # type: ignore[no-untyped-def]
+    """Live preview for the editor's script: the same renderer, as an HTML fragment."""
+    consultation = services.get_consultation(consultation_id)
+    if not services.can_edit(current_user, consultation):
+        raise PermissionDenied("You cannot edit this draft.")
+    source = request.form.get("text", "")[: services.MAX_TEXT]
+    return FlaskResponse(str(render(source)), mimetype="text/html")
+
+
+@bp.post("/<int:consultation_id>/response/mode")
+@login_required
+def mode(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    chosen = request.form.get("mode", "")
+    return _act(consultation, lambda: services.set_mode(current_user, consultation, chosen), "Organisation of the response changed.")
+
+
+@bp.post("/<int:consultation_id>/response/questions")
+@login_required
+def add_question(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    form = QuestionForm()
+    if not form.validate():
+        if not services.can_manage_questions(current_user, consultation):
+            raise PermissionDenied("Only the lead city's policy leads and coordinators can add questions.")
+        _form_errors_flash(form)
+        return redirect(_response_url(consultation, "questions"))
+    return _act(consultation, lambda: services.add_question(current_user, consultation, form.text.data), "Question added.", "questions")
+
+
+@bp.post("/<int:consultation_id>/response/questions/<int:question_id>/remove")
+@login_required
+def remove_question(consultation_id: int, question_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    return _act(consultation, lambda: services.remove_question(current_user, consultation, question_id), "Question removed.", "questions")
+
+
+# --- history ----------------------------------------------------------------------------
+
+
+@bp.get("/<int:consultation_id>/response/versions")
+@login_required
+def history(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    resp = services.get_response(consultation)
+    versions = services.list_versions(resp)
+    return render_template(
+        "drafts/history.html",
+        consultation=consultation,
+        response=resp,
+        versions=versions,
+        can_edit=services.can_edit(current_user, consultation, resp),
+        restore_form=RestoreForm(),
+        consultation_url=consultation_url(consultation),
+    )
+
+
+@bp.get("/<int:consultation_id>/response/versions/<int:number>")
+@login_required
+def version(consultation_id: int, number: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    resp = services.get_response(consultation)
+    v = services.get_version(resp, number)
+    qs = services.questions(consultation)
+    submission = services.get_submission(consultation)
+    return render_template(
+        "drafts/version.html",
+        consultation=consultation,
+        response=resp,
+        version=v,
+        body_html=render(v.body),
+        sections=_sections(consultation, v, qs),
+        is_submitted=submission is not None and submission.version_id == v.id,
+        submission=submission,
+        can_edit=services.can_edit(current_user, consultation, resp),
+        restore_form=RestoreForm(base_version=resp.current_number if resp else 0),
+        consultation_url=consultation_url(consultation),
+    )
+
+
+@bp.get("/<int:consultation_id>/response/diff")
+@login_required
+def diff(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    resp = services.get_response(consultation)
+    try:
+        a = int(request.args.get("from", ""))
+        b = int(request.args.get("to", ""))
+    except ValueError:
+        raise DomainError("Choose two versions to compare.") from None
+    old, new = services.get_version(resp, a), services.get_version(resp, b)
+    return render_template(
+        "drafts/diff.html",
+        consultation=consultation,
+        old=old,
+        new=new,
+        sections=diff_versions(old, new, services.questions(consultation)),
+        consultation_url=consultation_url(consultation),
+    )
+
+
+@bp.post("/<int:consultation_id>/response/versions/<int:number>/restore")
+@login_required
+def restore(consultation_id: int, number: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    form = RestoreForm()
+    if not form.validate():
+        raise DomainError("The restore form was incomplete; reload the history and try again.")
+    try:
+        new = services.restore_version(current_user, consultation, number, form.base_version.data)
+    except services.StaleVersion as exc:
+        db.session.rollback()
+        flash(exc.message.split(" Their text")[0] + " Check the latest version before restoring.", "error")
+        return redirect(url_for("drafts.history", consultation_id=consultation.id))
+    db.session.commit()
+    flash(f"Version {number} restored as version {new.number}.", "success")
+    return redirect(_response_url(consultation))
+
+
+def _export_context(consultation: Consultation, number: int) -> export.ExportContext:
+    resp = services.get_response(consultation)
+    v = services.get_version(resp, number)
+    return export.ExportContext(
+        consultation=consultation,
+        version=v,
+        questions=services.questions(consultation),
+        supporting_cities=[s.city.name for s in services.supporting_cities(consultation)],
+        network_name=current_app.config["NETWORK_NAME"],
+    )
+
+
+@bp.get("/<int:consultation_id>/response/versions/<int:number>/export.md")
+@login_required
+def export_markdown(consultation_id: int, number: int):  # type: ignore[no-untyped-def]
+    ctx = _export_context(services.get_consultation(consultation_id), number)
+    return FlaskResponse(
+        export.to_markdown(ctx),
+        mimetype="text/markdown",
+        headers={"Content-Disposition": f'attachment; filename="{export.filename(ctx, "md")}"'},
+    )
+
+
+@bp.get("/<int:consultation_id>/response/versions/<int:number>/export.docx")
+@login_required
+def export_docx(consultation_id: int, number: int):  # type: ignore[no-untyped-def]
+    ctx = _export_context(services.get_consultation(consultation_id), number)
+    return FlaskResponse(
+        export.to_docx(ctx),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="{export.filename(ctx, "docx")}"'},
+    )
+
+
+# --- people, comments, sign-off ---------------------------------------------------------
+
+
+@bp.post("/<int:consultation_id>/response/comments")
+@login_required
+def comment(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    form = CommentForm()
+    if not form.validate():
+        _form_errors_flash(form)
+        return redirect(_response_url(consultation, "comments"))
+    return _act(consultation, lambda: services.add_comment(current_user, consultation, form.body.data), "Comment added.", "comments")
+
+
+@bp.post("/<int:consultation_id>/response/contributors")
+@login_required
+def add_contributor(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    try:
+        user_id = int(request.form.get("user_id", ""))
+    except ValueError:
+        user_id = 0
+    if not services.can_manage_contributors(current_user, consultation):
+        raise PermissionDenied("Only the lead city's policy leads and coordinators can add contributors.")
+    if not user_id:
+        flash("Choose an officer to add.", "error")
+        return redirect(_response_url(consultation, "contributors"))
+    return _act(consultation, lambda: services.add_contributor(current_user, consultation, user_id), "Contributor added.", "contributors")
+
+
+@bp.post("/<int:consultation_id>/response/contributors/<int:contributor_id>/remove")
+@login_required
+def remove_contributor(consultation_id: int, contributor_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    return _act(consultation, lambda: services.remove_contributor(current_user, consultation, contributor_id), "Contributor removed.", "contributors")
+
+
+@bp.post("/<int:consultation_id>/response/support")
+@login_required
+def support(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    try:
+        city_id = int(request.form.get("city_id", ""))
+    except ValueError:
+        city_id = 0
+    if not city_id:
+        flash("Choose a city.", "error")
+        return redirect(_response_url(consultation, "support"))
+    return _act(consultation, lambda: services.record_support(current_user, consultation, city_id), "Support recorded.", "support")
+
+
+@bp.post("/<int:consultation_id>/response/support/<int:city_id>/withdraw")
+@login_required
+def withdraw_support(consultation_id: int, city_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    return _act(consultation, lambda: services.withdraw_support(current_user, consultation, city_id), "Support withdrawn.", "support")
+
+
+# --- review -----------------------------------------------------------------------------
+
+
+@bp.post("/<int:consultation_id>/response/send-for-review")
+@login_required
+def send_for_review(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    return _act(consultation, lambda: services.send_for_review(current_user, consultation), "Draft sent for review.")
+
+
+@bp.post("/<int:consultation_id>/response/approve")
+@login_required
+def approve(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    return _act(consultation, lambda: services.approve(current_user, consultation), "Draft approved.")
+
+
+@bp.post("/<int:consultation_id>/response/return")
+@login_required
+def return_draft(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    comment_text = request.form.get("comment", "")
+    return _act(consultation, lambda: services.return_for_changes(current_user, consultation, comment_text), "Draft returned for changes.")
+
+
+@bp.post("/<int:consultation_id>/response/reopen")
+@login_required
+def reopen(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    reason = request.form.get("reason", "")
+    return _act(consultation, lambda: services.reopen(current_user, consultation, reason), "Draft reopened for editing.")
+
+
+# --- submission and outcome --------------------------------------------------------------
+
+
+@bp.route("/<int:consultation_id>/submission", methods=["GET", "POST"])
+@login_required
+def submit(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    workflow.check(current_user, consultation, "submit")
+    resp = services.get_response(consultation)
+    approved = services.get_version(resp, resp.approved_number) if resp and resp.approved_number else None
+    form = SubmissionForm()
+    if request.method == "GET":
+        now = to_uk(utcnow())
+        form.submitted_on.data = now.date()
+        form.submitted_time.data = now.strftime("%H:%M")
+    elif form.validate():
+        hour, minute = form.time_parts()
+        when = uk_instant(form.submitted_on.data, time(hour, minute))
+        try:
+            services.record_submission(
+                current_user, consultation, method=form.method.data, submitted_at=when, reference=form.reference.data or ""
+            )
+        except (PermissionDenied, InvalidTransition):
+            raise
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash("Submission recorded. The submitted version is now frozen.", "success")
+            return redirect(_response_url(consultation))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "drafts/submit.html", consultation=consultation, form=form, approved=approved,
+        consultation_url=consultation_url(consultation),
+        supports=services.supporting_cities(consultation),
+    ), status
+
+
+@bp.route("/<int:consultation_id>/outcome", methods=["GET", "POST"])
+@login_required
+def outcome(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = services.get_consultation(consultation_id)
+    workflow.check(current_user, consultation, "publish_outcome")
+    form = OutcomeForm()
+    if request.method == "POST" and form.validate():
+        try:
+            services.record_outcome(
+                current_user, consultation, url=form.url.data or "", published_on=form.published_on.data,
+                taken_up=form.taken_up.data, notes=form.notes.data or "",
+            )
+        except (PermissionDenied, InvalidTransition):
+            raise
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash("Outcome recorded.", "success")
+            return redirect(_response_url(consultation))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "drafts/outcome.html", consultation=consultation, form=form,
+        consultation_url=consultation_url(consultation),
+    ), status
+
+
+# --- library ----------------------------------------------------------------------------
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@bp.get("/library")
+@login_required
+def library():  # type: ignore[no-untyped-def]
+    form = LibrarySearchForm(request.args)
+    areas = list(db.session.scalars(select(WorkArea).order_by(WorkArea.name)))
+    form.area.choices = [("", "Any work area")] + [(str(a.id), a.name) for a in areas]
+    first = db.session.scalar(select(func.min(Submission.submitted_at)))
+    this_year = uk_today().year
+    first_year = to_uk(first).year if first else this_year
+    form.year.choices = [("", "Any year")] + [(str(y), str(y)) for y in range(this_year, first_year - 1, -1)]
+    if not form.validate():
+        abort(400, "Check the search terms.")
+
+    query = (
+        select(Submission)
+        .join(Consultation, Consultation.id == Submission.consultation_id)
+        .join(ResponseVersion, ResponseVersion.id == Submission.version_id)
+        .options(
+            selectinload(Submission.consultation).selectinload(Consultation.work_area),
+            selectinload(Submission.consultation).selectinload(Consultation.lead_city),
+            selectinload(Submission.version),
+        )
+        .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+    )
+    q = (form.q.data or "").strip()
+    if q:
+        pattern = _like(q)
+        query = query.where(
+            ResponseVersion.search_text.ilike(pattern, escape="\\") | Consultation.title.ilike(pattern, escape="\\")
+        )
+    if form.area.data:
+        query = query.where(Consultation.work_area_id == int(form.area.data))
+    if form.year.data:
+        year = int(form.year.data)
+        query = query.where(
+            Submission.submitted_at >= uk_instant(date(year, 1, 1), time(0)),
+            Submission.submitted_at < uk_instant(date(year + 1, 1, 1), time(0)),
+        )
+    page = request.args.get("page", 1, type=int) or 1
+    pagination = db.paginate(query, page=max(page, 1), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    support_rows = []
+    ids = [s.consultation_id for s in pagination.items]
+    if ids:
+        support_rows = db.session.execute(
+            select(CitySupport.consultation_id, City.name)
+            .join(City, City.id == CitySupport.city_id)
+            .where(CitySupport.consultation_id.in_(ids))
+            .order_by(City.name)
+        ).all()
+    supports: dict[int, list[str]] = {}
+    for cid, name in support_rows:
+        supports.setdefault(cid, []).append(name)
+    args = {k: v for k, v in {"q": q, "area": form.area.data, "year": form.year.data}.items() if v}
+    return render_template(
+        "drafts/library.html", form=form, pagination=pagination, supports=supports, args=args, q=q,
+    )
+
+
+# --- panels for other pages --------------------------------------------------------------
+
+
+@bp.app_context_processor
+def _panels() -> dict[str, Any]:
+    return {"drafts_panel": consultation_panel_data, "drafts_dashboard": dashboard_panel_data}
+
+
+def consultation_panel_data(consultation: Consultation) -> dict[str, Any]:
+    """What the consultation page's drafts panel shows: a few queries, whatever the history."""
+    resp = services.get_response(consultation)
+    user = current_user if current_user.is_authenticated else None
+    version = services.current_version(resp)
+    return {
+        "response": resp,
+        "version": version,
+        "submission": services.get_submission(consultation),
+        "outcome": services.get_outcome(consultation),
+        "supports": services.supporting_cities(consultation),
+        "can_edit": services.can_edit(user, consultation, resp),
+        "comment_count": db.session.scalar(
+            select(func.count()).select_from(Comment).where(Comment.response_id == resp.id)
+        ) if resp else 0,
+    }
+
+
+def dashboard_panel_data() -> dict[str, Any]:
+    """Drafts the signed-in user can work on, and (coordinators) drafts waiting for review."""
+    user: User = current_user
+    editable = [Status.ASSIGNED.value, Status.DRAFTING.value, Status.IN_REVIEW.value]
+    query = (
+        select(Consultation)
+        .options(selectinload(Consultation.lead_city))
+        .where(Consultation.status.in_(editable))
+        .order_by(Consultation.closes_at)
+    )
+    if not user.is_coordinator:
+        contributed = (
+            select(Response.consultation_id)
+            .join(Contributor, Contributor.response_id == Response.id)
+            .where(Contributor.user_id == user.id)
+        )
+        conditions = [Consultation.id.in_(contributed), Consultation.policy_lead_id == user.id]
+        if user.is_policy_lead and user.city_id:
+            conditions.append(Consultation.lead_city_id == user.city_id)
+        query = query.where(or_(*conditions))
+    mine = list(db.session.scalars(query.limit(10)))
+    review: list[Consultation] = []
+    to_submit: list[Consultation] = []
+    if user.is_coordinator:
+        review = list(db.session.scalars(
+            select(Consultation).where(Consultation.status == Status.IN_REVIEW.value).order_by(Consultation.closes_at).limit(10)
+        ))
+        to_submit = list(db.session.scalars(
+            select(Consultation).where(Consultation.status == Status.APPROVED.value).order_by(Consultation.closes_at).limit(10)
+        ))
+    return {"mine": mine, "review": review, "to_submit": to_submit}

@@ -1,0 +1,185 @@
+"""Demo drafts for `make run`: versions, comments, questions, contributors, sign-offs,
+submissions and outcomes on the demo consultations the seed already walked to each state.
+
+Idempotent: a consultation that already has a response is left alone. Flushes only.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import City, Consultation, Role, Status, User
+from tracker.models.drafts import (
+    CitySupport,
+    Comment,
+    Contributor,
+    Outcome,
+    Question,
+    Response,
+    ResponseMode,
+    ResponseVersion,
+    Submission,
+    SubmissionMethod,
+    TakenUp,
+)
+from tracker.timeutil import uk_today, utcnow
+
+_STATUSES = (
+    Status.DRAFTING,
+    Status.IN_REVIEW,
+    Status.APPROVED,
+    Status.SUBMITTED,
+    Status.OUTCOME_PUBLISHED,
+)
+
+_QUESTIONS = [
+    "Do you agree with the proposed approach? Please explain your answer.",
+    "What impact would the proposals have on local authorities and the people they serve?",
+    "Is there anything else you would like to tell us?",
+]
+
+
+def _intro(c: Consultation) -> str:
+    topic = c.title.split(":")[0]
+    return (
+        f"The Key Cities network of 25 urban councils welcomes the opportunity to respond on "
+        f"**{topic.lower()}**. Our members serve more than six million residents across England and Wales.\n\n"
+        "Our response draws on evidence from member cities and sets out three asks:\n\n"
+        "- give councils **multi-year certainty** of funding;\n"
+        "- design allocations around *need*, not competitive bidding;\n"
+        "- involve urban councils early in the detailed design."
+    )
+
+
+def _revision(c: Consultation) -> str:
+    return _intro(c).replace(
+        "welcomes the opportunity",
+        "strongly welcomes the opportunity",
+    ) + (
+        "\n\n## Evidence from member cities\n\n"
+        "Hull, Preston and Wolverhampton each report that short-term funding rounds cost officer time "
+        "that would be better spent on delivery."
+    )
+
+
+def _answers(questions: list[Question], round_: int) -> dict[str, str]:
+    texts = [
+        "Yes, in part. The network supports the aim but the timetable is too short for councils to plan.",
+        "Urban councils face higher demand and tighter budgets; the proposals would add new burdens "
+        "unless they are fully funded under the new burdens doctrine.",
+        "We would welcome a meeting with officials to share evidence from member cities.",
+    ]
+    if round_ > 1:
+        texts[0] += " A phased introduction over two years would help."
+    return {str(q.id): texts[i % len(texts)] for i, q in enumerate(questions)}
+
+
+def _user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def seed_demo() -> int:
+    consultations = list(
+        db.session.scalars(
+            select(Consultation)
+            .where(Consultation.status.in_([s.value for s in _STATUSES]))
+            .order_by(Consultation.closes_at)
+        )
+    )
+    coordinator = _user("coordinator@keycities.test")
+    contributors = [u for u in (_user("contributor.newport@keycities.test"), _user("contributor.plymouth@keycities.test")) if u]
+    cities = {c.name: c for c in db.session.scalars(select(City))}
+    done = set(db.session.scalars(select(Response.consultation_id)))
+    now = utcnow()
+    created = 0
+    for index, c in enumerate(consultations):
+        if c.id in done:
+            continue
+        created += 1
+        lead = c.policy_lead or db.session.scalar(
+            select(User).where(User.role == Role.POLICY_LEAD.value, User.city_id == c.lead_city_id)
+        )
+        author = lead or coordinator
+        by_questions = index % 2 == 0
+        response = Response(
+            consultation_id=c.id,
+            mode=(ResponseMode.QUESTIONS if by_questions else ResponseMode.FREE).value,
+            current_number=0,
+        )
+        db.session.add(response)
+        db.session.flush()
+        questions: list[Question] = []
+        if by_questions:
+            for n, text in enumerate(_QUESTIONS, start=1):
+                q = Question(consultation_id=c.id, number=n, text=text)
+                db.session.add(q)
+                questions.append(q)
+            db.session.flush()
+        helper = contributors[index % len(contributors)] if contributors else None
+        if helper is not None:
+            db.session.add(Contributor(response_id=response.id, user_id=helper.id, added_by_id=author.id if author else None))
+
+        rounds = [
+            (author, _intro(c), _answers(questions, 1), "First draft", 9),
+            (helper or author, _revision(c), _answers(questions, 2), "Added evidence from member cities", 6),
+            (author, _revision(c) + "\n\nWe look forward to working with the department.", _answers(questions, 2), "Tidied the ending", 4),
+        ]
+        for number, (who, body, answers, note, days_ago) in enumerate(rounds, start=1):
+            db.session.add(
+                ResponseVersion(
+                    response_id=response.id,
+                    number=number,
+                    author_id=who.id if who else None,
+                    note=note,
+                    body=body,
+                    answers=answers,
+                    search_text="\n\n".join([body, *answers.values()]),
+                    created_at=now - timedelta(days=days_ago, hours=index),
+                )
+            )
+        response.current_number = len(rounds)
+        db.session.flush()
+
+        comments = [
+            (helper, "Newport can add figures on bus patronage if useful.", "comment", 8),
+            (coordinator, "Good start. Can we make the **first ask** sharper?", "comment", 5),
+        ]
+        for who, body, kind, days_ago in comments:
+            if who is not None:
+                db.session.add(Comment(response_id=response.id, author_id=who.id, body=body, kind=kind,
+                                       created_at=now - timedelta(days=days_ago, hours=index)))
+
+        status = Status(c.status)
+        if status in (Status.APPROVED, Status.SUBMITTED, Status.OUTCOME_PUBLISHED):
+            response.approved_number = response.current_number
+        if status != Status.DRAFTING:
+            for name in ("Hull", "Salford", "Preston", "Coventry", "Newport", "Plymouth")[: 2 + index % 4]:
+                city = cities.get(name) or next((v for k, v in cities.items() if k.startswith(name.split(" ")[0])), None)
+                if city is not None:
+                    db.session.add(CitySupport(consultation_id=c.id, city_id=city.id,
+                                               recorded_by_id=coordinator.id if coordinator else None))
+        if status in (Status.SUBMITTED, Status.OUTCOME_PUBLISHED):
+            version = db.session.scalar(
+                select(ResponseVersion).where(ResponseVersion.response_id == response.id,
+                                              ResponseVersion.number == response.current_number)
+            )
+            submitted_at = min(c.closes_at - timedelta(days=1), now - timedelta(days=1))
+            db.session.add(Submission(
+                consultation_id=c.id, version_id=version.id if version else None,
+                method=(SubmissionMethod.ONLINE_FORM if index % 2 else SubmissionMethod.EMAIL).value,
+                submitted_at=submitted_at, reference=f"KC-{c.id:04d}",
+                recorded_by_id=coordinator.id if coordinator else None,
+            ))
+        if status == Status.OUTCOME_PUBLISHED:
+            db.session.add(Outcome(
+                consultation_id=c.id, url=(c.url or "https://www.gov.uk") + "/outcome",
+                published_on=uk_today() - timedelta(days=7 + index),
+                taken_up=(TakenUp.PARTLY if index % 2 else TakenUp.YES).value,
+                notes="The government adopted a longer transition period, one of our three asks.",
+                recorded_by_id=coordinator.id if coordinator else None,
+            ))
+    db.session.flush()
+    return created

@@ -1,0 +1,155 @@
+"""Forms of the drafts feature."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+
+from tracker.models.drafts import Question, SubmissionMethod, TakenUp
+
+
+class EditForm(FlaskForm):
+    base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    body = TextAreaField("Text", widget=GovTextArea(), validators=[Optional()])
+    note = StringField("Note about this version (optional)", widget=GovTextInput(), validators=[Length(max=300)])
+    preview = SubmitField("Preview", widget=GovSubmitInput())
+    save = SubmitField("Save version", widget=GovSubmitInput())
+
+    question_fields: list[tuple[Question, str]] = []
+
+    def answers(self) -> dict[str, str]:
+        return {str(q.id): (getattr(self, name).data or "") for q, name in self.question_fields}
+
+
+def edit_form_class(questions: list[Question]) -> type[EditForm]:
+    """One answer field per question, named answer_<question id>."""
+    attrs: dict[str, Any] = {}
+    pairs = []
+    for q in questions:
+        name = f"answer_{q.id}"
+        attrs[name] = TextAreaField(f"Question {q.number}", widget=GovTextArea(), validators=[Optional()])
+        pairs.append((q, name))
+    attrs["question_fields"] = pairs
+    return type("DynamicEditForm", (EditForm,), attrs)
+
+
+class RestoreForm(FlaskForm):
+    base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Add a comment", widget=GovTextArea(), validators=[DataRequired("Enter your comment."), Length(max=20000)]
+    )
+    submit = SubmitField("Add comment", widget=GovSubmitInput())
+
+
+class QuestionForm(FlaskForm):
+    text = TextAreaField(
+        "Question text", widget=GovTextArea(), validators=[DataRequired("Enter the question's text."), Length(max=5000)]
+    )
+    submit = SubmitField("Add question", widget=GovSubmitInput())
+
+
+class ContributorForm(FlaskForm):
+    user_id = SelectField("Officer", widget=GovSelect(), coerce=int, validators=[DataRequired("Choose an officer.")])
+    submit = SubmitField("Add contributor", widget=GovSubmitInput())
+
+
+class ReturnForm(FlaskForm):
+    comment = TextAreaField(
+        "What needs to change", widget=GovTextArea(),
+        validators=[DataRequired("Say what needs to change."), Length(max=20000)],
+    )
+    submit = SubmitField("Return for changes", widget=GovSubmitInput())
+
+
+class ReopenForm(FlaskForm):
+    reason = StringField(
+        "Reason for reopening", widget=GovTextInput(), validators=[DataRequired("Give a reason."), Length(max=500)]
+    )
+    submit = SubmitField("Reopen for editing", widget=GovSubmitInput())
+
+
+class SupportForm(FlaskForm):
+    city_id = SelectField("City", widget=GovSelect(), coerce=int, validators=[DataRequired("Choose a city.")])
+    submit = SubmitField("Record support", widget=GovSubmitInput())
+
+
+_TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
+
+
+def _time_check(form: FlaskForm, field: StringField) -> None:
+    if not _TIME.match(field.data or ""):
+        raise ValidationError("Enter the time as hours and minutes, for example 14:30.")
+
+
+class SubmissionForm(FlaskForm):
+    method = RadioField(
+        "How was it submitted?", widget=GovRadioInput(),
+        choices=[(m.value, m.label) for m in SubmissionMethod],
+        validators=[InputRequired("Choose how the response was submitted.")],
+    )
+    submitted_on = DateField(
+        "Date submitted", widget=GovDateInput(), format="%d %m %Y",
+        validators=[InputRequired("Enter the date it was submitted, for example 27 3 2026.")],
+    )
+    submitted_time = StringField("Time submitted (UK time, 24-hour)", widget=GovTextInput(), validators=[_time_check])
+    reference = StringField(
+        "Reference (optional)", widget=GovTextInput(), validators=[Length(max=200)],
+        description="A receipt number, the email's subject, or the form's confirmation code.",
+    )
+    submit = SubmitField("Record submission", widget=GovSubmitInput())
+
+    def time_parts(self) -> tuple[int, int]:
+        match = _TIME.match(self.submitted_time.data or "")
+        assert match
+        return int(match.group(1)), int(match.group(2))
+
+
+class OutcomeForm(FlaskForm):
+    url = StringField(
+        "Link to the government's response", widget=GovTextInput(),
+        validators=[Optional(), URL(message="Enter a full link starting with https://"), Length(max=500)],
+    )
+    published_on = DateField(
+        "Date published", widget=GovDateInput(), format="%d %m %Y",
+        validators=[InputRequired("Enter the date the outcome was published, for example 27 3 2026.")],
+    )
+    taken_up = RadioField(
+        "Were the network's asks taken up?", widget=GovRadioInput(),
+        choices=[(t.value, t.label) for t in TakenUp], validators=[InputRequired("Choose yes, partly or no.")],
+    )
+    notes = TextAreaField("Notes", widget=GovTextArea(), validators=[Length(max=20000)])
+    submit = SubmitField("Record outcome", widget=GovSubmitInput())
+
+
+class LibrarySearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Words or phrase", widget=GovTextInput(), validators=[Length(max=200)])
+    area = SelectField("Work area", widget=GovSelect(), validators=[Optional()])
+    year = SelectField("Year submitted", widget=GovSelect(), validators=[Optional()])
+    search = SubmitField("Search", widget=GovSubmitInput())
