@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -34,6 +34,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return _database_url(tmp_path_factory)
 
 
+def _forget_cached_user(sender: Flask, **extra: object) -> None:
+    g.pop("_login_user", None)
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp("instance")
@@ -44,6 +48,10 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "INSTANCE_DIR": str(instance),
         },
     )
+    # Each test holds an app context (fixture _db), so its requests share one `g`, where
+    # Flask-Login caches the user: without this, a second client in the same test would
+    # be served as the first client's user.
+    request_started.connect(_forget_cached_user, app)
     with app.app_context():
         # Tests build the schema from the models; test_migrations checks the
         # migrations produce exactly the same schema.
