@@ -1,12 +1,40 @@
-"""Views of the dashboard feature."""
+"""The dashboard: what each role needs to see first."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from flask import render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 
+from tracker.consultations import queries
 from tracker.dashboard import bp
+from tracker.models import STATUS_LABELS, Role
+
+
+def _coordinator_view() -> dict[str, Any]:
+    return {
+        "counts": [(status, STATUS_LABELS[status], n) for status, n in queries.counts_by_status().items()],
+        "closing_soon": queries.closing_soon(14),
+        "overdue": queries.overdue(),
+        "unassigned": queries.unassigned(),
+    }
+
+
+def _lead_view() -> dict[str, Any]:
+    mine, others = queries.assignments_for(current_user)
+    return {"mine": mine, "city_work": others, "closing_soon": queries.open_closing_soon()}
 
 
 @bp.get("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    return render_template("dashboard/index.html")
+    if current_user.is_coordinator:
+        view, context = "coordinator", _coordinator_view()
+    elif current_user.role == Role.POLICY_LEAD:
+        view, context = "lead", _lead_view()
+    else:
+        view, context = "contributor", {"closing_soon": queries.open_closing_soon()}
+    return render_template(
+        "dashboard/index.html", view=view, limit=queries.DASHBOARD_LIMIT, **context
+    )

@@ -1,0 +1,191 @@
+"""Forms of the consultation pages (GOV.UK widgets)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from tracker.models import Decision
+from tracker.timeutil import uk_instant, utcnow
+
+TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
+
+
+class UKDateField(DateField):
+    """A GOV.UK date input (day, month, year boxes) with plain-English errors.
+
+    The widget unpacks three raw values; a request that sent fewer (a crafted or
+    truncated form) is padded so re-rendering the form never fails.
+    """
+
+    def __init__(self, label: str, *, message: str = "Enter a real date", **kwargs: Any) -> None:
+        kwargs.setdefault("widget", GovDateInput())
+        super().__init__(label, format="%d %m %Y", **kwargs)
+        self.invalid_message = message
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        values = [v.strip() for v in (list(valuelist) + ["", "", ""])[:3]]
+        self.raw_data = values
+        if not any(values):
+            self.data = None
+            return
+        try:
+            day, month, year = (int(v) for v in values)
+            self.data = date(year, month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid_message) from None
+        if year < 1000:
+            self.data = None
+            raise ValueError("Enter the year as 4 digits, for example 2026")
+
+
+def _http_url(form: FlaskForm, field: StringField) -> None:
+    value = (field.data or "").strip()
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise ValidationError("Enter a web address that starts with http:// or https://")
+
+
+class ConsultationForm(FlaskForm):
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the consultation's title"), Length(max=300)],
+    )
+    issuing_organisation = StringField(
+        "Issuing organisation",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the organisation that issued the consultation"), Length(max=200)],
+    )
+    url = StringField("Link to the consultation on GOV.UK", widget=GovTextInput(),
+                      validators=[Optional(), Length(max=500), _http_url])
+    summary = TextAreaField("Summary", widget=GovTextArea(), validators=[Optional()])
+    opened_on = UKDateField("Opening date", validators=[Optional()],
+                            message="Enter a real opening date, for example 27 3 2026")
+    closes_on = UKDateField("Closing date", validators=[InputRequired("Enter the closing date")],
+                            message="Enter a real closing date, for example 27 3 2026")
+    closes_time = StringField(
+        "Closing time (UK time)",
+        widget=GovTextInput(),
+        default="23:59",
+        validators=[
+            InputRequired("Enter the closing time, for example 23:59"),
+            Regexp(TIME_RE, message="Enter the closing time as hours and minutes, for example 23:59"),
+        ],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    # Set by the edit view: a closing time already in the past may be kept unchanged.
+    existing_closes_at: datetime | None = None
+
+    def closes_at(self) -> datetime:
+        match = TIME_RE.match(self.closes_time.data or "")
+        assert match is not None and self.closes_on.data is not None
+        return uk_instant(self.closes_on.data, time(int(match.group(1)), int(match.group(2))))
+
+    def validate_closes_on(self, field: UKDateField) -> None:
+        # The service checks the same rule; checking here puts the message on the right field.
+        if not (field.data and TIME_RE.match(self.closes_time.data or "")):
+            return
+        closes_at = self.closes_at()
+        if closes_at <= utcnow() and not self.keeps_closing_time():
+            raise ValidationError("The closing date must be in the future")
+
+    def keeps_closing_time(self) -> bool:
+        """Whether the typed date and time are the stored ones (shown to the minute)."""
+        old = self.existing_closes_at
+        return old is not None and abs((self.closes_at() - old).total_seconds()) < 60
+
+    def validate_opened_on(self, field: UKDateField) -> None:
+        if field.data and self.closes_on.data and field.data > self.closes_on.data:
+            raise ValidationError("The opening date must be on or before the closing date")
+
+
+class TriageForm(FlaskForm):
+    decision = RadioField(
+        "What should the network do?",
+        widget=GovRadioInput(),
+        choices=[(d.value, d.label) for d in Decision],
+        validators=[InputRequired("Choose whether the network will respond")],
+    )
+    reason = TextAreaField(
+        "Reason",
+        widget=GovTextArea(),
+        description="Needed for monitor only and no response, so members can see why.",
+        validators=[Optional(), Length(max=2000)],
+    )
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if self.decision.data in (Decision.MONITOR.value, Decision.NO_RESPONSE.value) and not (
+            field.data or ""
+        ).strip():
+            raise ValidationError("Give a reason for not responding, so members can see why")
+
+
+class GovSelectWithAttributes(GovSelect):
+    """GovSelect that keeps each choice's render_kw as option attributes (e.g. data-city)."""
+
+    def map_gov_params(self, field, **kwargs):  # type: ignore[no-untyped-def]
+        params = super().map_gov_params(field, **kwargs)
+        extra = {str(value): render_kw for value, _label, render_kw in _choice_triples(field)}
+        for item in params["items"]:
+            attrs = extra.get(str(item["value"]))
+            if attrs:
+                item["attributes"] = attrs
+        return params
+
+
+def _choice_triples(field: SelectField) -> list[tuple[Any, str, dict[str, Any]]]:
+    out = []
+    for choice in field.choices or []:
+        if len(choice) == 3:
+            out.append((choice[0], choice[1], choice[2]))
+        else:
+            out.append((choice[0], choice[1], {}))
+    return out
+
+
+class AssignForm(FlaskForm):
+    work_area = SelectField("Work area", widget=GovSelect(),
+                            validators=[InputRequired("Choose the work area")])
+    city = SelectField(
+        "Lead city",
+        widget=GovSelect(),
+        description="Proposed from the work area; you may choose another member city.",
+        validators=[Optional()],
+    )
+    policy_lead = SelectField(
+        "Policy lead",
+        widget=GovSelectWithAttributes(),
+        description="A policy lead of the lead city.",
+        validators=[Optional()],
+    )
+    internal_deadline = UKDateField(
+        "Internal deadline",
+        validators=[Optional()],
+        message="Enter a real internal deadline, for example 20 3 2026",
+    )
+    submit = SubmitField("Assign", widget=GovSubmitInput())
+
+
+class TransitionForm(FlaskForm):
+    message = TextAreaField("Note for the history (optional)", widget=GovTextArea(),
+                            validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+

@@ -1,0 +1,284 @@
+"""Read-side queries for the consultation pages and the dashboard.
+
+Every function issues a fixed number of SQL statements whatever the data size:
+related rows are eager-loaded and long lists are bounded (a page, or a limit).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from tracker.extensions import db
+from tracker.models import (
+    ACTIVE_WORK_STATUSES,
+    OPEN_STATUSES,
+    ActivityLog,
+    City,
+    Consultation,
+    Role,
+    Status,
+    User,
+    WorkArea,
+)
+from tracker.timeutil import end_of_uk_day, uk_today, utcnow
+
+# Closing windows offered by the list filter: value -> label.
+WINDOWS: dict[str, str] = {
+    "7": "Closing in the next 7 days",
+    "14": "Closing in the next 14 days",
+    "30": "Closing in the next 30 days",
+    "open": "Not yet closed",
+    "closed": "Already closed",
+    "overdue": "Internal deadline passed",
+}
+# "open" in the status filter means every status with work still to do.
+OPEN_FILTER = "open"
+# Internal deadline passed and the work not yet in review (or further).
+OVERDUE_STATUSES = frozenset({Status.ASSIGNED, Status.DRAFTING})
+UNASSIGNED_STATUSES = frozenset({Status.NEW, Status.TRIAGED})
+DASHBOARD_LIMIT = 20
+
+
+@dataclass
+class ListFilters:
+    status: str = ""
+    work_area_id: int | None = None
+    city_id: int | None = None
+    window: str = ""
+    q: str = ""
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as query-string arguments (only those set)."""
+        args = {
+            "status": self.status,
+            "work_area": str(self.work_area_id or ""),
+            "city": str(self.city_id or ""),
+            "closing": self.window,
+            "q": self.q,
+        }
+        return {k: v for k, v in args.items() if v}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args())
+
+
+@dataclass
+class Page:
+    items: Sequence[Consultation]
+    total: int
+    number: int
+    size: int
+    pages: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pages = max(1, math.ceil(self.total / self.size))
+
+
+def _with_list_relations(stmt: Select) -> Select:  # type: ignore[type-arg]
+    return stmt.options(
+        joinedload(Consultation.work_area),
+        joinedload(Consultation.lead_city),
+        joinedload(Consultation.policy_lead),
+    )
+
+
+def _window_clause(window: str, now: datetime):  # type: ignore[no-untyped-def]
+    if window in ("7", "14", "30"):
+        until = end_of_uk_day(uk_today(now) + timedelta(days=int(window)))
+        return (Consultation.closes_at >= now) & (Consultation.closes_at <= until)
+    if window == "open":
+        return Consultation.closes_at >= now
+    if window == "closed":
+        return Consultation.closes_at < now
+    if window == "overdue":
+        return Consultation.internal_deadline.is_not(None) & (
+            Consultation.internal_deadline < uk_today(now)
+        ) & Consultation.status.in_([s.value for s in OVERDUE_STATUSES])
+    raise ValueError(window)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filtered(filters: ListFilters, now: datetime | None = None) -> Select:  # type: ignore[type-arg]
+    now = now or utcnow()
+    stmt = select(Consultation)
+    if filters.status == OPEN_FILTER:
+        stmt = stmt.where(Consultation.status.in_([s.value for s in OPEN_STATUSES]))
+    elif filters.status:
+        stmt = stmt.where(Consultation.status == filters.status)
+    if filters.work_area_id:
+        stmt = stmt.where(Consultation.work_area_id == filters.work_area_id)
+    if filters.city_id:
+        stmt = stmt.where(Consultation.lead_city_id == filters.city_id)
+    if filters.window:
+        stmt = stmt.where(_window_clause(filters.window, now))
+    if filters.q:
+        pattern = f"%{_escape_like(filters.q.lower())}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Consultation.title).like(pattern, escape="\\"),
+                func.lower(Consultation.issuing_organisation).like(pattern, escape="\\"),
+            )
+        )
+    return stmt
+
+
+def list_consultations(filters: ListFilters, page: int, page_size: int) -> Page:
+    """One page of consultations: two queries (count, rows)."""
+    base = filtered(filters)
+    total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
+    pages = max(1, math.ceil(total / page_size))
+    page = min(max(page, 1), pages)
+    # Closed ones read best newest first; otherwise the next to close comes first.
+    order = (
+        (Consultation.closes_at.desc(), Consultation.id.desc())
+        if filters.window == "closed"
+        else (Consultation.closes_at.asc(), Consultation.id.asc())
+    )
+    rows = db.session.scalars(
+        _with_list_relations(base.order_by(*order).limit(page_size).offset((page - 1) * page_size))
+    ).unique().all()
+    return Page(items=rows, total=total, number=page, size=page_size)
+
+
+def cities() -> Sequence[City]:
+    return db.session.scalars(select(City).order_by(City.name)).all()
+
+
+def work_areas() -> Sequence[WorkArea]:
+    return db.session.scalars(
+        select(WorkArea).options(joinedload(WorkArea.lead_city)).order_by(WorkArea.name)
+    ).all()
+
+
+def policy_leads(city_id: int | None = None) -> Sequence[User]:
+    stmt = select(User).where(User.role == Role.POLICY_LEAD.value, User.is_enabled.is_(True))
+    if city_id is not None:
+        stmt = stmt.where(User.city_id == city_id)
+    return db.session.scalars(stmt.options(joinedload(User.city)).order_by(User.name)).all()
+
+
+def get_consultation(consultation_id: int) -> Consultation | None:
+    return db.session.scalar(
+        select(Consultation)
+        .where(Consultation.id == consultation_id)
+        .options(
+            joinedload(Consultation.work_area).joinedload(WorkArea.lead_city),
+            joinedload(Consultation.lead_city),
+            joinedload(Consultation.policy_lead).joinedload(User.city),
+            joinedload(Consultation.created_by),
+        )
+    )
+
+
+def history(consultation_id: int) -> Sequence[ActivityLog]:
+    """The activity log of a consultation, newest first, with the actors in the same query."""
+    return db.session.scalars(
+        select(ActivityLog)
+        .where(ActivityLog.consultation_id == consultation_id)
+        .options(joinedload(ActivityLog.actor).joinedload(User.city))
+        .order_by(ActivityLog.created_at.desc(), ActivityLog.id.desc())
+    ).all()
+
+
+# --- dashboard -------------------------------------------------------------
+
+
+def counts_by_status() -> dict[Status, int]:
+    rows = db.session.execute(
+        select(Consultation.status, func.count()).group_by(Consultation.status)
+    ).all()
+    counts = {s: 0 for s in Status}
+    for status, n in rows:
+        counts[Status(status)] = n
+    return counts
+
+
+def _bounded(stmt: Select, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:  # type: ignore[type-arg]
+    return db.session.scalars(_with_list_relations(stmt.limit(limit))).unique().all()
+
+
+def closing_soon(days: int = 14, now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:
+    now = now or utcnow()
+    until = end_of_uk_day(uk_today(now) + timedelta(days=days))
+    return _bounded(
+        select(Consultation)
+        .where(
+            Consultation.status.in_([s.value for s in OPEN_STATUSES]),
+            Consultation.closes_at >= now,
+            Consultation.closes_at <= until,
+        )
+        .order_by(Consultation.closes_at, Consultation.id),
+        limit,
+    )
+
+
+def overdue(now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:
+    return _bounded(
+        select(Consultation)
+        .where(_window_clause("overdue", now or utcnow()))
+        .order_by(Consultation.internal_deadline, Consultation.id),
+        limit,
+    )
+
+
+def unassigned(now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:
+    """New (to triage) and triaged (to assign) consultations still open, next to close first."""
+    return _bounded(
+        select(Consultation)
+        .where(
+            Consultation.status.in_([s.value for s in UNASSIGNED_STATUSES]),
+            Consultation.closes_at >= (now or utcnow()),
+        )
+        .order_by(Consultation.closes_at, Consultation.id),
+        limit,
+    )
+
+
+def assignments_for(user: User, limit: int = DASHBOARD_LIMIT) -> tuple[Sequence[Consultation], Sequence[Consultation]]:
+    """A policy lead's active work: (assigned to them, the rest of their city's), by internal deadline."""
+    active = [s.value for s in ACTIVE_WORK_STATUSES]
+    order = (Consultation.internal_deadline.asc(), Consultation.closes_at.asc(), Consultation.id.asc())
+    mine = _bounded(
+        select(Consultation)
+        .where(Consultation.policy_lead_id == user.id, Consultation.status.in_(active))
+        .order_by(*order),
+        limit,
+    )
+    if user.city_id is None:
+        return mine, []
+    others = _bounded(
+        select(Consultation)
+        .where(
+            Consultation.lead_city_id == user.city_id,
+            Consultation.status.in_(active),
+            or_(Consultation.policy_lead_id.is_(None), Consultation.policy_lead_id != user.id),
+        )
+        .order_by(*order),
+        limit,
+    )
+    return mine, others
+
+
+def open_closing_soon(now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:
+    """What the network is responding to, next to close first (contributors' view)."""
+    now = now or utcnow()
+    return _bounded(
+        select(Consultation)
+        .where(
+            Consultation.status.in_([s.value for s in OPEN_STATUSES - {Status.NEW}]),
+            Consultation.closes_at >= now,
+        )
+        .order_by(Consultation.closes_at, Consultation.id),
+        limit,
+    )
+
