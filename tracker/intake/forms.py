@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+
+class AcceptForm(FlaskForm):
+    work_area_id = SelectField("Work area", coerce=int, widget=GovSelect())
+    submit = SubmitField("Accept and track it", widget=GovSubmitInput())
+
+
+class DismissForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is it not for the network?",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired("Give a reason for dismissing it"),
+            Length(max=1000, message="Keep the reason to 1,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Dismiss", widget=GovSubmitInput())
+
+
+class OrganisationRuleForm(FlaskForm):
+    organisation = StringField(
+        "Organisation (as GOV.UK writes it, or its acronym)",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the organisation"), Length(max=200, message="200 characters or fewer")],
+    )
+    work_area_id = SelectField("Work area", coerce=int, widget=GovSelect())
+    submit = SubmitField("Add rule", widget=GovSubmitInput())
+
+
+class KeywordsForm(FlaskForm):
+    keywords = TextAreaField(
+        "Keywords, one per line",
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="Keep the keywords under 5,000 characters")],
+    )
+    submit = SubmitField("Save keywords", widget=GovSubmitInput())
