@@ -30,6 +30,10 @@ from tracker.models import Role
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 def email_address(form: FlaskForm, field: EmailField) -> None:
     # test_environment: allow the reserved .test domain the demo and test accounts use;
     # no DNS lookup either (the form must not depend on the network).
@@ -53,7 +57,7 @@ class UserFilterForm(FlaskForm):
 
 
 class _UserFields(FlaskForm):
-    name = StringField("Full name", widget=GovTextInput(),
+    name = StringField("Full name", widget=GovTextInput(), filters=[_strip],
                        validators=[InputRequired("Enter the person's name"), Length(max=120)])
     job_title = StringField("Job title (optional)", widget=GovTextInput(),
                             validators=[Optional(), Length(max=120)])
@@ -64,7 +68,7 @@ class _UserFields(FlaskForm):
 
 
 class UserCreateForm(_UserFields):
-    email = EmailField("Email address", widget=GovTextInput(), validators=[
+    email = EmailField("Email address", widget=GovTextInput(), filters=[_strip], validators=[
         InputRequired("Enter an email address"), Length(max=254), email_address])
     password = PasswordField("Initial password (optional)", widget=GovPasswordInput(),
                              validators=[Optional(), Length(min=12, message="Use at least 12 characters")])
