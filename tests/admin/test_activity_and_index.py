@@ -1,0 +1,49 @@
+"""The admin index and the admin activity page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests import factories
+from tracker import activity
+from tracker.extensions import db
+
+
+def test_index_links_every_admin_page(as_user):
+    html = as_user("admin").get("/admin/").get_data(as_text=True)
+    for href in ("/admin/users", "/admin/cities", "/admin/work-areas", "/admin/activity"):
+        assert f'href="{href}"' in html
+
+
+def test_activity_shows_admin_changes_newest_first(as_user, admin):
+    start = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    for n, subject in enumerate(["user", "city", "work_area"]):
+        entry = activity.record(f"{subject}_updated", actor=admin, subject_type=subject, subject_id=n + 1,
+                                message=f"Change number {n}", before={"name": "Old"}, after={"name": "New"})
+        entry.created_at = start + timedelta(hours=n)
+    consultation = factories.make_consultation()
+    activity.record("created", actor=admin, consultation=consultation, message="Consultation change")
+    db.session.commit()
+
+    html = as_user("admin").get("/admin/activity").get_data(as_text=True)
+    assert html.index("Change number 2") < html.index("Change number 1") < html.index("Change number 0")
+    assert "Consultation change" not in html
+    assert "10 January 2026 at 11:00" in html  # UK time (GMT in January)
+    assert "name: Old → New" in html
+    assert "Ada Admin" in html
+
+
+def test_activity_is_paginated(app, as_user, admin, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 5)
+    start = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    for n in range(12):
+        entry = activity.record("city_updated", actor=admin, subject_type="city", subject_id=1,
+                                message=f"Entry {n:02d}")
+        entry.created_at = start + timedelta(minutes=n)
+    db.session.commit()
+    client = as_user("admin")
+    first = client.get("/admin/activity").get_data(as_text=True)
+    last = client.get("/admin/activity?page=3").get_data(as_text=True)
+    assert "Entry 11" in first and "Entry 07" in first and "Entry 06" not in first
+    assert "Entry 01" in last and "Entry 00" in last and "Entry 02" not in last
+    assert "govuk-pagination" in first
