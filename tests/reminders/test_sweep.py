@@ -1,0 +1,395 @@
+"""The sweep against a real SMTP server, with time frozen: right day, once, never twice."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, time, timedelta
+
+import time_machine
+from flask import Flask
+from sqlalchemy import func, select
+
+from tests import factories
+from tests.reminders.conftest import Inbox
+from tracker.extensions import db
+from tracker.models import Role, Status, User
+from tracker.models.reminders import Notification, Reminder, ReminderPreference, State
+from tracker.reminders import delivery, tasks
+from tracker.timeutil import uk_instant
+
+
+def at(day: date, clock: time = time(9, 0)) -> datetime:
+    return uk_instant(day, clock)
+
+
+def sweep() -> dict[str, int]:
+    """What beat does: run the task (its sends run at once under the ``eager`` fixture)."""
+    return tasks.sweep()
+
+
+def kinds_sent(inbox: Inbox, address: str) -> list[str]:
+    return [str(m["Subject"]) for m in inbox.to(address)]
+
+
+def reminder_rows() -> list[Reminder]:
+    db.session.expire_all()  # the tasks ran in their own sessions
+    return list(db.session.scalars(select(Reminder).order_by(Reminder.id)).all())
+
+
+def test_each_point_fires_once_on_its_day_across_weekends_and_bank_holidays(
+    smtp: Inbox, eager: None, coordinator: User
+) -> None:
+    # Internal deadline Wednesday 6 January 2027. Counting back in working days skips
+    # Christmas Day, Boxing Day (observed Monday 28 December), New Year's Day and weekends.
+    deadline = date(2027, 1, 6)
+    closes = uk_instant(date(2027, 1, 13), time(23, 59))
+    with time_machine.travel(at(date(2026, 12, 1)), tick=False):
+        lead = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead", email="lena@hull.test")
+        colleague = factories.make_user(Role.POLICY_LEAD, city_name="Hull", email="colleague@hull.test")
+        factories.make_user(Role.POLICY_LEAD, city_name="Salford", email="elsewhere@salford.test")
+        consultation = factories.make_consultation(
+            Status.DRAFTING, lead=lead, closes_at=closes, internal_deadline=deadline, title="Bus reform"
+        )
+        db.session.commit()
+        consultation_id = consultation.id
+
+    first_seen: dict[tuple[str, str], date] = {}
+    day = date(2026, 12, 7)
+    while day <= date(2027, 1, 14):
+        for clock in (time(0, 5), time(9, 0), time(17, 30)):
+            with time_machine.travel(at(day, clock), tick=False):
+                sweep()
+                sweep()  # a second beat, or a retry of the task: changes nothing
+        for row in reminder_rows():
+            key = (row.recipient.email, row.kind)
+            if row.state == State.SENT:
+                first_seen.setdefault(key, to_uk_date(row.sent_at))
+        day += timedelta(days=1)
+
+    expected = {
+        "before_14": date(2026, 12, 14),  # Monday: 14 working days before, skipping 25 and 28 Dec and 1 Jan
+        "before_7": date(2026, 12, 23),
+        "before_3": date(2026, 12, 31),
+        "before_1": date(2027, 1, 5),
+        "overdue": date(2027, 1, 7),
+        "closing_day": date(2027, 1, 13),
+    }
+    for address in ("lena@hull.test", "colleague@hull.test"):
+        got = {kind: when for (who, kind), when in first_seen.items() if who == address}
+        assert got == expected, address
+        assert len(smtp.to(address)) == len(expected)  # each point exactly once
+    assert smtp.to("elsewhere@salford.test") == []
+    # Coordinators: the overdue escalation the day after the internal deadline, and the
+    # "closing within 3 days with no approved response" escalation.
+    coord = {kind: when for (who, kind), when in first_seen.items() if who == coordinator.email}
+    assert coord == {"escalation_overdue": date(2027, 1, 7), "escalation_closing": date(2027, 1, 11)}
+    assert len(smtp.to(coordinator.email)) == 2
+    # The consultation closed unsubmitted on the 13th: the sweep marked it missed.
+    db.session.expire_all()
+    assert db.session.get(type(consultation), consultation_id).status == Status.MISSED
+    # Every email is also an in-app notification.
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == len(smtp.messages) == 14
+    # The email says which consultation, links to it, and gives the deadline in UK time.
+    message = smtp.to("lena@hull.test")[0]
+    text = message.get_payload()[0].get_payload(decode=True).decode()
+    assert "Bus reform" in text
+    assert f"http://127.0.0.1:5000/consultations/{consultation_id}" in text
+    assert "Wednesday 13 January 2027 at 23:59 (UK time)" in text
+    html = message.get_payload()[1].get_payload(decode=True).decode()
+    assert f'href="http://127.0.0.1:5000/consultations/{consultation_id}"' in html
+
+
+def to_uk_date(value: datetime | None) -> date:
+    from tracker.timeutil import to_uk
+
+    assert value is not None
+    return to_uk(value).date()
+
+
+def test_sweep_twice_sends_one_email_per_reminder(smtp: Inbox, eager: None, lead: User) -> None:
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 4), closes_in_days=20)
+        db.session.commit()
+        first = sweep()
+        second = sweep()
+    assert first["created"] == 1 and second["created"] == 0
+    assert len(smtp.messages) == 1
+    (row,) = reminder_rows()
+    assert row.state == State.SENT and row.kind == "before_3" and row.attempts == 1
+
+
+def _concurrent(app: Flask, fn, n: int = 2) -> list[object]:  # type: ignore[no-untyped-def]
+    barrier = threading.Barrier(n)
+    results: list[object] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                results.append(fn())
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    return results
+
+
+def test_two_concurrent_sweeps_send_one_email_each(app: Flask, smtp: Inbox, eager: None, lead: User) -> None:
+    other = factories.make_user(Role.POLICY_LEAD, city_name="Hull")
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        for n in range(5):
+            factories.make_consultation(
+                Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 2 + n), closes_in_days=20
+            )
+        db.session.commit()
+        results = _concurrent(app, tasks.sweep, n=3)
+    assert sum(r["created"] for r in results) == 10  # type: ignore[index]
+    assert len(smtp.messages) == 10
+    assert len(smtp.to(lead.email)) == 5 and len(smtp.to(other.email)) == 5
+    assert {r.state for r in reminder_rows()} == {State.SENT}
+
+
+def test_two_workers_given_the_same_reminder_send_it_once(app: Flask, smtp: Inbox, lead: User) -> None:
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3), closes_in_days=20)
+        db.session.commit()
+        sweep()  # not eager: the send is queued to the in-memory broker, nobody runs it
+        (row,) = reminder_rows()
+        outcomes = _concurrent(app, lambda: delivery.deliver(row.id), n=4)
+    assert sorted(o.status for o in outcomes) == ["not-claimed"] * 3 + ["sent"]  # type: ignore[attr-defined]
+    assert len(smtp.messages) == 1
+    assert delivery.deliver(row.id).status == "not-claimed"  # and never again later
+    assert len(smtp.messages) == 1
+
+
+def test_skipping_three_sweep_periods_then_one_sweep_sends_each_missed_reminder_once(
+    smtp: Inbox, eager: None, lead: User
+) -> None:
+    # Thursday 4 March 2027. Due at midnight: the 3-day point for a deadline of Wednesday 10 March,
+    # and the closing day of a consultation closing on Friday 5 March.
+    with time_machine.travel(at(date(2027, 3, 4), time(23, 50)), tick=False):
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 10), closes_in_days=30,
+                                    title="Three days")
+        factories.make_consultation(Status.APPROVED, lead=lead, internal_deadline=date(2027, 3, 3),
+                                    closes_at=uk_instant(date(2027, 3, 5), time(23, 45)), title="Closes Friday")
+        db.session.commit()
+        sweep()
+        before = len(smtp.messages)
+    # Beat was down for 23:55, 00:00 and 00:05; the next sweep runs at 00:10.
+    with time_machine.travel(at(date(2027, 3, 5), time(0, 10)), tick=False):
+        sweep()
+    with time_machine.travel(at(date(2027, 3, 5), time(0, 15)), tick=False):
+        sweep()
+    new = [str(m["Subject"]) for m in smtp.messages[before:]]
+    assert sorted(s.split(":")[1].strip() for s in new) == ["Closes Friday", "Three days"]
+    assert len(new) == 2
+
+
+def test_deadline_moved_later_gets_reminders_for_the_new_date_only(smtp: Inbox, eager: None, lead: User) -> None:
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        c = factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 4),
+                                        closes_in_days=40)
+        db.session.commit()
+        sweep()
+        assert [r.kind for r in reminder_rows()] == ["before_3"]
+        # The coordinator gives the city two more weeks.
+        c.internal_deadline = date(2027, 3, 18)
+        db.session.commit()
+        sweep()
+        sweep()
+    with time_machine.travel(at(date(2027, 3, 4)), tick=False):
+        sweep()  # the old deadline's day: nothing for the old date
+    with time_machine.travel(at(date(2027, 3, 5)), tick=False):
+        sweep()  # the day after the old deadline: not overdue
+    with time_machine.travel(at(date(2027, 3, 9)), tick=False):
+        sweep()  # 7 working days before the new deadline
+    rows = reminder_rows()
+    assert [(r.kind, r.deadline) for r in rows] == [
+        ("before_3", date(2027, 3, 4)),
+        ("before_14", date(2027, 3, 18)),
+        ("before_7", date(2027, 3, 18)),
+    ]
+    assert len(smtp.messages) == 3
+    assert "Thursday 18 March 2027" in str(smtp.messages[-1]["Subject"])
+
+
+def test_pending_reminder_for_an_old_deadline_is_not_sent(smtp: Inbox, lead: User) -> None:
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        c = factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 4),
+                                        closes_in_days=40)
+        db.session.commit()
+        sweep()  # queued, not yet sent (no worker)
+        (row,) = reminder_rows()
+        c.internal_deadline = date(2027, 3, 25)
+        db.session.commit()
+        outcome = delivery.deliver(row.id)
+    assert outcome.status == "skipped"
+    db.session.refresh(row)
+    assert row.state == State.SKIPPED and "deadline has changed" in row.last_error
+    assert smtp.messages == []
+
+
+def test_smtp_failing_twice_then_succeeding_sends_once_with_growing_delays(
+    app: Flask, smtp: Inbox, lead: User
+) -> None:
+    smtp.fail_next[:] = ["451 4.3.0 Mailbox busy, try again", "421 4.7.0 Too many connections"]
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3), closes_in_days=20)
+        db.session.commit()
+        sweep()
+        (row,) = reminder_rows()
+        outcomes = [delivery.deliver(row.id) for _ in range(3)]
+        assert delivery.deliver(row.id).status == "not-claimed"
+    assert [o.status for o in outcomes] == ["retry", "retry", "sent"]
+    first, second = outcomes[0].delay, outcomes[1].delay
+    assert first is not None and second is not None
+    base = app.config.get("REMINDER_RETRY_BASE_SECONDS", 30)
+    assert base <= first < base * 1.25 and 2 * base <= second < 2 * base * 1.25
+    assert second > first
+    assert smtp.attempts == 3 and len(smtp.messages) == 1
+    db.session.refresh(row)
+    assert row.state == State.SENT and row.attempts == 3 and row.last_error == ""
+
+
+def test_send_task_retries_through_celery_until_sent(smtp: Inbox, eager: None, lead: User) -> None:
+    smtp.fail_next[:] = ["451 4.3.0 try later", "451 4.3.0 try later"]
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3), closes_in_days=20)
+        db.session.commit()
+        sweep()
+    (row,) = reminder_rows()
+    assert row.state == State.SENT and row.attempts == 3
+    assert len(smtp.messages) == 1
+
+
+def test_transient_faults_stop_after_the_limit_and_record_why(app: Flask, smtp: Inbox, lead: User) -> None:
+    app.config["REMINDER_SEND_MAX_ATTEMPTS"] = 3
+    try:
+        smtp.fail_next[:] = ["451 4.3.0 try later"] * 5
+        with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+            factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3),
+                                        closes_in_days=20)
+            db.session.commit()
+            sweep()
+            (row,) = reminder_rows()
+            outcomes = [delivery.deliver(row.id).status for _ in range(5)]
+    finally:
+        del app.config["REMINDER_SEND_MAX_ATTEMPTS"]
+    assert outcomes == ["retry", "retry", "failed", "not-claimed", "not-claimed"]
+    db.session.refresh(row)
+    assert row.state == State.FAILED and "Gave up after 3 attempts" in row.last_error and "451" in row.last_error
+    assert smtp.attempts == 3 and smtp.messages == []
+
+
+def test_connection_refused_is_transient(app: Flask, smtp: Inbox, lead: User) -> None:
+    from tests.reminders.conftest import free_port
+
+    app.config["MAIL_SMTP_PORT"] = free_port()  # nothing listens there; the smtp fixture restores it
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3), closes_in_days=20)
+        db.session.commit()
+        sweep()
+        (row,) = reminder_rows()
+        outcome = delivery.deliver(row.id)
+    assert outcome.status == "retry"
+    db.session.refresh(row)
+    assert row.state == State.PENDING and "Cannot reach SMTP server" in row.last_error
+
+
+def test_permanent_failure_is_recorded_not_retried_and_shown_to_admins(
+    smtp: Inbox, eager: None, lead: User, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    smtp.fail_next[:] = ["550 5.1.1 No such mailbox here"]
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3), closes_in_days=20,
+                                    title="Rail fares")
+        db.session.commit()
+        sweep()
+        sweep()
+    (row,) = reminder_rows()
+    assert row.state == State.FAILED and row.attempts == 1
+    assert "Permanent failure: SMTP 550" in row.last_error
+    assert smtp.attempts == 1 and smtp.messages == []
+    page = as_user("admin").get("/admin/reminders?state=failed")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Rail fares" in html and "550 5.1.1 No such mailbox here" in html and "Failed" in html
+
+
+def test_digest_mode_sends_one_email_with_all_items(smtp: Inbox, eager: None, lead: User) -> None:
+    db.session.add(ReminderPreference(user_id=lead.id, delivery="digest", digest_time=time(8, 30)))
+    db.session.commit()
+    with time_machine.travel(at(date(2027, 3, 1), time(6, 0)), tick=False):
+        for title, d in (("Alpha buses", date(2027, 3, 2)), ("Beta trams", date(2027, 3, 4)),
+                         ("Gamma roads", date(2027, 3, 18))):
+            factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=d, closes_in_days=30,
+                                        title=title)
+        db.session.commit()
+        assert sweep()["created"] == 3
+    assert smtp.messages == []  # before the digest time: nothing yet
+    for clock in (time(8, 35), time(8, 40), time(12, 0)):
+        with time_machine.travel(at(date(2027, 3, 1), clock), tick=False):
+            sweep()
+    assert len(smtp.messages) == 1
+    body = smtp.messages[0].get_payload()[0].get_payload(decode=True).decode()
+    for title in ("Alpha buses", "Beta trams", "Gamma roads"):
+        assert title in body
+    assert "3 items" in str(smtp.messages[0]["Subject"])
+    assert {r.state for r in reminder_rows()} == {State.SENT}
+    # Wednesday 3 March: Beta's 1-day point and Alpha's overdue go in that day's digest.
+    with time_machine.travel(at(date(2027, 3, 2), time(9, 0)), tick=False):
+        sweep()
+    assert len(smtp.messages) == 1
+    with time_machine.travel(at(date(2027, 3, 3), time(9, 0)), tick=False):
+        sweep()
+        sweep()
+    assert len(smtp.messages) == 2
+    body = smtp.messages[1].get_payload()[0].get_payload(decode=True).decode()
+    assert "Beta trams" in body and "Alpha buses" in body and "Gamma roads" not in body
+    assert "2 items" in str(smtp.messages[1]["Subject"])
+
+
+def test_submitted_consultation_gets_nothing_more(smtp: Inbox, eager: None, lead: User, coordinator: User) -> None:
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        c = factories.make_consultation(Status.APPROVED, lead=lead, internal_deadline=date(2027, 3, 3),
+                                        closes_at=uk_instant(date(2027, 3, 4), time(23, 59)))
+        db.session.commit()
+        sweep()
+        sent_before = len(smtp.messages)
+        assert sent_before == 1
+        c.status = Status.SUBMITTED.value
+        db.session.commit()
+    for day in (date(2027, 3, 2), date(2027, 3, 3), date(2027, 3, 4), date(2027, 3, 5)):
+        with time_machine.travel(at(day), tick=False):
+            sweep()
+    assert len(smtp.messages) == sent_before
+
+
+def test_statuses_that_end_the_path_get_no_reminders(smtp: Inbox, eager: None, lead: User) -> None:
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        for status in (Status.DECLINED, Status.MONITORING, Status.WITHDRAWN, Status.SUBMITTED):
+            factories.make_consultation(status, lead=lead, internal_deadline=date(2027, 3, 2),
+                                        closes_at=uk_instant(date(2027, 3, 1), time(23, 59)), city_name="Hull")
+        db.session.commit()
+        sweep()
+    assert reminder_rows() == [] and smtp.messages == []
+
+
+def test_user_can_switch_points_off(smtp: Inbox, eager: None, lead: User) -> None:
+    db.session.add(ReminderPreference(user_id=lead.id, points=["before_1", "closing_day"]))
+    db.session.commit()
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 4), closes_in_days=20)
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 2), closes_in_days=20)
+        db.session.commit()
+        sweep()
+    assert [r.kind for r in reminder_rows()] == ["before_1"]
+    assert len(smtp.messages) == 1
