@@ -16,7 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from tracker.models import Decision
 from tracker.timeutil import uk_instant, utcnow
@@ -65,12 +65,12 @@ class ConsultationForm(FlaskForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the consultation's title"), Length(max=300)],
+        validators=[DataRequired("Enter the consultation's title"), Length(max=300)],
     )
     issuing_organisation = StringField(
         "Issuing organisation",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the organisation that issued the consultation"), Length(max=200)],
+        validators=[DataRequired("Enter the organisation that issued the consultation"), Length(max=200)],
     )
     url = StringField("Link to the consultation on GOV.UK", widget=GovTextInput(),
                       validators=[Optional(), Length(max=500), _http_url])
