@@ -1,0 +1,174 @@
+"""The list (filters, search, pagination, bad values) and the consultation page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from tests import factories
+from tests.consultations.conftest import reload
+from tracker.consultations import services
+from tracker.extensions import db
+
+
+def _titles(html: str) -> list[str]:
+    return re.findall(r'<a class="govuk-link" href="/consultations/\d+">([^<]+)</a>', html)
+
+
+@pytest.fixture
+def mix() -> dict[str, int]:
+    rows = {
+        "Bus soon": factories.make_consultation("assigned", title="Bus soon", closes_in_days=3),
+        "Housing later": factories.make_consultation("drafting", title="Housing later", area="Housing",
+                                                     closes_in_days=25),
+        "Culture far": factories.make_consultation("new", title="Culture far", area="Culture", closes_in_days=60),
+        "Old rail": factories.make_consultation("missed", title="Old rail", closes_in_days=-10),
+        "Declined thing": factories.make_consultation("declined", title="Declined thing", closes_in_days=10),
+    }
+    db.session.commit()
+    return {k: v.id for k, v in rows.items()}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Old rail", "Bus soon", "Declined thing", "Housing later", "Culture far"]),
+        ("?status=drafting", ["Housing later"]),
+        ("?status=open", ["Bus soon", "Housing later", "Culture far"]),
+        ("?closing=7", ["Bus soon"]),
+        ("?closing=30", ["Bus soon", "Declined thing", "Housing later"]),
+        ("?closing=closed", ["Old rail"]),
+        ("?q=HOUSING", ["Housing later"]),
+        ("?q=%25", []),
+        ("?status=open&closing=14", ["Bus soon"]),
+    ],
+)
+def test_list_filters(as_user, mix, query: str, expected: list[str]) -> None:
+    response = as_user("contributor").get(f"/consultations/{query}")
+    assert response.status_code == 200
+    assert _titles(response.get_data(as_text=True)) == expected
+
+
+def test_filter_by_work_area_and_city(as_user, mix) -> None:
+    client = as_user("contributor")
+    housing = factories.work_area("Housing")
+    html = client.get(f"/consultations/?work_area={housing.id}").get_data(as_text=True)
+    assert _titles(html) == ["Housing later"]
+    assert f'<option value="{housing.id}" selected>' in html  # the filter is shown as chosen
+    hull = factories.city("Hull")
+    assert _titles(client.get(f"/consultations/?city={hull.id}").get_data(as_text=True)) == ["Bus soon"]
+
+
+@pytest.mark.parametrize("query", ["?status=bogus", "?work_area=abc", "?city=99999", "?closing=yesterday",
+                                   "?page=-1", "?page=abc"])
+def test_bad_filter_values_get_a_clear_message(as_user, mix, query: str) -> None:
+    response = as_user("contributor").get(f"/consultations/{query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Some filters were not understood" in html
+    assert len(_titles(html)) == 5  # the unknown filter is dropped, the list still shown
+
+
+def test_empty_state(as_user) -> None:
+    html = as_user("contributor").get("/consultations/").get_data(as_text=True)
+    assert "No consultations" in html
+    html = as_user("contributor").get("/consultations/?q=nothing-like-this").get_data(as_text=True)
+    assert "No consultations match these filters" in html
+
+
+def test_pagination_keeps_filters(app: Flask, as_user) -> None:
+    for n in range(7):
+        factories.make_consultation("new", title=f"Paged {n}", closes_in_days=n + 1)
+    factories.make_consultation("drafting", title="Not new", closes_in_days=1)
+    db.session.commit()
+    app.config["PAGE_SIZE"] = 3
+    try:
+        client = as_user("contributor")
+        html = client.get("/consultations/?status=new").get_data(as_text=True)
+        assert _titles(html) == ["Paged 0", "Paged 1", "Paged 2"]
+        assert "7 consultations matching, page 1 of 3" in html
+        assert "govuk-pagination" in html
+        assert 'href="/consultations/?status=new&amp;page=2"' in html
+        html = client.get("/consultations/?status=new&page=3").get_data(as_text=True)
+        assert _titles(html) == ["Paged 6"]
+        # A page past the end shows the last page rather than an empty one.
+        assert _titles(client.get("/consultations/?status=new&page=99").get_data(as_text=True)) == ["Paged 6"]
+    finally:
+        app.config["PAGE_SIZE"] = 25
+
+
+def test_list_row_shows_uk_time_and_hints(as_user) -> None:
+    factories.make_consultation("assigned", title="Bus soon", closes_in_days=3)
+    db.session.commit()
+    html = as_user("contributor").get("/consultations/").get_data(as_text=True)
+    assert "23:59" in html
+    assert "closes in 3 days" in html
+    assert "Department for Transport" in html
+    assert "Hull" in html
+
+
+def test_detail_shows_facts_history_and_buttons(as_user, coordinator, lead) -> None:
+    c = factories.make_consultation("triaged", title="Local transport plans", area=None)
+    db.session.commit()
+    services.assign(coordinator, c, work_area=factories.work_area("Transport"), city=None, policy_lead=lead,
+                    internal_deadline=None)
+    db.session.commit()
+    html = as_user("lead").get(f"/consultations/{c.id}").get_data(as_text=True)
+    assert "Local transport plans" in html
+    assert "Lena Lead (Hull)" in html
+    assert "Assigned to Hull, policy lead Lena Lead" in html  # the history
+    assert "Cora Coordinator" in html
+    assert "triaged → assigned" in html
+    assert "Start drafting" in html
+    assert "View the consultation on GOV.UK" in html
+    assert "Approve" not in html  # not the lead's to do
+    assert "Edit details" not in html
+    coordinator_html = as_user("coordinator").get(f"/consultations/{c.id}").get_data(as_text=True)
+    assert "Edit details" in coordinator_html and "Mark as withdrawn" in coordinator_html
+
+
+def test_refused_transition_shows_the_message(as_user) -> None:
+    c = factories.make_consultation("drafting")
+    db.session.commit()
+    client = as_user("coordinator")
+    response = client.post(f"/consultations/{c.id}/transition/approve", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "“Approve” is not possible while the consultation is drafting; it needs to be in review." in html
+    assert reload(c.id).status == "drafting"
+
+
+def test_refused_for_another_city_shows_a_403_page(as_user) -> None:
+    c = factories.make_consultation("assigned")
+    db.session.commit()
+    response = as_user("other_lead").post(f"/consultations/{c.id}/transition/start_drafting")
+    assert response.status_code == 403
+    assert "Only the lead city&#39;s policy leads and coordinators can" in response.get_data(as_text=True)
+    assert reload(c.id).status == "assigned"
+
+
+def test_withdraw_asks_for_confirmation(as_user) -> None:
+    c = factories.make_consultation("new")
+    db.session.commit()
+    client = as_user("coordinator")
+    html = client.get(f"/consultations/{c.id}/transition/withdraw").get_data(as_text=True)
+    assert "govuk-warning-text" in html
+    assert reload(c.id).status == "new"
+    client.post(f"/consultations/{c.id}/transition/withdraw", data={"message": "Government withdrew it"})
+    assert reload(c.id).status == "withdrawn"
+    html = client.get(f"/consultations/{c.id}").get_data(as_text=True)
+    assert "Government withdrew it" in html
+
+
+def test_csrf_is_enforced_on_transitions(app: Flask, as_user) -> None:
+    c = factories.make_consultation("in_review")
+    db.session.commit()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = as_user("coordinator").post(f"/consultations/{c.id}/transition/approve")
+        assert response.status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert reload(c.id).status == "in_review"
