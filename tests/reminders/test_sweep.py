@@ -45,7 +45,7 @@ def test_each_point_fires_once_on_its_day_across_weekends_and_bank_holidays(
     closes = uk_instant(date(2027, 1, 13), time(23, 59))
     with time_machine.travel(at(date(2026, 12, 1)), tick=False):
         lead = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead", email="lena@hull.test")
-        colleague = factories.make_user(Role.POLICY_LEAD, city_name="Hull", email="colleague@hull.test")
+        factories.make_user(Role.POLICY_LEAD, city_name="Hull", email="colleague@hull.test")
         factories.make_user(Role.POLICY_LEAD, city_name="Salford", email="elsewhere@salford.test")
         consultation = factories.make_consultation(
             Status.DRAFTING, lead=lead, closes_at=closes, internal_deadline=deadline, title="Bus reform"

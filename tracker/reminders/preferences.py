@@ -67,3 +67,55 @@ def all_preferences() -> tuple[Effective, dict[int, Effective]]:
             own=True,
         )
     return defaults, result
+
+
+def save_preferences(
+    actor: object, user_id: int, *, delivery: str, digest_time: time, points: list[str]
+) -> ReminderPreference:
+    """A user's own choices. Only that user may change them (checked here, not only in the view)."""
+    from tracker import activity
+    from tracker.errors import DomainError, PermissionDenied
+    from tracker.models.reminders import USER_POINTS
+
+    if actor is None or getattr(actor, "id", None) != user_id:
+        raise PermissionDenied("You can only change your own reminder preferences.")
+    _check(delivery, points, DomainError, USER_POINTS)
+    row = db.session.scalar(select(ReminderPreference).where(ReminderPreference.user_id == user_id))
+    if row is None:
+        row = ReminderPreference(user_id=user_id)
+        db.session.add(row)
+    before = {"delivery": row.delivery, "digest_time": str(row.digest_time) if row.digest_time else None,
+              "points": row.points}
+    row.delivery, row.digest_time, row.points = delivery, digest_time, sorted(points)
+    db.session.flush()
+    activity.record("reminder_preferences", actor=actor, message="Changed reminder preferences",  # type: ignore[arg-type]
+                    subject_type="user", subject_id=user_id, before=before,
+                    after={"delivery": delivery, "digest_time": str(digest_time), "points": sorted(points)})
+    return row
+
+
+def save_network_settings(actor: object, *, delivery: str, digest_time: time, points: list[str]) -> ReminderSettings:
+    from tracker import activity
+    from tracker.errors import DomainError, PermissionDenied
+    from tracker.models.reminders import USER_POINTS
+
+    if actor is None or not getattr(actor, "is_coordinator", False):
+        raise PermissionDenied("Only coordinators can set the network's reminder defaults.")
+    _check(delivery, points, DomainError, USER_POINTS)
+    row = network_settings()
+    before = {"delivery": row.delivery, "digest_time": str(row.digest_time), "points": row.points}
+    row.delivery, row.digest_time, row.points = delivery, digest_time, sorted(points)
+    row.updated_by_id = actor.id  # type: ignore[attr-defined]
+    db.session.flush()
+    activity.record("reminder_settings", actor=actor, message="Changed the network's reminder defaults",  # type: ignore[arg-type]
+                    subject_type="reminder_settings", subject_id=row.id, before=before,
+                    after={"delivery": delivery, "digest_time": str(digest_time), "points": sorted(points)})
+    return row
+
+
+def _check(delivery: str, points: list[str], error: type[Exception], allowed: list) -> None:  # type: ignore[type-arg]
+    if delivery not in {d.value for d in Delivery}:
+        raise error("Choose how reminders are sent.")
+    unknown = set(points) - {k.value for k in allowed}
+    if unknown:
+        raise error(f"Unknown reminder points: {', '.join(sorted(unknown))}.")

@@ -1,3 +1,165 @@
-"""Views of the reminders feature."""
+"""Views of the reminders feature: thin; the rules are in services.py and preferences.py."""
 
-from tracker.reminders import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from tracker.auth.decorators import admin_required, coordinator_required
+from tracker.errors import DomainError, PermissionDenied
+from tracker.extensions import db
+from tracker.models.reminders import KIND_LABELS, Notification, Reminder, State
+from tracker.reminders import bp, services
+from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, parse_clock
+from tracker.reminders.preferences import (
+    network_settings,
+    preferences_for,
+    save_network_settings,
+    save_preferences,
+)
+
+PAGE_SIZE = 50
+STATE_LABELS = {
+    State.PENDING: ("Waiting", "govuk-tag--blue"),
+    State.SENDING: ("Sending", "govuk-tag--yellow"),
+    State.SENT: ("Sent", "govuk-tag--green"),
+    State.FAILED: ("Failed", "govuk-tag--red"),
+    State.SKIPPED: ("Not sent", "govuk-tag--grey"),
+}
+
+
+class _Recent:
+    def __init__(self, items: list[Notification], unread: int) -> None:
+        self.items, self.unread = items, unread
+
+
+def _recent(limit: int = 5) -> _Recent:
+    if not current_user.is_authenticated:
+        return _Recent([], 0)
+    return _Recent(services.recent_notifications(current_user, limit), services.unread_count(current_user))
+
+
+def _for_consultation(consultation: object) -> list[Reminder]:
+    return list(
+        db.session.scalars(
+            select(Reminder)
+            .options(joinedload(Reminder.recipient))
+            .where(Reminder.consultation_id == consultation.id)  # type: ignore[attr-defined]
+            .order_by(Reminder.created_at.desc(), Reminder.id.desc())
+            .limit(50)
+        )
+    )
+
+
+def consultation_url(consultation_id: int) -> str:
+    return url_for("consultations.detail", consultation_id=consultation_id)
+
+
+@bp.app_context_processor
+def _reminder_helpers() -> dict[str, object]:
+    # Functions, not values: only the pages that include a panel run the queries.
+    return {
+        "reminder_state": lambda s: STATE_LABELS.get(s, (s, "govuk-tag--grey")),
+        "reminder_kind_label": lambda k: KIND_LABELS.get(k, k),
+        "reminders_recent": _recent,
+        "reminders_closing_soon": services.closing_soon_without_approval,
+        "reminders_for_consultation": _for_consultation,
+        "consultation_url": consultation_url,
+    }
+
+
+@bp.get("/notifications")
+@login_required
+def notifications():  # type: ignore[no-untyped-def]
+    page = db.paginate(
+        select(Notification)
+        .options(joinedload(Notification.consultation))
+        .where(Notification.user_id == current_user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("reminders/notifications.html", page=page, unread=services.unread_count(current_user))
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_read() -> Response:
+    count = services.mark_all_read(current_user)
+    db.session.commit()
+    flash(f"Marked {count} notification{'s' if count != 1 else ''} as read." if count else "Nothing was unread.",
+          "success")
+    return redirect(url_for("reminders.notifications"))
+
+
+def _fill(form: PreferencesForm | NetworkSettingsForm, delivery: str, digest_time: object, points: object) -> None:
+    form.delivery.data = delivery
+    form.digest_time.data = digest_time.strftime("%H:%M")  # type: ignore[attr-defined]
+    form.points.data = sorted(points)  # type: ignore[call-overload]
+
+
+@bp.route("/account/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():  # type: ignore[no-untyped-def]
+    form = PreferencesForm()
+    mine = preferences_for([current_user.id])[current_user.id]
+    if request.method == "GET":
+        _fill(form, mine.delivery, mine.digest_time, mine.points)
+    elif form.validate_on_submit():
+        try:
+            save_preferences(current_user, current_user.id, delivery=form.delivery.data,
+                             digest_time=parse_clock(form.digest_time.data), points=form.points.data or [])
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash("Your reminder preferences are saved.", "success")
+            return redirect(url_for("reminders.preferences"))
+    return render_template("reminders/preferences.html", form=form, own=mine.own)
+
+
+@bp.route("/admin/reminder-settings", methods=["GET", "POST"])
+@coordinator_required
+def network_defaults():  # type: ignore[no-untyped-def]
+    form = NetworkSettingsForm()
+    if request.method == "GET":
+        row = network_settings()
+        _fill(form, row.delivery, row.digest_time, row.points or [])
+        db.session.commit()  # the defaults row, created on first visit
+    elif form.validate_on_submit():
+        try:
+            save_network_settings(current_user, delivery=form.delivery.data,
+                                  digest_time=parse_clock(form.digest_time.data), points=form.points.data or [])
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash("The network's reminder defaults are saved.", "success")
+            return redirect(url_for("reminders.network_defaults"))
+    return render_template("reminders/network_settings.html", form=form)
+
+
+@bp.get("/admin/reminders")
+@admin_required
+def admin_reminders():  # type: ignore[no-untyped-def]
+    state = request.args.get("state", "")
+    if state and state not in {s.value for s in State}:
+        abort(400, "Unknown state.")
+    query = (
+        select(Reminder)
+        .options(joinedload(Reminder.consultation), joinedload(Reminder.recipient))
+        .order_by(Reminder.created_at.desc(), Reminder.id.desc())
+    )
+    if state:
+        query = query.where(Reminder.state == state)
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    counts = dict(db.session.execute(select(Reminder.state, func.count()).group_by(Reminder.state)).tuples().all())
+    return render_template("reminders/admin_reminders.html", page=page, state=state, counts=counts,
+                           states=STATE_LABELS)

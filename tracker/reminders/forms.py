@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
+
+from tracker.models.reminders import KIND_LABELS, USER_POINTS, Delivery
+
+DELIVERY_CHOICES = [
+    (Delivery.IMMEDIATE.value, "An email for each reminder, as it falls due"),
+    (Delivery.DIGEST.value, "One daily digest email"),
+    (Delivery.NONE.value, "No emails: only the notification list in the tracker"),
+]
+POINT_CHOICES = [(k.value, KIND_LABELS[k.value]) for k in USER_POINTS]
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def parse_clock(value: str) -> time | None:
+    match = _CLOCK.match((value or "").strip())
+    return time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def uk_clock(form: FlaskForm, field: StringField) -> None:
+    if parse_clock(field.data or "") is None:
+        raise ValidationError("Enter the digest time as hours and minutes on the 24-hour clock, like 08:30")
+
+
+class _ReminderFields(FlaskForm):
+    delivery = RadioField("How do you want reminders by email?", choices=DELIVERY_CHOICES, widget=GovRadioInput(),
+                          validators=[InputRequired("Choose how you want reminders by email")])
+    digest_time = StringField("Digest time (UK time)", widget=GovTextInput(), validators=[uk_clock])
+    points = SelectMultipleField("Which reminders", choices=POINT_CHOICES, widget=GovCheckboxesInput(),
+                                 validate_choice=True)
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class PreferencesForm(_ReminderFields):
+    pass
+
+
+class NetworkSettingsForm(_ReminderFields):
+    delivery = RadioField("Default for email reminders", choices=DELIVERY_CHOICES, widget=GovRadioInput(),
+                          validators=[InputRequired("Choose the default for email reminders")])
+    points = SelectMultipleField("Reminders on by default", choices=POINT_CHOICES, widget=GovCheckboxesInput(),
+                                 validate_choice=True)
+    submit = SubmitField("Save network defaults", widget=GovSubmitInput())
