@@ -1,0 +1,77 @@
+"""The admin pages in a real browser: create an account, disable one, no serious a11y faults."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from tests import factories
+from tests.browser.conftest import _browser, browser_login, live_server, page  # noqa: F401 - fixtures
+from tracker.extensions import db
+from tracker.models import Role
+
+pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("KC_SCREENSHOTS")  # a directory: save screenshots there for review
+
+
+def _serious(page: Any) -> list[str]:  # noqa: F811 - page is the fixture's value
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def _check(page: Any, name: str) -> None:  # noqa: F811
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/admin-{name}.png", full_page=True)
+    assert _serious(page) == [], name
+
+
+def test_admin_creates_and_disables_an_account(live_server: str, page: Any) -> None:  # noqa: F811
+    admin = factories.make_user(Role.ADMIN, name="Ada Admin")
+    factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead")
+    db.session.commit()
+    browser_login(page, live_server, admin.email, factories.PASSWORD)
+
+    page.click("a[href='/admin/']")
+    assert page.locator("h1").inner_text() == "Admin"
+    _check(page, "index")
+    page.click("a[href='/admin/users']")
+    _check(page, "users")
+
+    page.click("text=Create an account")
+    page.fill("input[name=email]", "pat.lead@example.test")
+    page.fill("input[name=name]", "Pat Lead")
+    page.check("input[name=role][value=policy_lead]")
+    page.click("button:has-text('Create account'), input[value='Create account']")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "must belong to a member city" in page.locator(".govuk-error-summary").inner_text()
+    _check(page, "create-error")
+
+    page.select_option("select[name=city]", label="Plymouth")
+    page.click("button:has-text('Create account'), input[value='Create account']")
+    assert "Account created for Pat Lead" in page.locator("h1").inner_text()
+    assert page.locator("code.kc-password").inner_text().strip()
+    _check(page, "created")
+
+    page.goto(f"{live_server}/admin/users")
+    page.click("text=Lena Lead")
+    page.check("input[name=is_enabled][value=no]")
+    page.click("button:has-text('Save changes'), input[value='Save changes']")
+    assert "Disable the account of Lena Lead?" in page.locator("h1").inner_text()
+    _check(page, "disable-confirm")
+    page.click("text=Yes, disable the account")
+    assert "Saved the account of Lena Lead." in page.content()
+    assert "Disabled" in page.locator("table").inner_text()
+    _check(page, "users-after")
+
+    for path in ("/admin/cities", "/admin/work-areas", "/admin/activity"):
+        page.goto(f"{live_server}{path}")
+        _check(page, path.rsplit("/", 1)[-1])
+    assert "Changed account" in page.content()
