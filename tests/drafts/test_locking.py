@@ -118,3 +118,42 @@ def test_bad_base_version_is_a_clear_error_not_a_500(make_draft, as_user):
     r = as_user("lead").post(_edit_url(consultation), data={"base_version": "abc", "body": "x", "save": "1"})
     assert r.status_code == 400
     assert [v[0] for v in versions_of(consultation)] == [1]
+
+
+def test_truly_concurrent_saves_cannot_both_win(app, make_draft, users):
+    """Two threads, two sessions, same base, released together: exactly one version 2."""
+    import threading
+
+    from tracker.models import Consultation, User
+
+    consultation = make_draft(Status.DRAFTING, versions=["v1"])
+    cid = consultation.id
+    editors = [(users["lead"].id, "from the lead"), (users["coordinator"].id, "from the coordinator")]
+    barrier = threading.Barrier(len(editors))
+    results: list[str] = []
+
+    def edit(user_id: int, body: str) -> None:
+        with app.app_context():
+            try:
+                user = db.session.get(User, user_id)
+                c = db.session.get(Consultation, cid)
+                assert services.get_response(c).current_number == 1
+                barrier.wait(timeout=10)
+                services.save_version(user, c, services.DraftText(body=body), 1)
+                db.session.commit()
+                results.append("saved")
+            except services.StaleVersion:
+                db.session.rollback()
+                results.append("stale")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=edit, args=e) for e in editors]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results) == ["saved", "stale"]
+    saved = versions_of(consultation)
+    assert [v[0] for v in saved] == [1, 2]
+    assert saved[1][1] in ("from the lead", "from the coordinator")
