@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from tracker.admin import bp, services
@@ -113,11 +114,15 @@ def user_new():  # type: ignore[no-untyped-def]
                 role=form.role.data, city=_city_from(form.city.data), job_title=form.job_title.data or "",
                 actor=current_user,
             )
+            db.session.commit()
         except FieldError as exc:
             db.session.rollback()
             _field_error(form, exc)
+        except IntegrityError:
+            # Another admin created the same email between our check and the commit.
+            db.session.rollback()
+            _field_error(form, FieldError("email", "There is already an account for this email address."))
         else:
-            db.session.commit()
             # Shown once, on this response only: never flashed (the session cookie is not secret).
             return _no_store(make_response(render_template(
                 "admin/user_created.html", user=user, password=password if generated else None,

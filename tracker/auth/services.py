@@ -71,6 +71,9 @@ def create_user(
     job_title: str = "",
     actor: User | None = None,
 ) -> User:
+    # actor None is the command line (the first admin); from the web only admins create accounts.
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied("Only admins can create accounts.")
     role = Role(role)
     email = normalise_email(email)
     if not email or "@" not in email:
