@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from tests import factories
 from tracker import activity
 from tracker.extensions import db
+from tracker.models import Role
 
 
 def test_index_links_every_admin_page(as_user):
@@ -47,3 +48,25 @@ def test_activity_is_paginated(app, as_user, admin, monkeypatch):
     assert "Entry 11" in first and "Entry 07" in first and "Entry 06" not in first
     assert "Entry 01" in last and "Entry 00" in last and "Entry 02" not in last
     assert "govuk-pagination" in first
+
+
+def test_activity_page_query_count_does_not_grow(as_user, admin):
+    from flask_sqlalchemy.record_queries import get_recorded_queries
+
+    client = as_user("admin")
+
+    def count() -> int:
+        start = len(get_recorded_queries())
+        assert client.get("/admin/activity").status_code == 200
+        return len(get_recorded_queries()) - start
+
+    def add(n: int) -> None:
+        for i in range(n):
+            actor = factories.make_user(Role.ADMIN)
+            activity.record("user_updated", actor=actor, subject_type="user", subject_id=actor.id, message=f"m{i}")
+        db.session.commit()
+
+    add(3)
+    few = count()
+    add(20)
+    assert count() == few
