@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 
 class AcceptForm(FlaskForm):
@@ -15,8 +15,9 @@ class DismissForm(FlaskForm):
     reason = TextAreaField(
         "Why is it not for the network?",
         widget=GovTextArea(),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
         validators=[
-            InputRequired("Give a reason for dismissing it"),
+            DataRequired("Give a reason for dismissing it"),
             Length(max=1000, message="Keep the reason to 1,000 characters or fewer"),
         ],
     )

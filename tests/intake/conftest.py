@@ -1,0 +1,46 @@
+"""Intake fixtures: a real local HTTP server answering like GOV.UK, and the app pointed at it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+
+from tests.intake.govuk_server import GovukFixtureServer, running_server
+from tracker.extensions import db
+from tracker.intake import services
+
+
+@pytest.fixture(scope="session")
+def govuk_server() -> Iterator[GovukFixtureServer]:
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def govuk(app: Flask, govuk_server: GovukFixtureServer, monkeypatch: pytest.MonkeyPatch) -> GovukFixtureServer:
+    """The server, emptied, with the app pointed at it: small pages, no politeness delays."""
+    govuk_server.reset()
+    for key, value in {
+        "GOVUK_API_BASE_URL": govuk_server.url,
+        "GOVUK_PAGE_SIZE": 3,
+        "GOVUK_REQUESTS_PER_SECOND": 0,  # unlimited in tests
+        "GOVUK_RETRY_BACKOFF_SECONDS": 0.01,
+        "GOVUK_MAX_RETRIES": 3,
+        "GOVUK_READ_TIMEOUT": 5,
+    }.items():
+        monkeypatch.setitem(app.config, key, value)
+    return govuk_server
+
+
+@pytest.fixture
+def run_import(govuk: GovukFixtureServer) -> Callable[..., services.ImportResult]:
+    """Run the importer against the local server and commit, as the task does."""
+
+    def _run(**kwargs: object) -> services.ImportResult:
+        result = services.run_import(services.make_api_source(), **kwargs)  # type: ignore[arg-type]
+        db.session.commit()
+        return result
+
+    return _run
