@@ -1,0 +1,91 @@
+"""Issue 3 in a real browser: a lead writes and saves, a second session saves on the stale
+version and keeps its text, the lead sends for review and the coordinator approves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests import factories
+from tests.browser.conftest import browser_login
+from tracker.drafts import services
+from tracker.extensions import db
+from tracker.models import Consultation, Role, Status
+
+pytestmark = pytest.mark.browser
+
+
+def _serious(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def test_lead_saves_second_session_is_stale_coordinator_approves(live_server: str, page: Any) -> None:
+    lead = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead")
+    colleague = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Hugo Hull")
+    coordinator = factories.make_user(Role.COORDINATOR, name="Cora Coordinator")
+    consultation = factories.make_consultation(Status.ASSIGNED, title="Bus services: accessibility", lead=lead)
+    db.session.commit()
+    edit_url = f"{live_server}/consultations/{consultation.id}/response/edit"
+
+    # The colleague opens the editor first, in a second browser context, on version 0.
+    other_context = page.context.browser.new_context()
+    other = other_context.new_page()
+    other.set_default_timeout(10_000)
+    try:
+        browser_login(other, live_server, colleague.email, factories.PASSWORD)
+        other.goto(edit_url)
+        other.fill("textarea[name=body]", "Hugo's rival opening paragraph.")
+
+        # The lead writes, sees the live preview, and saves version 1.
+        browser_login(page, live_server, lead.email, factories.PASSWORD)
+        page.goto(edit_url)
+        assert _serious(page) == []
+        page.fill("textarea[name=body]", "The network **welcomes** these proposals.")
+        page.locator("[data-kc-preview-target=body] strong").wait_for()
+        assert page.locator("[data-kc-preview-target=body] strong").inner_text() == "welcomes"
+        page.fill("input[name=note]", "First draft")
+        page.click("button[name=save], input[name=save]")
+        page.wait_for_load_state()
+        assert "Version 1 saved." in page.content()
+        assert page.locator(".kc-markdown strong").first.inner_text() == "welcomes"
+
+        # The colleague saves on the stale base: refused, both texts shown, their text kept.
+        other.click("button[name=save], input[name=save]")
+        other.wait_for_load_state()
+        assert other.locator("#stale-version").is_visible()
+        assert "Your changes were not saved" in other.content()
+        assert "Lena Lead (Hull) saved version 1" in other.locator("#stale-version").inner_text()
+        assert "The network **welcomes** these proposals." in other.locator("[data-kc-theirs]").first.inner_text()
+        assert other.locator("textarea[name=body]").input_value() == "Hugo's rival opening paragraph."
+        assert _serious(other) == []
+    finally:
+        other_context.close()
+
+    db.session.expire_all()
+    saved = services.list_versions(services.get_response(db.session.get(Consultation, consultation.id)))
+    assert [(v.number, v.body) for v in saved] == [(1, "The network **welcomes** these proposals.")]
+
+    # The lead sends it for review.
+    page.goto(f"{live_server}/consultations/{consultation.id}/response")
+    page.get_by_role("button", name="Send for review").click()
+    page.wait_for_load_state()
+    assert "Draft sent for review." in page.content()
+
+    # The coordinator approves in a fresh session.
+    page.context.clear_cookies()
+    browser_login(page, live_server, coordinator.email, factories.PASSWORD)
+    page.goto(f"{live_server}/consultations/{consultation.id}/response")
+    assert _serious(page) == []
+    page.get_by_role("button", name="Approve version 1").click()
+    page.wait_for_load_state()
+    assert "Draft approved." in page.content()
+    db.session.expire_all()
+    assert db.session.get(Consultation, consultation.id).status == Status.APPROVED
