@@ -115,7 +115,7 @@ def main() -> None:
                     break
             stopping.wait(0.5)
     finally:
-        for label, proc in procs.items():
+        for proc in procs.values():
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 10

@@ -4,6 +4,7 @@ helpers that run the queued sends the way a worker would."""
 from __future__ import annotations
 
 import email
+import email.policy
 import socket
 import threading
 from collections.abc import Iterator
@@ -48,7 +49,7 @@ class _Handler:
             self.inbox.attempts += 1
             if self.inbox.fail_next:
                 return self.inbox.fail_next.pop(0)
-            self.inbox.messages.append(email.message_from_bytes(envelope.content))
+            self.inbox.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 Message accepted for delivery"
 
 

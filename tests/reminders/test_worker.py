@@ -1,0 +1,99 @@
+"""End to end: a real Celery worker process, the real Redis broker, a real SMTP server.
+
+Fails (never skips) when Redis is missing and CI is set.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from celery import Celery
+from flask import Flask
+from sqlalchemy import select
+
+from tests import factories
+from tests.reminders.conftest import Inbox
+from tracker.extensions import db
+from tracker.models import Status, User
+from tracker.models.reminders import Reminder, State
+from tracker.timeutil import add_working_days, uk_today
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_redis_url() -> str:
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+
+test_redis_url.__test__ = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = test_redis_url()
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.ping()
+    except redis.RedisError as exc:
+        message = f"Redis is not reachable at {url}: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    client.flushdb()  # our own database number: stale messages from an earlier run
+    return url
+
+
+def test_real_worker_runs_the_sweep_through_redis_and_the_email_arrives(
+    app: Flask, smtp: Inbox, redis_url: str, lead: User, tmp_path: Path
+) -> None:
+    c = factories.make_consultation(
+        Status.DRAFTING, lead=lead, internal_deadline=add_working_days(uk_today(), 1), closes_in_days=20,
+        title="Worker end to end",
+    )
+    db.session.commit()
+    env = dict(
+        os.environ,
+        TRACKER_ENV="development",
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        REDIS_URL=redis_url,
+        MAIL_BACKEND="smtp",
+        MAIL_SMTP_HOST="127.0.0.1",
+        MAIL_SMTP_PORT=str(app.config["MAIL_SMTP_PORT"]),
+        TRACKER_INSTANCE_DIR=str(tmp_path),
+        PYTHONUNBUFFERED="1",
+    )
+    log = (tmp_path / "worker.log").open("w+")
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "wsgi.celery_app", "worker", "--pool", "solo",
+         "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        client = Celery("test-client", broker=redis_url)
+        client.conf.update(task_serializer="json", accept_content=["json"])
+        client.send_task("tracker.reminders.tasks.sweep")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not smtp.messages and worker.poll() is None:
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.seek(0)
+        output = log.read()
+        log.close()
+    assert len(smtp.messages) == 1, output[-4000:]
+    assert "Worker end to end" in str(smtp.messages[0]["Subject"])
+    assert smtp.messages[0]["To"] == lead.email
+    db.session.expire_all()
+    (row,) = db.session.scalars(select(Reminder).where(Reminder.consultation_id == c.id)).all()
+    assert row.state == State.SENT and row.sent_at is not None
+    assert "tracker.reminders.tasks.send_reminder" in output  # the send went through the broker too
