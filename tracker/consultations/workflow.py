@@ -34,6 +34,11 @@ def city_lead(user: User | None, consultation: Consultation) -> bool:
     )
 
 
+def city_lead_or_system(user: User | None, consultation: Consultation) -> bool:
+    """As city_lead; the system too (drafts: an added contributor's first save starts drafting)."""
+    return user is None or city_lead(user, consultation)
+
+
 def coordinator_or_system(user: User | None, consultation: Consultation) -> bool:
     return user is None or user.is_coordinator
 
@@ -67,7 +72,7 @@ TRANSITIONS: dict[str, Transition] = {
             coordinator,
             "coordinators",
         ),
-        _t("start_drafting", "Start drafting", {Status.ASSIGNED}, Status.DRAFTING, city_lead,
+        _t("start_drafting", "Start drafting", {Status.ASSIGNED}, Status.DRAFTING, city_lead_or_system,
            "the lead city's policy leads and coordinators"),
         _t("send_for_review", "Send for review", {Status.DRAFTING}, Status.IN_REVIEW, city_lead,
            "the lead city's policy leads and coordinators"),

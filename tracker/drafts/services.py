@@ -311,7 +311,12 @@ def save_version(
         raise StaleVersion(current_version(get_response(consultation))) from None
     db.session.refresh(response)
     if Status(consultation.status) == Status.ASSIGNED:
-        workflow.apply(consultation, "start_drafting", actor, message="Drafting started")
+        # An added contributor may write first; the status change is then the system's.
+        starter = actor if workflow.allowed(actor, consultation, "start_drafting") else None
+        workflow.apply(
+            consultation, "start_drafting", starter,
+            message="Drafting started" if starter else f"Drafting started by {actor.display_name}'s first save",
+        )
     activity.record(
         action,
         actor=actor,
