@@ -42,7 +42,8 @@ OPEN_FILTER = "open"
 # Internal deadline passed and the work not yet in review (or further).
 OVERDUE_STATUSES = frozenset({Status.ASSIGNED, Status.DRAFTING})
 UNASSIGNED_STATUSES = frozenset({Status.NEW, Status.TRIAGED})
-DASHBOARD_LIMIT = 20
+# Dashboard sections show the first few and link to the filtered list for the rest.
+DASHBOARD_LIMIT = 10
 
 
 @dataclass
