@@ -457,7 +457,8 @@ def submit(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
     workflow.check(current_user, consultation, "submit")
     resp = services.get_response(consultation)
-    approved = services.get_version(resp, resp.approved_number) if resp and resp.approved_number else None
+    number = (resp.approved_number or resp.current_number) if resp else 0
+    approved = services.get_version(resp, number) if resp and number else None
     form = SubmissionForm()
     if request.method == "GET":
         now = to_uk(utcnow())

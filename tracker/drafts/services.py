@@ -575,9 +575,12 @@ def record_submission(
     if submitted_at > utcnow():
         raise DomainError("The submission time cannot be in the future.")
     response = get_response(consultation)
-    if response is None or not response.approved_number:
+    # An approved draft cannot change, so its latest version is the approved one even if the
+    # approval was recorded elsewhere (the consultation page's generic transition).
+    number = (response.approved_number or response.current_number) if response else 0
+    if response is None or not number:
         raise DomainError("There is no approved version to submit.")
-    version = get_version(response, response.approved_number)
+    version = get_version(response, number)
     if get_submission(consultation) is not None:
         raise DomainError("A submission is already recorded for this consultation.")
     submission = Submission(
