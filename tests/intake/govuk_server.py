@@ -123,6 +123,8 @@ class GovukFixtureServer:
         # path -> list of (status, body bytes, headers) served before the normal answer.
         self.script: dict[str, list[tuple[int, bytes, dict[str, str]]]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        # (document type, start) of search pages that always answer 500.
+        self.broken_pages: set[tuple[str, int]] = set()
         self.lock = threading.Lock()
         server = self
 
@@ -167,6 +169,7 @@ class GovukFixtureServer:
     def reset(self) -> None:
         with self.lock:
             self.results, self.content, self.script, self.requests = {}, {}, {}, []
+            self.broken_pages = set()
 
     def add(self, result: dict[str, Any], content: Any, document_type: str | None = None) -> None:
         """Publish a document: listed under its search type, content at its base path."""
@@ -181,6 +184,8 @@ class GovukFixtureServer:
             doc_type = query.get("filter_content_store_document_type", [""])[0]
             count = int(query.get("count", ["10"])[0])
             start = int(query.get("start", ["0"])[0])
+            if (doc_type, start) in self.broken_pages:
+                return 500, b"Internal Server Error"
             rows = self.results.get(doc_type, [])
             page = {"results": rows[start : start + count], "total": len(rows), "start": start,
                     "facets": {}, "suggested_queries": []}

@@ -296,6 +296,18 @@ def test_a_search_page_that_stays_broken_is_reported_and_other_types_still_read(
     assert outcome.new == 1  # the other document type was still read
 
 
+def test_a_middle_search_page_that_keeps_failing_is_skipped_and_paging_goes_on(govuk, run_import):
+    for n in range(30, 37):
+        govuk.add(*make_item(n))
+    govuk.broken_pages.add(("open_consultation", 3))
+
+    outcome = run_import()
+
+    assert outcome.new == 4  # pages at start=0 and start=6 were read
+    assert any("start=3" in e and "HTTP 500 after 4 attempts" in e for e in outcome.errors)
+    assert _count(GovukItem) == 4
+
+
 def test_dismissed_item_is_not_reimported(govuk, run_import, coordinator):
     result, content = make_item(22, title="Not for us")
     govuk.add(result, content)
@@ -346,6 +358,7 @@ def test_sample_set_served_over_http_matches_the_from_dir_import(govuk, run_impo
 def test_demo_seed_is_idempotent(app):
     from tracker.intake import demo
 
+    factories.make_user("coordinator", email=demo.DEMO_COORDINATOR)
     demo.seed_demo()
     db.session.commit()
     demo.seed_demo()
@@ -353,7 +366,9 @@ def test_demo_seed_is_idempotent(app):
 
     assert _count(GovukItem) == 10
     assert _count(ImportRun) == 1
-    assert services.inbox_count() == 9  # ten imported, one of them withdrawn on GOV.UK
+    # Ten imported: one withdrawn on GOV.UK, one accepted to show the consultation panel.
+    assert services.inbox_count() == 8
+    assert _count(Consultation) == 1
     pending = set(db.session.scalars(select(GovukItem.content_id).where(GovukItem.state == "pending")))
     assert "00000000-0000-4000-8000-000000000108" not in pending  # withdrawn on GOV.UK
 

@@ -114,21 +114,24 @@ class GovukClient:
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         url = self.base_url + path
         problem = ""
+        retry_after: float | None = None
         for attempt in range(self.max_retries + 1):
             if attempt:
-                self.sleep(min(self.max_wait, self._wait_for(attempt, problem)))
+                # GOV.UK's Retry-After wins over our own exponential backoff.
+                wait = retry_after if retry_after is not None else self.backoff * (2 ** (attempt - 1))
+                self.sleep(min(self.max_wait, wait))
             self.limiter.wait()
             self.requests_made += 1
+            retry_after = None
             try:
                 response = self.session.get(url, params=params, timeout=self.timeout)
             except requests.RequestException as exc:
-                problem = f"{type(exc).__name__}"
-                self._retry_after = None
+                problem = type(exc).__name__
                 continue
             status = response.status_code
             if status == 429 or status >= 500:
                 problem = f"HTTP {status}"
-                self._retry_after = _retry_after(response.headers.get("Retry-After"))
+                retry_after = _retry_after(response.headers.get("Retry-After"))
                 continue
             if status == 410:
                 raise Gone(f"{path}: HTTP 410, removed from GOV.UK")
@@ -139,13 +142,6 @@ class GovukClient:
             except (ValueError, UnicodeDecodeError):
                 raise FetchError(f"{path}: the response is not valid JSON (truncated?)") from None
         raise FetchError(f"{path}: {problem} after {self.max_retries + 1} attempts")
-
-    _retry_after: float | None = None
-
-    def _wait_for(self, attempt: int, problem: str) -> float:
-        if self._retry_after is not None:
-            return self._retry_after
-        return self.backoff * (2 ** (attempt - 1))
 
 
 class ApiSource:
@@ -162,6 +158,7 @@ class ApiSource:
 
     def search_pages(self, document_type: str) -> Iterator[dict[str, Any] | FetchError]:
         start = 0
+        known_total = 0
         for _ in range(MAX_PAGES):
             params = {
                 "filter_content_store_document_type": document_type,
@@ -177,20 +174,16 @@ class ApiSource:
             except FetchError as exc:
                 yield FetchError(f"{document_type} search page at start={start}: {exc}")
                 # Without a total we cannot tell where the next page is; with one, skip the bad page.
-                if not self._known_total:
-                    return
                 start += self.page_size
-                if start >= self._known_total:
+                if start >= known_total:
                     return
                 continue
             total = page.get("total")
-            self._known_total = total if isinstance(total, int) else 0
+            known_total = total if isinstance(total, int) else 0
             yield page
             start += self.page_size
-            if not page["results"] or start >= self._known_total:
+            if not page["results"] or start >= known_total:
                 return
-
-    _known_total = 0
 
     def content(self, base_path: str) -> dict[str, Any]:
         data = self.client.get_json("/api/content" + base_path)
