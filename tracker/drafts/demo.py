@@ -127,6 +127,8 @@ def seed_demo() -> int:
             (helper or author, _revision(c), _answers(questions, 2), "Added evidence from member cities", 6),
             (author, _revision(c) + "\n\nWe look forward to working with the department.", _answers(questions, 2), "Tidied the ending", 4),
         ]
+        # Closed consultations were drafted before they closed.
+        anchor = min(now, c.closes_at - timedelta(days=2))
         for number, (who, body, answers, note, days_ago) in enumerate(rounds, start=1):
             db.session.add(
                 ResponseVersion(
@@ -137,7 +139,7 @@ def seed_demo() -> int:
                     body=body,
                     answers=answers,
                     search_text="\n\n".join([body, *answers.values()]),
-                    created_at=now - timedelta(days=days_ago, hours=index),
+                    created_at=anchor - timedelta(days=days_ago, hours=index),
                 )
             )
         response.current_number = len(rounds)
@@ -150,7 +152,7 @@ def seed_demo() -> int:
         for who, body, kind, days_ago in comments:
             if who is not None:
                 db.session.add(Comment(response_id=response.id, author_id=who.id, body=body, kind=kind,
-                                       created_at=now - timedelta(days=days_ago, hours=index)))
+                                       created_at=anchor - timedelta(days=days_ago, hours=index)))
 
         status = Status(c.status)
         if status in (Status.APPROVED, Status.SUBMITTED, Status.OUTCOME_PUBLISHED):
