@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 _KEY = "kc_reminder_sends"
 SEND = "send_reminder"
 DIGEST = "send_digest"
+BATCH = 25
 
 
 def queue_after_commit(session: Session, reminder_ids: list[int], task: str = SEND) -> None:
@@ -36,12 +37,24 @@ def _after_commit(session: Session) -> None:
         return
     from tracker.reminders import tasks
 
+    by_task: dict[str, list[int]] = {}
     for task_name, ident in items:
+        by_task.setdefault(task_name, []).append(ident)
+    for task_name, idents in by_task.items():
+        task = getattr(tasks, task_name)
         try:
-            getattr(tasks, task_name).delay(ident)
+            # One broker connection for the lot, not one per message; and a big sweep's sends
+            # go in batches (publishing costs about a millisecond a message).
+            with task.app.producer_or_acquire() as producer:
+                if task_name == SEND and len(idents) > 1:
+                    for start in range(0, len(idents), BATCH):
+                        tasks.send_batch.apply_async((idents[start : start + BATCH],), producer=producer)
+                else:
+                    for ident in idents:
+                        task.apply_async((ident,), producer=producer)
         except Exception:  # noqa: BLE001 - the broker being down must not undo a commit
-            # The row stays pending; the next sweep re-queues it.
-            log.exception("could not queue %s(%s); the sweep will retry", task_name, ident)
+            # The rows stay pending; the next sweep re-queues them.
+            log.exception("could not queue %s for %d rows; the sweep will retry", task_name, len(idents))
 
 
 @event.listens_for(Session, "after_rollback")

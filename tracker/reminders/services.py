@@ -255,29 +255,15 @@ def _create_due(
         return own.get(uid, defaults)
 
     # 3. The rows that should exist.
-    wanted: dict[tuple[int, int, str, date], dict] = {}
+    wanted: dict[tuple[int, int, str, date], tuple[object, str]] = {}
 
     def want(row: object, uid: int, kind: str, deadline: date, *, escalation: bool) -> None:
         p = prefs(uid)
         if not escalation and kind not in p.points:
             return
         key = (row.id, uid, kind, deadline)  # type: ignore[attr-defined]
-        if key in wanted:
-            return
-        subject = _subject(kind, row.title, deadline, today)  # type: ignore[attr-defined]
-        wanted[key] = {
-            "consultation_id": row.id,  # type: ignore[attr-defined]
-            "recipient_id": uid,
-            "kind": kind,
-            "deadline": deadline,
-            "subject": subject,
-            "body": "",
-            "delivery": p.delivery,
-            "state": State.SKIPPED.value if p.delivery == Delivery.NONE else State.PENDING.value,
-            "attempts": 0,
-            "last_error": "",
-            "created_at": now,
-        }
+        if key not in wanted:
+            wanted[key] = (row, p.delivery)
 
     for row, kind, deadline in people_due:
         recipients = set(leads_by_city.get(row.lead_city_id, set()))  # type: ignore[attr-defined]
@@ -294,18 +280,37 @@ def _create_due(
 
     # 4. Drop what exists already (one query), then insert-unless-exists: the unique
     # constraint settles a race with another sweep, and only the winner gets the id back.
-    consultation_ids = sorted({k[0] for k in wanted})
-    existing = set()
-    for chunk_start in range(0, len(consultation_ids), 5000):
-        chunk = consultation_ids[chunk_start : chunk_start + 5000]
-        existing |= set(
-            db.session.execute(
-                select(Reminder.consultation_id, Reminder.recipient_id, Reminder.kind, Reminder.deadline).where(
-                    Reminder.consultation_id.in_(chunk), Reminder.deadline.is_not(None)
-                )
-            ).tuples()
+    # The same filter as the candidates query, so this is one query whatever the data size.
+    existing = {
+        tuple(r)
+        for r in db.session.execute(
+            select(Reminder.consultation_id, Reminder.recipient_id, Reminder.kind, Reminder.deadline)
+            .join(Consultation, Consultation.id == Reminder.consultation_id)
+            .where(_candidate_filter(now, today), Reminder.deadline.is_not(None))
         )
-    missing = [v for k, v in wanted.items() if k not in existing]
+    }
+    subjects: dict[tuple[int, str, date], str] = {}
+    missing = []
+    for key, (row, delivery) in wanted.items():
+        if key in existing:
+            continue
+        consultation_id, uid, kind, deadline = key
+        subject = subjects.get((consultation_id, kind, deadline))
+        if subject is None:
+            subject = subjects[(consultation_id, kind, deadline)] = _subject(kind, row.title, deadline, today)  # type: ignore[attr-defined]
+        missing.append({
+            "consultation_id": consultation_id,
+            "recipient_id": uid,
+            "kind": kind,
+            "deadline": deadline,
+            "subject": subject,
+            "body": "",
+            "delivery": delivery,
+            "state": State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value,
+            "attempts": 0,
+            "last_error": "",
+            "created_at": now,
+        })
     if not missing:
         return
     table = Reminder.__table__

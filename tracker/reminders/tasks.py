@@ -47,6 +47,21 @@ def send_reminder(self, reminder_id: int) -> str:  # type: ignore[no-untyped-def
     return outcome.status
 
 
+@shared_task(name="tracker.reminders.tasks.send_batch", ignore_result=True)
+def send_batch(reminder_ids: list[int]) -> dict[str, int]:
+    """Several immediate reminders in one task; each is claimed and sent on its own, and
+    one that meets a transient fault is handed to send_reminder to retry with backoff."""
+    counts: dict[str, int] = {}
+    for reminder_id in reminder_ids:
+        outcome = delivery.deliver(int(reminder_id))
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        if outcome.status == "retry":
+            send_reminder.apply_async((reminder_id,), countdown=outcome.delay)
+        elif outcome.status == "failed":
+            log.error("reminder %s failed: %s", reminder_id, outcome.reason)
+    return counts
+
+
 @shared_task(name="tracker.reminders.tasks.send_digest", bind=True, ignore_result=True, max_retries=None)
 def send_digest(self, run_id: int) -> str:  # type: ignore[no-untyped-def]
     outcome = delivery.deliver_digest(run_id)
