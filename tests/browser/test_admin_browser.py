@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests import factories
-from tests.browser.conftest import _browser, browser_login, live_server, page  # noqa: F401 - fixtures
+from tests.browser.conftest import browser_login
 from tracker.extensions import db
 from tracker.models import Role
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("KC_SCREENSHOTS")  # a directory: save screenshots there for review
 
 
-def _serious(page: Any) -> list[str]:  # noqa: F811 - page is the fixture's value
+def _serious(page: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
@@ -27,13 +27,13 @@ def _serious(page: Any) -> list[str]:  # noqa: F811 - page is the fixture's valu
     ]
 
 
-def _check(page: Any, name: str) -> None:  # noqa: F811
+def _check(page: Any, name: str) -> None:
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/admin-{name}.png", full_page=True)
     assert _serious(page) == [], name
 
 
-def test_admin_creates_and_disables_an_account(live_server: str, page: Any) -> None:  # noqa: F811
+def test_admin_creates_and_disables_an_account(live_server: str, page: Any) -> None:
     admin = factories.make_user(Role.ADMIN, name="Ada Admin")
     factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead")
     db.session.commit()
