@@ -224,3 +224,26 @@ def test_invalid_submission_form_is_a_message(make_draft, as_user):
     assert "There is a problem" in page
     assert "Enter the time as hours and minutes" in page
     assert db.session.scalar(db.select(Submission)) is None
+
+
+def test_forms_carry_csrf_tokens(make_draft, as_user, app):
+    import re
+
+    consultation = make_draft(Status.IN_REVIEW)
+    client = as_user("coordinator")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = client.get(f"/consultations/{consultation.id}/response").get_data(as_text=True)
+        forms = re.findall(r"<form method=\"post\".*?</form>", page, re.S)
+        assert len(forms) >= 4
+        assert all('name="csrf_token"' in f for f in forms)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        base = f"/consultations/{consultation.id}/response"
+        assert client.post(f"{base}/comments", data={"body": "no token"}).status_code == 400
+        assert client.post(f"{base}/approve").status_code == 400
+        assert _status(consultation) == Status.IN_REVIEW
+        assert client.post(f"{base}/comments", data={"body": "with token", "csrf_token": token}).status_code == 302
+        edit = client.get(f"{base}/edit").get_data(as_text=True)
+        assert 'name="csrf_token"' in edit
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
