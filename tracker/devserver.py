@@ -43,6 +43,22 @@ def start_embedded_redis(instance_dir: Path) -> tuple[Any, str]:
     return server, f"redis+socket://{server.socket_file}"
 
 
+def stop_embedded_redis(server: Any, *, save: bool = True) -> None:
+    """SHUTDOWN, and make sure the process is gone (redis refuses to exit if it cannot save)."""
+    pid = server.pid
+    try:
+        server.shutdown(save=save, nosave=not save)
+    except Exception:  # noqa: BLE001, S110 - the connection drops as the server exits
+        pass
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+
+
 def _pump(label: str, proc: subprocess.Popen[str]) -> None:
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -65,7 +81,7 @@ def kick_sweep(broker_url: str) -> None:
     """Run one sweep at start, so reminders due now go out without waiting for beat's first tick."""
     from celery import Celery
 
-    client = Celery("kick", broker=broker_url)
+    client = Celery("kick", broker=broker_url, set_as_current=False)
     client.conf.update(task_serializer="json", accept_content=["json"])
     client.send_task("tracker.reminders.tasks.sweep")
 
@@ -127,11 +143,8 @@ def main() -> None:
                 proc.kill()
                 proc.wait()
         if server is not None:
-            try:
-                server.shutdown(save=True)
-            except Exception:  # noqa: BLE001, S110 - it is going away either way
-                pass
-        say("redis", "stopped")
+            stop_embedded_redis(server, save=True)
+            say("redis", "stopped")
 
 
 if __name__ == "__main__":

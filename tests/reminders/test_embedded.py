@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
 from celery import Celery
 
-from tracker.devserver import commands, start_embedded_redis
+from tracker.devserver import commands, start_embedded_redis, stop_embedded_redis
 
 
 def test_embedded_redis_carries_celery_messages(tmp_path: Path) -> None:
@@ -15,7 +17,7 @@ def test_embedded_redis_carries_celery_messages(tmp_path: Path) -> None:
     try:
         assert url.startswith("redis+socket://")
         assert (tmp_path / "redis.db").parent == tmp_path
-        client = Celery("embedded-test", broker=url)
+        client = Celery("embedded-test", broker=url, set_as_current=False)
         client.conf.update(task_serializer="json", accept_content=["json"])
         client.send_task("tracker.reminders.tasks.sweep")
         raw = server.lpop("celery")
@@ -24,7 +26,10 @@ def test_embedded_redis_carries_celery_messages(tmp_path: Path) -> None:
         assert message["headers"]["task"] == "tracker.reminders.tasks.sweep"
         assert message["content-type"] == "application/json"
     finally:
-        server.shutdown(save=False)
+        pid = server.pid
+        stop_embedded_redis(server, save=False)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # no stray redis-server left behind
 
 
 def test_make_run_starts_web_worker_and_beat(tmp_path: Path) -> None:

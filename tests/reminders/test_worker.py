@@ -75,7 +75,7 @@ def test_real_worker_runs_the_sweep_through_redis_and_the_email_arrives(
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
-        client = Celery("test-client", broker=redis_url)
+        client = Celery("test-client", broker=redis_url, set_as_current=False)
         client.conf.update(task_serializer="json", accept_content=["json"])
         client.send_task("tracker.reminders.tasks.sweep")
         deadline = time.monotonic() + 60
