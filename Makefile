@@ -43,6 +43,8 @@ seed: migrate
 run: install assets seed
 	@echo
 	@echo "Key Cities Tracker: http://$(HOST):$(PORT)/  (sign in with a demo login above; Ctrl-C stops it)"
+	@echo "Starting web, one Celery worker and beat (embedded Redis unless REDIS_URL is set);"
+	@echo "reminder emails are written to instance/mail/*.eml unless MAIL_BACKEND=smtp."
 	@echo
 	$(BIN)/python -m tracker.devserver --host $(HOST) --port $(PORT)
 
