@@ -14,7 +14,7 @@ from tests.reminders.conftest import Inbox
 from tracker.extensions import db
 from tracker.models import Role, Status, User
 from tracker.models.reminders import Notification, Reminder, ReminderPreference, State
-from tracker.reminders import delivery, tasks
+from tracker.reminders import delivery, services, tasks
 from tracker.timeutil import uk_instant
 
 
@@ -412,3 +412,44 @@ def test_contributors_get_reminders_and_disabled_accounts_do_not(
         sweep()
     assert sorted(str(m["To"]) for m in smtp.messages) == sorted([lead.email, contributor.email])
     assert smtp.to(disabled.email) == []
+
+
+def test_a_send_lost_by_the_broker_is_requeued_and_a_send_cut_off_midway_is_not_repeated(
+    smtp: Inbox, lead: User
+) -> None:
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3), closes_in_days=20,
+                                    title="Lost message")
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 4), closes_in_days=20,
+                                    title="Worker died")
+        db.session.commit()
+        sweep()  # not eager: both sends sit in the in-memory broker, never run
+        lost, cut = reminder_rows()
+        cut.state, cut.claimed_at = State.SENDING.value, at(date(2027, 3, 1))
+        db.session.commit()
+    with time_machine.travel(at(date(2027, 3, 1), time(9, 20)), tick=False):
+        result = services.sweep()
+        db.session.commit()
+    assert result.requeued == 1 and result.stuck == 0
+    with time_machine.travel(at(date(2027, 3, 1), time(9, 45)), tick=False):
+        result = services.sweep()
+        db.session.commit()
+        assert result.stuck == 1
+        assert delivery.deliver(lost.id).status == "sent"
+        assert delivery.deliver(cut.id).status == "not-claimed"
+    db.session.expire_all()
+    assert lost.state == State.SENT
+    assert cut.state == State.FAILED and "Interrupted while sending" in cut.last_error
+    assert [str(m["Subject"]).split(": ")[1] for m in smtp.messages] == ["Lost message"]
+
+
+def test_celery_production_settings(app: Flask) -> None:
+    conf = app.extensions["celery"].conf
+    assert conf.task_acks_late is True
+    assert conf.task_serializer == "json" and list(conf.accept_content) == ["json"]
+    longest_retry = app.config.get("REMINDER_RETRY_MAX_SECONDS", 900) * 1.25
+    assert conf.broker_transport_options["visibility_timeout"] > longest_retry
+    schedule = conf.beat_schedule
+    assert schedule["reminders-sweep"]["task"] == "tracker.reminders.tasks.sweep"
+    assert schedule["reminders-sweep"]["schedule"] == app.config["REMINDER_SWEEP_SECONDS"]
+    assert schedule["intake-import-govuk"]["task"] == "tracker.intake.tasks.import_govuk"
