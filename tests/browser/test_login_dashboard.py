@@ -46,3 +46,34 @@ def test_wrong_password_stays_on_login(live_server: str, page: Any) -> None:
     browser_login(page, live_server, user.email, "not-the-password")
     assert "/login" in page.url
     assert page.locator(".govuk-error-summary").is_visible()
+
+
+def test_coordinator_assigns_with_the_proposed_city(live_server: str, page: Any) -> None:
+    """The work area proposes its lead city (app.js) and the lead list follows the city."""
+    user = factories.make_user(Role.COORDINATOR)
+    hull_lead = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Hana Hull")
+    factories.make_user(Role.POLICY_LEAD, city_name="Salford", name="Sid Salford")
+    c = factories.make_consultation("triaged", title="Rail fares review", area=None)
+    db.session.commit()
+    browser_login(page, live_server, user.email, factories.PASSWORD)
+
+    page.goto(f"{live_server}/consultations/")
+    assert page.get_by_role("link", name="Rail fares review").is_visible()
+    assert _serious(page) == []
+
+    page.goto(f"{live_server}/consultations/{c.id}/assign")
+    assert _serious(page) == []
+    page.select_option("[data-kc-work-area]", label="Transport")
+    assert page.locator("[data-kc-city]").input_value() == str(factories.city("Hull").id)
+    visible = page.locator("[data-kc-lead] option:not([hidden])").all_inner_texts()
+    assert any("Hana Hull" in t for t in visible) and not any("Sid Salford" in t for t in visible)
+    page.select_option("[data-kc-lead]", label="Hana Hull (Hull)")
+    page.get_by_role("button", name="Assign").click()
+    page.wait_for_load_state()
+
+    assert page.url.endswith(f"/consultations/{c.id}")
+    assert "Assigned to Hull, policy lead Hana Hull" in page.content()
+    assert _serious(page) == []
+    db.session.rollback()
+    db.session.refresh(c)
+    assert c.status == "assigned" and c.policy_lead_id == hull_lead.id
