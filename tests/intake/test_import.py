@@ -399,3 +399,16 @@ def test_factories_consultation_untouched_by_import(govuk, run_import):
     govuk.add(*make_item(26))
     run_import()
     assert db.session.get(Consultation, manual.id).title == "Logged by hand"
+
+
+def test_content_item_with_another_content_id_is_refused(govuk, run_import):
+    result, content = make_item(27)
+    content["content_id"] = "ffffffff-0000-4000-8000-000000000000"
+    govuk.add(result, content)
+
+    first = run_import()
+    second = run_import()
+
+    assert first.new == 0 and second.new == 0
+    assert any("content_id is ffffffff" in e for e in second.errors)
+    assert _count(GovukItem) == 0

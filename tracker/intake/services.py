@@ -372,7 +372,9 @@ class _Importer:
             self.result.skipped += skipped
             self.error(where, str(exc))
             return
-        if item is not None and facts.content_id != item.content_id:
+        expected = item.content_id if item is not None else result.get("content_id")
+        if expected and facts.content_id != expected:
+            # Trusting either id would let the next run create a duplicate or clash.
             self.result.skipped += skipped
             self.error(where, f"the content item says its content_id is {facts.content_id}")
             return
