@@ -122,7 +122,9 @@ def test_detail_shows_facts_history_and_buttons(as_user, coordinator, lead) -> N
     assert "Cora Coordinator" in html
     assert "triaged → assigned" in html
     assert "Start drafting" in html
-    assert "View the consultation on GOV.UK" in html
+    assert '<a class="govuk-link" href="https://www.gov.uk/government/consultations/' in html
+    assert "&lt;span" not in html and "&lt;a" not in html  # summary rows are markup, not escaped text
+    assert "lead city</strong>: – → Hull" in html  # ids in the history shown as names
     assert "Approve" not in html  # not the lead's to do
     assert "Edit details" not in html
     coordinator_html = as_user("coordinator").get(f"/consultations/{c.id}").get_data(as_text=True)

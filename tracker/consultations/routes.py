@@ -7,7 +7,7 @@ check every rule and permission again on the server.
 from __future__ import annotations
 
 import json
-from datetime import time
+from datetime import datetime, time
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -171,16 +171,30 @@ def detail(consultation_id: int):  # type: ignore[no-untyped-def]
         for name, endpoint in FEATURE_FORMS.items()
         if name in allowed and (url := _feature_url(endpoint, consultation))
     ]
+    history = queries.history(consultation.id)
     return render_template(
         "consultations/detail.html",
         consultation=consultation,
-        history=queries.history(consultation.id),
+        history=history,
+        names=queries.history_names(history),
+        iso_uk=_iso_uk,
         allowed=allowed,
         buttons=buttons,
         destructive=DESTRUCTIVE,
         feature_links=feature_links,
         internal_deadline_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
     )
+
+
+def _iso_uk(value: str) -> str:
+    """An instant the activity log stored as ISO text, in UK time (other text unchanged)."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    if parsed.tzinfo is None:
+        return value
+    return to_uk(parsed).strftime("%-d %b %Y, %H:%M")
 
 
 # --- create and edit -----------------------------------------------------------
