@@ -36,6 +36,15 @@ def _fresh_request_client(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterat
     yield
 
 
+@pytest.fixture
+def restore_celery_default(app: Flask) -> Iterator[None]:
+    """For tests that build another app: create_app() makes that app's Celery the current and default
+    one, and later tests' tasks (@shared_task) would run in the wrong Flask app. Put the session app's back."""
+    yield
+    app.extensions["celery"].set_current()
+    app.extensions["celery"].set_default()
+
+
 WRONG_LOGIN = "The email address or password is not right, or the account is disabled."
 
 

@@ -71,7 +71,7 @@ def test_404_under_api_is_json(client):
     assert body["reason"]
 
 
-def test_500_page_is_styled(database_url, tmp_path):
+def test_500_page_is_styled(database_url, tmp_path, restore_celery_default):
     app = create_app("test", overrides={"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_DIR": str(tmp_path)})
 
     @app.get("/boom")

@@ -44,7 +44,7 @@ def _production_app(monkeypatch, database_url: str, tmp_path):
                                                "INSTANCE_DIR": str(tmp_path)})
 
 
-def test_production_cookies_are_secure(monkeypatch, database_url, tmp_path):
+def test_production_cookies_are_secure(monkeypatch, database_url, tmp_path, restore_celery_default):
     app = _production_app(monkeypatch, database_url, tmp_path)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["WTF_CSRF_ENABLED"] is True
@@ -57,7 +57,8 @@ def test_production_cookies_are_secure(monkeypatch, database_url, tmp_path):
 
 
 @pytest.mark.parametrize("key", [None, "", "dev-only-not-secret", "short-key"])
-def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, database_url, key):
+def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, database_url, key,
+                                                               restore_celery_default):
     monkeypatch.setenv("DATABASE_URL", database_url)
     if key is None:
         monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -67,7 +68,7 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, data
         create_app("production")
 
 
-def test_production_refuses_to_start_without_a_database_url(monkeypatch):
+def test_production_refuses_to_start_without_a_database_url(monkeypatch, restore_celery_default):
     monkeypatch.setenv("SECRET_KEY", "y" * 48)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
@@ -100,3 +101,10 @@ def test_password_change_with_wrong_current_password_changes_nothing(client, lea
     db.session.expire_all()
     assert db.session.get(User, lead.id).password_hash == old_hash
     assert is_signed_in(client)
+
+
+def test_building_another_app_leaves_the_session_apps_celery_as_default(app):
+    from celery import current_app as celery_current
+
+    # Runs after the production tests in this module: restore_celery_default did its job.
+    assert celery_current._get_current_object() is app.extensions["celery"]
