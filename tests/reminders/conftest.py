@@ -76,6 +76,15 @@ def smtp(app: Flask, smtp_server: tuple[Inbox, int]) -> Iterator[Inbox]:
     app.config.update(saved)
 
 
+@pytest.fixture(autouse=True)
+def _our_celery_app(app: Flask) -> None:
+    """Tasks resolve to the current Celery app: make it the test app's (another test may
+    have built an app of its own, and create_app() makes its Celery app the default)."""
+    celery = app.extensions["celery"]
+    celery.set_default()
+    celery.set_current()
+
+
 @pytest.fixture
 def eager(app: Flask) -> Iterator[None]:
     """Run queued tasks in-process (the send tasks queued after commit run at once).
