@@ -134,7 +134,7 @@ def filtered(filters: ListFilters, now: datetime | None = None) -> Select:  # ty
 
 
 def list_consultations(filters: ListFilters, page: int, page_size: int) -> Page:
-    """One page of consultations: two queries (count, rows)."""
+    """One page of consultations: three queries (count, ids, rows)."""
     base = filtered(filters)
     total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
     pages = max(1, math.ceil(total / page_size))
@@ -145,9 +145,7 @@ def list_consultations(filters: ListFilters, page: int, page_size: int) -> Page:
         if filters.window == "closed"
         else (Consultation.closes_at.asc(), Consultation.id.asc())
     )
-    rows = db.session.scalars(
-        _with_list_relations(base.order_by(*order).limit(page_size).offset((page - 1) * page_size))
-    ).unique().all()
+    rows = _bounded(base.order_by(*order), page_size, (page - 1) * page_size)
     return Page(items=rows, total=total, number=page, size=page_size)
 
 
@@ -224,8 +222,18 @@ def counts_by_status() -> dict[Status, int]:
     return counts
 
 
-def _bounded(stmt: Select, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:  # type: ignore[type-arg]
-    return db.session.scalars(_with_list_relations(stmt.limit(limit))).unique().all()
+def _bounded(stmt: Select, limit: int = DASHBOARD_LIMIT, offset: int = 0) -> Sequence[Consultation]:  # type: ignore[type-arg]
+    """The first rows of an ordered query, in two steps: pick the ids (filter and sort the
+    narrow rows, using the indexes), then load those few rows with their relations.
+    Joining first makes the database join every matching row before sorting: on 10,000
+    consultations that was five times slower."""
+    ids = db.session.scalars(stmt.with_only_columns(Consultation.id).limit(limit).offset(offset)).all()
+    # Always the second query, even for no ids: a page's query count must not depend on the data.
+    rows = db.session.scalars(
+        _with_list_relations(select(Consultation).where(Consultation.id.in_(ids)))
+    ).unique()
+    by_id = {row.id: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def closing_soon(days: int = 14, now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:
