@@ -139,12 +139,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(port: int, timeout: float = 30) -> None:
+def wait_for(port: int, timeout: float = 30, path: str = "/healthz") -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
+            conn.request("GET", path)
             if conn.getresponse().status == 200:
                 return
         except OSError:
@@ -236,8 +236,20 @@ def main() -> None:
                "from werkzeug.serving import run_simple; from wsgi import app; "
                f"run_simple('127.0.0.1', {port}, app, threaded=True)"]
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # DESIGN.md's floor: a one-query ORM + Jinja table page, served the same way in the same run.
+    ref_port = free_port()
+    ref_cmd = [str(ROOT / ".venv/bin/gunicorn"), "-w", "4", "-k", "sync", "-b", f"127.0.0.1:{ref_port}",
+               "--log-level", "warning", "benchmarks.reference_app:app"]
+    reference = subprocess.Popen(ref_cmd, cwd=ROOT, env={**env, "REFERENCE_DB": url},
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(port)
+        wait_for(ref_port, path="/")
+        ref_rate, _ = measure(ref_port, "/", "", args.requests, args.clients)
+        print(f"\nfloor reference (one ORM query + Jinja table, gunicorn 4 workers): {ref_rate:.0f} req/s;"
+              f" target for each page: {ref_rate / 2:.0f} req/s")
+        reference.terminate()
+        reference.wait(timeout=10)
         print(f"\n{args.server} on 127.0.0.1:{port}; {args.requests} requests per page, {args.clients} client processes")
         for who, (email, password) in (("coordinator", COORDINATOR), ("lead", LEAD)):
             cookie = sign_in(port, email, password)
@@ -245,10 +257,13 @@ def main() -> None:
                 if who == "lead" and name.startswith(("healthz", "list")):
                     continue
                 rate, errors = measure(port, path, cookie, args.requests, args.clients)
-                print(f"  {name + ' (' + who + ')':45s} {rate:8.0f} req/s" + (f"  {errors} errors" if errors else ""))
+                print(f"  {name + ' (' + who + ')':45s} {rate:8.0f} req/s  {100 * rate / ref_rate:4.0f}% of floor"
+                      + (f"  {errors} errors" if errors else ""))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for process in (server, reference):
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
 
 
 if __name__ == "__main__":
