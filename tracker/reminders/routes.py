@@ -67,7 +67,7 @@ def _reminder_helpers() -> dict[str, object]:
         "reminders_recent": _recent,
         "reminders_closing_soon": services.closing_soon_without_approval,
         "reminders_for_consultation": _for_consultation,
-        "consultation_url": consultation_url,
+        "reminder_consultation_url": consultation_url,
     }
 
 
