@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import browser_login
@@ -40,38 +41,41 @@ def test_admin_creates_and_disables_an_account(live_server: str, page: Any) -> N
     browser_login(page, live_server, admin.email, factories.PASSWORD)
 
     page.click("a[href='/admin/']")
-    assert page.locator("h1").inner_text() == "Admin"
+    expect(page.locator("h1")).to_have_text("Admin")
     _check(page, "index")
     page.click("a[href='/admin/users']")
+    expect(page.locator("h1")).to_have_text("Users")
     _check(page, "users")
 
     page.click("text=Create an account")
+    expect(page.locator("h1")).to_have_text("Create an account")
     page.fill("input[name=email]", "pat.lead@example.test")
     page.fill("input[name=name]", "Pat Lead")
     page.check("input[name=role][value=policy_lead]")
     page.click("button:has-text('Create account'), input[value='Create account']")
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert "must belong to a member city" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("must belong to a member city")
     _check(page, "create-error")
 
     page.select_option("select[name=city]", label="Plymouth")
     page.click("button:has-text('Create account'), input[value='Create account']")
-    assert "Account created for Pat Lead" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Account created for Pat Lead")
     assert page.locator("code.kc-password").inner_text().strip()
     _check(page, "created")
 
     page.goto(f"{live_server}/admin/users")
     page.click("text=Lena Lead")
+    expect(page.locator("h1")).to_have_text("Edit account")
     page.check("input[name=is_enabled][value=no]")
     page.click("button:has-text('Save changes'), input[value='Save changes']")
-    assert "Disable the account of Lena Lead?" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_have_text("Disable the account of Lena Lead?")
     _check(page, "disable-confirm")
     page.click("text=Yes, disable the account")
-    assert "Saved the account of Lena Lead." in page.content()
-    assert "Disabled" in page.locator("table").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved the account of Lena Lead.")
+    expect(page.locator("table")).to_contain_text("Disabled")
     _check(page, "users-after")
 
     for path in ("/admin/cities", "/admin/work-areas", "/admin/activity"):
         page.goto(f"{live_server}{path}")
+        expect(page.locator("h1")).to_be_visible()
         _check(page, path.rsplit("/", 1)[-1])
-    assert "Changed account" in page.content()
+    expect(page.locator("table")).to_contain_text("Changed account")
