@@ -102,17 +102,21 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
 
-    @classmethod
-    def check(cls) -> None:
-        """Refuse to start with settings that are only fit for a laptop."""
+    @staticmethod
+    def apply_environment(config: dict) -> None:
+        """Read the values that must never be defaulted when the app starts, and refuse to start
+        without them (the class attributes were read when this module was imported)."""
         key = os.environ.get("SECRET_KEY", "")
         if not key or key == DEV_SECRET_KEY or len(key) < 32:
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production (python -c 'import secrets; print(secrets.token_hex(32))')."
             )
-        if not os.environ.get("DATABASE_URL"):
+        url = os.environ.get("DATABASE_URL", "")
+        if not url:
             raise RuntimeError("DATABASE_URL must be set in production (PostgreSQL).")
+        config["SECRET_KEY"] = key
+        config["SQLALCHEMY_DATABASE_URI"] = url
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -128,6 +132,4 @@ def get_config(name: str | None = None) -> type[Config]:
         config = CONFIGS[name]
     except KeyError:
         raise RuntimeError(f"Unknown TRACKER_ENV {name!r}; use one of {sorted(CONFIGS)}") from None
-    if config is ProductionConfig:
-        ProductionConfig.check()
     return config

@@ -34,8 +34,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return _database_url(tmp_path_factory)
 
 
-def _forget_cached_user(sender: Flask, **extra: object) -> None:
-    g.pop("_login_user", None)
+def _forget_request_state(sender: Flask, **extra: object) -> None:
+    # In production `g` lives for one request; here the test's app context outlives requests.
+    g.pop("_login_user", None)  # Flask-Login's cached user
+    g.pop("csrf_token", None)  # Flask-WTF's cached token
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +51,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         },
     )
     # Each test holds an app context (fixture _db), so its requests share one `g`, where
-    # Flask-Login caches the user: without this, a second client in the same test would
-    # be served as the first client's user.
-    request_started.connect(_forget_cached_user, app)
+    # Flask-Login caches the user and Flask-WTF the CSRF token: without this, a second
+    # client in the same test would be served as the first client's user.
+    request_started.connect(_forget_request_state, app)
     with app.app_context():
         # Tests build the schema from the models; test_migrations checks the
         # migrations produce exactly the same schema.
@@ -80,6 +82,10 @@ def _empty_all_tables() -> None:
 @pytest.fixture(autouse=True)
 def _db(app: Flask) -> Iterator[None]:
     """Every test starts with the reference data and nothing else."""
+    # create_app() makes its Celery app the default; a test that built another app must
+    # not leave its tasks running in that app.
+    app.extensions["celery"].set_current()
+    app.extensions["celery"].set_default()
     with app.app_context():
         _empty_all_tables()
         seed_reference_data()

@@ -10,13 +10,15 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from config import get_config
+from config import ProductionConfig, get_config
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     config = get_config(config_name)
     app.config.from_object(config)
+    if config is ProductionConfig:
+        ProductionConfig.apply_environment(app.config)
     if overrides:
         app.config.update(overrides)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)

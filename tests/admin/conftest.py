@@ -1,4 +1,4 @@
-"""Fixtures of the admin tests: requests as in production, a user to act on, a DB fingerprint."""
+"""Fixtures of the admin tests: a user to act on, a DB fingerprint."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tests.auth.conftest import _fresh_request_client  # noqa: F401 - autouse: a fresh g per request
 from tracker.extensions import db
 from tracker.models import ActivityLog, City, Role, User, WorkArea
 

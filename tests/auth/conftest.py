@@ -4,36 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from flask import Flask, g, has_app_context
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.factories import PASSWORD
-
-
-class FreshRequestClient(FlaskClient):
-    """A test client whose every request starts without the previous request's cached user and token.
-
-    The shared autouse fixture runs each test inside an app context, and a request reuses that
-    context, so `g` outlives the request: Flask-Login would keep serving the user loaded by an
-    earlier request (of any client) and Flask-WTF an earlier session's CSRF token. In production
-    `g` is per request; these security tests must see that behaviour.
-    """
-
-    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        if has_app_context():
-            g.pop("_login_user", None)
-            g.pop("csrf_token", None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_request_client(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(app, "test_client_class", FreshRequestClient)
-    yield
 
 
 @pytest.fixture

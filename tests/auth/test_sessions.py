@@ -108,3 +108,9 @@ def test_building_another_app_leaves_the_session_apps_celery_as_default(app):
 
     # Runs after the production tests in this module: restore_celery_default did its job.
     assert celery_current._get_current_object() is app.extensions["celery"]
+
+
+def test_production_uses_the_secret_key_of_the_environment_at_start(monkeypatch, database_url, tmp_path,
+                                                                     restore_celery_default):
+    app = _production_app(monkeypatch, database_url, tmp_path)
+    assert app.config["SECRET_KEY"] == "x" * 48
