@@ -173,3 +173,34 @@ def test_mark_missed_only_touches_closed_open_work():
     db.session.commit()
     assert ids == [past.id]
     assert (past.status, future.status, done.status) == (Status.MISSED, Status.DRAFTING, Status.SUBMITTED)
+
+
+def test_closing_brought_forward_moves_an_internal_deadline_that_would_be_after_it(coordinator):
+    consultation = factories.make_consultation(Status.ASSIGNED, closes_in_days=40)
+    consultation.internal_deadline = factories.uk_today() + factories.timedelta(days=30)
+    data = services.ConsultationData(
+        title=consultation.title,
+        issuing_organisation=consultation.issuing_organisation,
+        closes_at=factories.closes_in(20),
+        url=consultation.url,
+        summary=consultation.summary,
+        opened_at=consultation.opened_at,
+    )
+    assert services.update_consultation(coordinator, consultation, data)
+    db.session.commit()
+    assert consultation.internal_deadline == services.proposed_internal_deadline(consultation)
+    assert consultation.internal_deadline <= factories.uk_today() + factories.timedelta(days=20)
+    log = db.session.scalars(select(ActivityLog).where(ActivityLog.action == "edit")).one()
+    assert "internal deadline moved" in log.message
+    assert "internal_deadline" in log.after
+
+
+def test_closing_moved_later_keeps_the_internal_deadline(coordinator):
+    consultation = factories.make_consultation(Status.ASSIGNED, closes_in_days=20)
+    kept = consultation.internal_deadline
+    data = services.ConsultationData(
+        title=consultation.title, issuing_organisation=consultation.issuing_organisation,
+        closes_at=factories.closes_in(40), url=consultation.url,
+    )
+    services.update_consultation(coordinator, consultation, data)
+    assert consultation.internal_deadline == kept

@@ -103,19 +103,25 @@ def update_consultation(actor: User | None, consultation: Consultation, data: Co
     closes_changed = data.closes_at != consultation.closes_at
     # A closing date already in the past may be kept as it is; a new one must be in the future.
     _validate(data, allow_past=actor is None or not closes_changed)
-    before = activity.snapshot(consultation, EDITABLE_FIELDS)
+    fields = (*EDITABLE_FIELDS, "internal_deadline")
+    before = activity.snapshot(consultation, fields)
     consultation.title = data.title.strip()
     consultation.issuing_organisation = data.issuing_organisation.strip()
     consultation.url = data.url.strip()
     consultation.summary = data.summary.strip()
     consultation.opened_at = data.opened_at
     consultation.closes_at = data.closes_at
-    old, new = activity.changes(before, activity.snapshot(consultation, EDITABLE_FIELDS))
+    moved_deadline = ""
+    if consultation.internal_deadline and consultation.internal_deadline > to_uk(data.closes_at).date():
+        # Brought forward past our own deadline: the internal one cannot stay after closing.
+        consultation.internal_deadline = proposed_internal_deadline(consultation)
+        moved_deadline = f"; internal deadline moved to {consultation.internal_deadline:%-d %B %Y}"
+    old, new = activity.changes(before, activity.snapshot(consultation, fields))
     if not new:
         return False
     message = "Edited the details"
     if "closes_at" in new:
-        message = f"Closing date changed to {to_uk(data.closes_at):%-d %B %Y %H:%M}"
+        message = f"Closing date changed to {to_uk(data.closes_at):%-d %B %Y %H:%M}{moved_deadline}"
     activity.record("edit", actor=actor, consultation=consultation, message=message, before=old, after=new)
     return True
 

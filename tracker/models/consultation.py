@@ -91,6 +91,7 @@ class Consultation(db.Model):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         Index("ix_consultation_status_closes_at", "status", "closes_at"),
+        Index("ix_consultation_status_internal_deadline", "status", "internal_deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
