@@ -90,7 +90,7 @@ def create_consultation(
         "create",
         actor=actor,
         consultation=consultation,
-        message="Logged the consultation" if actor else "Imported from GOV.UK",
+        message="Imported from GOV.UK" if source == Source.GOVUK else "Logged the consultation",
         after=activity.snapshot(consultation, EDITABLE_FIELDS),
     )
     return consultation
