@@ -135,11 +135,25 @@ def test_refused_transition_shows_the_message(as_user) -> None:
     c = factories.make_consultation("drafting")
     db.session.commit()
     client = as_user("coordinator")
-    response = client.post(f"/consultations/{c.id}/transition/approve", follow_redirects=True)
+    response = client.post(f"/consultations/{c.id}/transition/start_drafting", follow_redirects=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "“Approve” is not possible while the consultation is drafting; it needs to be in review." in html
+    assert "“Start drafting” is not possible while the consultation is drafting; it needs to be assigned." in html
     assert reload(c.id).status == "drafting"
+
+
+@pytest.mark.parametrize("name", ["send_for_review", "return_to_drafting", "approve", "reopen", "submit"])
+def test_review_steps_are_taken_on_the_response_page_only(as_user, name) -> None:
+    # They have rules about the draft itself (drafts.services); a bare button would skip them.
+    c = factories.make_consultation({"send_for_review": "drafting", "reopen": "approved",
+                                     "submit": "approved"}.get(name, "in_review"))
+    db.session.commit()
+    before = reload(c.id).status
+    response = as_user("coordinator").post(f"/consultations/{c.id}/transition/{name}")
+    assert response.status_code == 404
+    assert reload(c.id).status == before
+    page = as_user("coordinator").get(f"/consultations/{c.id}").get_data(as_text=True)
+    assert f"/consultations/{c.id}/transition/{name}" not in page
 
 
 def test_refused_for_another_city_shows_a_403_page(as_user) -> None:

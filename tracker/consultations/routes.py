@@ -26,17 +26,22 @@ from tracker.timeutil import to_uk, uk_instant
 # Transitions the consultation page offers as plain buttons (no data of their own).
 SIMPLE_TRANSITIONS = (
     "start_drafting",
-    "send_for_review",
-    "return_to_drafting",
-    "approve",
-    "reopen",
     "mark_missed",
     "withdraw",
 )
 # These end the consultation's path: the page asks for confirmation first.
 DESTRUCTIVE = frozenset({"mark_missed", "withdraw"})
-# Built by the drafts feature at these endpoints.
-FEATURE_FORMS = {"submit": "drafts.submit", "publish_outcome": "drafts.outcome"}
+# Built by the drafts feature at these endpoints. The review steps have rules about the draft
+# itself (a version to approve, a comment when returning, a reason to reopen), so they are
+# taken on the response page only, never from a bare button here.
+FEATURE_FORMS = {
+    "send_for_review": "drafts.response",
+    "return_to_drafting": "drafts.response",
+    "approve": "drafts.response",
+    "reopen": "drafts.response",
+    "submit": "drafts.submit",
+    "publish_outcome": "drafts.outcome",
+}
 
 
 def _consultation_or_404(consultation_id: int) -> Consultation:
