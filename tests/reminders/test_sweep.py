@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date, datetime, time, timedelta
 
+import pytest
 import time_machine
 from flask import Flask
 from sqlalchemy import func, select
@@ -270,19 +271,18 @@ def test_send_task_retries_through_celery_until_sent(smtp: Inbox, eager: None, l
     assert len(smtp.messages) == 1
 
 
-def test_transient_faults_stop_after_the_limit_and_record_why(app: Flask, smtp: Inbox, lead: User) -> None:
-    app.config["REMINDER_SEND_MAX_ATTEMPTS"] = 3
-    try:
-        smtp.fail_next[:] = ["451 4.3.0 try later"] * 5
-        with time_machine.travel(at(date(2027, 3, 1)), tick=False):
-            factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3),
-                                        closes_in_days=20)
-            db.session.commit()
-            sweep()
-            (row,) = reminder_rows()
-            outcomes = [delivery.deliver(row.id).status for _ in range(5)]
-    finally:
-        del app.config["REMINDER_SEND_MAX_ATTEMPTS"]
+def test_transient_faults_stop_after_the_limit_and_record_why(
+    app: Flask, smtp: Inbox, lead: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "REMINDER_SEND_MAX_ATTEMPTS", 3)
+    smtp.fail_next[:] = ["451 4.3.0 try later"] * 5
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3),
+                                    closes_in_days=20)
+        db.session.commit()
+        sweep()
+        (row,) = reminder_rows()
+        outcomes = [delivery.deliver(row.id).status for _ in range(5)]
     assert outcomes == ["retry", "retry", "failed", "not-claimed", "not-claimed"]
     db.session.refresh(row)
     assert row.state == State.FAILED and "Gave up after 3 attempts" in row.last_error and "451" in row.last_error

@@ -265,11 +265,11 @@ def make_api_source() -> ApiSource:
             f"KeyCitiesTracker/1.0 (+{config['BASE_URL']}; consultation tracker of the "
             f"{config['NETWORK_NAME']} network)"
         ),
-        per_second=float(config.get("GOVUK_REQUESTS_PER_SECOND", 3)),
-        timeout=(float(config.get("GOVUK_CONNECT_TIMEOUT", 5)), float(config.get("GOVUK_READ_TIMEOUT", 30))),
-        max_retries=int(config.get("GOVUK_MAX_RETRIES", 4)),
-        backoff=float(config.get("GOVUK_RETRY_BACKOFF_SECONDS", 1.0)),
-        max_wait=float(config.get("GOVUK_MAX_RETRY_WAIT_SECONDS", 60)),
+        per_second=float(config["GOVUK_REQUESTS_PER_SECOND"]),
+        timeout=(float(config["GOVUK_CONNECT_TIMEOUT"]), float(config["GOVUK_READ_TIMEOUT"])),
+        max_retries=int(config["GOVUK_MAX_RETRIES"]),
+        backoff=float(config["GOVUK_RETRY_BACKOFF_SECONDS"]),
+        max_wait=float(config["GOVUK_MAX_RETRY_WAIT_SECONDS"]),
     )
     return ApiSource(client, page_size=int(config["GOVUK_PAGE_SIZE"]))
 
@@ -279,7 +279,7 @@ def make_dir_source(path: str) -> DirSource:
 
 
 def document_types() -> list[str]:
-    raw = current_app.config.get("GOVUK_DOCUMENT_TYPES") or "open_consultation,open_call_for_evidence"
+    raw = current_app.config["GOVUK_DOCUMENT_TYPES"]
     return [t.strip() for t in raw.split(",") if t.strip()]
 
 

@@ -30,7 +30,7 @@ def beat_schedule(app: Flask) -> dict[str, dict[str, Any]]:
 
 def visibility_timeout(app: Flask) -> int:
     """Longer than any retry countdown: Redis redelivers unacked tasks after this."""
-    longest_retry = float(app.config.get("REMINDER_RETRY_MAX_SECONDS", 900)) * 1.25
+    longest_retry = float(app.config["REMINDER_RETRY_MAX_SECONDS"]) * 1.25
     return int(max(3600, 2 * longest_retry))
 
 

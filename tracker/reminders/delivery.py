@@ -32,13 +32,13 @@ class Outcome:
 
 
 def max_attempts() -> int:
-    return int(current_app.config.get("REMINDER_SEND_MAX_ATTEMPTS", 6))
+    return int(current_app.config["REMINDER_SEND_MAX_ATTEMPTS"])
 
 
 def retry_delay(attempt: int) -> float:
     """Exponential backoff with full-range jitter on top: base * 2^(attempt-1) * [1, 1.25)."""
-    base = float(current_app.config.get("REMINDER_RETRY_BASE_SECONDS", 30))
-    cap = float(current_app.config.get("REMINDER_RETRY_MAX_SECONDS", 900))
+    base = float(current_app.config["REMINDER_RETRY_BASE_SECONDS"])
+    cap = float(current_app.config["REMINDER_RETRY_MAX_SECONDS"])
     delay = min(cap, base * (2 ** max(0, attempt - 1)))
     return delay * (1 + random.random() * 0.25)  # noqa: S311 - jitter, not security
 
