@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy.orm import joinedload, load_only
 
 from tracker.extensions import db
 from tracker.models import (
@@ -83,10 +83,21 @@ class Page:
 
 
 def _with_list_relations(stmt: Select) -> Select:  # type: ignore[type-arg]
+    """Only the columns consultations/_macros.html shows: building the ORM objects from whole
+    rows (the summary, a policy lead's password hash ...) was most of a list page's query time."""
     return stmt.options(
-        joinedload(Consultation.work_area),
-        joinedload(Consultation.lead_city),
-        joinedload(Consultation.policy_lead),
+        load_only(
+            Consultation.id,
+            Consultation.title,
+            Consultation.issuing_organisation,
+            Consultation.status,
+            Consultation.closes_at,
+            Consultation.internal_deadline,
+            Consultation.lead_city_id,
+            Consultation.policy_lead_id,
+        ),
+        joinedload(Consultation.lead_city).load_only(City.id, City.name),
+        joinedload(Consultation.policy_lead).load_only(User.id, User.name),
     )
 
 
@@ -157,6 +168,13 @@ def work_areas() -> Sequence[WorkArea]:
     return db.session.scalars(
         select(WorkArea).options(joinedload(WorkArea.lead_city)).order_by(WorkArea.name)
     ).all()
+
+
+def filter_choices() -> tuple[Sequence[Row[tuple[int, str]]], Sequence[Row[tuple[int, str]]]]:
+    """(work areas, cities) as (id, name) rows for the list's filters: no ORM objects, no lead cities."""
+    areas = db.session.execute(select(WorkArea.id, WorkArea.name).order_by(WorkArea.name)).all()
+    cities = db.session.execute(select(City.id, City.name).order_by(City.name)).all()
+    return areas, cities
 
 
 def policy_leads(city_id: int | None = None) -> Sequence[User]:

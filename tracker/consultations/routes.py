@@ -7,6 +7,7 @@ check every rule and permission again on the server.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -65,7 +66,7 @@ def _feature_url(endpoint: str, consultation: Consultation) -> str | None:
 
 
 def _parse_filters(
-    args: Any, work_areas: list[WorkArea], cities: list[City]
+    args: Any, work_areas: Sequence[Any], cities: Sequence[Any]
 ) -> tuple[queries.ListFilters, list[dict[str, str]]]:
     """Read the filters; a value we do not know is dropped with a message, never a 500."""
     filters = queries.ListFilters()
@@ -141,8 +142,7 @@ def _pagination(page: queries.Page, filters: queries.ListFilters) -> dict[str, A
 @bp.get("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    work_areas = list(queries.work_areas())
-    cities = list(queries.cities())
+    work_areas, cities = queries.filter_choices()
     filters, errors = _parse_filters(request.args, work_areas, cities)
     number = _page_number(request.args, errors)
     page = queries.list_consultations(filters, number, current_app.config["PAGE_SIZE"])
