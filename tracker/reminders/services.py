@@ -405,13 +405,16 @@ def _start_digests(result: SweepResult, now: datetime, today: date) -> None:
 # --- What the dashboard and consultation pages show -------------------------------------------
 
 
+# The dashboard panel shows these four: whole rows cost more to load than the query.
+_PANEL_COLUMNS = load_only(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at)
+
+
 def closing_soon_without_approval(now: datetime | None = None, limit: int = 20) -> list[Consultation]:
     now = now or utcnow()
     return list(
         db.session.scalars(
             select(Consultation)
-            # The dashboard panel shows these four: whole rows cost more to load than the query.
-            .options(load_only(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at))
+            .options(_PANEL_COLUMNS)
             .where(
                 Consultation.status.in_([s.value for s in NOT_APPROVED]),
                 Consultation.closes_at > now,
