@@ -613,14 +613,16 @@ def consultation_panel_data(consultation: Consultation) -> dict[str, Any]:
 _PANEL_COLUMNS = load_only(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at)
 
 
-def _panel_rows(stmt: Any, limit: int = 10) -> list[Consultation]:
-    """The first rows of a consultation query, loading only what the panel shows.
+def _panel_rows(*stmts: Any, limit: int = 10) -> list[Consultation]:
+    """The first rows of each consultation query, in one query, closing first, loading only
+    what the panel shows.
 
-    The ids are picked in a subquery (narrow rows, using the indexes) and the rows loaded
+    The ids are picked in subqueries (narrow rows, using the indexes) and the rows loaded
     after: selecting whole rows made SQLite sort every editable consultation by
     closing date through the wrong index (3 ms on 10,000 rows, against 0.1 ms)."""
     order = (Consultation.closes_at, Consultation.id)
-    ids = stmt.with_only_columns(Consultation.id).order_by(*order).limit(limit)
+    picks = [stmt.with_only_columns(Consultation.id).order_by(*order).limit(limit) for stmt in stmts]
+    ids = picks[0] if len(picks) == 1 else union(*(select(pick.subquery().c.id) for pick in picks))
     return list(db.session.scalars(
         select(Consultation)
         .options(_PANEL_COLUMNS)
@@ -634,7 +636,20 @@ def dashboard_panel_data() -> dict[str, Any]:
     user: User = current_user
     editable = [Status.ASSIGNED.value, Status.DRAFTING.value, Status.IN_REVIEW.value]
     query = select(Consultation).where(Consultation.status.in_(editable))
-    if not user.is_coordinator:
+    review: list[Consultation] = []
+    to_submit: list[Consultation] = []
+    if user.is_coordinator:
+        # The three lists in one query: the first ten of each, in one closing-date order, so
+        # each list's first ten are exactly its own rows in that order.
+        rows = _panel_rows(
+            query,
+            select(Consultation).where(Consultation.status == Status.IN_REVIEW.value),
+            select(Consultation).where(Consultation.status == Status.APPROVED.value),
+        )
+        mine = [c for c in rows if c.status in editable][:10]
+        review = [c for c in rows if c.status == Status.IN_REVIEW.value][:10]
+        to_submit = [c for c in rows if c.status == Status.APPROVED.value][:10]
+    else:
         contributed = (
             select(Response.consultation_id)
             .join(Contributor, Contributor.response_id == Response.id)
@@ -645,11 +660,5 @@ def dashboard_panel_data() -> dict[str, Any]:
         parts = [contributed, select(Consultation.id).where(Consultation.policy_lead_id == user.id)]
         if user.is_policy_lead and user.city_id:
             parts.append(select(Consultation.id).where(Consultation.lead_city_id == user.city_id))
-        query = query.where(Consultation.id.in_(union(*parts)))
-    mine = _panel_rows(query)
-    review: list[Consultation] = []
-    to_submit: list[Consultation] = []
-    if user.is_coordinator:
-        review = _panel_rows(select(Consultation).where(Consultation.status == Status.IN_REVIEW.value))
-        to_submit = _panel_rows(select(Consultation).where(Consultation.status == Status.APPROVED.value))
+        mine = _panel_rows(query.where(Consultation.id.in_(union(*parts))))
     return {"mine": mine, "review": review, "to_submit": to_submit}
