@@ -189,16 +189,19 @@ def policy_leads(city_id: int | None = None) -> Sequence[User]:
     return db.session.scalars(stmt.options(joinedload(User.city)).order_by(User.name)).all()
 
 
+# Built once, like _LIST_OPTIONS.
+_PAGE_OPTIONS = (
+    joinedload(Consultation.work_area).joinedload(WorkArea.lead_city),
+    joinedload(Consultation.lead_city),
+    joinedload(Consultation.policy_lead).joinedload(User.city),
+    joinedload(Consultation.created_by),
+)
+_HISTORY_OPTIONS = joinedload(ActivityLog.actor).joinedload(User.city)
+
+
 def get_consultation(consultation_id: int) -> Consultation | None:
     return db.session.scalar(
-        select(Consultation)
-        .where(Consultation.id == consultation_id)
-        .options(
-            joinedload(Consultation.work_area).joinedload(WorkArea.lead_city),
-            joinedload(Consultation.lead_city),
-            joinedload(Consultation.policy_lead).joinedload(User.city),
-            joinedload(Consultation.created_by),
-        )
+        select(Consultation).where(Consultation.id == consultation_id).options(*_PAGE_OPTIONS)
     )
 
 
@@ -207,7 +210,7 @@ def history(consultation_id: int) -> Sequence[ActivityLog]:
     return db.session.scalars(
         select(ActivityLog)
         .where(ActivityLog.consultation_id == consultation_id)
-        .options(joinedload(ActivityLog.actor).joinedload(User.city))
+        .options(_HISTORY_OPTIONS)
         .order_by(ActivityLog.created_at.desc(), ActivityLog.id.desc())
     ).all()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -91,12 +92,17 @@ def may_edit_people(user: User | None, consultation: Consultation) -> bool:
     return consultation.policy_lead_id is not None and consultation.policy_lead_id == user.id
 
 
-def can_edit(user: User | None, consultation: Consultation, response: Response | None = None) -> bool:
+# "The caller did not look the response up": None means it did, and there is none.
+_NOT_LOOKED_UP: Any = object()
+
+
+def can_edit(user: User | None, consultation: Consultation, response: Response | None = _NOT_LOOKED_UP) -> bool:
     if user is None or Status(consultation.status) not in EDITABLE_STATUSES:
         return False
     if may_edit_people(user, consultation):
         return True
-    return is_contributor(user, response if response is not None else get_response(consultation))
+    # A response the caller already looked up (even none) is not looked up again.
+    return is_contributor(user, get_response(consultation) if response is _NOT_LOOKED_UP else response)
 
 
 def can_comment(user: User | None, consultation: Consultation) -> bool:
