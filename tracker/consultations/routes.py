@@ -177,11 +177,13 @@ def detail(consultation_id: int):  # type: ignore[no-untyped-def]
         if name in allowed and (url := _feature_url(endpoint, consultation))
     ]
     history = queries.history(consultation.id)
+    names = queries.history_names(history)
     return render_template(
         "consultations/detail.html",
         consultation=consultation,
         history=history,
-        names=queries.history_names(history),
+        changes={entry.id: _changes(entry, names) for entry in history},
+        names=names,
         iso_uk=_iso_uk,
         allowed=allowed,
         buttons=buttons,
@@ -189,6 +191,29 @@ def detail(consultation_id: int):  # type: ignore[no-untyped-def]
         feature_links=feature_links,
         internal_deadline_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
     )
+
+
+def _changes(entry: Any, names: dict[str, dict[int, str]]) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) as the history shows them: keys of `after` first, then those only
+    in `before`. Done here, not by a template macro per value: a long history spent most of
+    the page's rendering time calling it."""
+    before, after = entry.before or {}, entry.after or {}
+    keys = [*after.keys(), *(key for key in before if key not in after)]
+    return [
+        (key.replace("_id", "").replace("_", " "), _shown(key, before.get(key), names),
+         _shown(key, after.get(key), names))
+        for key in keys
+    ]
+
+
+def _shown(key: str, value: Any, names: dict[str, dict[int, str]]) -> Any:
+    if value in (None, ""):
+        return "–"
+    if key in names and value in names[key]:
+        return names[key][value]
+    if key.endswith("_at"):
+        return _iso_uk(value)
+    return value
 
 
 def _iso_uk(value: str) -> str:
