@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, false, func, literal, or_, select, union_all
+from sqlalchemy import Row, Select, false, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, load_only
 
 from tracker.extensions import db
@@ -176,10 +176,16 @@ def work_areas() -> Sequence[WorkArea]:
 
 
 def filter_choices() -> tuple[Sequence[Row[tuple[int, str]]], Sequence[Row[tuple[int, str]]]]:
-    """(work areas, cities) as (id, name) rows for the list's filters: no ORM objects, no lead cities."""
-    areas = db.session.execute(select(WorkArea.id, WorkArea.name).order_by(WorkArea.name)).all()
-    cities = db.session.execute(select(City.id, City.name).order_by(City.name)).all()
-    return areas, cities
+    """(work areas, cities) as (id, name) rows for the list's filters, in one query: no ORM
+    objects, no lead cities."""
+    kind = literal_column("kind")
+    rows = db.session.execute(
+        union_all(
+            select(literal("area").label("kind"), WorkArea.id, WorkArea.name),
+            select(literal("city").label("kind"), City.id, City.name),
+        ).order_by(kind, literal_column("name"))
+    ).all()
+    return [r for r in rows if r.kind == "area"], [r for r in rows if r.kind == "city"]
 
 
 def policy_leads(city_id: int | None = None) -> Sequence[User]:
