@@ -34,7 +34,7 @@ def mix() -> dict[str, int]:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("", ["Old rail", "Bus soon", "Declined thing", "Housing later", "Culture far"]),
+        ("", ["Bus soon", "Declined thing", "Housing later", "Culture far", "Old rail"]),
         ("?status=drafting", ["Housing later"]),
         ("?status=open", ["Bus soon", "Housing later", "Culture far"]),
         ("?closing=7", ["Bus soon"]),
@@ -188,3 +188,14 @@ def test_csrf_is_enforced_on_transitions(app: Flask, as_user) -> None:
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert reload(c.id).status == "in_review"
+
+
+def test_the_list_shows_what_is_still_to_close_first_then_the_closed_newest_first(as_user) -> None:
+    long_closed = factories.make_consultation("missed", title="Closed long ago", closes_in_days=-300)
+    just_closed = factories.make_consultation("submitted", title="Closed last week", closes_in_days=-7)
+    later = factories.make_consultation("new", title="Closes next month", closes_in_days=30)
+    soon = factories.make_consultation("drafting", title="Closes in two days", closes_in_days=2)
+    db.session.commit()
+    html = as_user("contributor").get("/consultations/").get_data(as_text=True)
+    positions = [html.index(c.title) for c in (soon, later, just_closed, long_closed)]
+    assert positions == sorted(positions)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, false, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import Row, Select, case, false, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, load_only
 
 from tracker.extensions import db
@@ -149,19 +149,26 @@ def filtered(filters: ListFilters, now: datetime | None = None) -> Select:  # ty
     return stmt
 
 
+def list_order(now: datetime) -> tuple[Any, ...]:
+    """What is still to close first, the next to close at the top; then the closed ones,
+    newest first. Years of closed consultations must not push this week's off page one."""
+    is_closed = case((Consultation.closes_at < now, 1), else_=0)
+    return (
+        is_closed.asc(),
+        case((Consultation.closes_at >= now, Consultation.closes_at)).asc(),
+        case((Consultation.closes_at < now, Consultation.closes_at)).desc(),
+        Consultation.id.asc(),
+    )
+
+
 def list_consultations(filters: ListFilters, page: int, page_size: int) -> Page:
     """One page of consultations: three queries (count, ids, rows)."""
-    base = filtered(filters)
+    now = utcnow()
+    base = filtered(filters, now)
     total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
     pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 1), pages)
-    # Closed ones read best newest first; otherwise the next to close comes first.
-    order = (
-        (Consultation.closes_at.desc(), Consultation.id.desc())
-        if filters.window == "closed"
-        else (Consultation.closes_at.asc(), Consultation.id.asc())
-    )
-    rows = _bounded(base.order_by(*order), page_size, (page - 1) * page_size)
+    rows = _bounded(base.order_by(*list_order(now)), page_size, (page - 1) * page_size)
     return Page(items=rows, total=total, number=page, size=page_size)
 
 
