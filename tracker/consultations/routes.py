@@ -17,7 +17,7 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from tracker.auth.decorators import coordinator_required
-from tracker.consultations import bp, queries, services, workflow
+from tracker.consultations import bp, calendar, queries, services, workflow
 from tracker.consultations.forms import AssignForm, ConsultationForm, TransitionForm, TriageForm
 from tracker.errors import DomainError, InvalidTransition
 from tracker.extensions import db
@@ -413,6 +413,24 @@ def assign(consultation_id: int):  # type: ignore[no-untyped-def]
         proposed_deadline=proposed_deadline,
         working_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
     ), (400 if form.errors else 200)
+
+
+# --- calendar ---------------------------------------------------------------------
+
+
+@bp.get("/<int:consultation_id>/deadlines.ics")
+@login_required
+def deadlines_ics(consultation_id: int):  # type: ignore[no-untyped-def]
+    consultation = _consultation_or_404(consultation_id)
+    link = url_for("consultations.detail", consultation_id=consultation.id, _external=True)
+    body = calendar.deadlines_calendar(
+        consultation, link=link, network=current_app.config["NETWORK_NAME"], domain=request.host.split(":")[0]
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="consultation-{consultation.id}-deadlines.ics"'},
+    )
 
 
 # --- simple transitions ------------------------------------------------------------
