@@ -26,6 +26,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _configure_logging(app)
     _configure_templates(app)
     _register_extensions(app)
+    from tracker import routing
+
+    routing.register(app)  # before the blueprints: a rule takes its converters when it is added
     _register_blueprints(app)
 
     from tracker import cli, errorhandlers

@@ -89,7 +89,9 @@ def test_truncated_date_fields_do_not_crash(as_user) -> None:
     client = as_user("coordinator")
     response = client.post("/consultations/new", data=consultation_form(closes_on=["12"]))
     assert response.status_code == 400
-    assert "Enter a real closing date" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Closing date must include a month and year" in _error_messages(html)
+    assert 'name="closes_on" type="text" value="12"' in html  # the day typed is kept
 
 
 def test_edit_keeps_a_past_closing_date_but_refuses_a_new_one(as_user) -> None:

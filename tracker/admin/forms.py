@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.admin.services import NATIONS, all_cities
+from tracker.forms import BaseForm
 from tracker.models import Role
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
@@ -47,7 +48,7 @@ def city_choices(blank: str) -> list[tuple[str, str]]:
     return [("", blank)] + [(str(c.id), c.name) for c in all_cities()]
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -56,7 +57,7 @@ class UserFilterForm(FlaskForm):
     city = SelectField("City", choices=[], widget=GovSelect(), validators=[Optional()])
 
 
-class _UserFields(FlaskForm):
+class _UserFields(BaseForm):
     name = StringField("Full name", widget=GovTextInput(), filters=[_strip],
                        validators=[InputRequired("Enter the person's name"), Length(max=120)])
     job_title = StringField("Job title (optional)", widget=GovTextInput(),
@@ -83,13 +84,13 @@ class UserEditForm(_UserFields):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password = PasswordField("New password (optional)", widget=GovPasswordInput(),
                              validators=[Optional(), Length(min=12, message="Use at least 12 characters")])
     submit = SubmitField("Reset password", widget=GovSubmitInput())
 
 
-class CityForm(FlaskForm):
+class CityForm(BaseForm):
     name = StringField("Name", widget=GovTextInput(),
                        validators=[InputRequired("Enter the city's name"), Length(max=120)])
     nation = RadioField("Nation", choices=[(n, n) for n in NATIONS], widget=GovRadioInput(),
@@ -98,7 +99,7 @@ class CityForm(FlaskForm):
     submit = SubmitField("Save city", widget=GovSubmitInput())
 
 
-class WorkAreaForm(FlaskForm):
+class WorkAreaForm(BaseForm):
     name = StringField("Name", widget=GovTextInput(),
                        validators=[InputRequired("Enter the work area's name"), Length(max=120)])
     description = TextAreaField("Description", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])

@@ -28,6 +28,8 @@ from tracker.auth.decorators import admin_required
 from tracker.auth.services import FieldError
 from tracker.extensions import db
 from tracker.models import City, Role, User, WorkArea
+from tracker.pagination import requested_page
+from tracker.routing import parse_id
 
 
 def _get_or_404(model: Any, id_: int) -> Any:
@@ -35,7 +37,8 @@ def _get_or_404(model: Any, id_: int) -> Any:
 
 
 def _city_from(value: str | None) -> City | None:
-    return db.session.get(City, int(value)) if value and value.isdigit() else None
+    city_id = parse_id(value)
+    return db.session.get(City, city_id) if city_id else None
 
 
 def _field_error(form: Any, exc: FieldError) -> None:
@@ -86,9 +89,9 @@ def users():  # type: ignore[no-untyped-def]
     form = UserFilterForm(request.args)
     form.city.choices = city_choices("All cities")
     role = form.role.data if form.role.data in {r.value for r in Role} else None
-    city_id = int(form.city.data) if (form.city.data or "").isdigit() else None
+    city_id = parse_id(form.city.data)
     page = db.paginate(
-        services.users_query(role=role, city_id=city_id),
+        services.users_query(role=role, city_id=city_id), page=requested_page(request.args),
         per_page=current_app.config["PAGE_SIZE"], error_out=False,
     )
     filters = {k: v for k, v in {"role": role, "city": city_id}.items() if v}
@@ -251,7 +254,7 @@ def work_area_edit(area_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/activity")
 @admin_required
 def activity():  # type: ignore[no-untyped-def]
-    page = db.paginate(services.activity_query(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(services.activity_query(), page=requested_page(request.args), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template(
         "admin/activity.html", page=page, pagination=pagination_params(page, "admin.activity"),
     )

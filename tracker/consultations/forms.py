@@ -2,66 +2,25 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from tracker.forms import TIME_RE, BaseForm, UKDateField, http_url
 from tracker.models import Decision
 from tracker.timeutil import uk_instant, utcnow
 
-TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 
-
-class UKDateField(DateField):
-    """A GOV.UK date input (day, month, year boxes) with plain-English errors.
-
-    The widget unpacks three raw values; a request that sent fewer (a crafted or
-    truncated form) is padded so re-rendering the form never fails.
-    """
-
-    def __init__(self, label: str, *, message: str = "Enter a real date", **kwargs: Any) -> None:
-        kwargs.setdefault("widget", GovDateInput())
-        super().__init__(label, format="%d %m %Y", **kwargs)
-        self.invalid_message = message
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        values = [v.strip() for v in (list(valuelist) + ["", "", ""])[:3]]
-        self.raw_data = values
-        if not any(values):
-            self.data = None
-            return
-        try:
-            day, month, year = (int(v) for v in values)
-            self.data = date(year, month, day)
-        except ValueError:
-            self.data = None
-            raise ValueError(self.invalid_message) from None
-        if year < 1000:
-            self.data = None
-            raise ValueError("Enter the year as 4 digits, for example 2026")
-
-
-def _http_url(form: FlaskForm, field: StringField) -> None:
-    value = (field.data or "").strip()
-    if value and not value.lower().startswith(("http://", "https://")):
-        raise ValidationError("Enter a web address that starts with http:// or https://")
-
-
-class ConsultationForm(FlaskForm):
+class ConsultationForm(BaseForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
@@ -73,7 +32,7 @@ class ConsultationForm(FlaskForm):
         validators=[DataRequired("Enter the organisation that issued the consultation"), Length(max=200)],
     )
     url = StringField("Link to the consultation on GOV.UK", widget=GovTextInput(),
-                      validators=[Optional(), Length(max=500), _http_url])
+                      validators=[Optional(), Length(max=500), http_url])
     summary = TextAreaField("Summary", widget=GovTextArea(), validators=[Optional()])
     opened_on = UKDateField("Opening date", validators=[Optional()],
                             message="Enter a real opening date, for example 27 3 2026")
@@ -116,7 +75,7 @@ class ConsultationForm(FlaskForm):
             raise ValidationError("The opening date must be on or before the closing date")
 
 
-class TriageForm(FlaskForm):
+class TriageForm(BaseForm):
     decision = RadioField(
         "What should the network do?",
         widget=GovRadioInput(),
@@ -161,7 +120,7 @@ def _choice_triples(field: SelectField) -> list[tuple[Any, str, dict[str, Any]]]
     return out
 
 
-class AssignForm(FlaskForm):
+class AssignForm(BaseForm):
     work_area = SelectField("Work area", widget=GovSelect(),
                             validators=[InputRequired("Choose the work area")])
     city = SelectField(
@@ -184,7 +143,7 @@ class AssignForm(FlaskForm):
     submit = SubmitField("Assign", widget=GovSubmitInput())
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(BaseForm):
     message = TextAreaField("Note for the history (optional)", widget=GovTextArea(),
                             validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Confirm", widget=GovSubmitInput())

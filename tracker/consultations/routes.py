@@ -22,6 +22,7 @@ from tracker.consultations.forms import AssignForm, ConsultationForm, Transition
 from tracker.errors import DomainError, InvalidTransition
 from tracker.extensions import db
 from tracker.models import STATUS_LABELS, City, Consultation, Status, User, WorkArea
+from tracker.pagination import page_number
 from tracker.timeutil import to_uk, uk_instant
 
 # Transitions the consultation page offers as plain buttons (no data of their own).
@@ -83,7 +84,7 @@ def _parse_filters(
         raw = (args.get(name) or "").strip()
         if not raw:
             return None
-        if raw.isdigit() and int(raw) in known:
+        if raw.isascii() and raw.isdecimal() and len(raw) < 12 and int(raw) in known:
             return int(raw)
         errors.append({"text": f"“{raw}” is not a {label} we know: choose one from the list.", "href": f"#{name}"})
         return None
@@ -107,9 +108,10 @@ def _parse_filters(
 
 
 def _page_number(args: Any, errors: list[dict[str, str]]) -> int:
-    raw = (args.get("page") or "1").strip()
-    if raw.isdigit() and int(raw) >= 1:
-        return int(raw)
+    number = page_number(args)
+    if number is not None:
+        return number
+    raw = (args.get("page") or "").strip()[:20]
     errors.append({"text": f"“{raw}” is not a page number.", "href": "#results"})
     return 1
 

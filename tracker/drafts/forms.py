@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -15,7 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -24,12 +20,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
+from tracker.forms import BaseForm, UKDateField, parse_time, time_of_day
 from tracker.models.drafts import Question, SubmissionMethod, TakenUp
 
 
-class EditForm(FlaskForm):
+class EditForm(BaseForm):
     base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
     body = TextAreaField("Text", widget=GovTextArea(), validators=[Optional()])
     note = StringField("Note about this version (optional)", widget=GovTextInput(), validators=[Length(max=300)])
@@ -54,30 +51,30 @@ def edit_form_class(questions: list[Question]) -> type[EditForm]:
     return type("DynamicEditForm", (EditForm,), attrs)
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(BaseForm):
     base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     body = TextAreaField(
         "Add a comment", widget=GovTextArea(), validators=[DataRequired("Enter your comment."), Length(max=20000)]
     )
     submit = SubmitField("Add comment", widget=GovSubmitInput())
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     text = TextAreaField(
         "Question text", widget=GovTextArea(), validators=[DataRequired("Enter the question's text."), Length(max=5000)]
     )
     submit = SubmitField("Add question", widget=GovSubmitInput())
 
 
-class ContributorForm(FlaskForm):
+class ContributorForm(BaseForm):
     user_id = SelectField("Officer", widget=GovSelect(), coerce=int, validators=[DataRequired("Choose an officer.")])
     submit = SubmitField("Add contributor", widget=GovSubmitInput())
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(BaseForm):
     comment = TextAreaField(
         "What needs to change", widget=GovTextArea(),
         validators=[DataRequired("Say what needs to change."), Length(max=20000)],
@@ -85,37 +82,29 @@ class ReturnForm(FlaskForm):
     submit = SubmitField("Return for changes", widget=GovSubmitInput())
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(BaseForm):
     reason = StringField(
         "Reason for reopening", widget=GovTextInput(), validators=[DataRequired("Give a reason."), Length(max=500)]
     )
     submit = SubmitField("Reopen for editing", widget=GovSubmitInput())
 
 
-class SupportForm(FlaskForm):
+class SupportForm(BaseForm):
     city_id = SelectField("City", widget=GovSelect(), coerce=int, validators=[DataRequired("Choose a city.")])
     submit = SubmitField("Record support", widget=GovSubmitInput())
 
 
-_TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
-
-
-def _time_check(form: FlaskForm, field: StringField) -> None:
-    if not _TIME.match(field.data or ""):
-        raise ValidationError("Enter the time as hours and minutes, for example 14:30.")
-
-
-class SubmissionForm(FlaskForm):
+class SubmissionForm(BaseForm):
     method = RadioField(
         "How was it submitted?", widget=GovRadioInput(),
         choices=[(m.value, m.label) for m in SubmissionMethod],
         validators=[InputRequired("Choose how the response was submitted.")],
     )
-    submitted_on = DateField(
-        "Date submitted", widget=GovDateInput(), format="%d %m %Y",
-        validators=[InputRequired("Enter the date it was submitted, for example 27 3 2026.")],
+    submitted_on = UKDateField(
+        "Date submitted", validators=[InputRequired("Enter the date it was submitted, for example 27 3 2026.")],
     )
-    submitted_time = StringField("Time submitted (UK time, 24-hour)", widget=GovTextInput(), validators=[_time_check])
+    submitted_time = StringField("Time submitted (UK time, 24-hour)", widget=GovTextInput(),
+                                 validators=[time_of_day("Enter the time as hours and minutes, for example 14:30.")])
     reference = StringField(
         "Reference (optional)", widget=GovTextInput(), validators=[Length(max=200)],
         description="A receipt number, the email's subject, or the form's confirmation code.",
@@ -123,18 +112,18 @@ class SubmissionForm(FlaskForm):
     submit = SubmitField("Record submission", widget=GovSubmitInput())
 
     def time_parts(self) -> tuple[int, int]:
-        match = _TIME.match(self.submitted_time.data or "")
-        assert match
-        return int(match.group(1)), int(match.group(2))
+        parsed = parse_time(self.submitted_time.data)
+        assert parsed is not None  # validated
+        return parsed.hour, parsed.minute
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(BaseForm):
     url = StringField(
         "Link to the government's response", widget=GovTextInput(),
         validators=[Optional(), URL(message="Enter a full link starting with https://"), Length(max=500)],
     )
-    published_on = DateField(
-        "Date published", widget=GovDateInput(), format="%d %m %Y",
+    published_on = UKDateField(
+        "Date published",
         validators=[InputRequired("Enter the date the outcome was published, for example 27 3 2026.")],
     )
     taken_up = RadioField(
@@ -145,7 +134,7 @@ class OutcomeForm(FlaskForm):
     submit = SubmitField("Record outcome", widget=GovSubmitInput())
 
 
-class LibrarySearchForm(FlaskForm):
+class LibrarySearchForm(BaseForm):
     class Meta:
         csrf = False
 

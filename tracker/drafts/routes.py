@@ -34,6 +34,8 @@ from tracker.errors import DomainError, InvalidTransition, NotFound, PermissionD
 from tracker.extensions import db
 from tracker.models import City, Consultation, Status, User, WorkArea
 from tracker.models.drafts import CitySupport, Comment, Contributor, Response, ResponseVersion, Submission
+from tracker.pagination import requested_page
+from tracker.routing import parse_id
 from tracker.timeutil import to_uk, uk_instant, uk_today, utcnow
 
 
@@ -289,11 +291,9 @@ def version(consultation_id: int, number: int):  # type: ignore[no-untyped-def]
 def diff(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
     resp = services.get_response(consultation)
-    try:
-        a = int(request.args.get("from", ""))
-        b = int(request.args.get("to", ""))
-    except ValueError:
-        raise DomainError("Choose two versions to compare.") from None
+    a, b = parse_id(request.args.get("from")), parse_id(request.args.get("to"))
+    if a is None or b is None:
+        raise DomainError("Choose two versions to compare.")
     old, new = services.get_version(resp, a), services.get_version(resp, b)
     return render_template(
         "drafts/diff.html",
@@ -375,10 +375,7 @@ def comment(consultation_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def add_contributor(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    try:
-        user_id = int(request.form.get("user_id", ""))
-    except ValueError:
-        user_id = 0
+    user_id = parse_id(request.form.get("user_id")) or 0
     if not services.can_manage_contributors(current_user, consultation):
         raise PermissionDenied("Only the lead city's policy leads and coordinators can add contributors.")
     if not user_id:
@@ -398,10 +395,7 @@ def remove_contributor(consultation_id: int, contributor_id: int):  # type: igno
 @login_required
 def support(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    try:
-        city_id = int(request.form.get("city_id", ""))
-    except ValueError:
-        city_id = 0
+    city_id = parse_id(request.form.get("city_id")) or 0
     if not city_id:
         flash("Choose a city.", "error")
         return redirect(_response_url(consultation, "support"))
@@ -563,8 +557,7 @@ def library():  # type: ignore[no-untyped-def]
             Submission.submitted_at >= uk_instant(date(year, 1, 1), time(0)),
             Submission.submitted_at < uk_instant(date(year + 1, 1, 1), time(0)),
         )
-    page = request.args.get("page", 1, type=int) or 1
-    pagination = db.paginate(query, page=max(page, 1), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    pagination = db.paginate(query, page=requested_page(request.args), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     support_rows = []
     ids = [s.consultation_id for s in pagination.items]
     if ids:

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from tracker.forms import BaseForm
 
-class AcceptForm(FlaskForm):
+
+class AcceptForm(BaseForm):
     work_area_id = SelectField("Work area", coerce=int, widget=GovSelect())
     submit = SubmitField("Accept and track it", widget=GovSubmitInput())
 
 
-class DismissForm(FlaskForm):
+class DismissForm(BaseForm):
     reason = TextAreaField(
         "Why is it not for the network?",
         widget=GovTextArea(),
@@ -24,7 +25,7 @@ class DismissForm(FlaskForm):
     submit = SubmitField("Dismiss", widget=GovSubmitInput())
 
 
-class OrganisationRuleForm(FlaskForm):
+class OrganisationRuleForm(BaseForm):
     organisation = StringField(
         "Organisation (as GOV.UK writes it, or its acronym)",
         widget=GovTextInput(),
@@ -34,7 +35,7 @@ class OrganisationRuleForm(FlaskForm):
     submit = SubmitField("Add rule", widget=GovSubmitInput())
 
 
-class KeywordsForm(FlaskForm):
+class KeywordsForm(BaseForm):
     keywords = TextAreaField(
         "Keywords, one per line",
         widget=GovTextArea(),

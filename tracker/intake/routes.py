@@ -14,6 +14,7 @@ from tracker.intake import bp, services
 from tracker.intake.forms import AcceptForm, DismissForm, KeywordsForm, OrganisationRuleForm
 from tracker.models import WorkArea
 from tracker.models.intake import GovukItem, ImportRun, ItemState, OrganisationRule, WorkAreaKeywords
+from tracker.pagination import requested_page
 from tracker.timeutil import utcnow
 
 STATE_TABS = [
@@ -46,7 +47,7 @@ def inbox():  # type: ignore[no-untyped-def]
         state = ItemState(request.args.get("state", ItemState.PENDING.value))
     except ValueError:
         abort(400, "Unknown list: choose one of the tabs.")
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = requested_page(request.args)
     per_page = current_app.config["PAGE_SIZE"]
     counts = dict(
         db.session.execute(select(GovukItem.state, func.count(GovukItem.id)).group_by(GovukItem.state)).all()

@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
+from tracker.forms import BaseForm
 from tracker.models.reminders import KIND_LABELS, USER_POINTS, Delivery
 
 DELIVERY_CHOICES = [
@@ -29,7 +30,7 @@ def uk_clock(form: FlaskForm, field: StringField) -> None:
         raise ValidationError("Enter the digest time as hours and minutes on the 24-hour clock, like 08:30")
 
 
-class _ReminderFields(FlaskForm):
+class _ReminderFields(BaseForm):
     delivery = RadioField("How do you want reminders by email?", choices=DELIVERY_CHOICES, widget=GovRadioInput(),
                           validators=[InputRequired("Choose how you want reminders by email")])
     digest_time = StringField("Digest time (UK time)", widget=GovTextInput(), validators=[uk_clock])

@@ -12,6 +12,7 @@ from tracker.auth.decorators import admin_required, coordinator_required
 from tracker.errors import DomainError, PermissionDenied
 from tracker.extensions import db
 from tracker.models.reminders import KIND_LABELS, Notification, Reminder, State
+from tracker.pagination import requested_page
 from tracker.reminders import bp, services
 from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, parse_clock
 from tracker.reminders.preferences import (
@@ -79,6 +80,7 @@ def notifications():  # type: ignore[no-untyped-def]
         .options(joinedload(Notification.consultation))
         .where(Notification.user_id == current_user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc()),
+        page=requested_page(request.args),
         per_page=PAGE_SIZE,
         error_out=False,
     )
@@ -159,7 +161,7 @@ def admin_reminders():  # type: ignore[no-untyped-def]
     )
     if state:
         query = query.where(Reminder.state == state)
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=requested_page(request.args), per_page=PAGE_SIZE, error_out=False)
     counts = dict(db.session.execute(select(Reminder.state, func.count()).group_by(Reminder.state)).tuples().all())
     return render_template("reminders/admin_reminders.html", page=page, state=state, counts=counts,
                            states=STATE_LABELS)

@@ -1,0 +1,116 @@
+"""Form pieces every feature uses: the base form that refuses characters that cannot be stored or
+sent, the GOV.UK date input that tolerates partial input, the time of day, and web addresses.
+
+Every form of the tracker derives from ``BaseForm``, so no text with a NUL byte (PostgreSQL refuses
+it), a terminal escape or a line break in a one-line field (it would break an email header) reaches
+a service; the user gets a message on the field and keeps what they typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, time
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField, Field, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+# C0 controls and DEL; tab, line feed and carriage return are allowed in multi-line text only.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+
+TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
+
+
+def _label(field: Field) -> str:
+    return field.label.text if field.label and field.label.text else "This field"
+
+
+def character_problem(field: Field) -> str | None:
+    """Why the field's text cannot be accepted, or None."""
+    value = field.data
+    if not isinstance(field, StringField) or not isinstance(value, str):
+        return None
+    if isinstance(field, TextAreaField):
+        if _CONTROL.search(value):
+            return (f"{_label(field)} contains a hidden control character, often pasted from another "
+                    "program: remove it and try again")
+        return None
+    if _CONTROL_ONE_LINE.search(value):
+        if "\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value or "\x85" in value:
+            return f"{_label(field)} must be on one line"
+        return (f"{_label(field)} contains a hidden control character, often pasted from another "
+                "program: remove it and try again")
+    return None
+
+
+class BaseForm(FlaskForm):
+    """FlaskForm (CSRF included) that also refuses text the tracker cannot store or send."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self:
+            problem = character_problem(field)
+            if problem:
+                field.errors = [*field.errors, problem]
+                ok = False
+        return ok
+
+
+class UKDateField(DateField):
+    """A GOV.UK date input (day, month and year boxes) with the design system's messages.
+
+    A part left empty, a part missing from the request altogether (a crafted or truncated
+    form), letters, 31 February and a 40-digit year each get a message on the field; the
+    boxes are shown again as they were typed.
+    """
+
+    def __init__(self, label: str, *, message: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", GovDateInput())
+        super().__init__(label, format="%d %m %Y", **kwargs)
+        self.invalid_message = message
+
+    def process_formdata(self, valuelist: Sequence[str]) -> None:
+        values = [v.strip() for v in (list(valuelist) + ["", "", ""])[:3]]
+        self.raw_data = values
+        self.data = None
+        if not any(values):
+            return
+        name = _label(self)
+        missing = [part for part, value in zip(("day", "month", "year"), values, strict=True) if not value]
+        if missing:
+            raise ValueError(f"{name} must include a {' and '.join(missing)}")
+        if not all(v.isdigit() and v.isascii() for v in values):
+            raise ValueError(self.invalid_message or f"{name} must be a real date")
+        day, month, year = values
+        if len(year) != 4:
+            raise ValueError("Year must include 4 numbers")
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):
+            raise ValueError(self.invalid_message or f"{name} must be a real date") from None
+
+
+def parse_time(value: str | None) -> time | None:
+    """A time of day typed as 14:30 or 14.30 (24-hour), or None."""
+    match = TIME_RE.match(value or "")
+    return time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def time_of_day(message: str) -> Any:
+    """Validator for a time-of-day text field."""
+
+    def check(form: FlaskForm, field: StringField) -> None:
+        if parse_time(field.data) is None:
+            raise ValidationError(message)
+
+    return check
+
+
+def http_url(form: FlaskForm, field: StringField) -> None:
+    value = (field.data or "").strip()
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise ValidationError("Enter a web address that starts with http:// or https://")
