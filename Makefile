@@ -55,7 +55,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 bench: install-dev
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in pages sweep intake; do echo "== benchmarks/$$script.py"; $(BIN)/python benchmarks/$$script.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules tracker/static/dist

@@ -1,15 +1,18 @@
-"""Requests per second for the dashboard, the list and a consultation page with 10,000 consultations.
+"""Requests per second of the main pages, as a share of DESIGN.md's reference page, measured fairly.
 
 Not a test: run it by hand and read the figures.
 
-    .venv/bin/python benchmarks/pages.py [--rows 10000] [--requests 2000] [--server gunicorn|werkzeug]
+    .venv/bin/python benchmarks/pages.py --database sqlite --scale 10000
+    .venv/bin/python benchmarks/pages.py --database postgresql --scale 100000
 
-It builds a SQLite database in a temporary directory (migrations, reference data, demo
-users, then ``--rows`` consultations spread over every status, city and closing date),
-serves the app on 127.0.0.1 (gunicorn with 4 sync workers, or werkzeug's threaded server),
-signs in through the real form, and fires a bounded number of requests per page from a
-few client processes. It also prints the SQL queries each page issues (counted in-process
-with Flask-SQLAlchemy's recorded queries). Everything stays on 127.0.0.1.
+It builds the database (migrations, then ``flask seed --scale N``: years of closed consultations, a
+few hundred open ones, responses with versions and comments), serves the tracker and the reference
+page from the same gunicorn (4 sync workers; benchmarks/bench_app.py), signs in as the demo
+coordinator through the real form, and loads each page with wrk (2 threads, 16 connections),
+interleaving reference and page runs: R P R P R P R. Each page run is divided by the mean of the
+reference runs either side of it, and the page's share is the median of those ratios, so a change
+of machine load during the run moves both. The last line is `worst page: <name> <NN>% of reference`.
+PostgreSQL uses (and empties) the database named by --postgres-url.
 """
 
 from __future__ import annotations
@@ -17,129 +20,109 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import random
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 COORDINATOR = ("coordinator@keycities.test", "coordinator-demo-2026")
-LEAD = ("lead.hull@keycities.test", "lead-demo-2026")
-STATUSES = ["new", "triaged", "monitoring", "declined", "assigned", "drafting", "in_review", "approved",
-            "submitted", "outcome_published", "missed", "withdrawn"]
-ASSIGNED = {"assigned", "drafting", "in_review", "approved", "submitted", "outcome_published", "missed"}
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/kc_bench"
 
 
-def build_database(url: str, rows: int) -> int:
-    """Migrate, seed, insert ``rows`` consultations; return the id of one with a long history."""
+@dataclass
+class Run:
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def build_database(url: str, scale: int) -> dict[str, str]:
+    """Migrate and seed; return the page paths to measure."""
     from flask_migrate import upgrade
-    from sqlalchemy import insert, select
+    from sqlalchemy import func, select
 
     from tracker import create_app
     from tracker.extensions import db
-    from tracker.models import ActivityLog, City, Consultation, Role, User, WorkArea
-    from tracker.seed import seed_demo_users, seed_reference_data
+    from tracker.models import Consultation
+    from tracker.models.drafts import Comment, Response
+    from tracker.scale import seed_scale
 
     app = create_app("development", overrides={"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
-        seed_reference_data()
-        seed_demo_users()
+        started = time.perf_counter()
+        seed_scale(scale, echo=lambda line: print(f"  {line}"))
         db.session.commit()
-        cities = db.session.scalars(select(City)).all()
-        areas = db.session.scalars(select(WorkArea)).all()
-        leads = db.session.scalars(select(User).where(User.role == Role.POLICY_LEAD.value)).all()
-        leads_by_city: dict[int, list[int]] = {}
-        for lead in leads:
-            leads_by_city.setdefault(lead.city_id, []).append(lead.id)
-        rng = random.Random(2026)
-        now = datetime.now(UTC)
-        batch = []
-        for i in range(rows):
-            status = STATUSES[i % len(STATUSES)]
-            closes = now + timedelta(days=rng.randint(-60, 120), minutes=rng.randint(0, 1440))
-            area = rng.choice(areas)
-            row = {
-                "title": f"Consultation {i}: {rng.choice(['bus', 'housing', 'skills', 'net zero', 'culture'])} reform",
-                "issuing_organisation": rng.choice(["Department for Transport", "HM Treasury",
-                                                    "Ministry of Housing, Communities and Local Government"]),
-                "url": f"https://www.gov.uk/government/consultations/c-{i}",
-                "summary": "Seeking views.",
-                "source": "manual",
-                "opened_at": closes - timedelta(days=56),
-                "closes_at": closes,
-                "status": status,
-                "decision_reason": "",
-                "work_area_id": area.id,
-                "created_at": now,
-                "updated_at": now,
-            }
-            if status in ASSIGNED:
-                city = rng.choice(cities)
-                row["lead_city_id"] = city.id
-                row["policy_lead_id"] = rng.choice(leads_by_city.get(city.id, [None]))
-                row["internal_deadline"] = (closes - timedelta(days=7)).date()
-                row["decision"] = "respond"
-            batch.append(row)
-        db.session.execute(insert(Consultation), batch)
-        target = db.session.scalar(select(Consultation.id).where(Consultation.status == "drafting").limit(1))
-        db.session.execute(insert(ActivityLog), [
-            {"consultation_id": target, "subject_type": "consultation", "subject_id": target, "action": "edit",
-             "message": f"Edit {n}", "before": {"title": "a"}, "after": {"title": "b"}, "created_at": now}
-            for n in range(30)
-        ])
-        db.session.commit()
-        return int(target)
+        print(f"  seeded in {time.perf_counter() - started:.1f}s")
+        comments = select(Comment.response_id, func.count().label("n")).group_by(Comment.response_id).subquery()
+        # DESIGN's response page: a draft with at least 3 versions and 2 comments.
+        draft = db.session.scalar(
+            select(Response.consultation_id)
+            .join(Consultation, Consultation.id == Response.consultation_id)
+            .join(comments, comments.c.response_id == Response.id)
+            .where(Consultation.status == "drafting", Response.current_number >= 3, comments.c.n >= 2)
+            .limit(1)
+        )
+        assert draft is not None, "the scaled data set has a draft with 3 versions and 2 comments"
+    return {
+        "dashboard": "/",
+        "list": "/consultations/",
+        "consultation page": f"/consultations/{draft}",
+        "response page": f"/consultations/{draft}/response",
+    }
 
 
-def query_counts(url: str, paths: dict[str, str]) -> dict[str, tuple[str, int]]:
+def query_counts(url: str, paths: dict[str, str]) -> dict[str, int]:
+    """SQL statements per page, counted in-process."""
     from flask import request_finished
     from flask_sqlalchemy.record_queries import get_recorded_queries
     from sqlalchemy import select
 
     from tracker import create_app
+    from tracker.extensions import db
     from tracker.models import User
 
     app = create_app("development", overrides={"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_RECORD_QUERIES": True,
                                                "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == COORDINATOR[0]))
+        assert user is not None
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
     out = {}
-    for who, email in (("coordinator", COORDINATOR[0]), ("lead", LEAD[0])):
-        client = app.test_client()
-        with app.app_context():
-            from tracker.extensions import db
+    for name, path in paths.items():
+        captured: list[int] = []
 
-            user = db.session.scalar(select(User).where(User.email == email))
-            with client.session_transaction() as session:
-                session["_user_id"] = user.get_id()
-                session["_fresh"] = True
-        for name, path in paths.items():
-            captured: list[int] = []
+        def count(sender: object, response: object, captured: list[int] = captured, **extra: object) -> None:
+            captured.append(len(get_recorded_queries()))
 
-            def _count(sender, response, captured=captured, **extra):  # type: ignore[no-untyped-def]
-                captured.append(len(get_recorded_queries()))
-
-            request_finished.connect(_count, app)
-            response = client.get(path)
-            request_finished.disconnect(_count, app)
-            out[f"{name} ({who})"] = (str(response.status_code), captured[0] if captured else -1)
+        request_finished.connect(count, app)
+        response = client.get(path)
+        request_finished.disconnect(count, app)
+        assert response.status_code == 200, (path, response.status_code)
+        out[name] = captured[0] if captured else -1
     return out
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
-def wait_for(port: int, timeout: float = 30, path: str = "/healthz") -> None:
+def wait_for(port: int, path: str = "/__reference__", timeout: float = 60) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -148,7 +131,8 @@ def wait_for(port: int, timeout: float = 30, path: str = "/healthz") -> None:
             if conn.getresponse().status == 200:
                 return
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.3)
     raise SystemExit("the server did not start")
 
 
@@ -157,113 +141,100 @@ def sign_in(port: int, email: str, password: str) -> str:
     conn.request("GET", "/login")
     response = conn.getresponse()
     html = response.read().decode()
-    cookie = response.getheader("Set-Cookie", "").split(";")[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html)
-    assert token, "no CSRF token on the login page"
-    from urllib.parse import urlencode
-
+    cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert token, "no CSRF token on the sign-in page"
     body = urlencode({"csrf_token": token.group(1), "email": email, "password": password})
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("POST", "/login", body=body, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
     response = conn.getresponse()
     response.read()
-    assert response.status == 302, f"sign-in failed: {response.status}"
-    return response.getheader("Set-Cookie", "").split(";")[0]
+    assert response.status == 302, f"sign-in failed: HTTP {response.status}"
+    return (response.getheader("Set-Cookie") or "").split(";")[0]
 
 
-def _client(port: int, path: str, cookie: str, n: int) -> tuple[int, int]:
-    ok = errors = 0
-    for _ in range(n):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("GET", path, headers={"Cookie": cookie})
-        response = conn.getresponse()
-        response.read()
-        conn.close()
-        if response.status == 200:
-            ok += 1
-        else:
-            errors += 1
-    return ok, errors
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def measure(port: int, path: str, cookie: str, requests: int, clients: int) -> tuple[float, int]:
-    with ProcessPoolExecutor(clients) as pool:
-        list(pool.map(_client, [port] * clients, [path] * clients, [cookie] * clients, [10] * clients))  # warm
-        start = time.perf_counter()
-        results = list(pool.map(_client, [port] * clients, [path] * clients, [cookie] * clients,
-                                [requests // clients] * clients))
-        elapsed = time.perf_counter() - start
-    ok = sum(r[0] for r in results)
-    errors = sum(r[1] for r in results)
-    return ok / elapsed, errors
+def _ms(text: str) -> float:
+    match = re.match(r"([\d.]+)(us|ms|s)", text)
+    assert match, text
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def wrk(port: int, path: str, cookie: str, seconds: int) -> Run:
+    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}",
+           f"http://127.0.0.1:{port}{path}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    return Run(rate, p50, p99, errors)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=2000, help="per page")
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--server", choices=["gunicorn", "werkzeug"], default="gunicorn")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--scale", type=int, default=10_000, help="consultations (seed --scale)")
+    parser.add_argument("--pairs", type=int, default=3, help="page runs per page, each between two reference runs")
+    parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="kc-bench-"))
-    url = f"sqlite:///{workdir / 'bench.sqlite'}"
+    if args.database == "sqlite":
+        url = f"sqlite:///{workdir / 'bench.sqlite'}"
+    else:
+        url = args.postgres_url
+        name = url.rsplit("/", 1)[1]
+        for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"], check=True)
     os.environ["TRACKER_INSTANCE_DIR"] = str(workdir)
-    t0 = time.perf_counter()
-    target = build_database(url, args.rows)
-    print(f"database: {args.rows} consultations in {time.perf_counter() - t0:.1f}s ({url})")
-
-    paths = {
-        "healthz (floor: 1 query, no page)": "/healthz",
-        "dashboard": "/",
-        "list": "/consultations/",
-        "list filtered": "/consultations/?status=open&closing=30",
-        "consultation page": f"/consultations/{target}",
-    }
-    print("\nSQL queries per page (in-process):")
-    for name, (code, n) in query_counts(url, paths).items():
-        print(f"  {name:45s} HTTP {code}  {n} queries")
+    print(f"database: {args.database}, {args.scale:,} consultations")
+    paths = build_database(url, args.scale)
+    print("SQL statements per page (coordinator, in-process):")
+    for name, n in query_counts(url, paths).items():
+        print(f"  {name:20s} {n}")
 
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "TRACKER_ENV": "development", "LOG_LEVEL": "WARNING"}
-    if args.server == "gunicorn":
-        cmd = [str(ROOT / ".venv/bin/gunicorn"), "-w", "4", "-k", "sync", "-b", f"127.0.0.1:{port}",
-               "--log-level", "warning", "wsgi:app"]
-    else:
-        cmd = [sys.executable, "-c",
-               "from werkzeug.serving import run_simple; from wsgi import app; "
-               f"run_simple('127.0.0.1', {port}, app, threaded=True)"]
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # DESIGN.md's floor: a one-query ORM + Jinja table page, served the same way in the same run.
-    ref_port = free_port()
-    ref_cmd = [str(ROOT / ".venv/bin/gunicorn"), "-w", "4", "-k", "sync", "-b", f"127.0.0.1:{ref_port}",
-               "--log-level", "warning", "benchmarks.reference_app:app"]
-    reference = subprocess.Popen(ref_cmd, cwd=ROOT, env={**env, "REFERENCE_DB": url},
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "DATABASE_URL": url, "TRACKER_ENV": "development", "LOG_LEVEL": "WARNING",
+           "TRACKER_INSTANCE_DIR": str(workdir)}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "sync", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "benchmarks.bench_app:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(port)
-        wait_for(ref_port, path="/")
-        ref_rate, _ = measure(ref_port, "/", "", args.requests, args.clients)
-        print(f"\nfloor reference (one ORM query + Jinja table, gunicorn 4 workers): {ref_rate:.0f} req/s;"
-              f" target for each page: {ref_rate / 2:.0f} req/s")
-        reference.terminate()
-        reference.wait(timeout=10)
-        print(f"\n{args.server} on 127.0.0.1:{port}; {args.requests} requests per page, {args.clients} client processes")
-        for who, (email, password) in (("coordinator", COORDINATOR), ("lead", LEAD)):
-            cookie = sign_in(port, email, password)
-            for name, path in paths.items():
-                if who == "lead" and name.startswith(("healthz", "list")):
-                    continue
-                rate, errors = measure(port, path, cookie, args.requests, args.clients)
-                print(f"  {name + ' (' + who + ')':45s} {rate:8.0f} req/s  {100 * rate / ref_rate:4.0f}% of floor"
-                      + (f"  {errors} errors" if errors else ""))
+        cookie = sign_in(port, *COORDINATOR)
+        for path in paths.values():  # warm every worker's caches
+            wrk(port, path, cookie, 1)
+        print(f"\nwrk -t2 -c16 -d{args.seconds}s against gunicorn -w {args.workers}; coordinator signed in")
+        print(f"{'page':20s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'ref req/s':>10s} {'share':>7s}")
+        shares: dict[str, float] = {}
+        for name, path in paths.items():
+            refs = [wrk(port, "/__reference__", cookie, args.seconds)]
+            ratios: list[float] = []
+            runs: list[Run] = []
+            for _ in range(args.pairs):
+                runs.append(wrk(port, path, cookie, args.seconds))
+                refs.append(wrk(port, "/__reference__", cookie, args.seconds))
+                ratios.append(runs[-1].rate / ((refs[-2].rate + refs[-1].rate) / 2))
+            shares[name] = statistics.median(ratios)
+            errors = sum(r.errors for r in runs)
+            print(f"{name:20s} {statistics.median(r.rate for r in runs):8.0f} "
+                  f"{statistics.median(r.p50_ms for r in runs):8.2f} {statistics.median(r.p99_ms for r in runs):8.2f} "
+                  f"{statistics.median(r.rate for r in refs):10.0f} {100 * shares[name]:6.0f}%"
+                  + (f"  ({errors} non-2xx responses)" if errors else ""))
+        worst = min(shares, key=lambda n: shares[n])
+        print(f"worst page: {worst} {100 * shares[worst]:.0f}% of reference")
     finally:
-        for process in (server, reference):
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=10)
+        server.terminate()
+        server.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -16,10 +16,18 @@ from tracker.models import City, Role
 def register(app: Flask) -> None:
     @app.cli.command("seed")
     @click.option("--demo", is_flag=True, help="Also add demo users and consultations.")
-    def seed_command(demo: bool) -> None:
+    @click.option("--scale", type=click.IntRange(min=1, max=1_000_000), default=None,
+                  help="Add N generated consultations with years of history (for benchmarks).")
+    def seed_command(demo: bool, scale: int | None) -> None:
         """Load the member cities and work areas (safe to run again)."""
         from tracker import seed
 
+        if scale:
+            from tracker.scale import seed_scale
+
+            seed_scale(scale, echo=click.echo)
+            db.session.commit()
+            return
         created = seed.seed_reference_data()
         click.echo(f"Reference data: {created['cities']} cities and {created['work_areas']} work areas added.")
         if demo:

@@ -1,0 +1,54 @@
+"""`seed --scale N`: the benchmarks' data set is valid data the app reads back."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.conftest import login
+from tracker.extensions import db
+from tracker.models import ActivityLog, Consultation, Status, User
+from tracker.models.drafts import Response, ResponseVersion, Submission
+from tracker.scale import seed_scale
+
+
+def _count(model: object) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0  # type: ignore[arg-type]
+
+
+def test_scale_builds_a_network_the_pages_can_read(app) -> None:
+    summary = seed_scale(300, echo=lambda line: None)
+    db.session.commit()
+    assert _count(Consultation) == 300 == summary.counts["consultation"]
+    statuses = dict(db.session.execute(
+        select(Consultation.status, func.count()).group_by(Consultation.status)).tuples().all())
+    assert statuses.get(Status.SUBMITTED.value, 0) > 0 and statuses.get(Status.DRAFTING.value, 0) > 0
+    open_ = sum(statuses.get(s.value, 0) for s in (Status.NEW, Status.TRIAGED, Status.ASSIGNED, Status.DRAFTING,
+                                                   Status.IN_REVIEW, Status.APPROVED))
+    assert open_ == 50  # a few hundred at 100,000; never fewer than 50
+    # Every submission names a version of its own consultation's response.
+    matching = db.session.scalar(
+        select(func.count()).select_from(Submission)
+        .join(ResponseVersion, ResponseVersion.id == Submission.version_id)
+        .join(Response, Response.id == ResponseVersion.response_id)
+        .where(Response.consultation_id == Submission.consultation_id)
+    )
+    assert matching == _count(Submission) > 0
+    assert _count(ActivityLog) >= 300
+
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@keycities.test"))
+    assert coordinator is not None
+    client = login(app.test_client(), coordinator)
+    submitted = db.session.scalar(select(Consultation.id).where(Consultation.status == "submitted").limit(1))
+    for path in ("/", "/consultations/", f"/consultations/{submitted}", f"/consultations/{submitted}/response",
+                 "/consultations/library"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_scale_twice_adds_more_without_clashing_ids() -> None:
+    seed_scale(60, echo=lambda line: None)
+    seed_scale(60, echo=lambda line: None)
+    db.session.commit()
+    assert _count(Consultation) == 120
+    # Ids handed out afterwards by the database do not collide with the chosen ones.
+    db.session.add(ActivityLog(action="check", message="", subject_type="test"))
+    db.session.commit()
