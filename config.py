@@ -52,6 +52,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME_SECONDS", 8 * 3600)
+    # A 200,000-character draft of non-ASCII text is about 2.4 MB once form-encoded; anything
+    # much larger than that is refused with a 413 before it reaches a form.
+    MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 

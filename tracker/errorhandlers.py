@@ -19,6 +19,8 @@ TITLES = {
     404: "Page not found",
     405: "Sorry, that action is not available here",
     409: "That change is not possible now",
+    413: "That was too much to send at once",
+    429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
 }
 
@@ -51,7 +53,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         code = exc.code or 500
-        return _render(code, exc.description or "")
+        description = exc.description or ""
+        if code == 413:
+            description = ("The text sent was larger than the tracker accepts (a response can be up to "
+                           "200,000 characters). Go back, shorten it or split it, and save again.")
+        return _render(code, description)
 
     @app.errorhandler(Exception)
     def unhandled(exc: Exception):  # type: ignore[no-untyped-def]

@@ -200,3 +200,16 @@ def test_default_internal_deadline_skips_christmas_bank_holidays(as_user) -> Non
     assert 'value="22"' in html and 'value="12"' in html and 'value="2026"' in html
     assert "Proposed: Tuesday 22 December 2026, 5 working days before the closing date" in html
     assert "skipping weekends and bank holidays" in html
+
+
+def test_a_summary_over_the_limit_is_refused_and_kept(as_user) -> None:
+    from tracker.models.consultation import MAX_SUMMARY
+
+    before = _count()
+    summary = "Views are sought. " * (MAX_SUMMARY // 18 + 1) + "Last words."
+    response = as_user("coordinator").post("/consultations/new", data=consultation_form(summary=summary))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f"Summary must be {MAX_SUMMARY:,} characters or fewer" in _error_messages(html)
+    assert "Last words." in html
+    assert _count() == before

@@ -84,9 +84,12 @@ def test_comment(role, make_draft, as_user, added_contributor):
 def test_empty_comment_is_a_message_not_an_error(make_draft, as_user):
     consultation = make_draft(Status.DRAFTING)
     client = as_user("contributor")
-    r = client.post(f"/consultations/{consultation.id}/response/comments", data={"body": "  "}, follow_redirects=True)
-    assert r.status_code == 200
-    assert "Enter your comment." in r.get_data(as_text=True)
+    r = client.post(f"/consultations/{consultation.id}/response/comments", data={"body": "  "})
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    # The page again, with the error summary linking to the comment box, which is marked.
+    assert 'class="govuk-error-summary"' in html and 'href="#body">Enter your comment</a>' in html
+    assert 'govuk-textarea--error' in html
     assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 0
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, time
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -17,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from tracker.forms import TIME_RE, BaseForm, UKDateField, http_url
 from tracker.models import Decision
+from tracker.models.consultation import MAX_SUMMARY
 from tracker.timeutil import uk_instant, utcnow
 
 
@@ -33,7 +35,8 @@ class ConsultationForm(BaseForm):
     )
     url = StringField("Link to the consultation on GOV.UK", widget=GovTextInput(),
                       validators=[Optional(), Length(max=500), http_url])
-    summary = TextAreaField("Summary", widget=GovTextArea(), validators=[Optional()])
+    summary = TextAreaField("Summary", widget=GovCharacterCount(), validators=[
+        Optional(), Length(max=MAX_SUMMARY, message=f"Summary must be {MAX_SUMMARY:,} characters or fewer")])
     opened_on = UKDateField("Opening date", validators=[Optional()],
                             message="Enter a real opening date, for example 27 3 2026")
     closes_on = UKDateField("Closing date", validators=[InputRequired("Enter the closing date")],

@@ -22,6 +22,7 @@ from tracker.consultations.forms import AssignForm, ConsultationForm, Transition
 from tracker.errors import DomainError, InvalidTransition
 from tracker.extensions import db
 from tracker.models import STATUS_LABELS, City, Consultation, Status, User, WorkArea
+from tracker.models.consultation import MAX_SUMMARY
 from tracker.pagination import page_number
 from tracker.timeutil import to_uk, uk_instant
 
@@ -287,7 +288,7 @@ def create():  # type: ignore[no-untyped-def]
             db.session.commit()
             flash(f"Logged “{consultation.title}”.", "success")
             return redirect(url_for("consultations.detail", consultation_id=consultation.id))
-    return render_template("consultations/form.html", form=form, consultation=None), (
+    return render_template("consultations/form.html", form=form, consultation=None, max_summary=MAX_SUMMARY), (
         400 if form.errors else 200
     )
 
@@ -317,7 +318,8 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
             db.session.commit()
             flash("Saved the changes." if changed else "Nothing had changed.", "success")
             return redirect(url_for("consultations.detail", consultation_id=consultation.id))
-    return render_template("consultations/form.html", form=form, consultation=consultation), (
+    return render_template("consultations/form.html", form=form, consultation=consultation,
+                           max_summary=MAX_SUMMARY), (
         400 if form.errors else 200
     )
 

@@ -23,6 +23,7 @@ from tracker.models import (
     User,
     WorkArea,
 )
+from tracker.models.consultation import MAX_SUMMARY
 from tracker.timeutil import default_internal_deadline, to_uk, utcnow
 
 EDITABLE_FIELDS = ("title", "issuing_organisation", "url", "summary", "opened_at", "closes_at")
@@ -47,6 +48,10 @@ def _require_coordinator(actor: User | None) -> None:
 def _validate(data: ConsultationData, *, now: datetime | None = None, allow_past: bool = False) -> None:
     if not data.title.strip():
         raise DomainError("Enter the consultation's title.")
+    if len(data.title.strip()) > 300:
+        raise DomainError("The title must be 300 characters or fewer.")
+    if len(data.summary.strip()) > MAX_SUMMARY:
+        raise DomainError(f"The summary must be {MAX_SUMMARY:,} characters or fewer.")
     if not data.issuing_organisation.strip():
         raise DomainError("Enter the organisation that issued the consultation.")
     if data.closes_at.tzinfo is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -20,8 +21,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 
+from tracker.drafts.limits import MAX_COMMENT, MAX_TEXT
 from tracker.forms import BaseForm, UKDateField, parse_time, time_of_day
 from tracker.models.drafts import Question, SubmissionMethod, TakenUp
 
@@ -37,6 +39,15 @@ class EditForm(BaseForm):
 
     def answers(self) -> dict[str, str]:
         return {str(q.id): (getattr(self, name).data or "") for q, name in self.question_fields}
+
+    def validate_body(self, field: TextAreaField) -> None:
+        # The whole response, introduction and answers together, has one limit.
+        total = len(field.data or "") + sum(len(v) for v in self.answers().values())
+        if total > MAX_TEXT:
+            raise ValidationError(
+                f"The response must be {MAX_TEXT:,} characters or fewer; it has {total:,}. "
+                "Your text is still here: shorten it and save again."
+            )
 
 
 def edit_form_class(questions: list[Question]) -> type[EditForm]:
@@ -57,14 +68,18 @@ class RestoreForm(BaseForm):
 
 class CommentForm(BaseForm):
     body = TextAreaField(
-        "Add a comment", widget=GovTextArea(), validators=[DataRequired("Enter your comment."), Length(max=20000)]
+        "Add a comment", widget=GovCharacterCount(),
+        validators=[DataRequired("Enter your comment"),
+                    Length(max=MAX_COMMENT, message=f"Comment must be {MAX_COMMENT:,} characters or fewer")],
     )
     submit = SubmitField("Add comment", widget=GovSubmitInput())
 
 
 class QuestionForm(BaseForm):
     text = TextAreaField(
-        "Question text", widget=GovTextArea(), validators=[DataRequired("Enter the question's text."), Length(max=5000)]
+        "Question text", widget=GovTextArea(),
+        validators=[DataRequired("Enter the question's text"),
+                    Length(max=5000, message="Question must be 5,000 characters or fewer")]
     )
     submit = SubmitField("Add question", widget=GovSubmitInput())
 
@@ -76,15 +91,18 @@ class ContributorForm(BaseForm):
 
 class ReturnForm(BaseForm):
     comment = TextAreaField(
-        "What needs to change", widget=GovTextArea(),
-        validators=[DataRequired("Say what needs to change."), Length(max=20000)],
+        "What needs to change", widget=GovCharacterCount(),
+        validators=[DataRequired("Say what needs to change: the comment goes to the drafting team"),
+                    Length(max=MAX_COMMENT, message=f"Comment must be {MAX_COMMENT:,} characters or fewer")],
     )
     submit = SubmitField("Return for changes", widget=GovSubmitInput())
 
 
 class ReopenForm(BaseForm):
     reason = StringField(
-        "Reason for reopening", widget=GovTextInput(), validators=[DataRequired("Give a reason."), Length(max=500)]
+        "Reason for reopening", widget=GovTextInput(),
+        validators=[DataRequired("Give a reason for reopening the approved draft"),
+                    Length(max=500, message="Reason must be 500 characters or fewer")]
     )
     submit = SubmitField("Reopen for editing", widget=GovSubmitInput())
 
@@ -130,7 +148,8 @@ class OutcomeForm(BaseForm):
         "Were the network's asks taken up?", widget=GovRadioInput(),
         choices=[(t.value, t.label) for t in TakenUp], validators=[InputRequired("Choose yes, partly or no.")],
     )
-    notes = TextAreaField("Notes", widget=GovTextArea(), validators=[Length(max=20000)])
+    notes = TextAreaField("Notes", widget=GovCharacterCount(),
+                          validators=[Length(max=20000, message="Notes must be 20,000 characters or fewer")])
     submit = SubmitField("Record outcome", widget=GovSubmitInput())
 
 

@@ -29,6 +29,7 @@ from tracker.drafts.forms import (
     SupportForm,
     edit_form_class,
 )
+from tracker.drafts.limits import MAX_COMMENT
 from tracker.drafts.markdown import render
 from tracker.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from tracker.extensions import db
@@ -70,12 +71,6 @@ def _act(consultation: Consultation, fn: Callable[[], Any], success: str, anchor
     return redirect(_response_url(consultation, anchor))
 
 
-def _form_errors_flash(form: Any) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
-
-
 def _sections(consultation: Consultation, version: ResponseVersion | None, qs: list) -> list[dict[str, Any]]:  # type: ignore[type-arg]
     answers = (version.answers or {}) if version else {}
     return [{"question": q, "html": render(answers.get(str(q.id), ""))} for q in qs]
@@ -87,7 +82,12 @@ def _sections(consultation: Consultation, version: ResponseVersion | None, qs: l
 @bp.get("/<int:consultation_id>/response")
 @login_required
 def response(consultation_id: int):  # type: ignore[no-untyped-def]
-    consultation = services.get_consultation(consultation_id)
+    return _response_page(services.get_consultation(consultation_id))
+
+
+def _response_page(consultation: Consultation, status: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
+    """The response page; a form that was refused is passed back in ``forms`` (with what the user
+    typed and its errors) and named ``form`` too, so the page's error summary lists its errors."""
     resp = services.get_response(consultation)
     version = services.current_version(resp)
     qs = services.questions(consultation)
@@ -123,15 +123,17 @@ def response(consultation_id: int):  # type: ignore[no-untyped-def]
         can_edit=services.can_edit(current_user, consultation, resp),
         can_manage=services.can_manage_contributors(current_user, consultation),
         can_support=services.support_cities_for(current_user, consultation),
-        comment_form=CommentForm(),
-        question_form=QuestionForm(),
+        comment_form=forms.get("comment_form") or CommentForm(formdata=None),
+        question_form=forms.get("question_form") or QuestionForm(formdata=None),
         contributor_form=contributor_form,
         support_form=support_form,
-        return_form=ReturnForm(),
-        reopen_form=ReopenForm(),
+        return_form=forms.get("return_form") or ReturnForm(formdata=None),
+        reopen_form=forms.get("reopen_form") or ReopenForm(formdata=None),
+        form=next(iter(forms.values()), None),
+        max_comment=MAX_COMMENT,
         consultation_url=consultation_url(consultation),
         render=render,
-    )
+    ), status
 
 
 # --- editing ----------------------------------------------------------------------------
@@ -182,6 +184,8 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
     text = services.DraftText(body=form.body.data or "", answers=form.answers(), note=form.note.data or "")
     try:
         version = services.save_version(current_user, consultation, text, form.base_version.data)
+    except (PermissionDenied, NotFound, InvalidTransition):
+        raise
     except services.StaleVersion as exc:
         db.session.rollback()
         theirs = exc.theirs
@@ -199,6 +203,10 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
             ],
         }
         return _edit_page(consultation, form, qs, 409, conflict=conflict)
+    except DomainError as exc:
+        db.session.rollback()
+        form.body.errors = [*form.body.errors, exc.message]
+        return _edit_page(consultation, form, qs, 400)
     db.session.commit()
     flash(f"Version {version.number} saved.", "success")
     return redirect(_response_url(consultation))
@@ -231,8 +239,7 @@ def add_question(consultation_id: int):  # type: ignore[no-untyped-def]
     if not form.validate():
         if not services.can_manage_questions(current_user, consultation):
             raise PermissionDenied("Only the lead city's policy leads and coordinators can add questions.")
-        _form_errors_flash(form)
-        return redirect(_response_url(consultation, "questions"))
+        return _response_page(consultation, 400, question_form=form)
     return _act(consultation, lambda: services.add_question(current_user, consultation, form.text.data), "Question added.", "questions")
 
 
@@ -366,8 +373,7 @@ def comment(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
     form = CommentForm()
     if not form.validate():
-        _form_errors_flash(form)
-        return redirect(_response_url(consultation, "comments"))
+        return _response_page(consultation, 400, comment_form=form)
     return _act(consultation, lambda: services.add_comment(current_user, consultation, form.body.data), "Comment added.", "comments")
 
 
@@ -430,16 +436,24 @@ def approve(consultation_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def return_draft(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    comment_text = request.form.get("comment", "")
-    return _act(consultation, lambda: services.return_for_changes(current_user, consultation, comment_text), "Draft returned for changes.")
+    workflow.check(current_user, consultation, "return_to_drafting")
+    form = ReturnForm()
+    if not form.validate():
+        return _response_page(consultation, 400, return_form=form)
+    return _act(consultation, lambda: services.return_for_changes(current_user, consultation, form.comment.data or ""),
+                "Draft returned for changes.")
 
 
 @bp.post("/<int:consultation_id>/response/reopen")
 @login_required
 def reopen(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    reason = request.form.get("reason", "")
-    return _act(consultation, lambda: services.reopen(current_user, consultation, reason), "Draft reopened for editing.")
+    workflow.check(current_user, consultation, "reopen")
+    form = ReopenForm()
+    if not form.validate():
+        return _response_page(consultation, 400, reopen_form=form)
+    return _act(consultation, lambda: services.reopen(current_user, consultation, form.reason.data or ""),
+                "Draft reopened for editing.")
 
 
 # --- submission and outcome --------------------------------------------------------------

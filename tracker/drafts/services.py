@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import activity
 from tracker.consultations import workflow
+from tracker.drafts.limits import MAX_COMMENT, MAX_TEXT
 from tracker.errors import DomainError, NotFound, PermissionDenied
 from tracker.extensions import db
 from tracker.models import City, Consultation, Role, Status, User
@@ -39,8 +40,6 @@ from tracker.timeutil import utcnow
 EDITABLE_STATUSES = frozenset({Status.ASSIGNED, Status.DRAFTING, Status.IN_REVIEW})
 # Cities can sign off on a text that exists and is not yet sent.
 SUPPORT_STATUSES = frozenset({Status.DRAFTING, Status.IN_REVIEW, Status.APPROVED})
-MAX_TEXT = 200_000
-MAX_COMMENT = 20_000
 
 
 class StaleVersion(DomainError):
@@ -352,7 +351,9 @@ def restore_version(actor: User, consultation: Consultation, number: int, base_n
 
 
 def set_mode(actor: User, consultation: Consultation, mode: str) -> Response:
-    _require(can_edit(actor, consultation), "You cannot change how this draft is organised.")
+    # The structure is the lead city's decision: contributors write within it.
+    _require(can_manage_questions(actor, consultation),
+             "Only the lead city's policy leads and coordinators can change how this draft is organised.")
     try:
         new = ResponseMode(mode)
     except ValueError:

@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 import nh3
 import requests
 
+from tracker.models.consultation import MAX_SUMMARY
+
 UK = ZoneInfo("Europe/London")
 SEARCH_FIELDS = (
     "title,link,description,public_timestamp,start_date,end_date,organisations,content_id,is_withdrawn"
@@ -237,6 +239,9 @@ class DirSource:
 # --- Parsing --------------------------------------------------------------------------
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def plain_text(value: Any, limit: int | None = None) -> str:
     """HTML from GOV.UK summaries becomes plain text (tags dropped, entities decoded)."""
     if value is None:
@@ -244,7 +249,8 @@ def plain_text(value: Any, limit: int | None = None) -> str:
     if not isinstance(value, str):
         raise BadData(f"expected text, got {type(value).__name__}")
     text = html.unescape(nh3.clean(value, tags=set()))
-    text = " ".join(text.split())
+    # Control characters (a NUL cannot even be stored) become spaces like any other break.
+    text = " ".join(_CONTROL.sub(" ", text).split())
     return text[:limit] if limit else text
 
 
@@ -354,7 +360,7 @@ def parse_facts(result: dict[str, Any], content: dict[str, Any]) -> Facts:
     title = plain_text(content.get("title") or result.get("title"), 300)
     if not title:
         raise BadData("the title is missing")
-    summary = plain_text(content.get("description") or result.get("description") or "")
+    summary = plain_text(content.get("description") or result.get("description") or "", MAX_SUMMARY)
     opened_at = parse_instant(details.get("opening_date") or result.get("start_date"), "opening date")
     closes_at = parse_instant(details.get("closing_date") or result.get("end_date"), "closing date")
     if closes_at is None:

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from tracker.models.user import User
 
 
+# Longer than any GOV.UK summary; the forms count down to it and the importer cuts there.
+MAX_SUMMARY = 10_000
+
+
 class Status(enum.StrEnum):
     """Where a consultation is in its life; the rules are in consultations/workflow.py."""
 
