@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Without TRACKER_ENV the app runs as production and refuses the development secret key.
+export TRACKER_ENV ?= development
 
 .PHONY: run test lint assets install install-dev migrate seed clean bench
 

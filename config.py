@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -28,12 +29,17 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 def _float(name: str, default: float) -> float:
     value = os.environ.get(name)
     return float(value) if value else default
 
 
 class Config:
+    ENV_NAME = ""
     NETWORK_NAME = os.environ.get("NETWORK_NAME", "Key Cities")
     SERVICE_NAME = "Key Cities Tracker"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
@@ -51,7 +57,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    # Idle limit (the cookie's lifetime, renewed by use) and absolute limit (from sign-in), both
+    # also checked on the server against the session's row.
     PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME_SECONDS", 8 * 3600)
+    SESSION_ABSOLUTE_SECONDS = _int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
     # A 200,000-character draft of non-ASCII text is about 2.4 MB once form-encoded; anything
     # much larger than that is refused with a 413 before it reaches a form.
     MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
@@ -59,8 +68,20 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
-    # Public address used in emails ("open the consultation").
+    # The public address: every absolute link (emails, calendar feeds) is built from it, never
+    # from the request's Host header.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none, trust none).
+    PROXY_HOPS = _int("PROXY_HOPS", 0)
+    # Host names the app answers to (production: BASE_URL's host plus these); empty: any.
+    TRUSTED_HOSTS: list[str] | None = _list("TRUSTED_HOSTS") or None
+
+    # Sign-in throttling (Flask-Limiter): failed attempts per account and per client address.
+    LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes")
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "50 per 15 minutes")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "kc-limit")
 
     # Working-day rules for internal deadlines.
     INTERNAL_DEADLINE_WORKING_DAYS = _int("INTERNAL_DEADLINE_WORKING_DAYS", 5)
@@ -99,23 +120,32 @@ class Config:
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
+    @staticmethod
+    def apply_environment(config: dict) -> None:
+        """Settings that must be read when the app starts (production refuses to start without them)."""
+
 
 class DevelopmentConfig(Config):
+    ENV_NAME = "development"
     DEBUG = _bool("FLASK_DEBUG", False)
 
 
 class TestConfig(Config):
+    ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     SQLALCHEMY_RECORD_QUERIES = True
     WTF_CSRF_ENABLED = False  # the CSRF tests switch it back on
     MAIL_BACKEND = "smtp"
+    REDIS_URL = ""  # tests that need Redis are given TEST_REDIS_URL explicitly
     SERVER_NAME = None
     LOG_LEVEL = "WARNING"
+    BASE_URL = "http://tracker.test"
 
 
 class ProductionConfig(Config):
+    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
@@ -128,13 +158,24 @@ class ProductionConfig(Config):
         if not key or key == DEV_SECRET_KEY or len(key) < 32:
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters "
-                "in production (python -c 'import secrets; print(secrets.token_hex(32))')."
+                "in production (python -c 'import secrets; print(secrets.token_hex(32))'). "
+                "For development, set TRACKER_ENV=development."
             )
         url = os.environ.get("DATABASE_URL", "")
         if not url:
             raise RuntimeError("DATABASE_URL must be set in production (PostgreSQL).")
+        base_url = os.environ.get("BASE_URL", "")
+        if not base_url.startswith(("https://", "http://")):
+            raise RuntimeError("BASE_URL must be set in production to the public address, e.g. https://tracker.example.gov.uk")
+        redis_url = os.environ.get("REDIS_URL", "")
+        if not redis_url:
+            raise RuntimeError("REDIS_URL must be set in production (Celery and the sign-in throttle use it).")
         config["SECRET_KEY"] = key
         config["SQLALCHEMY_DATABASE_URI"] = url
+        config["BASE_URL"] = base_url
+        config["REDIS_URL"] = redis_url
+        hosts = [urlsplit(base_url).hostname or "", *_list("TRUSTED_HOSTS")]
+        config["TRUSTED_HOSTS"] = [h for h in hosts if h]
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -145,7 +186,9 @@ CONFIGS: dict[str, type[Config]] = {
 
 
 def get_config(name: str | None = None) -> type[Config]:
-    name = name or os.environ.get("TRACKER_ENV", "development")
+    # Without TRACKER_ENV the app runs as production and so refuses the development key: a
+    # server started without the variable fails closed. `make run` sets development.
+    name = name or os.environ.get("TRACKER_ENV") or "production"
     try:
         config = CONFIGS[name]
     except KeyError:

@@ -98,8 +98,12 @@ def query_counts(url: str, paths: dict[str, str]) -> dict[str, int]:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == COORDINATOR[0]))
         assert user is not None
+        from tracker.auth import sessions
+
+        token = sessions.start(user)
+        db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = token
             session["_fresh"] = True
     out = {}
     for name, path in paths.items():

@@ -47,7 +47,7 @@ def build(n_consultations: int, n_users: int) -> None:
         users.append({
             "email": f"user{i}@bench.test", "name": f"User {i}", "job_title": "", "password_hash": "x",
             "role": role.value, "city_id": None if role == Role.COORDINATOR else cities[i % len(cities)].id,
-            "is_enabled": True, "session_token": f"t{i}", "created_at": now,
+            "is_enabled": True, "created_at": now,
         })
     db.session.execute(insert(User), users)
     leads_by_city: dict[int, list[int]] = {}

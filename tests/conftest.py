@@ -11,13 +11,14 @@ import os
 from collections.abc import Iterator
 
 import pytest
+import redis
 from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from tests import factories
 from tracker import create_app
-from tracker.extensions import db
+from tracker.extensions import db, limiter
 from tracker.models import Role, User
 from tracker.seed import seed_reference_data
 
@@ -38,6 +39,7 @@ def _forget_request_state(sender: Flask, **extra: object) -> None:
     # In production `g` lives for one request; here the test's app context outlives requests.
     g.pop("_login_user", None)  # Flask-Login's cached user
     g.pop("csrf_token", None)  # Flask-WTF's cached token
+    g.pop("csp_nonce", None)  # one nonce per response
 
 
 @pytest.fixture(scope="session")
@@ -86,6 +88,7 @@ def _db(app: Flask) -> Iterator[None]:
     # not leave its tasks running in that app.
     app.extensions["celery"].set_current()
     app.extensions["celery"].set_default()
+    limiter.reset()  # sign-in attempts of one test do not throttle the next
     with app.app_context():
         _empty_all_tables()
         seed_reference_data()
@@ -94,15 +97,41 @@ def _db(app: Flask) -> Iterator[None]:
         _empty_all_tables()
 
 
+def redis_test_url() -> str:
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The real Redis for tests that need one, emptied (its own database number). Fails, never
+    skips, when Redis is missing and CI is set."""
+    url = redis_test_url()
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.ping()
+    except redis.RedisError as exc:
+        message = f"Redis is not reachable at {url}: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    client.flushdb()  # our own database number: stale keys from an earlier run
+    return url
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
 def login(client: FlaskClient, user: User) -> FlaskClient:
-    """Sign in without the password form (the auth tests use the real form)."""
+    """Sign in without the password form (the auth tests use the real form): a real server-side
+    session, committed so that servers in other threads see it too."""
+    from tracker.auth import sessions
+
+    token = sessions.start(user)
+    db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = token
         session["_fresh"] = True
     return client
 

@@ -7,18 +7,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from config import ProductionConfig, get_config
+from config import get_config
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     config = get_config(config_name)
     app.config.from_object(config)
-    if config is ProductionConfig:
-        ProductionConfig.apply_environment(app.config)
+    config.apply_environment(app.config)
     if overrides:
         app.config.update(overrides)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -26,16 +26,43 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _configure_logging(app)
     _configure_templates(app)
     _register_extensions(app)
-    from tracker import routing
+    from tracker import routing, security
 
     routing.register(app)  # before the blueprints: a rule takes its converters when it is added
+    security.register(app)
     _register_blueprints(app)
 
     from tracker import cli, errorhandlers
 
     errorhandlers.register(app)
     cli.register(app)
+    # Commands (flask, celery) run under click; the web server does not, and it is the web
+    # server that must not start: `flask disable-demo-accounts` has to be able to run.
+    if app.config["ENV_NAME"] == "production" and click.get_current_context(silent=True) is None:
+        _refuse_published_demo_passwords(app)
     return app
+
+
+def _refuse_published_demo_passwords(app: Flask) -> None:
+    """Production does not start while a demo account opens with the README's password."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from tracker.extensions import db
+    from tracker.seed import demo_accounts_with_published_passwords
+
+    with app.app_context():
+        try:
+            exposed = demo_accounts_with_published_passwords()
+        except (OperationalError, ProgrammingError):
+            exposed = []  # no tables yet: `flask db upgrade` on a new database
+        finally:
+            db.session.remove()
+    if exposed:
+        raise RuntimeError(
+            "Refusing to start in production: demo accounts still have their published passwords "
+            f"({', '.join(exposed)}). Disable them or reset their passwords "
+            "with `flask --app wsgi disable-demo-accounts`, then start again."
+        )
 
 
 def _configure_logging(app: Flask) -> None:
@@ -72,12 +99,14 @@ def _register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401 - every table known before migrations run
     from tracker.auth import loader  # noqa: F401 - the user loader
     from tracker.db_setup import configure_engine_events
-    from tracker.extensions import csrf, db, login_manager, migrate
+    from tracker.extensions import csrf, db, limiter, limiter_storage_uri, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config["REDIS_URL"]))
+    limiter.init_app(app)
     WTFormsHelpers(app)
     with app.app_context():
         configure_engine_events(db.engine)

@@ -20,8 +20,14 @@ def register(app: Flask) -> None:
                   help="Add N generated consultations with years of history (for benchmarks).")
     def seed_command(demo: bool, scale: int | None) -> None:
         """Load the member cities and work areas (safe to run again)."""
+        from flask import current_app
+
         from tracker import seed
 
+        if (demo or scale) and current_app.config["ENV_NAME"] == "production":
+            raise click.ClickException(
+                "Demo data is refused in production: its accounts have passwords published in the README."
+            )
         if scale:
             from tracker.scale import seed_scale
 
@@ -37,6 +43,20 @@ def register(app: Flask) -> None:
                 where = f", {demo_user.city}" if demo_user.city else ""
                 click.echo(f"  {demo_user.role.label:<12} {demo_user.email:<38} {password}   ({demo_user.name}{where})")
         db.session.commit()
+
+    @app.cli.command("disable-demo-accounts")
+    def disable_demo_accounts_command() -> None:
+        """Disable every demo account (production refuses to start while one has its published password)."""
+        from tracker.auth import sessions
+        from tracker.models import User
+        from tracker.seed import DEMO_USERS
+
+        users = db.session.scalars(select(User).where(User.email.in_([d.email for d in DEMO_USERS]))).all()
+        for user in users:
+            user.is_enabled = False
+            sessions.end_all(user, "demo account disabled")
+        db.session.commit()
+        click.echo(f"{len(users)} demo accounts disabled.")
 
     @app.cli.command("create-user")
     @click.option("--email", prompt=True)

@@ -95,6 +95,9 @@ def main() -> None:
     config = get_config()
     instance_dir = Path(config.INSTANCE_DIR)
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # Links in emails and calendar feeds name the address this run serves, unless told otherwise.
+    env.setdefault("BASE_URL", f"http://{args.host}:{args.port}")
+    say("web", f"links in emails use {env['BASE_URL']}")
     server = None
     broker_url = config.REDIS_URL
     if not broker_url:

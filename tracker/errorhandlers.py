@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 
 from flask import Flask, jsonify, render_template, request
+from flask_limiter import RateLimitExceeded
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.wrappers import Response
 
 from tracker.errors import DomainError
-from tracker.extensions import db
+from tracker.extensions import db, limiter
 
 log = logging.getLogger("tracker.errors")
 
@@ -45,10 +50,29 @@ def register(app: Flask) -> None:
     def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
         return _render(400, "The form had expired or was sent from elsewhere. Go back, reload the page and try again.")
 
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(exc: RateLimitExceeded):  # type: ignore[no-untyped-def]
+        current = limiter.current_limit
+        wait = max(1, math.ceil(((current.reset_at if current else time.time() + 60) - time.time()) / 60))
+        if request.endpoint == "auth.login":
+            from tracker.auth.services import record_throttled_login
+
+            db.session.rollback()
+            record_throttled_login(request.form.get("email", ""), get_remote_address())
+            db.session.commit()
+        minutes = "1 minute" if wait == 1 else f"{wait} minutes"
+        return _render(429, f"There have been too many failed attempts to sign in. Try again in {minutes}. "
+                            "If you have forgotten your password, ask an admin to reset it.")
+
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):  # type: ignore[no-untyped-def]
         db.session.rollback()
         return _render(exc.status_code, exc.message)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):  # type: ignore[no-untyped-def]
+        # No page can be built for a host we do not serve (links would name it): plain text.
+        return Response("Unknown host: this address is not served here.\n", 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]

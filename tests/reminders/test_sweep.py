@@ -94,10 +94,10 @@ def test_each_point_fires_once_on_its_day_across_weekends_and_bank_holidays(
     message = smtp.to("lena@hull.test")[0]
     text = message.get_payload()[0].get_payload(decode=True).decode()
     assert "Bus reform" in text
-    assert f"http://127.0.0.1:5000/consultations/{consultation_id}" in text
+    assert f"http://tracker.test/consultations/{consultation_id}" in text
     assert "Wednesday 13 January 2027 at 23:59 (UK time)" in text
     html = message.get_payload()[1].get_payload(decode=True).decode()
-    assert f'href="http://127.0.0.1:5000/consultations/{consultation_id}"' in html
+    assert f'href="http://tracker.test/consultations/{consultation_id}"' in html
 
 
 def to_uk_date(value: datetime | None) -> date:

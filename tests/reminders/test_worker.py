@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-import redis
 from celery import Celery
 from flask import Flask
 from sqlalchemy import select
@@ -25,28 +23,6 @@ from tracker.models.reminders import Reminder, State
 from tracker.timeutil import add_working_days, uk_today
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def test_redis_url() -> str:
-    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-
-
-test_redis_url.__test__ = False  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = test_redis_url()
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=2)
-        client.ping()
-    except redis.RedisError as exc:
-        message = f"Redis is not reachable at {url}: {exc}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    client.flushdb()  # our own database number: stale messages from an earlier run
-    return url
 
 
 def test_real_worker_runs_the_sweep_through_redis_and_the_email_arrives(

@@ -1,16 +1,34 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
 
-from tracker.auth import bp, services
-from tracker.auth.forms import ChangePasswordForm, LoginForm
+from tracker.auth import bp, services, sessions
+from tracker.auth.forms import ChangePasswordForm, LoginForm, SignOutEverywhereForm
 from tracker.errors import DomainError
-from tracker.extensions import db
+from tracker.extensions import db, limiter
+
+
+def _account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _refused(response: Response) -> bool:
+    """Only refused sign-ins count against the limits: a right password costs nothing."""
+    return response.status_code == 401
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+# Per account: guessing one person's password from many addresses. Per address: trying many
+# accounts from one place (set high enough for a council office behind one address).
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], key_func=_account_key, methods=["POST"],
+               deduct_when=_refused, scope="login-account")
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_LIMIT"], key_func=get_remote_address, methods=["POST"],
+               deduct_when=_refused, scope="login-address")
+def login() -> ResponseReturnValue:
     next_url = request.args.get("next")
     if current_user.is_authenticated:
         return redirect(next_url if services.is_safe_next(next_url) else url_for("dashboard.index"))
@@ -21,10 +39,13 @@ def login():  # type: ignore[no-untyped-def]
         if user is None or not user.is_enabled:
             # One message for both, so the form does not reveal which accounts exist.
             error = "The email address or password is not right, or the account is disabled."
+            services.record_failed_login(form.email.data or "", get_remote_address())
+            db.session.commit()
         else:
             # A new session on login: nothing from before sign-in carries over (fixation).
             session.clear()
             services.record_login(user)
+            sessions.start(user, **sessions.client_details())
             db.session.commit()
             login_user(user)
             session.permanent = True
@@ -34,7 +55,10 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        sessions.end(current_user.login_token)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -43,16 +67,42 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # type: ignore[no-untyped-def]
+def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data or "", form.new_password.data or "")
         except DomainError as exc:
-            form.current_password.errors.append(exc.message)
+            db.session.rollback()
+            getattr(form, exc.field or "current_password").errors.append(exc.message)
         else:
             db.session.commit()
-            login_user(current_user)  # the session token changed: keep this session signed in
-            flash("Your password has been changed. Other sessions have been signed out.", "success")
+            flash("Your password has been changed. Your other sessions have been signed out.", "success")
             return redirect(url_for("dashboard.index"))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form), (400 if form.errors else 200)
+
+
+@bp.get("/account/sessions")
+@login_required
+def account_sessions() -> ResponseReturnValue:
+    rows = sessions.live_sessions(current_user)
+    return render_template(
+        "auth/sessions.html", rows=rows, current={r.id for r in rows if sessions.is_current(r, current_user)},
+        form=SignOutEverywhereForm(formdata=None),
+        idle_hours=round(current_app.permanent_session_lifetime.total_seconds() / 3600),
+        absolute_hours=round(current_app.config["SESSION_ABSOLUTE_SECONDS"] / 3600),
+    )
+
+
+@bp.post("/account/sessions/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> ResponseReturnValue:
+    form = SignOutEverywhereForm()
+    if not form.validate():
+        return redirect(url_for("auth.account_sessions"))
+    services.sign_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out on every device and browser.", "success")
+    return redirect(url_for("auth.login"))

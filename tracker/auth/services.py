@@ -8,21 +8,20 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from tracker import activity
+from tracker.auth import sessions
+from tracker.auth.passwords import password_problem
 from tracker.errors import DomainError, PermissionDenied
 from tracker.extensions import db
 from tracker.models import City, Role, User
 from tracker.models.user import hash_password
 from tracker.timeutil import utcnow
 
-MIN_PASSWORD_LENGTH = 12
-
 
 class FieldError(DomainError):
-    """A DomainError about one form field, so a form can show it next to that field."""
+    """A DomainError about one form field (the field first, as the account forms name it)."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
 
 
 # Verifying against a real hash when the email is unknown keeps the timing the same.
@@ -49,6 +48,26 @@ def authenticate(email: str, password: str) -> User | None:
 
 def record_login(user: User) -> None:
     user.last_login_at = utcnow()
+
+
+def record_failed_login(email: str, address: str) -> None:
+    """A refused sign-in, in the activity log. The typed email is kept only if it names an
+    account: people type passwords into the email box."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    who = user.email if user else "an unknown email address"
+    activity.record(
+        "sign_in_failed", actor=None, subject_type="user", subject_id=user.id if user else None,
+        message=f"Failed sign-in for {who} from {address or 'an unknown address'}",
+    )
+
+
+def record_throttled_login(email: str, address: str) -> None:
+    user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    who = user.email if user else "an unknown email address"
+    activity.record(
+        "sign_in_throttled", actor=None, subject_type="user", subject_id=user.id if user else None,
+        message=f"Sign-in for {who} from {address or 'an unknown address'} refused: too many failed attempts",
+    )
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -80,8 +99,9 @@ def create_user(
         raise FieldError("email", "Enter a valid email address.")
     if not name.strip():
         raise FieldError("name", "Enter the person's name.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise FieldError("password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    problem = password_problem(password, about=[email, name])
+    if problem:
+        raise FieldError("password", problem)
     if role.needs_city and city is None:
         raise FieldError("city", f"A {role.label.lower()} must belong to a member city.")
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
@@ -129,7 +149,7 @@ def update_user(
     user.city = city
     user.job_title = job_title.strip()
     if user.is_enabled and not is_enabled:
-        user.rotate_session()
+        sessions.end_all(user, "account disabled")
     user.is_enabled = is_enabled
     db.session.flush()
     old, new = activity.changes(before, activity.snapshot(user, fields))
@@ -140,28 +160,44 @@ def update_user(
         )
 
 
+def sign_out_everywhere(user: User) -> int:
+    ended = sessions.end_all(user, "signed out everywhere")
+    activity.record("signed_out_everywhere", actor=user, subject_type="user", subject_id=user.id,
+                    message=f"Signed out of every session ({ended})")
+    return ended
+
+
 def change_password(user: User, current: str, new: str) -> None:
+    """Change one's own password; every other session of theirs ends, this one goes on."""
     if not user.check_password(current):
-        raise DomainError("Your current password is not right.")
-    if len(new) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"The new password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise FieldError("current_password", "Your current password is not right.")
+    problem = password_problem(new, about=[user.email, user.name])
+    if problem:
+        raise FieldError("new_password", problem)
     user.set_password(new)
+    sessions.end_all(user, "password changed", keep_token=user.login_token)
     activity.record("password_changed", actor=user, subject_type="user", subject_id=user.id,
                     message="Changed their password")
 
 
 def generate_password() -> str:
     """A random password for an admin to hand over once (about 96 bits)."""
-    return secrets.token_urlsafe(12)
+    while True:
+        password = secrets.token_urlsafe(12)
+        # Random text almost always passes; the loop only guards against a freak like "aaaa...".
+        if password_problem(password) is None:
+            return password
 
 
 def reset_password(actor: User, user: User, password: str) -> None:
     """An admin sets a new password; the user's existing sessions end (set_password rotates the token)."""
     if not actor.is_admin:
         raise PermissionDenied("Only admins can reset passwords.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise FieldError("password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    problem = password_problem(password, about=[user.email, user.name])
+    if problem:
+        raise FieldError("password", problem)
     user.set_password(password)
+    sessions.end_all(user, "password reset by an admin")
     db.session.flush()
     activity.record(
         "password_reset", actor=actor, subject_type="user", subject_id=user.id,

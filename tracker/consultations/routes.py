@@ -25,6 +25,7 @@ from tracker.models import STATUS_LABELS, City, Consultation, Status, User, Work
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.pagination import page_number
 from tracker.timeutil import to_uk, uk_instant
+from tracker.urls import base_host, external_url
 
 # Transitions the consultation page offers as plain buttons (no data of their own).
 SIMPLE_TRANSITIONS = (
@@ -426,9 +427,9 @@ def assign(consultation_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def deadlines_ics(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = _consultation_or_404(consultation_id)
-    link = url_for("consultations.detail", consultation_id=consultation.id, _external=True)
     body = calendar.deadlines_calendar(
-        consultation, link=link, network=current_app.config["NETWORK_NAME"], domain=request.host.split(":")[0]
+        consultation, link=external_url("consultations.detail", consultation_id=consultation.id),
+        network=current_app.config["NETWORK_NAME"], domain=base_host(),
     )
     return Response(
         body,

@@ -14,7 +14,7 @@ from tracker.models.consultation import (
     Source,
     Status,
 )
-from tracker.models.user import Role, User
+from tracker.models.user import Role, User, UserSession
 
 __all__ = [
     "ACTIVE_WORK_STATUSES",
@@ -28,6 +28,7 @@ __all__ = [
     "Source",
     "Status",
     "User",
+    "UserSession",
     "WorkArea",
 ]
 

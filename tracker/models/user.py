@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -40,10 +39,6 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _new_session_token() -> str:
-    return secrets.token_urlsafe(16)
-
-
 class User(db.Model):
     __tablename__ = "user"
 
@@ -57,8 +52,6 @@ class User(db.Model):
         ForeignKey("city.id", ondelete="RESTRICT"), index=True
     )
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Part of the login cookie's identity: rotating it signs the user out everywhere.
-    session_token: Mapped[str] = mapped_column(String(64), default=_new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -77,12 +70,15 @@ class User(db.Model):
     def is_anonymous(self) -> bool:
         return False
 
+    # The token of the sign-in session this object was loaded for (auth/sessions.py); it is what
+    # the session cookie carries, so that one session can end without ending the others.
+    login_token: str = ""
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return self.login_token
 
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)
-        self.rotate_session()
 
     def check_password(self, password: str) -> bool:
         try:
@@ -92,9 +88,6 @@ class User(db.Model):
         if ok and _hasher.check_needs_rehash(self.password_hash):
             self.password_hash = hash_password(password)
         return ok
-
-    def rotate_session(self) -> None:
-        self.session_token = _new_session_token()
 
     @property
     def role_enum(self) -> Role:
@@ -119,3 +112,24 @@ class User(db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Signing out ends it on the server, so a copied cookie is dead."""
+
+    __tablename__ = "user_session"
+    __table_args__ = (Index("ix_user_session_user_id_ended_at", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    # SHA-256 of the cookie's token: a copy of the database does not sign anyone in.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[str] = mapped_column(String(40), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+
+    user: Mapped[User] = relationship()

@@ -11,10 +11,9 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 
 from tracker import mail
 from tracker.extensions import db
@@ -22,6 +21,7 @@ from tracker.models import OPEN_STATUSES, Consultation
 from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Kind, Reminder, State
 from tracker.reminders.services import NOT_APPROVED, NOT_YET_IN_REVIEW, REMINDER_KINDS
 from tracker.timeutil import to_uk, utcnow
+from tracker.urls import external_url
 
 
 @dataclass(frozen=True)
@@ -44,15 +44,7 @@ def retry_delay(attempt: int) -> float:
 
 
 def consultation_link(consultation_id: int) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context("/", base_url=base):
-        for endpoint, arg in (("consultations.detail", "consultation_id"), ("consultations.show", "consultation_id"),
-                              ("consultations.view", "consultation_id")):
-            try:
-                return url_for(endpoint, _external=True, **{arg: consultation_id})
-            except BuildError:
-                continue
-    return f"{base}/consultations/{consultation_id}"
+    return external_url("consultations.detail", consultation_id=consultation_id)
 
 
 def _still_relevant(reminder: Reminder) -> str:
@@ -87,7 +79,7 @@ def _item(reminder: Reminder) -> dict:
         "subject": reminder.subject,
         "body": reminder.body,
         "consultation": c,
-        "link": consultation_link(c.id) if c else current_app.config["BASE_URL"],
+        "link": consultation_link(c.id) if c else external_url("dashboard.index"),
         "closes_uk": to_uk(c.closes_at).strftime("%A %-d %B %Y at %H:%M") + " (UK time)" if c else "",
         "internal_deadline": c.internal_deadline.strftime("%A %-d %B %Y") if c and c.internal_deadline else "",
     }
@@ -95,7 +87,7 @@ def _item(reminder: Reminder) -> dict:
 
 def render_reminder(reminder: Reminder) -> tuple[str, str, str]:
     ctx = {"item": _item(reminder), "user": reminder.recipient, "network": current_app.config["NETWORK_NAME"],
-           "preferences_link": current_app.config["BASE_URL"].rstrip("/") + "/account/preferences"}
+           "preferences_link": external_url("reminders.preferences")}
     return (
         reminder.subject,
         render_template("reminders/email/reminder.txt", **ctx),
@@ -106,7 +98,7 @@ def render_reminder(reminder: Reminder) -> tuple[str, str, str]:
 def render_digest(user: object, reminders: list[Reminder], day: str) -> tuple[str, str, str]:
     ctx = {"items": [_item(r) for r in reminders], "user": user, "day": day,
            "network": current_app.config["NETWORK_NAME"],
-           "preferences_link": current_app.config["BASE_URL"].rstrip("/") + "/account/preferences"}
+           "preferences_link": external_url("reminders.preferences")}
     subject = f"Your {current_app.config['NETWORK_NAME']} tracker digest: {len(reminders)} item" + (
         "s" if len(reminders) != 1 else "")
     return (

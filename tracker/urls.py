@@ -1,0 +1,22 @@
+"""Absolute links, always from the BASE_URL setting and never from the request's Host header, so
+that an email or a calendar feed built in a task or a request points at the real site."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def base_host() -> str:
+    """The public host name, e.g. for the domain part of calendar UIDs."""
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
