@@ -139,6 +139,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False  # the CSRF tests switch it back on
     MAIL_BACKEND = "smtp"
     REDIS_URL = ""  # tests that need Redis are given TEST_REDIS_URL explicitly
+    PASSWORD_HASH_FAST = True
     SERVER_NAME = None
     LOG_LEVEL = "WARNING"
     BASE_URL = "http://tracker.test"

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,7 +18,14 @@ if TYPE_CHECKING:
     from tracker.models.city import City
 
 # argon2id with the library's RFC 9106 "low memory" profile (t=3, m=64 MiB, p=4).
-_hasher = PasswordHasher()
+_STRONG = PasswordHasher()
+# For the test suite only (PASSWORD_HASH_FAST): the same algorithm at its lowest cost, since the
+# tests create hundreds of accounts and the cost is the point of the strong profile.
+_FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def _hasher() -> PasswordHasher:
+    return _FAST if has_app_context() and current_app.config.get("PASSWORD_HASH_FAST") else _STRONG
 
 
 class Role(enum.StrEnum):
@@ -36,7 +44,7 @@ class Role(enum.StrEnum):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 class User(db.Model):
@@ -82,10 +90,10 @@ class User(db.Model):
 
     def check_password(self, password: str) -> bool:
         try:
-            ok = _hasher.verify(self.password_hash, password)
+            ok = _hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
-        if ok and _hasher.check_needs_rehash(self.password_hash):
+        if ok and _hasher().check_needs_rehash(self.password_hash):
             self.password_hash = hash_password(password)
         return ok
 
