@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
-from tracker.devserver import commands, start_embedded_redis, stop_embedded_redis
+from tracker.devserver import ROOT, processes, start_embedded_redis, stop_embedded_redis
 
 
 def test_embedded_redis_carries_celery_messages(tmp_path: Path) -> None:
@@ -32,9 +32,11 @@ def test_embedded_redis_carries_celery_messages(tmp_path: Path) -> None:
         os.kill(pid, 0)  # no stray redis-server left behind
 
 
-def test_make_run_starts_web_worker_and_beat(tmp_path: Path) -> None:
-    cmds = commands("127.0.0.1", 5999, tmp_path)
-    assert list(cmds) == ["web", "worker", "beat"]
-    assert cmds["worker"][2:6] == ["celery", "-A", "wsgi.celery_app", "worker"]
-    assert cmds["beat"][2:6] == ["celery", "-A", "wsgi.celery_app", "beat"]
-    assert str(tmp_path / "celerybeat-schedule") in cmds["beat"]
+def test_make_run_and_production_run_the_same_three_processes() -> None:
+    dev, production = processes(), processes(ROOT / "Procfile")
+    assert list(dev) == list(production) == ["web", "worker", "beat"]
+    for cmds in (dev, production):
+        assert "celery -A wsgi.celery_app worker" in cmds["worker"]
+        assert "celery -A wsgi.celery_app beat" in cmds["beat"]
+        assert "celerybeat-schedule" in cmds["beat"]
+    assert "gunicorn" in production["web"] and "wsgi:app" in production["web"]
