@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, abort
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from config import get_config
@@ -36,25 +36,47 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     errorhandlers.register(app)
     cli.register(app)
-    # Commands (flask, celery) run under click; the web server does not, and it is the web
-    # server that must not start: `flask disable-demo-accounts` has to be able to run.
-    if app.config["ENV_NAME"] == "production" and click.get_current_context(silent=True) is None:
-        _refuse_published_demo_passwords(app)
+    if app.config["ENV_NAME"] == "production":
+        if click.get_current_context(silent=True) is None:
+            # A WSGI server (gunicorn): refuse to start at all.
+            _refuse_published_demo_passwords(app)
+        else:
+            # Under the CLI the app is built for every command, including the ones that put this
+            # right (`flask disable-demo-accounts`): only the serving of pages is refused.
+            app.before_request(_DemoGuard(app))
     return app
+
+
+class _DemoGuard:
+    """`flask run` in production: no page is served while a demo account has its published password."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.checked = False
+
+    def __call__(self) -> None:
+        if self.checked:
+            return
+        try:
+            _refuse_published_demo_passwords(self.app)
+        except RuntimeError as exc:
+            logging.getLogger("tracker").error("%s", exc)
+            abort(503, "The tracker is not available: it has demo accounts with published passwords. "
+                       "An administrator must run `flask --app wsgi disable-demo-accounts`.")
+        self.checked = True
 
 
 def _refuse_published_demo_passwords(app: Flask) -> None:
     """Production does not start while a demo account opens with the README's password."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
+    from sqlalchemy import inspect
 
     from tracker.extensions import db
     from tracker.seed import demo_accounts_with_published_passwords
 
     with app.app_context():
         try:
-            exposed = demo_accounts_with_published_passwords()
-        except (OperationalError, ProgrammingError):
-            exposed = []  # no tables yet: `flask db upgrade` on a new database
+            # A new, empty database has no accounts; any other database error stops the start.
+            exposed = demo_accounts_with_published_passwords() if inspect(db.engine).has_table("user") else []
         finally:
             db.session.remove()
     if exposed:

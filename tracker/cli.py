@@ -46,7 +46,10 @@ def register(app: Flask) -> None:
 
     @app.cli.command("disable-demo-accounts")
     def disable_demo_accounts_command() -> None:
-        """Disable every demo account (production refuses to start while one has its published password)."""
+        """Disable every demo account and forget its password (production refuses to start while
+        one still has its published password)."""
+        import secrets
+
         from tracker.auth import sessions
         from tracker.models import User
         from tracker.seed import DEMO_USERS
@@ -54,9 +57,11 @@ def register(app: Flask) -> None:
         users = db.session.scalars(select(User).where(User.email.in_([d.email for d in DEMO_USERS]))).all()
         for user in users:
             user.is_enabled = False
+            # Enabling one again later does not bring the published password back.
+            user.set_password(secrets.token_urlsafe(32))
             sessions.end_all(user, "demo account disabled")
         db.session.commit()
-        click.echo(f"{len(users)} demo accounts disabled.")
+        click.echo(f"{len(users)} demo accounts disabled; their passwords are replaced by random ones.")
 
     @app.cli.command("create-user")
     @click.option("--email", prompt=True)

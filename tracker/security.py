@@ -7,7 +7,6 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, Response, g, request
-from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -44,8 +43,9 @@ def _set_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if request.is_secure or request.scheme == "https" or _production():
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    # What a signed-in person sees is theirs alone: no shared or back-button cache keeps it.
-    if request.endpoint != "static" and current_user and current_user.is_authenticated:
+    # Pages are personal (a signed-in person's work, a sign-in form's CSRF token): no shared or
+    # back-button cache keeps them. Static files are the same for everyone and may be cached.
+    if request.endpoint != "static":
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     return response
@@ -60,8 +60,9 @@ def _production() -> bool:
 def register(app: Flask) -> None:
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops > 0:
-        # Only as many X-Forwarded-* values as there are proxies we run are believed.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)  # type: ignore[method-assign]
+        # Only as many X-Forwarded-For/-Proto values as there are proxies we run are believed;
+        # no forwarded host or port: absolute links come from BASE_URL, never from the request.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0)  # type: ignore[method-assign]
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 

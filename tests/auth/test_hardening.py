@@ -153,7 +153,7 @@ def test_pages_carry_the_security_headers(app: Flask, lead: User) -> None:
     nonce = re.search(r"'nonce-([^']+)'", _csp(page)["script-src"])
     assert nonce, "the inline js-enabled script needs a nonce"
     assert f'<script nonce="{nonce.group(1)}">document.body.className' in page.get_data(as_text=True)
-    assert "no-store" not in page.headers.get("Cache-Control", "")
+    assert page.headers["Cache-Control"] == "no-store"  # its CSRF token is this visitor's
 
     sign_in(client, lead.email)
     for path in ("/", "/no-such-page", "/account/sessions"):
@@ -248,6 +248,25 @@ def test_production_refuses_demo_data_and_demo_passwords(monkeypatch, database_u
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     create_app("production", overrides={"INSTANCE_DIR": str(tmp_path)})  # starts now
+    # Enabling a demo account again does not bring its published password back.
+    admin_row = db.session.scalar(select(User).where(User.email == "admin@keycities.test"))
+    assert admin_row is not None and not admin_row.check_password("admin-demo-2026")
+
+
+def test_flask_run_in_production_serves_no_page_while_demo_passwords_are_published(
+        monkeypatch, database_url, tmp_path, restore_celery_default) -> None:
+    import click
+
+    _production_env(monkeypatch, database_url)
+    from tracker.seed import seed_demo_users
+
+    seed_demo_users()
+    db.session.commit()
+    with click.Context(click.Command("run"), info_name="flask"):  # as under `flask run`
+        served = create_app("production", overrides={"INSTANCE_DIR": str(tmp_path)})
+    response = served.test_client().get("/login", base_url="https://tracker.keycities.test")
+    assert response.status_code == 503
+    assert "disable-demo-accounts" in response.get_data(as_text=True)
 
 
 def test_production_sends_hsts_and_refuses_unknown_hosts(monkeypatch, database_url, tmp_path,

@@ -8,6 +8,7 @@ repeats and dates. Anything it rates below "safely unguessable" (3 of 4) is refu
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 from zxcvbn import zxcvbn
@@ -17,6 +18,9 @@ MAX_LENGTH = 128
 MIN_SCORE = 3
 # zxcvbn judges at most this many characters (it refuses longer ones); the rest only adds strength.
 _JUDGED = 72
+# zxcvbn keeps the words passed as user_inputs in module state while it judges: two checks at
+# once in a threaded server would mix one person's name into another's check.
+_LOCK = threading.Lock()
 
 
 def password_problem(password: str, *, about: Iterable[str] = ()) -> str | None:
@@ -29,7 +33,8 @@ def password_problem(password: str, *, about: Iterable[str] = ()) -> str | None:
     if len(password) > MAX_LENGTH:
         return f"Password must be {MAX_LENGTH} characters or fewer"
     words = [w for item in about for w in item.replace("@", " ").replace(".", " ").split() if len(w) > 2]
-    result = zxcvbn(password[:_JUDGED], user_inputs=[*words, "key cities", "keycities", "tracker"])
+    with _LOCK:
+        result = zxcvbn(password[:_JUDGED], user_inputs=[*words, "key cities", "keycities", "tracker"])
     if result["score"] >= MIN_SCORE:
         return None
     warning = (result.get("feedback") or {}).get("warning") or ""

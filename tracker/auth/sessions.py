@@ -9,16 +9,20 @@ dead; "sign out everywhere", a password change, a reset or disabling the account
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, request
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.models import User, UserSession
 from tracker.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 # last_seen_at is written at most this often, so that reading a page does not write to the database.
 TOUCH_EVERY = timedelta(minutes=5)
@@ -64,9 +68,12 @@ def load(token: str, now: datetime | None = None) -> User | None:
         return None
     if now - last_seen_at >= TOUCH_EVERY:
         # On a connection of its own: the request's transaction stays read-only and its loaded
-        # objects are not expired by a commit.
-        with db.engine.begin() as conn:
-            conn.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+        # objects are not expired by a commit. A busy database skips it: the next request tries.
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+        except OperationalError:
+            log.warning("could not record the use of session %s; will try again", session_id)
     user.login_token = token
     return user
 
