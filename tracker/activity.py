@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from tracker.consultations.locking import claimed_version
 from tracker.extensions import db
 from tracker.models import ActivityLog, Consultation, User
 
@@ -48,6 +49,8 @@ def record(
         after=after,
         subject_type=subject_type,
         subject_id=subject_id if subject_id is not None else (consultation.id if consultation else None),
+        # Set only when this transaction moved the consultation's version (a change of state).
+        consultation_version=claimed_version(consultation) if consultation is not None else None,
     )
     db.session.add(entry)
     return entry

@@ -1,10 +1,17 @@
-"""Domain errors raised by services; views show them on the form field they name, or as 403/404/409."""
+"""Domain errors raised by services; views turn them into form errors, flashes, 403s or 409s.
+
+``field`` names the form field a refusal is about, so a view puts the message on that
+field (and the error summary links to it) instead of guessing from the message's words.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 
 class DomainError(Exception):
-    """A rule of the tracker was broken; the message is shown to the user, on ``field`` if given."""
+    """A rule of the tracker was broken; the message is shown to the user."""
 
     status_code = 400
 
@@ -14,8 +21,12 @@ class DomainError(Exception):
         self.field = field
 
 
-class PermissionDenied(DomainError):
+class NotAllowed(DomainError):
     status_code = 403
+
+
+# The name the services used first; the same kind.
+PermissionDenied = NotAllowed
 
 
 class InvalidTransition(DomainError):
@@ -24,3 +35,28 @@ class InvalidTransition(DomainError):
 
 class NotFound(DomainError):
     status_code = 404
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change someone else made since the page was drawn: who, when, what."""
+
+    who: str
+    when: datetime
+    what: str
+
+
+class Stale(DomainError):
+    """The page was made on an older version of the row than the one there now.
+
+    Nothing was changed. ``changes`` says what happened since (from the activity log),
+    ``version`` is the version now, so the view can redraw the form on top of it with
+    the user's input kept: submitting again is then a deliberate choice.
+    """
+
+    status_code = 409
+
+    def __init__(self, message: str, *, changes: list[Change] | None = None, version: int | None = None) -> None:
+        super().__init__(message)
+        self.changes = list(changes or [])
+        self.version = version

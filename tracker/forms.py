@@ -1,5 +1,6 @@
 """Form pieces every feature uses: the base form that refuses characters that cannot be stored or
-sent, the GOV.UK date input that tolerates partial input, the time of day, and web addresses.
+sent, the GOV.UK date input that tolerates partial input, the time of day, web addresses, and
+the hidden page version every state-changing form carries.
 
 Every form of the tracker derives from ``BaseForm``, so no text with a NUL byte (PostgreSQL refuses
 it), a terminal escape or a line break in a one-line field (it would break an email header) reaches
@@ -15,8 +16,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField, Field, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms import DateField, Field, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.widgets import HiddenInput
 
 # C0 controls and DEL; tab, line feed and carriage return are allowed in multi-line text only.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -114,3 +116,28 @@ def http_url(form: FlaskForm, field: StringField) -> None:
     value = (field.data or "").strip()
     if value and not value.lower().startswith(("http://", "https://")):
         raise ValidationError("Enter a web address that starts with http:// or https://")
+
+
+MISSING_VERSION = "This form was incomplete (it had no page version). Reload the page and try again."
+
+
+class VersionField(IntegerField):
+    """The version of the row the page was made on (optimistic concurrency), as a hidden input.
+
+    Every form that changes a consultation's state carries one; the service refuses the
+    change if the row has moved on since (consultations/locking.py).
+    """
+
+    widget = HiddenInput()
+
+    def __init__(self, label: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [InputRequired(MISSING_VERSION), NumberRange(min=0, message=MISSING_VERSION)])
+        super().__init__(label, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        # A value that is not a whole number (a crafted form) is the same as a missing one.
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(MISSING_VERSION) from None

@@ -104,13 +104,13 @@ def test_edit_keeps_a_past_closing_date_but_refuses_a_new_one(as_user) -> None:
     # Unchanged past date: other facts may still be corrected.
     response = client.post(f"/consultations/{c.id}/edit", data=consultation_form(
         title="Corrected title", closes_on=date_parts(closes.date()), closes_time=f"{closes:%H:%M}",
-        opened_on=date_parts(to_uk(c.opened_at).date())))
+        opened_on=date_parts(to_uk(c.opened_at).date()), version=c.version))
     assert response.status_code == 302
     assert reload(c.id).title == "Corrected title"
     assert reload(c.id).closes_at == c.closes_at
     # A different date in the past is refused.
     response = client.post(f"/consultations/{c.id}/edit", data=consultation_form(
-        closes_on=date_parts(closes.date() - timedelta(days=1))))
+        closes_on=date_parts(closes.date() - timedelta(days=1)), version=reload(c.id).version))
     assert response.status_code == 400
     assert "The closing date must be in the future" in response.get_data(as_text=True)
     assert reload(c.id).title == "Corrected title"
@@ -120,12 +120,13 @@ def test_triage_needs_a_reason_for_no_response(as_user) -> None:
     c = factories.make_consultation("new")
     db.session.commit()
     client = as_user("coordinator")
-    response = client.post(f"/consultations/{c.id}/triage", data={"decision": "no_response", "reason": ""})
+    response = client.post(f"/consultations/{c.id}/triage", data={"decision": "no_response", "reason": "", "version": c.version})
     assert response.status_code == 400
     assert "Give a reason for not responding, so members can see why" in response.get_data(as_text=True)
     assert reload(c.id).status == "new"
     response = client.post(f"/consultations/{c.id}/triage",
-                           data={"decision": "no_response", "reason": "Outside the network's remit"})
+                           data={"decision": "no_response", "reason": "Outside the network's remit",
+                                 "version": c.version})
     assert response.status_code == 302
     row = reload(c.id)
     assert (row.status, row.decision, row.decision_reason) == ("declined", "no_response", "Outside the network's remit")
@@ -137,7 +138,7 @@ def test_triage_of_an_assigned_consultation_is_refused_with_the_reason(as_user) 
     c = factories.make_consultation("drafting")
     db.session.commit()
     client = as_user("coordinator")
-    response = client.post(f"/consultations/{c.id}/triage", data={"decision": "monitor", "reason": "x"},
+    response = client.post(f"/consultations/{c.id}/triage", data={"decision": "monitor", "reason": "x", "version": c.version},
                            follow_redirects=True)
     assert "“Triage” is not possible while the consultation is drafting" in response.get_data(as_text=True)
     assert reload(c.id).status == "drafting"
@@ -160,7 +161,7 @@ def test_assign_without_city_uses_the_work_areas_lead_city(as_user, lead) -> Non
     db.session.commit()
     response = as_user("coordinator").post(f"/consultations/{c.id}/assign", data={
         "work_area": str(factories.work_area("Transport").id), "city": "", "policy_lead": str(lead.id),
-        "internal_deadline": date_parts(None)})
+        "internal_deadline": date_parts(None), "version": c.version})
     assert response.status_code == 302
     row = reload(c.id)
     assert row.status == "assigned"
@@ -174,7 +175,7 @@ def test_assign_refuses_a_lead_of_another_city(as_user, other_lead) -> None:
     db.session.commit()
     response = as_user("coordinator").post(f"/consultations/{c.id}/assign", data={
         "work_area": str(factories.work_area("Transport").id), "city": str(factories.city("Hull").id),
-        "policy_lead": str(other_lead.id), "internal_deadline": date_parts(None)})
+        "policy_lead": str(other_lead.id), "internal_deadline": date_parts(None), "version": c.version})
     assert response.status_code == 400
     assert f"{other_lead.name} is not a policy lead of Hull." in response.get_data(as_text=True)
     row = reload(c.id)
@@ -185,7 +186,8 @@ def test_assign_refuses_bad_choices_without_a_500(as_user) -> None:
     c = factories.make_consultation("triaged")
     db.session.commit()
     response = as_user("coordinator").post(f"/consultations/{c.id}/assign", data={
-        "work_area": "9999", "city": "abc", "policy_lead": "", "internal_deadline": ["40", "1", "2026"]})
+        "work_area": "9999", "city": "abc", "policy_lead": "", "internal_deadline": ["40", "1", "2026"],
+        "version": c.version})
     assert response.status_code == 400
     assert reload(c.id).status == "triaged"
 

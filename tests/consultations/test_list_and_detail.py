@@ -135,7 +135,8 @@ def test_refused_transition_shows_the_message(as_user) -> None:
     c = factories.make_consultation("drafting")
     db.session.commit()
     client = as_user("coordinator")
-    response = client.post(f"/consultations/{c.id}/transition/start_drafting", follow_redirects=True)
+    response = client.post(f"/consultations/{c.id}/transition/start_drafting", data={"version": c.version},
+                           follow_redirects=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "“Start drafting” is not possible while the consultation is drafting; it needs to be assigned." in html
@@ -159,7 +160,8 @@ def test_review_steps_are_taken_on_the_response_page_only(as_user, name) -> None
 def test_refused_for_another_city_shows_a_403_page(as_user) -> None:
     c = factories.make_consultation("assigned")
     db.session.commit()
-    response = as_user("other_lead").post(f"/consultations/{c.id}/transition/start_drafting")
+    response = as_user("other_lead").post(f"/consultations/{c.id}/transition/start_drafting",
+                                          data={"version": c.version})
     assert response.status_code == 403
     assert "Only the lead city&#39;s policy leads and coordinators can" in response.get_data(as_text=True)
     assert reload(c.id).status == "assigned"
@@ -172,7 +174,7 @@ def test_withdraw_asks_for_confirmation(as_user) -> None:
     html = client.get(f"/consultations/{c.id}/transition/withdraw").get_data(as_text=True)
     assert "govuk-warning-text" in html
     assert reload(c.id).status == "new"
-    client.post(f"/consultations/{c.id}/transition/withdraw", data={"message": "Government withdrew it"})
+    client.post(f"/consultations/{c.id}/transition/withdraw", data={"message": "Government withdrew it", "version": c.version})
     assert reload(c.id).status == "withdrawn"
     html = client.get(f"/consultations/{c.id}").get_data(as_text=True)
     assert "Government withdrew it" in html

@@ -36,7 +36,8 @@ def test_approved_and_submitted_drafts_cannot_be_edited(status, role, make_draft
 def test_submitted_version_is_shown_as_frozen(make_draft, as_user):
     consultation = make_draft(Status.APPROVED, versions=["v1", "final text"], closes_in_days=-2)
     as_user("coordinator").post(f"/consultations/{consultation.id}/submission",
-                                data={"method": "online_form", "submitted_on": ["2", "3", "2026"], "submitted_time": "10:00"})
+                                data={"method": "online_form", "submitted_on": ["2", "3", "2026"], "submitted_time": "10:00",
+                                      "version": consultation.version})
     page = as_user("contributor").get(f"/consultations/{consultation.id}/response/versions/2").get_data(as_text=True)
     assert "This is the submitted version, frozen as sent" in page
 

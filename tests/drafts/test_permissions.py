@@ -108,6 +108,7 @@ def test_review_transitions(role, action, start, end, allowed, data, make_draft,
     consultation = make_draft(start, versions=["v1"])
     client = _client(role, as_user, consultation, added_contributor)
     before = _log_count(consultation)
+    data = {**data, "version": consultation.version, "number": 1}
     r = client.post(f"/consultations/{consultation.id}/response/{action}", data=data)
     if role in allowed:
         assert r.status_code == 302, r.get_data(as_text=True)
@@ -127,7 +128,7 @@ SUBMIT_DATA = {"method": "email", "submitted_on": ["1", "2", "2026"], "submitted
 def test_record_submission(role, make_draft, as_user, added_contributor):
     consultation = make_draft(Status.APPROVED, versions=["v1", "final"], closes_in_days=-3)
     client = _client(role, as_user, consultation, added_contributor)
-    r = client.post(f"/consultations/{consultation.id}/submission", data=SUBMIT_DATA)
+    r = client.post(f"/consultations/{consultation.id}/submission", data={**SUBMIT_DATA, "version": consultation.version})
     db.session.expire_all()
     submission = db.session.scalar(db.select(Submission))
     if role in ("admin", "coordinator"):
@@ -149,7 +150,7 @@ OUTCOME_DATA = {"url": "https://www.gov.uk/outcome", "published_on": ["3", "3", 
 def test_record_outcome(role, make_draft, as_user, added_contributor):
     consultation = make_draft(Status.SUBMITTED, versions=["v1"], closes_in_days=-30)
     client = _client(role, as_user, consultation, added_contributor)
-    r = client.post(f"/consultations/{consultation.id}/outcome", data=OUTCOME_DATA)
+    r = client.post(f"/consultations/{consultation.id}/outcome", data={**OUTCOME_DATA, "version": consultation.version})
     db.session.expire_all()
     outcome = db.session.scalar(db.select(Outcome))
     if role in ("admin", "coordinator"):
@@ -194,17 +195,20 @@ def test_city_sign_off(make_draft, as_user, users):
 
 def test_send_for_review_needs_a_saved_version(make_draft, as_user):
     consultation = make_draft(Status.DRAFTING, versions=[])
-    r = as_user("lead").post(f"/consultations/{consultation.id}/response/send-for-review", follow_redirects=True)
+    r = as_user("lead").post(f"/consultations/{consultation.id}/response/send-for-review",
+                             data={"version": consultation.version}, follow_redirects=True)
     assert "Save a first version" in r.get_data(as_text=True)
     assert _status(consultation) == Status.DRAFTING
 
 
 def test_return_needs_a_comment_and_records_it(make_draft, as_user):
     consultation = make_draft(Status.IN_REVIEW)
-    empty = as_user("coordinator").post(f"/consultations/{consultation.id}/response/return", data={"comment": ""}, follow_redirects=True)
+    empty = as_user("coordinator").post(f"/consultations/{consultation.id}/response/return",
+                                        data={"comment": "", "version": consultation.version}, follow_redirects=True)
     assert "Say what needs to change" in empty.get_data(as_text=True)
     assert _status(consultation) == Status.IN_REVIEW
-    as_user("coordinator").post(f"/consultations/{consultation.id}/response/return", data={"comment": "Shorter, please."})
+    as_user("coordinator").post(f"/consultations/{consultation.id}/response/return",
+                                data={"comment": "Shorter, please.", "version": consultation.version})
     assert _status(consultation) == Status.DRAFTING
     page = as_user("lead").get(f"/consultations/{consultation.id}/response").get_data(as_text=True)
     assert "Shorter, please." in page and "returned the draft for changes" in page
@@ -212,7 +216,8 @@ def test_return_needs_a_comment_and_records_it(make_draft, as_user):
 
 def test_reopen_is_logged_with_the_reason(make_draft, as_user):
     consultation = make_draft(Status.APPROVED)
-    as_user("coordinator").post(f"/consultations/{consultation.id}/response/reopen", data={"reason": "Minister's statement"})
+    as_user("coordinator").post(f"/consultations/{consultation.id}/response/reopen",
+                                data={"reason": "Minister's statement", "version": consultation.version})
     entry = db.session.scalar(db.select(ActivityLog).where(ActivityLog.action == "reopen"))
     assert entry is not None and "Minister's statement" in entry.message
     assert entry.before["status"] == "approved" and entry.after["status"] == "drafting"
@@ -221,7 +226,8 @@ def test_reopen_is_logged_with_the_reason(make_draft, as_user):
 def test_invalid_submission_form_is_a_message(make_draft, as_user):
     consultation = make_draft(Status.APPROVED, closes_in_days=-3)
     r = as_user("coordinator").post(f"/consultations/{consultation.id}/submission",
-                                    data={"method": "carrier pigeon", "submitted_on": ["31", "2", "2026"], "submitted_time": "25:00"})
+                                    data={"method": "carrier pigeon", "submitted_on": ["31", "2", "2026"], "submitted_time": "25:00",
+                                          "version": consultation.version})
     assert r.status_code == 400
     page = r.get_data(as_text=True)
     assert "There is a problem" in page

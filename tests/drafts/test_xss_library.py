@@ -93,7 +93,7 @@ def test_payloads_in_drafts_and_comments_render_inert_on_every_page(make_draft, 
     db.session.commit()
     client = as_user("lead")
     # Answers by question, a comment per payload, and a preview.
-    client.post(f"/consultations/{consultation.id}/response/mode", data={"mode": "questions"})
+    client.post(f"/consultations/{consultation.id}/response/mode", data={"mode": "questions", "version": consultation.version})
     client.post(f"/consultations/{consultation.id}/response/edit",
                 data={"base_version": 2, "body": joined, f"answer_{q.id}": joined, "note": PAYLOADS[0], "save": "1"})
     for payload in PAYLOADS:

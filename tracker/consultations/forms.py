@@ -16,7 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from tracker.forms import TIME_RE, BaseForm, UKDateField, http_url
+from tracker.forms import TIME_RE, BaseForm, UKDateField, VersionField, http_url
 from tracker.models import Decision
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.timeutil import uk_instant, utcnow
@@ -78,7 +78,12 @@ class ConsultationForm(BaseForm):
             raise ValidationError("The opening date must be on or before the closing date")
 
 
+class EditConsultationForm(ConsultationForm):
+    version = VersionField()
+
+
 class TriageForm(BaseForm):
+    version = VersionField()
     decision = RadioField(
         "What should the network do?",
         widget=GovRadioInput(),
@@ -124,6 +129,7 @@ def _choice_triples(field: SelectField) -> list[tuple[Any, str, dict[str, Any]]]
 
 
 class AssignForm(BaseForm):
+    version = VersionField()
     work_area = SelectField("Work area", widget=GovSelect(),
                             validators=[InputRequired("Choose the work area")])
     city = SelectField(
@@ -147,6 +153,7 @@ class AssignForm(BaseForm):
 
 
 class TransitionForm(BaseForm):
+    version = VersionField()
     message = TextAreaField("Note for the history (optional)", widget=GovTextArea(),
                             validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -18,14 +18,21 @@ from werkzeug.wrappers import Response
 
 from tracker.auth.decorators import coordinator_required
 from tracker.consultations import bp, calendar, queries, services, workflow
-from tracker.consultations.forms import AssignForm, ConsultationForm, TransitionForm, TriageForm
-from tracker.errors import DomainError, InvalidTransition
+from tracker.consultations.forms import (
+    AssignForm,
+    ConsultationForm,
+    EditConsultationForm,
+    TransitionForm,
+    TriageForm,
+)
+from tracker.errors import DomainError, InvalidTransition, Stale
 from tracker.extensions import db
 from tracker.models import STATUS_LABELS, City, Consultation, Status, User, WorkArea
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.pagination import page_number
 from tracker.timeutil import to_uk, uk_instant
 from tracker.urls import base_host, external_url
+from tracker.views import attach_error, on_version
 
 # Transitions the consultation page offers as plain buttons (no data of their own).
 SIMPLE_TRANSITIONS = (
@@ -254,27 +261,6 @@ def _data_from(form: ConsultationForm, consultation: Consultation | None = None)
     )
 
 
-def _attach_error(form: Any, message: str) -> None:
-    """Put a service's refusal on the field it is about, so the summary links to it."""
-    text = message.lower()
-    for words, field in (
-        (("title",), "title"),
-        (("organisation",), "issuing_organisation"),
-        (("link", "http"), "url"),
-        (("opening",), "opened_on"),
-        (("closing",), "closes_on"),
-        (("internal deadline",), "internal_deadline"),
-        (("policy lead",), "policy_lead"),
-        (("lead city", "city"), "city"),
-        (("reason",), "reason"),
-    ):
-        if hasattr(form, field) and any(w in text for w in words):
-            getattr(form, field).errors = [*getattr(form, field).errors, message]
-            return
-    first = next(iter(form))
-    first.errors = [*first.errors, message]
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
 def create():  # type: ignore[no-untyped-def]
@@ -284,7 +270,7 @@ def create():  # type: ignore[no-untyped-def]
             consultation = services.create_consultation(current_user, _data_from(form))
         except DomainError as exc:
             db.session.rollback()
-            _attach_error(form, exc.message)
+            attach_error(form, exc)
         else:
             db.session.commit()
             flash(f"Logged “{consultation.title}”.", "success")
@@ -298,9 +284,11 @@ def create():  # type: ignore[no-untyped-def]
 @coordinator_required
 def edit(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = _consultation_or_404(consultation_id)
-    form = ConsultationForm()
+    form = EditConsultationForm()
     form.existing_closes_at = consultation.closes_at
+    stale: Stale | None = None
     if request.method == "GET":
+        form.version.data = consultation.version
         closes = to_uk(consultation.closes_at)
         form.title.data = consultation.title
         form.issuing_organisation.data = consultation.issuing_organisation
@@ -311,17 +299,22 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
         form.closes_time.data = closes.strftime("%H:%M")
     elif form.validate_on_submit():
         try:
-            changed = services.update_consultation(current_user, consultation, _data_from(form, consultation))
+            changed = services.update_consultation(current_user, consultation, _data_from(form, consultation),
+                                                   seen_version=form.version.data)
+        except Stale as exc:
+            db.session.rollback()
+            stale = exc
+            on_version(form, exc.version)
         except DomainError as exc:
             db.session.rollback()
-            _attach_error(form, exc.message)
+            attach_error(form, exc)
         else:
             db.session.commit()
             flash("Saved the changes." if changed else "Nothing had changed.", "success")
             return redirect(url_for("consultations.detail", consultation_id=consultation.id))
     return render_template("consultations/form.html", form=form, consultation=consultation,
-                           max_summary=MAX_SUMMARY), (
-        400 if form.errors else 200
+                           max_summary=MAX_SUMMARY, stale=stale), (
+        409 if stale else 400 if form.errors else 200
     )
 
 
@@ -329,7 +322,12 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
 
 
 def _refuse_unless_possible(consultation: Consultation, name: str) -> Response | None:
-    """A form for a step the consultation is not at: say why and go back to its page."""
+    """A form for a step the consultation is not at: say why and go back to its page.
+
+    Not for a form sent from an older page: the service refuses it saying what changed
+    since, and the form comes back with what the user typed."""
+    if request.method == "POST" and request.form.get("version") != str(consultation.version):
+        return None
     try:
         workflow.check(current_user, consultation, name)
     except InvalidTransition as exc:
@@ -345,21 +343,35 @@ def triage(consultation_id: int):  # type: ignore[no-untyped-def]
     if (refusal := _refuse_unless_possible(consultation, "triage")) is not None:
         return refusal
     form = TriageForm()
-    if request.method == "GET" and consultation.decision:
-        form.decision.data = consultation.decision
-        form.reason.data = consultation.decision_reason
+    stale: Stale | None = None
+    if request.method == "GET":
+        form.version.data = consultation.version
+        if consultation.decision:
+            form.decision.data = consultation.decision
+            form.reason.data = consultation.decision_reason
     if form.validate_on_submit():
         try:
-            services.triage(current_user, consultation, form.decision.data, form.reason.data or "")
-        except DomainError as exc:
+            services.triage(current_user, consultation, form.decision.data, form.reason.data or "",
+                            seen_version=form.version.data)
+        except Stale as exc:
             db.session.rollback()
-            _attach_error(form, exc.message)
+            stale = exc
+            on_version(form, exc.version)
+        except InvalidTransition as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise
+            db.session.rollback()
+            attach_error(form, exc)
         else:
             db.session.commit()
             flash(f"Triaged: {consultation.status_label.lower()}.", "success")
             return redirect(url_for("consultations.detail", consultation_id=consultation.id))
-    return render_template("consultations/triage.html", form=form, consultation=consultation), (
-        400 if form.errors else 200
+    return render_template("consultations/triage.html", form=form, consultation=consultation, stale=stale), (
+        409 if stale else 400 if form.errors else 200
     )
 
 
@@ -383,7 +395,9 @@ def assign(consultation_id: int):  # type: ignore[no-untyped-def]
     form = AssignForm()
     _assign_choices(form, work_areas, cities, leads)
     proposed_deadline = services.proposed_internal_deadline(consultation)
+    stale: Stale | None = None
     if request.method == "GET":
+        form.version.data = consultation.version
         form.work_area.data = str(consultation.work_area_id or "")
         form.city.data = str(consultation.lead_city_id or "")
         form.policy_lead.data = str(consultation.policy_lead_id or "")
@@ -400,10 +414,21 @@ def assign(consultation_id: int):  # type: ignore[no-untyped-def]
                 city=by_id_city.get(int(form.city.data)) if form.city.data else None,
                 policy_lead=by_id_lead.get(int(form.policy_lead.data)) if form.policy_lead.data else None,
                 internal_deadline=form.internal_deadline.data,
+                seen_version=form.version.data,
             )
-        except DomainError as exc:
+        except Stale as exc:
             db.session.rollback()
-            _attach_error(form, exc.message)
+            stale = exc
+            on_version(form, exc.version)
+        except InvalidTransition as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise
+            db.session.rollback()
+            attach_error(form, exc)
         else:
             db.session.commit()
             flash(f"{STATUS_LABELS[status]}: {consultation.lead_city.name if consultation.lead_city else ''} leads.",
@@ -417,7 +442,8 @@ def assign(consultation_id: int):  # type: ignore[no-untyped-def]
         leads_by_area=json.dumps(leads_by_area),
         proposed_deadline=proposed_deadline,
         working_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
-    ), (400 if form.errors else 200)
+        stale=stale,
+    ), (409 if stale else 400 if form.errors else 200)
 
 
 # --- calendar ---------------------------------------------------------------------
@@ -450,18 +476,28 @@ def transition(consultation_id: int, name: str):  # type: ignore[no-untyped-def]
     back = url_for("consultations.detail", consultation_id=consultation.id)
     step = workflow.TRANSITIONS[name]
     form = TransitionForm()
+
+    def page(status: int = 200, stale: Stale | None = None):  # type: ignore[no-untyped-def]
+        return render_template("consultations/confirm.html", form=form, consultation=consultation, step=step,
+                               destructive=name in DESTRUCTIVE, stale=stale), status
+
     if request.method == "GET":
         # The confirmation page; a refusal is explained on the consultation page.
         if (refusal := _refuse_unless_possible(consultation, name)) is not None:
             return refusal
         workflow.check(current_user, consultation, name)  # PermissionDenied -> the 403 page
-        return render_template("consultations/confirm.html", form=form, consultation=consultation,
-                               step=step, destructive=name in DESTRUCTIVE)
+        form.version.data = consultation.version
+        return page()
     if not form.validate():
-        return render_template("consultations/confirm.html", form=form, consultation=consultation,
-                               step=step, destructive=name in DESTRUCTIVE), 400
+        return page(400)
     try:
-        services.simple_transition(current_user, consultation, name, message=(form.message.data or "").strip())
+        services.simple_transition(current_user, consultation, name, message=(form.message.data or "").strip(),
+                                   seen_version=form.version.data)
+    except Stale as exc:
+        # Made on an older page: the confirmation comes back with what changed and the note kept.
+        db.session.rollback()
+        on_version(form, exc.version)
+        return page(409, exc)
     except InvalidTransition as exc:
         # Usually a second click or a page left open: say what happened, nothing changed.
         db.session.rollback()
@@ -471,4 +507,3 @@ def transition(consultation_id: int, name: str):  # type: ignore[no-untyped-def]
     db.session.commit()
     flash(f"{step.label}: the consultation is now {consultation.status_label.lower()}.", "success")
     return redirect(back)
-

@@ -9,8 +9,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from tracker import activity
-from tracker.consultations import workflow
-from tracker.errors import DomainError, PermissionDenied
+from tracker.consultations import locking, notifications, workflow
+from tracker.errors import DomainError, PermissionDenied, Stale
 from tracker.extensions import db
 from tracker.models import (
     OPEN_STATUSES,
@@ -47,21 +47,21 @@ def _require_coordinator(actor: User | None) -> None:
 
 def _validate(data: ConsultationData, *, now: datetime | None = None, allow_past: bool = False) -> None:
     if not data.title.strip():
-        raise DomainError("Enter the consultation's title.")
+        raise DomainError("Enter the consultation's title.", field="title")
     if len(data.title.strip()) > 300:
-        raise DomainError("The title must be 300 characters or fewer.")
+        raise DomainError("The title must be 300 characters or fewer.", field="title")
     if len(data.summary.strip()) > MAX_SUMMARY:
-        raise DomainError(f"The summary must be {MAX_SUMMARY:,} characters or fewer.")
+        raise DomainError(f"The summary must be {MAX_SUMMARY:,} characters or fewer.", field="summary")
     if not data.issuing_organisation.strip():
-        raise DomainError("Enter the organisation that issued the consultation.")
+        raise DomainError("Enter the organisation that issued the consultation.", field="issuing_organisation")
     if data.closes_at.tzinfo is None:
-        raise DomainError("The closing time must have a time zone.")
+        raise DomainError("The closing time must have a time zone.", field="closes_time")
     if not allow_past and data.closes_at <= (now or utcnow()):
-        raise DomainError("The closing date must be in the future.")
+        raise DomainError("The closing date must be in the future.", field="closes_on")
     if data.opened_at and data.opened_at > data.closes_at:
-        raise DomainError("The opening date must be before the closing date.")
+        raise DomainError("The opening date must be before the closing date.", field="opened_on")
     if data.url and not data.url.lower().startswith(("http://", "https://")):
-        raise DomainError("The link must start with http:// or https://.")
+        raise DomainError("The link must start with http:// or https://.", field="url")
 
 
 def create_consultation(
@@ -101,10 +101,16 @@ def create_consultation(
     return consultation
 
 
-def update_consultation(actor: User | None, consultation: Consultation, data: ConsultationData) -> bool:
-    """Edit the facts of a consultation. Returns whether anything changed."""
+def update_consultation(
+    actor: User | None, consultation: Consultation, data: ConsultationData, *, seen_version: int | None = None
+) -> bool:
+    """Edit the facts of a consultation. Returns whether anything changed.
+
+    ``seen_version``: the version the edit page showed (None for the importer)."""
     if actor is not None:
         _require_coordinator(actor)
+    # First: an edit made on an older page must not put back what someone else changed since.
+    locking.check_seen(consultation, seen_version)
     closes_changed = data.closes_at != consultation.closes_at
     # A closing date already in the past may be kept as it is; a new one must be in the future.
     _validate(data, allow_past=actor is None or not closes_changed)
@@ -124,6 +130,7 @@ def update_consultation(actor: User | None, consultation: Consultation, data: Co
     old, new = activity.changes(before, activity.snapshot(consultation, fields))
     if not new:
         return False
+    locking.claim(consultation)
     message = "Edited the details"
     if "closes_at" in new:
         message = f"Closing date changed to {to_uk(data.closes_at):%-d %B %Y %H:%M}{moved_deadline}"
@@ -131,11 +138,16 @@ def update_consultation(actor: User | None, consultation: Consultation, data: Co
     return True
 
 
-def triage(actor: User, consultation: Consultation, decision: Decision | str, reason: str) -> Status:
+def triage(
+    actor: User, consultation: Consultation, decision: Decision | str, reason: str, *, seen_version: int | None = None
+) -> Status:
+    locking.check_seen(consultation, seen_version)
     decision = Decision(decision)
     reason = reason.strip()
     if decision != Decision.RESPOND and not reason:
-        raise DomainError("Give a reason for not responding, so members can see why.")
+        raise DomainError("Give a reason for not responding, so members can see why.", field="reason")
+    workflow.check(actor, consultation, "triage")
+    locking.claim(consultation)
     before = {"decision": consultation.decision, "decision_reason": consultation.decision_reason}
     consultation.decision = decision.value
     consultation.decision_reason = reason
@@ -167,29 +179,36 @@ def assign(
     city: City | None,
     policy_lead: User | None,
     internal_deadline: date | None,
+    seen_version: int | None = None,
 ) -> Status:
-    """Hand the consultation to a lead city and one of its policy leads."""
+    """Hand the consultation to a lead city and one of its policy leads, and tell them (and, on a
+    reassignment, the previous lead)."""
+    locking.check_seen(consultation, seen_version)
     workflow.check(actor, consultation, "assign")
     city = city or proposed_city(work_area)
     if city is None:
-        raise DomainError(f"{work_area.name} has no lead city yet: choose the city that will lead.")
+        raise DomainError(f"{work_area.name} has no lead city yet: choose the city that will lead.", field="city")
     if policy_lead is not None:
         if policy_lead.role != Role.POLICY_LEAD or not policy_lead.is_enabled:
-            raise DomainError(f"{policy_lead.name} is not an active policy lead.")
+            raise DomainError(f"{policy_lead.name} is not an active policy lead.", field="policy_lead")
         if policy_lead.city_id != city.id:
-            raise DomainError(f"{policy_lead.name} is not a policy lead of {city.name}.")
+            raise DomainError(f"{policy_lead.name} is not a policy lead of {city.name}.", field="policy_lead")
     deadline = internal_deadline or proposed_internal_deadline(consultation)
     if deadline > to_uk(consultation.closes_at).date():
-        raise DomainError("The internal deadline must be on or before the government's closing date.")
+        raise DomainError("The internal deadline must be on or before the government's closing date.",
+                          field="internal_deadline")
+    locking.claim(consultation)
     before = activity.snapshot(consultation, ASSIGNMENT_FIELDS)
     consultation.work_area = work_area
+    consultation.work_area_id = work_area.id
     consultation.lead_city = city
+    consultation.lead_city_id = city.id
     consultation.policy_lead = policy_lead
+    consultation.policy_lead_id = policy_lead.id if policy_lead else None
     consultation.internal_deadline = deadline
-    db.session.flush()
     old, new = activity.changes(before, activity.snapshot(consultation, ASSIGNMENT_FIELDS))
     lead_text = f", policy lead {policy_lead.name}" if policy_lead else ""
-    return workflow.apply(
+    status = workflow.apply(
         consultation,
         "assign",
         actor,
@@ -198,13 +217,18 @@ def assign(
         before=old,
         after=new,
     )
+    if new:
+        notifications.assigned(actor, consultation, before=before)
+    return status
 
 
-def simple_transition(actor: User | None, consultation: Consultation, name: str, message: str = "") -> Status:
-    """Transitions that carry no data of their own (start drafting, approve, ...)."""
+def simple_transition(
+    actor: User | None, consultation: Consultation, name: str, message: str = "", *, seen_version: int | None = None
+) -> Status:
+    """Transitions that carry no data of their own (start drafting, mark missed, withdraw)."""
     if name in {"triage", "assign"}:
         raise DomainError(f"“{name}” needs its form.")
-    return workflow.apply(consultation, name, actor, message=message)
+    return workflow.apply(consultation, name, actor, message=message, seen_version=seen_version)
 
 
 def mark_missed_consultations(now: datetime | None = None) -> list[int]:
@@ -216,6 +240,13 @@ def mark_missed_consultations(now: datetime | None = None) -> list[int]:
             Consultation.closes_at < now,
         )
     ).all()
+    missed = []
     for consultation in rows:
-        workflow.apply(consultation, "mark_missed", None, message="Closed without a submitted response")
-    return [c.id for c in rows]
+        try:
+            workflow.apply(consultation, "mark_missed", None, message="Closed without a submitted response")
+        except Stale:
+            # Someone changed it since this query read it (submitted it, say): the next sweep
+            # looks again at the row as it is then.
+            continue
+        missed.append(consultation.id)
+    return missed

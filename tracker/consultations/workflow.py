@@ -1,7 +1,8 @@
 """The consultation's life: every status change, and who may make it, in one place.
 
-Services call ``apply()``; templates call ``allowed()`` to decide which buttons to
-show. ``actor=None`` means the system itself (a scheduled task or the importer).
+Services call ``apply()``, which also claims the consultation's next version
+(locking.py); templates call ``allowed()`` to decide which buttons to show.
+``actor=None`` means the system itself (a scheduled task or the importer).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker import activity
+from tracker.consultations import locking
 from tracker.errors import InvalidTransition, PermissionDenied
 from tracker.models import OPEN_STATUSES, Consultation, Role, Status, User
 
@@ -115,6 +117,14 @@ def available(user: User | None, consultation: Consultation) -> list[Transition]
     return [t for t in TRANSITIONS.values() if allowed(user, consultation, t.name)]
 
 
+def check_who(user: User | None, consultation: Consultation, name: str) -> Transition:
+    """Only the "who" half of check(): whether this user may ever make this step here."""
+    transition = get(name)
+    if not transition.who(user, consultation):
+        raise PermissionDenied(f"Only {transition.who_text} can “{transition.label.lower()}” here.")
+    return transition
+
+
 def check(user: User | None, consultation: Consultation, name: str) -> Transition:
     """Raise a clear error unless ``user`` may make this transition now."""
     transition = get(name)
@@ -139,9 +149,17 @@ def apply(
     message: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    seen_version: int | None = None,
 ) -> Status:
-    """Check, change the status and write the activity log. Flushes nothing; never commits."""
+    """Check, claim the next version, change the status and write the activity log.
+
+    ``seen_version`` is the version the actor's page showed (None: the system, no page):
+    a change made on an older page is refused with what changed since (locking.Stale)
+    before anything else is checked. Never commits.
+    """
+    locking.check_seen(consultation, seen_version)
     transition = check(actor, consultation, name)
+    locking.claim(consultation)
     old = Status(consultation.status)
     new = target or transition.target or old
     consultation.status = new.value

@@ -24,12 +24,15 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker.drafts.limits import MAX_COMMENT, MAX_TEXT
-from tracker.forms import BaseForm, UKDateField, parse_time, time_of_day
+from tracker.forms import BaseForm, UKDateField, VersionField, parse_time, time_of_day
 from tracker.models.drafts import Question, SubmissionMethod, TakenUp
 
 
 class EditForm(BaseForm):
     base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    # The consultation's version when the editor opened: saves are locked on base_version, this
+    # only tells an editor whose save was refused (the draft was approved meanwhile) what changed.
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
     body = TextAreaField("Text", widget=GovTextArea(), validators=[Optional()])
     note = StringField("Note about this version (optional)", widget=GovTextInput(), validators=[Length(max=300)])
     preview = SubmitField("Preview", widget=GovSubmitInput())
@@ -75,7 +78,25 @@ class CommentForm(BaseForm):
     submit = SubmitField("Add comment", widget=GovSubmitInput())
 
 
+class StepForm(BaseForm):
+    """A review step or structure change with no data of its own: only the page's version."""
+
+    version = VersionField()
+
+
+class ApproveForm(BaseForm):
+    version = VersionField()
+    # The response version the coordinator was reading: that one is approved, or none.
+    number = IntegerField(widget=HiddenField.widget, validators=[InputRequired("Reload the page and try again.")])
+
+
+class ModeForm(BaseForm):
+    version = VersionField()
+    mode = HiddenField(validators=[InputRequired("Choose free text or by questions.")])
+
+
 class QuestionForm(BaseForm):
+    version = VersionField()
     text = TextAreaField(
         "Question text", widget=GovTextArea(),
         validators=[DataRequired("Enter the question's text"),
@@ -90,6 +111,7 @@ class ContributorForm(BaseForm):
 
 
 class ReturnForm(BaseForm):
+    version = VersionField()
     comment = TextAreaField(
         "What needs to change", widget=GovCharacterCount(),
         validators=[DataRequired("Say what needs to change: the comment goes to the drafting team"),
@@ -99,6 +121,7 @@ class ReturnForm(BaseForm):
 
 
 class ReopenForm(BaseForm):
+    version = VersionField()
     reason = StringField(
         "Reason for reopening", widget=GovTextInput(),
         validators=[DataRequired("Give a reason for reopening the approved draft"),
@@ -113,6 +136,7 @@ class SupportForm(BaseForm):
 
 
 class SubmissionForm(BaseForm):
+    version = VersionField()
     method = RadioField(
         "How was it submitted?", widget=GovRadioInput(),
         choices=[(m.value, m.label) for m in SubmissionMethod],
@@ -136,6 +160,7 @@ class SubmissionForm(BaseForm):
 
 
 class OutcomeForm(BaseForm):
+    version = VersionField()
     url = StringField(
         "Link to the government's response", widget=GovTextInput(),
         validators=[Optional(), URL(message="Enter a full link starting with https://"), Length(max=500)],

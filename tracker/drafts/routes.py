@@ -13,31 +13,35 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import load_only, selectinload
 from werkzeug.routing import BuildError
 
-from tracker.consultations import workflow
+from tracker.consultations import locking, workflow
 from tracker.drafts import bp, export, services
 from tracker.drafts.diff import diff_versions
 from tracker.drafts.forms import (
+    ApproveForm,
     CommentForm,
     ContributorForm,
     LibrarySearchForm,
+    ModeForm,
     OutcomeForm,
     QuestionForm,
     ReopenForm,
     RestoreForm,
     ReturnForm,
+    StepForm,
     SubmissionForm,
     SupportForm,
     edit_form_class,
 )
 from tracker.drafts.limits import MAX_COMMENT
 from tracker.drafts.markdown import render
-from tracker.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from tracker.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, Stale
 from tracker.extensions import db
 from tracker.models import City, Consultation, Status, User, WorkArea
 from tracker.models.drafts import CitySupport, Comment, Contributor, Response, ResponseVersion, Submission
 from tracker.pagination import requested_page
 from tracker.routing import parse_id
 from tracker.timeutil import to_uk, uk_instant, uk_today, utcnow
+from tracker.views import attach_error, on_version
 
 
 def consultation_url(consultation: Consultation) -> str:
@@ -85,9 +89,15 @@ def response(consultation_id: int):  # type: ignore[no-untyped-def]
     return _response_page(services.get_consultation(consultation_id))
 
 
-def _response_page(consultation: Consultation, status: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
-    """The response page; a form that was refused is passed back in ``forms`` (with what the user
-    typed and its errors) and named ``form`` too, so the page's error summary lists its errors."""
+# The forms of the response page that change its state, by the name the template knows them.
+STEP_FORMS = ("review_form", "approve_form", "return_form", "reopen_form", "question_form", "mode_form",
+              "remove_question_form")
+
+
+def _response_page(consultation: Consultation, *, status: int = 200, stale: Stale | None = None,
+                   failed: tuple[str, Any] | None = None):  # type: ignore[no-untyped-def]
+    """The response page; ``failed`` is (name, form) of a refused form, redrawn with what the
+    user typed and its errors, ``stale`` the refusal of a change made on an older page."""
     resp = services.get_response(consultation)
     version = services.current_version(resp)
     qs = services.questions(consultation)
@@ -107,6 +117,22 @@ def _response_page(consultation: Consultation, status: int = 200, **forms: Any):
             support_form.city_id.choices = [(current_user.city_id, current_user.city.name)]
         else:
             support_form.city_id.choices = []
+    # Each state-changing form carries the version this page shows (a fresh form, not the
+    # request's data: only a refused form is redrawn with what was typed in it).
+    seen = {"version": consultation.version}
+    forms: dict[str, Any] = {
+        "review_form": StepForm(formdata=None, data=seen),
+        "approve_form": ApproveForm(formdata=None, data={**seen, "number": resp.current_number if resp else 0}),
+        "return_form": ReturnForm(formdata=None, data=seen),
+        "reopen_form": ReopenForm(formdata=None, data=seen),
+        "question_form": QuestionForm(formdata=None, data=seen),
+        "mode_form": ModeForm(formdata=None, data=seen),
+        "remove_question_form": StepForm(formdata=None, data=seen),
+        "comment_form": CommentForm(formdata=None),
+    }
+    error_form = None
+    if failed is not None:
+        forms[failed[0]] = error_form = failed[1]
     return render_template(
         "drafts/response.html",
         consultation=consultation,
@@ -123,17 +149,46 @@ def _response_page(consultation: Consultation, status: int = 200, **forms: Any):
         can_edit=services.can_edit(current_user, consultation, resp),
         can_manage=services.can_manage_contributors(current_user, consultation),
         can_support=services.support_cities_for(current_user, consultation),
-        comment_form=forms.get("comment_form") or CommentForm(formdata=None),
-        question_form=forms.get("question_form") or QuestionForm(formdata=None),
+        max_comment=MAX_COMMENT,
         contributor_form=contributor_form,
         support_form=support_form,
-        return_form=forms.get("return_form") or ReturnForm(formdata=None),
-        reopen_form=forms.get("reopen_form") or ReopenForm(formdata=None),
-        form=next(iter(forms.values()), None),
-        max_comment=MAX_COMMENT,
         consultation_url=consultation_url(consultation),
         render=render,
+        stale=stale,
+        form=error_form if error_form is not None and error_form.errors else None,
+        **forms,
     ), status
+
+
+def _step(consultation: Consultation, name: str, form: Any, fn: Callable[[], Any], success: str | Callable[[], str],
+          anchor: str = "review"):  # type: ignore[no-untyped-def]
+    """A state change from the response page: validate its form, run the verb, commit.
+
+    A change made on an older page comes back (409) with what changed since and the form
+    as typed; an input the rules refuse comes back (400) with the message on its field.
+    Permission and impossible-step errors go to the error page (403/409)."""
+    if not form.validate():
+        return _response_page(consultation, status=400, failed=(name, form))
+    try:
+        fn()
+    except Stale as exc:
+        db.session.rollback()
+        on_version(form, exc.version)
+        if name == "approve_form":
+            return _response_page(consultation, status=409, stale=exc)  # approve what is shown now
+        return _response_page(consultation, status=409, stale=exc, failed=(name, form))
+    except (PermissionDenied, NotFound, InvalidTransition):
+        raise
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.field and hasattr(form, exc.field):
+            attach_error(form, exc)
+            return _response_page(consultation, status=400, failed=(name, form))
+        flash(exc.message, "error")
+        return redirect(_response_url(consultation, anchor))
+    db.session.commit()
+    flash(success if isinstance(success, str) else success(), "success")
+    return redirect(_response_url(consultation, anchor))
 
 
 # --- editing ----------------------------------------------------------------------------
@@ -158,7 +213,9 @@ def _edit_page(consultation: Consultation, form: Any, qs: list, status: int = 20
 def edit(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
     resp = services.get_response(consultation)
-    if not services.can_edit(current_user, consultation, resp):
+    editable = services.can_edit(current_user, consultation, resp)
+    on_the_team = services.may_edit_people(current_user, consultation) or services.is_contributor(current_user, resp)
+    if not editable and not (request.method == "POST" and on_the_team):
         if services.is_frozen(consultation) or Status(consultation.status) == Status.APPROVED:
             raise PermissionDenied(
                 f"This draft is {Status(consultation.status).label.lower()} and can no longer be edited."
@@ -168,7 +225,7 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
     form_class = edit_form_class(qs)
     if request.method == "GET":
         version = services.current_version(resp)
-        form = form_class(base_version=resp.current_number if resp else 0)
+        form = form_class(base_version=resp.current_number if resp else 0, version=consultation.version)
         if version:
             form.body.data = version.body
             for q, name in form.question_fields:
@@ -176,6 +233,10 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
         return _edit_page(consultation, form, qs)
 
     form = form_class()
+    if not editable:
+        # Approved (or gone further) while this editor was writing: refused as any edit of a
+        # closed draft is (403), but with their text shown again and what changed since.
+        return _edit_page(consultation, form, qs, 403, stale=_closed_meanwhile(consultation, form.version.data))
     if not form.validate():
         return _edit_page(consultation, form, qs, 400)
     if form.preview.data and not form.save.data:
@@ -184,8 +245,6 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
     text = services.DraftText(body=form.body.data or "", answers=form.answers(), note=form.note.data or "")
     try:
         version = services.save_version(current_user, consultation, text, form.base_version.data)
-    except (PermissionDenied, NotFound, InvalidTransition):
-        raise
     except services.StaleVersion as exc:
         db.session.rollback()
         theirs = exc.theirs
@@ -203,6 +262,11 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
             ],
         }
         return _edit_page(consultation, form, qs, 409, conflict=conflict)
+    except Stale as exc:
+        db.session.rollback()
+        return _edit_page(consultation, form, qs, 409, stale=exc)
+    except (PermissionDenied, NotFound, InvalidTransition):
+        raise
     except DomainError as exc:
         db.session.rollback()
         form.body.errors = [*form.body.errors, exc.message]
@@ -210,6 +274,17 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
     db.session.commit()
     flash(f"Version {version.number} saved.", "success")
     return redirect(_response_url(consultation))
+
+
+def _closed_meanwhile(consultation: Consultation, seen_version: int | None) -> Stale:
+    changes = locking.changes_since(consultation.id, seen_version) if seen_version is not None else []
+    state = Status(consultation.status).label.lower()
+    return Stale(
+        f"{locking.who_changed(changes)} changed the consultation while you were editing: the draft is now "
+        f"{state} and can no longer be edited, so your changes were not saved. Your text is still in the "
+        "form below: copy what you need, or ask a coordinator to reopen the draft.",
+        changes=changes,
+    )
 
 
 @bp.post("/<int:consultation_id>/response/preview")
@@ -227,27 +302,35 @@ def preview(consultation_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def mode(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    chosen = request.form.get("mode", "")
-    return _act(consultation, lambda: services.set_mode(current_user, consultation, chosen), "Organisation of the response changed.")
+    form = ModeForm()
+    return _step(consultation, "mode_form", form,
+                 lambda: services.set_mode(current_user, consultation, form.mode.data or "",
+                                           seen_version=form.version.data),
+                 "Organisation of the response changed.", "questions")
 
 
 @bp.post("/<int:consultation_id>/response/questions")
 @login_required
 def add_question(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
+    if not services.can_manage_questions(current_user, consultation):
+        raise PermissionDenied("Only the lead city's policy leads and coordinators can add questions.")
     form = QuestionForm()
-    if not form.validate():
-        if not services.can_manage_questions(current_user, consultation):
-            raise PermissionDenied("Only the lead city's policy leads and coordinators can add questions.")
-        return _response_page(consultation, 400, question_form=form)
-    return _act(consultation, lambda: services.add_question(current_user, consultation, form.text.data), "Question added.", "questions")
+    return _step(consultation, "question_form", form,
+                 lambda: services.add_question(current_user, consultation, form.text.data,
+                                               seen_version=form.version.data),
+                 "Question added.", "questions")
 
 
 @bp.post("/<int:consultation_id>/response/questions/<int:question_id>/remove")
 @login_required
 def remove_question(consultation_id: int, question_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    return _act(consultation, lambda: services.remove_question(current_user, consultation, question_id), "Question removed.", "questions")
+    form = StepForm()
+    return _step(consultation, "remove_question_form", form,
+                 lambda: services.remove_question(current_user, consultation, question_id,
+                                                  seen_version=form.version.data),
+                 "Question removed.", "questions")
 
 
 # --- history ----------------------------------------------------------------------------
@@ -325,6 +408,10 @@ def restore(consultation_id: int, number: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(exc.message.split(" Their text")[0] + " Check the latest version before restoring.", "error")
         return redirect(url_for("drafts.history", consultation_id=consultation.id))
+    except Stale as exc:
+        db.session.rollback()
+        flash(exc.message.split(" Your text")[0], "error")
+        return redirect(url_for("drafts.history", consultation_id=consultation.id))
     db.session.commit()
     flash(f"Version {number} restored as version {new.number}.", "success")
     return redirect(_response_url(consultation))
@@ -373,7 +460,7 @@ def comment(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
     form = CommentForm()
     if not form.validate():
-        return _response_page(consultation, 400, comment_form=form)
+        return _response_page(consultation, status=400, failed=("comment_form", form))
     return _act(consultation, lambda: services.add_comment(current_user, consultation, form.body.data), "Comment added.", "comments")
 
 
@@ -422,54 +509,74 @@ def withdraw_support(consultation_id: int, city_id: int):  # type: ignore[no-unt
 @login_required
 def send_for_review(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    return _act(consultation, lambda: services.send_for_review(current_user, consultation), "Draft sent for review.")
+    workflow.check_who(current_user, consultation, "send_for_review")
+    form = StepForm()
+    return _step(consultation, "review_form", form,
+                 lambda: services.send_for_review(current_user, consultation, seen_version=form.version.data),
+                 "Draft sent for review.")
 
 
 @bp.post("/<int:consultation_id>/response/approve")
 @login_required
 def approve(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    return _act(consultation, lambda: services.approve(current_user, consultation), "Draft approved.")
+    workflow.check_who(current_user, consultation, "approve")
+    form = ApproveForm()
+    approved: list[int] = []
+
+    def run() -> None:
+        approved.append(services.approve(current_user, consultation, seen_version=form.version.data,
+                                         number=form.number.data))
+
+    return _step(consultation, "approve_form", form, run,
+                 lambda: f"Draft approved. Version {approved[0]} is the text to submit.")
 
 
 @bp.post("/<int:consultation_id>/response/return")
 @login_required
 def return_draft(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    workflow.check(current_user, consultation, "return_to_drafting")
+    workflow.check_who(current_user, consultation, "return_to_drafting")
     form = ReturnForm()
-    if not form.validate():
-        return _response_page(consultation, 400, return_form=form)
-    return _act(consultation, lambda: services.return_for_changes(current_user, consultation, form.comment.data or ""),
-                "Draft returned for changes.")
+    return _step(consultation, "return_form", form,
+                 lambda: services.return_for_changes(current_user, consultation, form.comment.data or "",
+                                                     seen_version=form.version.data),
+                 "Draft returned for changes.")
 
 
 @bp.post("/<int:consultation_id>/response/reopen")
 @login_required
 def reopen(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    workflow.check(current_user, consultation, "reopen")
+    workflow.check_who(current_user, consultation, "reopen")
     form = ReopenForm()
-    if not form.validate():
-        return _response_page(consultation, 400, reopen_form=form)
-    return _act(consultation, lambda: services.reopen(current_user, consultation, form.reason.data or ""),
-                "Draft reopened for editing.")
+    return _step(consultation, "reopen_form", form,
+                 lambda: services.reopen(current_user, consultation, form.reason.data or "",
+                                         seen_version=form.version.data),
+                 "Draft reopened for editing.")
 
 
 # --- submission and outcome --------------------------------------------------------------
+
+
+def _check_step(consultation: Consultation, name: str, form: Any) -> None:
+    """Who may take the step, always; whether it is possible now, unless the form comes from an
+    older page (then the service says what changed since, and the form keeps what was typed)."""
+    workflow.check_who(current_user, consultation, name)
+    if request.method == "GET" or request.form.get("version") == str(consultation.version):
+        workflow.check(current_user, consultation, name)
 
 
 @bp.route("/<int:consultation_id>/submission", methods=["GET", "POST"])
 @login_required
 def submit(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    workflow.check(current_user, consultation, "submit")
-    resp = services.get_response(consultation)
-    number = (resp.approved_number or resp.current_number) if resp else 0
-    approved = services.get_version(resp, number) if resp and number else None
     form = SubmissionForm()
+    _check_step(consultation, "submit", form)
+    stale: Stale | None = None
     if request.method == "GET":
         now = to_uk(utcnow())
+        form.version.data = consultation.version
         form.submitted_on.data = now.date()
         form.submitted_time.data = now.strftime("%H:%M")
     elif form.validate():
@@ -477,23 +584,34 @@ def submit(consultation_id: int):  # type: ignore[no-untyped-def]
         when = uk_instant(form.submitted_on.data, time(hour, minute))
         try:
             services.record_submission(
-                current_user, consultation, method=form.method.data, submitted_at=when, reference=form.reference.data or ""
+                current_user, consultation, method=form.method.data, submitted_at=when,
+                reference=form.reference.data or "", seen_version=form.version.data,
             )
+        except Stale as exc:
+            db.session.rollback()
+            stale = exc
+            on_version(form, exc.version)
         except (PermissionDenied, InvalidTransition):
             raise
         except DomainError as exc:
             db.session.rollback()
-            form.form_errors.append(exc.message)
-            flash(exc.message, "error")
+            if exc.field:
+                attach_error(form, exc)
+            else:
+                form.form_errors.append(exc.message)
+                flash(exc.message, "error")
         else:
             db.session.commit()
             flash("Submission recorded. The submitted version is now frozen.", "success")
             return redirect(_response_url(consultation))
-    status = 400 if request.method == "POST" else 200
+    resp = services.get_response(consultation)
+    number = (resp.approved_number or resp.current_number) if resp else 0
+    approved = services.get_version(resp, number) if resp and number else None
+    status = (409 if stale else 400) if request.method == "POST" else 200
     return render_template(
         "drafts/submit.html", consultation=consultation, form=form, approved=approved,
         consultation_url=consultation_url(consultation),
-        supports=services.supporting_cities(consultation),
+        supports=services.supporting_cities(consultation), stale=stale,
     ), status
 
 
@@ -501,27 +619,37 @@ def submit(consultation_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def outcome(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
-    workflow.check(current_user, consultation, "publish_outcome")
     form = OutcomeForm()
-    if request.method == "POST" and form.validate():
+    _check_step(consultation, "publish_outcome", form)
+    stale: Stale | None = None
+    if request.method == "GET":
+        form.version.data = consultation.version
+    elif form.validate():
         try:
             services.record_outcome(
                 current_user, consultation, url=form.url.data or "", published_on=form.published_on.data,
-                taken_up=form.taken_up.data, notes=form.notes.data or "",
+                taken_up=form.taken_up.data, notes=form.notes.data or "", seen_version=form.version.data,
             )
+        except Stale as exc:
+            db.session.rollback()
+            stale = exc
+            on_version(form, exc.version)
         except (PermissionDenied, InvalidTransition):
             raise
         except DomainError as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            if exc.field:
+                attach_error(form, exc)
+            else:
+                flash(exc.message, "error")
         else:
             db.session.commit()
             flash("Outcome recorded.", "success")
             return redirect(_response_url(consultation))
-    status = 400 if request.method == "POST" else 200
+    status = (409 if stale else 400) if request.method == "POST" else 200
     return render_template(
         "drafts/outcome.html", consultation=consultation, form=form,
-        consultation_url=consultation_url(consultation),
+        consultation_url=consultation_url(consultation), stale=stale,
     ), status
 
 

@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import activity
-from tracker.consultations import workflow
+from tracker.consultations import locking, notifications, workflow
 from tracker.drafts.limits import MAX_COMMENT, MAX_TEXT
-from tracker.errors import DomainError, NotFound, PermissionDenied
+from tracker.errors import Change, DomainError, NotFound, PermissionDenied, Stale
 from tracker.extensions import db
 from tracker.models import City, Consultation, Role, Status, User
 from tracker.models.drafts import (
@@ -148,8 +149,14 @@ def ensure_response(consultation: Consultation) -> Response:
     response = get_response(consultation)
     if response is None:
         response = Response(consultation=consultation, mode=ResponseMode.FREE.value, current_number=0)
-        db.session.add(response)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(response)
+                db.session.flush()
+        except IntegrityError:
+            # Two first saves at once: the other one created it (unique consultation_id).
+            response = get_response(consultation)
+            assert response is not None
     return response
 
 
@@ -279,23 +286,36 @@ def save_version(
     Two saves on the same base cannot both win: the conditional UPDATE of the
     response's counter lets one through, and the unique (response, number)
     constraint stops the other even if both read the counter at the same time.
+    The same UPDATE refuses a save once a version is approved, so a save racing an
+    approval either lands before it (and the approval is refused) or not at all.
     """
     response = ensure_response(consultation)
     _require(can_edit(actor, consultation, response), "You cannot edit this draft.")
     text = _clean_text(text, consultation)
     if base_number != response.current_number:
         raise StaleVersion(current_version(response))
+    if Status(consultation.status) == Status.ASSIGNED:
+        # An added contributor may write first; the status change is then the system's. Done
+        # before the response's UPDATE: locks are taken consultation first, then response.
+        starter = actor if workflow.allowed(actor, consultation, "start_drafting") else None
+        workflow.apply(
+            consultation, "start_drafting", starter,
+            message="Drafting started" if starter else f"Drafting started by {actor.display_name}'s first save",
+        )
     number = base_number + 1
     # Conditional UPDATE: on PostgreSQL the second of two concurrent saves waits for the
     # first's row lock, re-reads the counter and matches no row; SQLite serialises writers.
     result = db.session.execute(
         update(Response)
-        .where(Response.id == response.id, Response.current_number == base_number)
+        .where(Response.id == response.id, Response.current_number == base_number,
+               Response.approved_number.is_(None))
         .values(current_number=number, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.expire(response)
+        db.session.refresh(response)
+        if response.approved_number is not None:
+            raise _approved_meanwhile(consultation, response)
         raise StaleVersion(current_version(response))
     version = ResponseVersion(
         response_id=response.id,
@@ -315,13 +335,6 @@ def save_version(
         db.session.rollback()
         raise StaleVersion(current_version(get_response(consultation))) from None
     db.session.refresh(response)
-    if Status(consultation.status) == Status.ASSIGNED:
-        # An added contributor may write first; the status change is then the system's.
-        starter = actor if workflow.allowed(actor, consultation, "start_drafting") else None
-        workflow.apply(
-            consultation, "start_drafting", starter,
-            message="Drafting started" if starter else f"Drafting started by {actor.display_name}'s first save",
-        )
     activity.record(
         action,
         actor=actor,
@@ -333,6 +346,17 @@ def save_version(
     )
     db.session.flush()
     return version
+
+
+def _approved_meanwhile(consultation: Consultation, response: Response) -> Stale:
+    """A save refused because a version was approved while the editor had the page open."""
+    changes = locking.changes_since(consultation.id, consultation.version)
+    return Stale(
+        f"{locking.who_changed(changes)} approved version {response.approved_number} while you were "
+        "editing, so your changes were not saved. An approved draft can no longer be edited unless a "
+        "coordinator reopens it. Your text is still in the form below: copy what you need.",
+        changes=changes,
+    )
 
 
 def restore_version(actor: User, consultation: Consultation, number: int, base_number: int) -> ResponseVersion:
@@ -348,16 +372,20 @@ def restore_version(actor: User, consultation: Consultation, number: int, base_n
 
 
 # --- structure --------------------------------------------------------------------------
+# The response's structure (how it is organised, its questions) moves the consultation's
+# version like any change of state: an editor or reviewer on an older page is told.
 
 
-def set_mode(actor: User, consultation: Consultation, mode: str) -> Response:
+def set_mode(actor: User, consultation: Consultation, mode: str, *, seen_version: int | None = None) -> Response:
     # The structure is the lead city's decision: contributors write within it.
     _require(can_manage_questions(actor, consultation),
              "Only the lead city's policy leads and coordinators can change how this draft is organised.")
+    locking.check_seen(consultation, seen_version)
     try:
         new = ResponseMode(mode)
     except ValueError:
-        raise DomainError("Choose free text or by questions.") from None
+        raise DomainError("Choose free text or by questions.", field="mode") from None
+    locking.claim(consultation)
     response = ensure_response(consultation)
     old = response.mode
     response.mode = new.value
@@ -369,13 +397,15 @@ def set_mode(actor: User, consultation: Consultation, mode: str) -> Response:
     return response
 
 
-def add_question(actor: User, consultation: Consultation, text: str) -> Question:
+def add_question(actor: User, consultation: Consultation, text: str, *, seen_version: int | None = None) -> Question:
     _require(can_manage_questions(actor, consultation), "Only the lead city's policy leads and coordinators can add questions.")
+    locking.check_seen(consultation, seen_version)
     text = text.strip()
     if not text:
-        raise DomainError("Enter the question's text.")
+        raise DomainError("Enter the question's text.", field="text")
     if len(text) > 5000:
-        raise DomainError("Keep the question under 5,000 characters.")
+        raise DomainError("Keep the question under 5,000 characters.", field="text")
+    locking.claim(consultation)
     last = db.session.scalar(
         select(func.max(Question.number)).where(Question.consultation_id == consultation.id)
     )
@@ -391,11 +421,15 @@ def add_question(actor: User, consultation: Consultation, text: str) -> Question
     return question
 
 
-def remove_question(actor: User, consultation: Consultation, question_id: int) -> None:
+def remove_question(
+    actor: User, consultation: Consultation, question_id: int, *, seen_version: int | None = None
+) -> None:
     _require(can_manage_questions(actor, consultation), "Only the lead city's policy leads and coordinators can remove questions.")
+    locking.check_seen(consultation, seen_version)
     question = db.session.get(Question, question_id)
     if question is None or question.consultation_id != consultation.id:
         raise NotFound("There is no such question on this consultation.")
+    locking.claim(consultation)
     activity.record(
         "remove_question", actor=actor, consultation=consultation, message=f"Removed question {question.number}",
         before={"number": question.number, "text": question.text}, subject_type="question", subject_id=question.id,
@@ -475,46 +509,105 @@ def add_comment(actor: User, consultation: Consultation, body: str, *, kind: str
 # --- review -----------------------------------------------------------------------------
 
 
-def send_for_review(actor: User, consultation: Consultation) -> None:
+def send_for_review(actor: User, consultation: Consultation, *, seen_version: int | None = None) -> None:
+    locking.check_seen(consultation, seen_version)
     workflow.check(actor, consultation, "send_for_review")
-    if current_version(get_response(consultation)) is None:
+    response = get_response(consultation)
+    if current_version(response) is None:
         raise DomainError("Save a first version of the draft before sending it for review.")
-    workflow.apply(consultation, "send_for_review", actor)
+    assert response is not None
+    workflow.apply(consultation, "send_for_review", actor, after={"version": response.current_number})
+    notifications.sent_for_review(actor, consultation, response.current_number)
     db.session.flush()
 
 
-def approve(actor: User, consultation: Consultation) -> None:
+def _saves_since(response: Response, number: int) -> list[Change]:
+    versions = db.session.scalars(
+        select(ResponseVersion)
+        .options(selectinload(ResponseVersion.author).selectinload(User.city))
+        .where(ResponseVersion.response_id == response.id, ResponseVersion.number > number)
+        .order_by(ResponseVersion.number)
+    ).all()
+    return [
+        Change(who=v.author.display_name if v.author else "A former user", when=v.created_at,
+               what=f"Saved version {v.number}" + (f": {v.note}" if v.note else ""))
+        for v in versions
+    ]
+
+
+def _newer_version(consultation: Consultation, response: Response, number: int) -> Stale:
+    db.session.refresh(response)
+    changes = _saves_since(response, number)
+    return Stale(
+        f"{locking.who_changed(changes)} saved version {response.current_number} after the version you "
+        f"were reading (version {number}), so nothing was approved. Read version "
+        f"{response.current_number} below and approve it if it is ready.",
+        changes=changes,
+        version=consultation.version,
+    )
+
+
+def approve(
+    actor: User, consultation: Consultation, *, seen_version: int | None = None, number: int | None = None
+) -> int:
+    """Approve version ``number``, the one the coordinator read (None: the latest, for the system).
+
+    Refused if a newer version exists or is saved at the same moment: the approval is a
+    conditional UPDATE of the response on the version number, as saves are.
+    """
+    locking.check_seen(consultation, seen_version)
     workflow.check(actor, consultation, "approve")
     response = get_response(consultation)
     if current_version(response) is None:
         raise DomainError("There is no text to approve yet.")
     assert response is not None
-    response.approved_number = response.current_number
-    workflow.apply(
-        consultation, "approve", actor, message=f"Approved version {response.current_number}",
-        after={"version": response.current_number},
+    number = response.current_number if number is None else number
+    if number != response.current_number:
+        if number > response.current_number or number < 1:
+            raise NotFound(f"There is no version {number} of this response.")
+        raise _newer_version(consultation, response, number)
+    locking.claim(consultation)
+    result = db.session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.current_number == number, Response.approved_number.is_(None))
+        .values(approved_number=number, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
+    if result.rowcount != 1:
+        raise _newer_version(consultation, response, number)
+    set_committed_value(response, "approved_number", number)
+    workflow.apply(consultation, "approve", actor, message=f"Approved version {number}", after={"version": number})
+    notifications.approved(actor, consultation, number)
     db.session.flush()
+    return number
 
 
-def return_for_changes(actor: User, consultation: Consultation, comment: str) -> None:
+def return_for_changes(
+    actor: User, consultation: Consultation, comment: str, *, seen_version: int | None = None
+) -> None:
+    locking.check_seen(consultation, seen_version)
     workflow.check(actor, consultation, "return_to_drafting")
     if not comment.strip():
-        raise DomainError("Say what needs to change: the comment goes to the drafting team.")
+        raise DomainError("Say what needs to change: the comment goes to the drafting team.", field="comment")
+    locking.claim(consultation)
     add_comment(actor, consultation, comment, kind="return")
     workflow.apply(consultation, "return_to_drafting", actor, message="Returned for changes")
+    notifications.returned(actor, consultation, comment)
     db.session.flush()
 
 
-def reopen(actor: User, consultation: Consultation, reason: str) -> None:
+def reopen(actor: User, consultation: Consultation, reason: str, *, seen_version: int | None = None) -> None:
+    locking.check_seen(consultation, seen_version)
     workflow.check(actor, consultation, "reopen")
     if not reason.strip():
-        raise DomainError("Give a reason for reopening the approved draft.")
+        raise DomainError("Give a reason for reopening the approved draft.", field="reason")
+    locking.claim(consultation)
     response = get_response(consultation)
     before = {"approved_version": response.approved_number if response else None}
     if response is not None:
         response.approved_number = None
     workflow.apply(consultation, "reopen", actor, message=f"Reopened: {reason.strip()}", before=before)
+    notifications.reopened(actor, consultation, reason)
     db.session.flush()
 
 
@@ -569,18 +662,21 @@ def withdraw_support(actor: User, consultation: Consultation, city_id: int) -> N
 
 
 def record_submission(
-    actor: User, consultation: Consultation, *, method: str, submitted_at: datetime, reference: str
+    actor: User, consultation: Consultation, *, method: str, submitted_at: datetime, reference: str,
+    seen_version: int | None = None,
 ) -> Submission:
     """Record how the approved version went to the government; that version is frozen."""
+    locking.check_seen(consultation, seen_version)
     workflow.check(actor, consultation, "submit")
     try:
         method_enum = SubmissionMethod(method)
     except ValueError:
-        raise DomainError("Choose how the response was submitted.") from None
+        raise DomainError("Choose how the response was submitted.", field="method") from None
     if submitted_at.tzinfo is None:
-        raise DomainError("The submission time must have a time zone.")
+        raise DomainError("The submission time must have a time zone.", field="submitted_time")
     if submitted_at > utcnow():
-        raise DomainError("The submission time cannot be in the future.")
+        raise DomainError("The submission time cannot be in the future.", field="submitted_on")
+    locking.claim(consultation)
     response = get_response(consultation)
     # An approved draft cannot change, so its latest version is the approved one even if the
     # approval was recorded elsewhere (the consultation page's generic transition).
@@ -601,20 +697,24 @@ def record_submission(
                "reference": submission.reference},
     )
     db.session.flush()
+    notifications.submitted(actor, consultation, submission, version.number)
     return submission
 
 
 def record_outcome(
-    actor: User, consultation: Consultation, *, url: str, published_on: date, taken_up: str, notes: str
+    actor: User, consultation: Consultation, *, url: str, published_on: date, taken_up: str, notes: str,
+    seen_version: int | None = None,
 ) -> Outcome:
+    locking.check_seen(consultation, seen_version)
     workflow.check(actor, consultation, "publish_outcome")
     try:
         taken = TakenUp(taken_up)
     except ValueError:
-        raise DomainError("Say whether the network's asks were taken up: yes, partly or no.") from None
+        raise DomainError("Say whether the network's asks were taken up: yes, partly or no.", field="taken_up") from None
     url = url.strip()
     if url and not url.lower().startswith(("http://", "https://")):
-        raise DomainError("The link must start with http:// or https://.")
+        raise DomainError("The link must start with http:// or https://.", field="url")
+    locking.claim(consultation)
     if get_outcome(consultation) is not None:
         raise DomainError("An outcome is already recorded for this consultation.")
     outcome = Outcome(
@@ -627,6 +727,7 @@ def record_outcome(
         after={"url": url, "published_on": published_on.isoformat(), "taken_up": taken.value},
     )
     db.session.flush()
+    notifications.outcome_published(actor, consultation, outcome)
     return outcome
 
 

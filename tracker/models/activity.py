@@ -37,6 +37,9 @@ class ActivityLog(db.Model):
     message: Mapped[str] = mapped_column(Text, default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The consultation's version this change produced (None: the change did not move it, such
+    # as a comment); a refused stale change lists the entries after the version its page showed.
+    consultation_version: Mapped[int | None] = mapped_column()
 
     actor: Mapped[User | None] = relationship()
     consultation: Mapped[Consultation | None] = relationship()

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -126,6 +126,9 @@ class Consultation(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The optimistic lock: every change of state moves it on by one (consultations/locking.py),
+    # every form carries the version its page showed, and a change made on an older one is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     work_area: Mapped[WorkArea | None] = relationship()
     lead_city: Mapped[City | None] = relationship()

@@ -53,6 +53,30 @@ KIND_LABELS = {
     "message": "Message",
 }
 
+
+class Event(enum.StrEnum):
+    """Workflow events (consultations/notifications.py); users choose per kind how to hear of them."""
+
+    ASSIGNED = "assigned"
+    SENT_FOR_REVIEW = "sent_for_review"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    REOPENED = "reopened"
+    SUBMITTED = "submitted"
+    OUTCOME = "outcome"
+
+
+EVENT_LABELS = {
+    "assigned": "Consultations assigned to you or your city, or moved away from you",
+    "sent_for_review": "Drafts sent for review (coordinators)",
+    "returned": "Drafts returned for changes",
+    "approved": "Drafts approved",
+    "reopened": "Approved drafts reopened for editing",
+    "submitted": "Responses submitted to the government",
+    "outcome": "Government outcomes published",
+}
+KIND_LABELS.update(EVENT_LABELS)
+
 # Working days before the internal deadline, by kind, in the order they fall due.
 BEFORE_POINTS: dict[str, int] = {
     Kind.BEFORE_14: 14,
@@ -85,6 +109,7 @@ class Reminder(db.Model):
         UniqueConstraint("consultation_id", "recipient_id", "kind", "deadline"),
         Index("ix_reminder_state_delivery", "state", "delivery"),
         Index("ix_reminder_created_at", "created_at"),
+        UniqueConstraint("event_key", "recipient_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +133,9 @@ class Reminder(db.Model):
         ForeignKey("digest_run.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A workflow event's key (consultation and the version its change produced): unique with the
+    # recipient, so one event never tells one person twice. NULL for deadline reminders.
+    event_key: Mapped[str | None] = mapped_column(String(120))
 
     consultation: Mapped[Consultation | None] = relationship()
     recipient: Mapped[User] = relationship()
@@ -169,6 +197,8 @@ class ReminderPreference(db.Model):
     delivery: Mapped[str | None] = mapped_column(String(20))
     digest_time: Mapped[time | None] = mapped_column(Time)
     points: Mapped[list[str] | None] = mapped_column(JSON)
+    # {event kind: delivery} for workflow events; a kind not in it follows ``delivery``.
+    events: Mapped[dict[str, str] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

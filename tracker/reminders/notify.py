@@ -1,13 +1,19 @@
 """notify(): the one way any feature tells users something.
 
-It adds an in-app notification per user and, per the user's preference, an
-email row (immediate or for the daily digest). Immediate emails are queued only
-after the caller commits (see outbox.py). Flushes, never commits.
+It adds an in-app notification per user and, per the user's preference for that
+kind, an email row (immediate or for the daily digest). Immediate emails are
+queued only after the caller commits (see outbox.py). Flushes, never commits.
+
+A ``key`` names one event (a workflow change: the consultation and the version it
+produced): the email row is unique on (key, recipient), and users the event has
+already reached are skipped, so one event never tells one person twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Consultation, User
@@ -23,35 +29,44 @@ def notify(
     subject: str,
     body: str,
     consultation: Consultation | None = None,
+    key: str | None = None,
 ) -> list[Notification]:
     """Tell each (enabled, distinct) user; returns the in-app notifications created."""
     recipients: dict[int, User] = {}
     for user in users:
         if user is not None and user.is_enabled:
             recipients.setdefault(user.id, user)
+    if key is not None and recipients:
+        told = db.session.scalars(
+            select(Reminder.recipient_id).where(Reminder.event_key == key, Reminder.recipient_id.in_(list(recipients)))
+        )
+        for user_id in told:
+            recipients.pop(user_id, None)
     if not recipients:
         return []
+    kind = kind or Kind.MESSAGE.value
     prefs = preferences_for(list(recipients))
     notifications: list[Notification] = []
     immediate: list[Reminder] = []
     for user_id, user in recipients.items():
-        delivery = prefs[user_id].delivery
+        delivery = prefs[user_id].delivery_for(kind)
         reminder = Reminder(
             consultation=consultation,
             recipient=user,
-            kind=kind or Kind.MESSAGE.value,
+            kind=kind,
             deadline=None,
             subject=subject[:300],
             body=body,
             delivery=delivery,
             state=State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value,
+            event_key=key,
         )
         db.session.add(reminder)
         notification = Notification(
             user=user,
             consultation=consultation,
             reminder=reminder,
-            kind=kind or Kind.MESSAGE.value,
+            kind=kind,
             subject=subject[:300],
             body=body,
         )

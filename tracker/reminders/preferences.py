@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import time
 
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models.reminders import DEFAULT_POINTS, Delivery, ReminderPreference, ReminderSettings
+from tracker.models.reminders import (
+    DEFAULT_POINTS,
+    EVENT_LABELS,
+    Delivery,
+    ReminderPreference,
+    ReminderSettings,
+)
 
 
 @dataclass(frozen=True)
@@ -18,6 +24,11 @@ class Effective:
     digest_time: time
     points: frozenset[str]
     own: bool  # the user has chosen something themselves
+    # How each kind of workflow event reaches them; a kind not here follows ``delivery``.
+    events: Mapping[str, str] = field(default_factory=dict)
+
+    def delivery_for(self, kind: str) -> str:
+        return self.events.get(kind, self.delivery)
 
 
 def network_settings() -> ReminderSettings:
@@ -51,6 +62,7 @@ def preferences_for(user_ids: Iterable[int]) -> dict[int, Effective]:
             digest_time=row.digest_time or defaults.digest_time,
             points=frozenset(row.points) if row.points is not None else defaults.points,
             own=True,
+            events=dict(row.events or {}),
         )
     return result
 
@@ -65,14 +77,19 @@ def all_preferences() -> tuple[Effective, dict[int, Effective]]:
             digest_time=row.digest_time or defaults.digest_time,
             points=frozenset(row.points) if row.points is not None else defaults.points,
             own=True,
+            events=dict(row.events or {}),
         )
     return defaults, result
 
 
 def save_preferences(
-    actor: object, user_id: int, *, delivery: str, digest_time: time, points: list[str]
+    actor: object, user_id: int, *, delivery: str, digest_time: time, points: list[str],
+    events: Mapping[str, str] | None = None,
 ) -> ReminderPreference:
-    """A user's own choices. Only that user may change them (checked here, not only in the view)."""
+    """A user's own choices. Only that user may change them (checked here, not only in the view).
+
+    ``events``: {workflow event kind: delivery}; None keeps what the user chose before.
+    """
     from tracker import activity
     from tracker.errors import DomainError, PermissionDenied
     from tracker.models.reminders import USER_POINTS
@@ -80,17 +97,22 @@ def save_preferences(
     if actor is None or getattr(actor, "id", None) != user_id:
         raise PermissionDenied("You can only change your own reminder preferences.")
     _check(delivery, points, DomainError, USER_POINTS)
+    if events is not None:
+        _check_events(events, DomainError)
     row = db.session.scalar(select(ReminderPreference).where(ReminderPreference.user_id == user_id))
     if row is None:
         row = ReminderPreference(user_id=user_id)
         db.session.add(row)
     before = {"delivery": row.delivery, "digest_time": str(row.digest_time) if row.digest_time else None,
-              "points": row.points}
+              "points": row.points, "events": row.events}
     row.delivery, row.digest_time, row.points = delivery, digest_time, sorted(points)
+    if events is not None:
+        row.events = dict(sorted(events.items()))
     db.session.flush()
     activity.record("reminder_preferences", actor=actor, message="Changed reminder preferences",  # type: ignore[arg-type]
                     subject_type="user", subject_id=user_id, before=before,
-                    after={"delivery": delivery, "digest_time": str(digest_time), "points": sorted(points)})
+                    after={"delivery": delivery, "digest_time": str(digest_time), "points": sorted(points),
+                           "events": row.events})
     return row
 
 
@@ -119,3 +141,11 @@ def _check(delivery: str, points: list[str], error: type[Exception], allowed: li
     unknown = set(points) - {k.value for k in allowed}
     if unknown:
         raise error(f"Unknown reminder points: {', '.join(sorted(unknown))}.")
+
+
+def _check_events(events: Mapping[str, str], error: type[Exception]) -> None:
+    unknown = set(events) - set(EVENT_LABELS)
+    if unknown:
+        raise error(f"Unknown kinds of notification: {', '.join(sorted(unknown))}.")
+    if set(events.values()) - {d.value for d in Delivery}:
+        raise error("Choose how each kind of notification reaches you.")
