@@ -119,6 +119,8 @@ def http_url(form: FlaskForm, field: StringField) -> None:
 
 
 MISSING_VERSION = "This form was incomplete (it had no page version). Reload the page and try again."
+# Versions and version numbers are INTEGER columns: a larger number cannot be one of them.
+MAX_VERSION = 2**31 - 1
 
 
 class VersionField(IntegerField):
@@ -131,7 +133,7 @@ class VersionField(IntegerField):
     widget = HiddenInput()
 
     def __init__(self, label: str = "", **kwargs: Any) -> None:
-        kwargs.setdefault("validators", [InputRequired(MISSING_VERSION), NumberRange(min=0, message=MISSING_VERSION)])
+        kwargs.setdefault("validators", [InputRequired(MISSING_VERSION), NumberRange(min=0, max=MAX_VERSION, message=MISSING_VERSION)])
         super().__init__(label, **kwargs)
 
     def process_formdata(self, valuelist: list[Any]) -> None:

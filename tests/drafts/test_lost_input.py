@@ -67,7 +67,8 @@ def test_only_the_lead_city_and_coordinators_change_the_structure(make_draft, as
     page = client.get(f"/consultations/{consultation.id}/response").get_data(as_text=True)
     assert "Answer question by question" not in page  # no button they may not use
 
-    response = as_user("lead").post(f"/consultations/{consultation.id}/response/mode", data={"mode": "questions"})
+    response = as_user("lead").post(f"/consultations/{consultation.id}/response/mode",
+                                    data={"mode": "questions", "version": consultation.version})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.scalar(select(Response.mode).where(Response.consultation_id == consultation.id)) == "questions"

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app, url_for
 from sqlalchemy import or_, select
 
 from tracker.consultations.locking import claimed_version
@@ -30,13 +29,7 @@ from tracker.models.drafts import (
 from tracker.models.reminders import Event
 from tracker.reminders.notify import notify
 from tracker.timeutil import to_uk
-
-
-def link(endpoint: str, **values: Any) -> str:
-    """An absolute link on the app's BASE_URL (emails are read outside the tracker)."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context("/", base_url=base):
-        return url_for(endpoint, _external=True, **values)
+from tracker.urls import external_url
 
 
 def event_key(consultation: Consultation) -> str:
@@ -99,7 +92,7 @@ def _send(
 
 
 def _footer(consultation: Consultation, endpoint: str = "consultations.detail") -> str:
-    return f"Open it in the tracker: {link(endpoint, consultation_id=consultation.id)}"
+    return f"Open it in the tracker: {external_url(endpoint, consultation_id=consultation.id)}"
 
 
 # --- assignment ------------------------------------------------------------------------------

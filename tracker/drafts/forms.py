@@ -21,10 +21,18 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from tracker.drafts.limits import MAX_COMMENT, MAX_TEXT
-from tracker.forms import BaseForm, UKDateField, VersionField, parse_time, time_of_day
+from tracker.forms import MAX_VERSION, BaseForm, UKDateField, VersionField, parse_time, time_of_day
 from tracker.models.drafts import Question, SubmissionMethod, TakenUp
 
 
@@ -32,7 +40,7 @@ class EditForm(BaseForm):
     base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
     # The consultation's version when the editor opened: saves are locked on base_version, this
     # only tells an editor whose save was refused (the draft was approved meanwhile) what changed.
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional(), NumberRange(min=0, max=MAX_VERSION)])
     body = TextAreaField("Text", widget=GovTextArea(), validators=[Optional()])
     note = StringField("Note about this version (optional)", widget=GovTextInput(), validators=[Length(max=300)])
     preview = SubmitField("Preview", widget=GovSubmitInput())
@@ -87,7 +95,9 @@ class StepForm(BaseForm):
 class ApproveForm(BaseForm):
     version = VersionField()
     # The response version the coordinator was reading: that one is approved, or none.
-    number = IntegerField(widget=HiddenField.widget, validators=[InputRequired("Reload the page and try again.")])
+    number = IntegerField(widget=HiddenField.widget, validators=[
+        InputRequired("Reload the page and try again."),
+        NumberRange(min=1, max=MAX_VERSION, message="Reload the page and try again.")])
 
 
 class ModeForm(BaseForm):

@@ -302,6 +302,8 @@ def preview(consultation_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def mode(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
+    if not services.can_manage_questions(current_user, consultation):
+        raise PermissionDenied("Only the lead city's policy leads and coordinators can change how this draft is organised.")
     form = ModeForm()
     return _step(consultation, "mode_form", form,
                  lambda: services.set_mode(current_user, consultation, form.mode.data or "",
@@ -326,6 +328,8 @@ def add_question(consultation_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def remove_question(consultation_id: int, question_id: int):  # type: ignore[no-untyped-def]
     consultation = services.get_consultation(consultation_id)
+    if not services.can_manage_questions(current_user, consultation):
+        raise PermissionDenied("Only the lead city's policy leads and coordinators can remove questions.")
     form = StepForm()
     return _step(consultation, "remove_question_form", form,
                  lambda: services.remove_question(current_user, consultation, question_id,
