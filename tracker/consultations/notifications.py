@@ -91,8 +91,8 @@ def _send(
                       key=event_key(consultation)))
 
 
-def _footer(consultation: Consultation, endpoint: str = "consultations.detail") -> str:
-    return f"Open it in the tracker: {external_url(endpoint, consultation_id=consultation.id)}"
+def _footer(consultation: Consultation, endpoint: str = "drafts.response", text: str = "Open the response") -> str:
+    return f"{text}: {external_url(endpoint, consultation_id=consultation.id)}"
 
 
 # --- assignment ------------------------------------------------------------------------------
@@ -119,7 +119,8 @@ def assigned(actor: User | None, consultation: Consultation, *, before: dict[str
             f"Reassigned away from you: {title}",
             f"{who} has reassigned “{title}” to {city}{lead_text}.\n\n"
             "You do not need to do anything more on it. The versions and comments already saved stay "
-            "with the response, and you can still read it and comment.\n\n" + _footer(consultation),
+            "with the response, and you can still read it and comment.\n\n"
+            + _footer(consultation, "consultations.detail", "See the consultation"),
         )
     first_time = old_city is None
     if consultation.policy_lead_id:
@@ -135,7 +136,8 @@ def assigned(actor: User | None, consultation: Consultation, *, before: dict[str
         f"Network internal deadline: {_deadline(consultation)}.\n"
         f"The government's consultation closes {_closes(consultation)}.\n\n"
         "What to do next: start the draft in the tracker and add contributors from other member "
-        "cities, so the response is ready for review by the internal deadline.\n\n" + _footer(consultation),
+        "cities, so the response is ready for review by the internal deadline.\n\n"
+        + _footer(consultation, "drafts.edit", "Start or continue the draft"),
     )
     return sent
 
@@ -153,7 +155,7 @@ def sent_for_review(actor: User | None, consultation: Consultation, number: int)
         f"Network internal deadline: {_deadline(consultation)}.\n"
         f"The government's consultation closes {_closes(consultation)}.\n\n"
         "What to do next: read the draft, then approve that version or return it to the drafting "
-        "team with a comment saying what needs to change.\n\n" + _footer(consultation, "drafts.response"),
+        "team with a comment saying what needs to change.\n\n" + _footer(consultation),
     )
 
 
@@ -164,7 +166,7 @@ def returned(actor: User | None, consultation: Consultation, comment: str) -> in
         f"{_who(actor)} has returned the draft response to “{consultation.title}” for changes:\n\n"
         f"{comment.strip()}\n\n"
         f"What to do next: revise the draft and send it for review again before the network's "
-        f"internal deadline, {_deadline(consultation)}.\n\n" + _footer(consultation, "drafts.response"),
+        f"internal deadline, {_deadline(consultation)}.\n\n" + _footer(consultation),
     )
 
 
@@ -176,7 +178,7 @@ def approved(actor: User | None, consultation: Consultation, number: int) -> int
         "That version is the text the network will submit. It can no longer be edited unless a "
         f"coordinator reopens it. The government's consultation closes {_closes(consultation)}.\n\n"
         "What to do next: nothing, unless your city has still to record its support.\n\n"
-        + _footer(consultation, "drafts.response"),
+        + _footer(consultation),
     )
 
 
@@ -187,7 +189,7 @@ def reopened(actor: User | None, consultation: Consultation, reason: str) -> int
         f"{_who(actor)} has reopened the approved response to “{consultation.title}” for editing.\n\n"
         f"Reason: {reason.strip()}\n\n"
         "What to do next: make the changes and send the draft for review again before the "
-        f"government's consultation closes {_closes(consultation)}.\n\n" + _footer(consultation, "drafts.response"),
+        f"government's consultation closes {_closes(consultation)}.\n\n" + _footer(consultation),
     )
 
 
@@ -206,7 +208,7 @@ def submitted(actor: User | None, consultation: Consultation, submission: Submis
         f"Version {number} is now frozen as the submitted text. Thank you to everyone who drafted, "
         "commented on and supported it.\n\n"
         "What to do next: nothing for now. You will hear when the government publishes its outcome.\n\n"
-        + _footer(consultation, "drafts.response"),
+        + _footer(consultation),
     )
 
 
@@ -230,5 +232,5 @@ def outcome_published(actor: User | None, consultation: Consultation, outcome: O
         f"({outcome.published_on:%-d %B %Y}); {_who(actor)} has recorded it in the tracker.\n\n"
         f"Did the government take up the network's asks? {outcome.taken_up_label}.{notes}{read}\n\n"
         "What to do next: nothing; the response and its outcome are in the library for next time.\n\n"
-        + _footer(consultation, "drafts.response"),
+        + _footer(consultation),
     )

@@ -1,15 +1,17 @@
 """Demo drafts for `make run`: versions, comments, questions, contributors, sign-offs,
-submissions and outcomes on the demo consultations the seed already walked to each state.
+submissions and outcomes on the demo consultations the seed already walked to each state, and
+the workflow notifications their last steps sent (in the app, and emails the first sweep sends).
 
 Idempotent: a consultation that already has a response is left alone. Flushes only.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from tracker.consultations import notifications
 from tracker.extensions import db
 from tracker.models import City, Consultation, Role, Status, User
 from tracker.models.drafts import (
@@ -25,6 +27,7 @@ from tracker.models.drafts import (
     SubmissionMethod,
     TakenUp,
 )
+from tracker.models.reminders import Notification, Reminder
 from tracker.timeutil import uk_today, utcnow
 
 _STATUSES = (
@@ -169,19 +172,64 @@ def seed_demo() -> int:
                                               ResponseVersion.number == response.current_number)
             )
             submitted_at = min(c.closes_at - timedelta(days=1), now - timedelta(days=1))
-            db.session.add(Submission(
+            submission = Submission(
                 consultation_id=c.id, version_id=version.id if version else None,
                 method=(SubmissionMethod.ONLINE_FORM if index % 2 else SubmissionMethod.EMAIL).value,
                 submitted_at=submitted_at, reference=f"KC-{c.id:04d}",
                 recorded_by_id=coordinator.id if coordinator else None,
-            ))
+            )
+            db.session.add(submission)
         if status == Status.OUTCOME_PUBLISHED:
-            db.session.add(Outcome(
+            outcome = Outcome(
                 consultation_id=c.id, url=(c.url or "https://www.gov.uk") + "/outcome",
                 published_on=uk_today() - timedelta(days=7 + index),
                 taken_up=(TakenUp.PARTLY if index % 2 else TakenUp.YES).value,
                 notes="The government adopted a longer transition period, one of our three asks.",
                 recorded_by_id=coordinator.id if coordinator else None,
-            ))
+            )
+            db.session.add(outcome)
+        db.session.flush()
+        _tell(c, lead, coordinator, response.current_number, anchor - timedelta(days=1))
+    _tell_assigned(coordinator, now)
     db.session.flush()
     return created
+
+
+def _dated(consultation: Consultation, when: datetime) -> None:
+    """Date the event's rows when it happened: the first sweep of `make run` then sends the
+    emails (it sends what has waited a while), and the notification list reads naturally."""
+    key = notifications.event_key(consultation)
+    ids = list(db.session.scalars(select(Reminder.id).where(Reminder.event_key == key)))
+    if ids:
+        db.session.execute(update(Reminder).where(Reminder.id.in_(ids)).values(created_at=when))
+        db.session.execute(update(Notification).where(Notification.reminder_id.in_(ids)).values(created_at=when))
+
+
+def _tell(c: Consultation, lead: User | None, coordinator: User | None, number: int, when: datetime) -> None:
+    """The notification of the last step each demo draft took, as the real verbs send it."""
+    status = Status(c.status)
+    if status == Status.IN_REVIEW:
+        notifications.sent_for_review(lead, c, number)
+    elif status == Status.APPROVED:
+        notifications.approved(coordinator, c, number)
+    elif status == Status.SUBMITTED:
+        submission = db.session.scalar(select(Submission).where(Submission.consultation_id == c.id))
+        if submission is not None:
+            notifications.submitted(coordinator, c, submission, number)
+    elif status == Status.OUTCOME_PUBLISHED:
+        outcome = db.session.scalar(select(Outcome).where(Outcome.consultation_id == c.id))
+        if outcome is not None:
+            notifications.outcome_published(coordinator, c, outcome)
+    else:
+        return
+    _dated(c, when)
+
+
+def _tell_assigned(coordinator: User | None, now: datetime) -> None:
+    """The assignment notices of the demo consultations still waiting for their first draft
+    (once: the event key is the consultation's version)."""
+    for c in db.session.scalars(
+        select(Consultation).where(Consultation.status == Status.ASSIGNED.value, Consultation.closes_at > now)
+    ):
+        notifications.assigned(coordinator, c, before={"lead_city_id": None, "policy_lead_id": None})
+        _dated(c, min(now, c.closes_at) - timedelta(days=3))

@@ -4,12 +4,18 @@ import re
 from datetime import time
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from tracker.forms import BaseForm
-from tracker.models.reminders import KIND_LABELS, USER_POINTS, Delivery
+from tracker.models.reminders import EVENT_LABELS, KIND_LABELS, USER_POINTS, Delivery
 
 DELIVERY_CHOICES = [
     (Delivery.IMMEDIATE.value, "An email for each reminder, as it falls due"),
@@ -39,8 +45,31 @@ class _ReminderFields(BaseForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
+# How one kind of workflow event reaches a user; "" follows their choice for reminders.
+EVENT_CHOICES = [
+    ("", "As my reminder emails"),
+    (Delivery.IMMEDIATE.value, "An email at once"),
+    (Delivery.DIGEST.value, "In the daily digest"),
+    (Delivery.NONE.value, "Only in the tracker"),
+]
+
+
 class PreferencesForm(_ReminderFields):
-    pass
+    """A user's own choices: deadline reminders, and how each kind of workflow event reaches them
+    (one select per kind, named event_<kind>)."""
+
+    def events(self) -> dict[str, str]:
+        """The kinds the user chose a delivery for; the others follow their reminder emails."""
+        return {kind: getattr(self, f"event_{kind}").data for kind in EVENT_LABELS
+                if getattr(self, f"event_{kind}").data}
+
+    def event_fields(self) -> list[SelectField]:
+        return [getattr(self, f"event_{kind}") for kind in EVENT_LABELS]
+
+
+for _kind, _label in EVENT_LABELS.items():
+    setattr(PreferencesForm, f"event_{_kind}",
+            SelectField(_label, choices=EVENT_CHOICES, widget=GovSelect(), default="", validate_choice=True))
 
 
 class NetworkSettingsForm(_ReminderFields):

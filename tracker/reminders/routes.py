@@ -110,10 +110,14 @@ def preferences():  # type: ignore[no-untyped-def]
     mine = preferences_for([current_user.id])[current_user.id]
     if request.method == "GET":
         _fill(form, mine.delivery, mine.digest_time, mine.points)
+        for kind, delivery in mine.events.items():
+            if hasattr(form, f"event_{kind}"):
+                getattr(form, f"event_{kind}").data = delivery
     elif form.validate_on_submit():
         try:
             save_preferences(current_user, current_user.id, delivery=form.delivery.data,
-                             digest_time=parse_clock(form.digest_time.data), points=form.points.data or [])
+                             digest_time=parse_clock(form.digest_time.data), points=form.points.data or [],
+                             events=form.events())
         except PermissionDenied:
             raise
         except DomainError as exc:
