@@ -255,3 +255,35 @@ def test_the_history_records_the_real_before_state(as_user, users, bea) -> None:
     assert entries[0].after["lead_city_id"] == hull
     assert entries[1].before["lead_city_id"] == hull and entries[1].after["lead_city_id"] == salford
     assert [e.consultation_version for e in entries] == [seen + 1, seen + 2]
+
+
+def test_an_answer_to_a_question_removed_while_editing_is_not_dropped(make_draft, as_user, users) -> None:
+    c = make_draft(Status.DRAFTING, versions=["Introduction."])
+    row = fresh(c.id)
+    first = drafts.add_question(users["lead"], row, "Do you agree?")
+    second = drafts.add_question(users["lead"], row, "Anything else?")
+    db.session.commit()
+    first_id, second_id = first.id, second.id
+    lead = as_user("lead")
+    form = lead.get(f"/consultations/{c.id}/response/edit").get_data(as_text=True)
+    assert f'name="answer_{second_id}"' in form
+    version = page_version(form)
+
+    drafts.remove_question(users["coordinator"], fresh(c.id), second_id)
+    db.session.commit()
+
+    data = {"base_version": 1, "version": version, "body": "Introduction.", f"answer_{first_id}": "Yes.",
+            f"answer_{second_id}": "My careful answer to the second question.", "save": "1"}
+    refused = lead.post(f"/consultations/{c.id}/response/edit", data=data)
+    text = html_lib.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 409
+    assert "Cora Coordinator changed the draft's questions while you were editing" in text
+    assert "Removed question 2" in text
+    assert "My careful answer to the second question." in text
+    assert drafts.get_response(fresh(c.id)).current_number == 1
+
+    # Saved again from the redrawn form (which no longer has that question): it goes through.
+    again = lead.post(f"/consultations/{c.id}/response/edit",
+                      data={k: v for k, v in data.items() if k != f"answer_{second_id}"})
+    assert again.status_code == 302
+    assert drafts.get_response(fresh(c.id)).current_number == 2

@@ -239,6 +239,12 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
         return _edit_page(consultation, form, qs, 403, stale=_closed_meanwhile(consultation, form.version.data))
     if not form.validate():
         return _edit_page(consultation, form, qs, 400)
+    orphans = _orphan_answers(form)
+    if orphans and form.save.data:
+        # The questions changed while this editor wrote: answers to questions that are gone would
+        # be dropped by a save, so nothing is saved and they are shown to be copied.
+        return _edit_page(consultation, form, qs, 409, orphans=orphans,
+                          stale=_questions_changed(consultation, form.version.data))
     if form.preview.data and not form.save.data:
         preview = {"body": render(form.body.data), "answers": {str(q.id): render(getattr(form, n).data) for q, n in form.question_fields}}
         return _edit_page(consultation, form, qs, preview=preview)
@@ -274,6 +280,24 @@ def edit(consultation_id: int):  # type: ignore[no-untyped-def]
     db.session.commit()
     flash(f"Version {version.number} saved.", "success")
     return redirect(_response_url(consultation))
+
+
+def _orphan_answers(form: Any) -> list[str]:
+    """Non-empty answers the editor sent for questions the draft no longer has (or no longer
+    answers question by question)."""
+    known = {name for _q, name in form.question_fields}
+    return [value for key, value in request.form.items(multi=True)
+            if key.startswith("answer_") and key not in known and value.strip()]
+
+
+def _questions_changed(consultation: Consultation, seen_version: int | None) -> Stale:
+    changes = locking.changes_since(consultation.id, seen_version) if seen_version is not None else []
+    return Stale(
+        f"{locking.who_changed(changes)} changed the draft's questions while you were editing, so your "
+        "changes were not saved: some of your answers are to questions it no longer has. They are shown "
+        "below; copy what you need into the form and save again.",
+        changes=changes,
+    )
 
 
 def _closed_meanwhile(consultation: Consultation, seen_version: int | None) -> Stale:
