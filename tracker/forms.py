@@ -131,6 +131,7 @@ class VersionField(IntegerField):
     """
 
     widget = HiddenInput()
+    data: int | None
 
     def __init__(self, label: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("validators", [InputRequired(MISSING_VERSION), NumberRange(min=0, max=MAX_VERSION, message=MISSING_VERSION)])

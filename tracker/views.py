@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from tracker.errors import DomainError
+from flask import flash, redirect
+from werkzeug.wrappers import Response as ResponseBase
+
+from tracker.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, Stale
+from tracker.extensions import db
+
+T = TypeVar("T")
 
 
 def _visible(field: Any) -> bool:
@@ -29,3 +37,54 @@ def on_version(form: Any, version: int | None) -> None:
     if version is not None:
         form.version.data = version
         form.version.raw_data = [str(version)]
+
+
+@dataclass
+class Refused:
+    """A form the service refused: redraw it (with what was typed and where it went wrong)."""
+
+    stale: Stale | None = None
+
+    @property
+    def status(self) -> int:
+        return 409 if self.stale is not None else 400
+
+
+def run(form: Any, action: Callable[[], T], *, success: str | Callable[[T], str],
+        then: str | Callable[[T], str], invalid_to: str | None = None) -> ResponseBase | Refused:
+    """The one way a form view changes something: call the service verb, then commit, flash
+    ``success`` and redirect to ``then``; or roll back and say why.
+
+    A page made on an older version comes back with what changed and the current version; a
+    rule broken by the input goes on its field; a step no longer possible goes back to
+    ``invalid_to`` with its reason (or to the 409 page); no permission and no such thing go to
+    the 403 and 404 pages. Values may be functions of what the verb returned, read after the commit.
+    """
+    try:
+        result = action()
+    except Stale as exc:
+        db.session.rollback()
+        on_version(form, exc.version)
+        return Refused(stale=exc)
+    except InvalidTransition as exc:
+        db.session.rollback()
+        if invalid_to is None:
+            raise
+        flash(exc.message, "error")
+        return redirect(invalid_to)
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return Refused()
+    db.session.commit()
+    flash(success(result) if callable(success) else success, "success")
+    return redirect(then(result) if callable(then) else then)
+
+
+def page_status(form: Any, refused: Refused | None = None) -> int:
+    """200 for a page shown, 400 when the form has errors, or the refusal's own status."""
+    if refused is not None:
+        return refused.status
+    return 400 if form is not None and form.errors else 200

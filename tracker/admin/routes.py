@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
@@ -25,11 +26,12 @@ from tracker.admin.forms import (
 )
 from tracker.auth import services as account_services
 from tracker.auth.decorators import admin_required
-from tracker.auth.services import FieldError
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models import City, Role, User, WorkArea
-from tracker.pagination import requested_page
+from tracker.pagination import govuk_pagination, requested_page
 from tracker.routing import parse_id
+from tracker.views import attach_error
 
 
 def _get_or_404(model: Any, id_: int) -> Any:
@@ -41,31 +43,9 @@ def _city_from(value: str | None) -> City | None:
     return db.session.get(City, city_id) if city_id else None
 
 
-def _field_error(form: Any, exc: FieldError) -> None:
-    field = getattr(form, exc.field, None)
-    if field is None:
-        form.form_errors.append(exc.message)
-    else:
-        field.errors = [*field.errors, exc.message]
-
-
 def pagination_params(page: Pagination, endpoint: str, **args: Any) -> dict[str, Any] | None:
-    """Parameters for govukPagination(), keeping the filters in the links."""
-    if page.pages <= 1:
-        return None
-
-    def href(n: int) -> str:
-        return url_for(endpoint, **args, page=n)
-
-    items: list[dict[str, Any]] = []
-    for n in page.iter_pages(left_edge=1, left_current=1, right_current=2, right_edge=1):
-        items.append({"ellipsis": True} if n is None else {"number": n, "href": href(n), "current": n == page.page})
-    params: dict[str, Any] = {"items": items}
-    if page.has_prev:
-        params["previous"] = {"href": href(page.prev_num)}
-    if page.has_next:
-        params["next"] = {"href": href(page.next_num)}
-    return params
+    """govukPagination's parameters for a Flask-SQLAlchemy page, keeping the filters in the links."""
+    return govuk_pagination(page.page, page.pages, lambda n: url_for(endpoint, **args, page=n))
 
 
 def _no_store(response: Response) -> Response:
@@ -76,7 +56,7 @@ def _no_store(response: Response) -> Response:
 
 @bp.get("/")
 @admin_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return render_template("admin/index.html")
 
 
@@ -85,7 +65,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/users")
 @admin_required
-def users():  # type: ignore[no-untyped-def]
+def users() -> ResponseReturnValue:
     form = UserFilterForm(request.args)
     form.city.choices = city_choices("All cities")
     role = form.role.data if form.role.data in {r.value for r in Role} else None
@@ -103,7 +83,7 @@ def users():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @admin_required
-def user_new():  # type: ignore[no-untyped-def]
+def user_new() -> ResponseReturnValue:
     form = UserCreateForm()
     form.city.choices = city_choices("No city (admins and coordinators)")
     if not form.is_submitted():
@@ -118,13 +98,13 @@ def user_new():  # type: ignore[no-untyped-def]
                 actor=current_user,
             )
             db.session.commit()
-        except FieldError as exc:
+        except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            attach_error(form, exc)
         except IntegrityError:
             # Another admin created the same email between our check and the commit.
             db.session.rollback()
-            _field_error(form, FieldError("email", "There is already an account for this email address."))
+            attach_error(form, DomainError("There is already an account for this email address.", "email"))
         else:
             # Shown once, on this response only: never flashed (the session cookie is not secret).
             return _no_store(make_response(render_template(
@@ -135,7 +115,7 @@ def user_new():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @admin_required
-def user_edit(user_id: int):  # type: ignore[no-untyped-def]
+def user_edit(user_id: int) -> ResponseReturnValue:
     user: User = _get_or_404(User, user_id)
     form = UserEditForm(obj=None if request.method == "POST" else user)
     form.city.choices = city_choices("No city (admins and coordinators)")
@@ -151,10 +131,10 @@ def user_edit(user_id: int):  # type: ignore[no-untyped-def]
                 current_user, user, name=form.name.data or "", role=form.role.data,
                 city=_city_from(form.city.data), job_title=form.job_title.data or "", is_enabled=enable,
             )
-        except FieldError as exc:
+        except DomainError as exc:
             db.session.rollback()
-            user = db.session.get(User, user_id)
-            _field_error(form, exc)
+            user = _get_or_404(User, user_id)
+            attach_error(form, exc)
         else:
             db.session.commit()
             flash(f"Saved the account of {user.name}.", "success")
@@ -164,7 +144,7 @@ def user_edit(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
 @admin_required
-def user_password(user_id: int):  # type: ignore[no-untyped-def]
+def user_password(user_id: int) -> ResponseReturnValue:
     user: User = _get_or_404(User, user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -172,9 +152,9 @@ def user_password(user_id: int):  # type: ignore[no-untyped-def]
         password = form.password.data or account_services.generate_password()
         try:
             account_services.reset_password(current_user, user, password)
-        except FieldError as exc:
+        except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            attach_error(form, exc)
         else:
             db.session.commit()
             return _no_store(make_response(render_template(
@@ -188,13 +168,13 @@ def user_password(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/cities")
 @admin_required
-def cities():  # type: ignore[no-untyped-def]
+def cities() -> ResponseReturnValue:
     return render_template("admin/cities.html", cities=services.all_cities())
 
 
 @bp.route("/cities/<int:city_id>", methods=["GET", "POST"])
 @admin_required
-def city_edit(city_id: int):  # type: ignore[no-untyped-def]
+def city_edit(city_id: int) -> ResponseReturnValue:
     city: City = _get_or_404(City, city_id)
     form = CityForm(obj=None if request.method == "POST" else city)
     if form.validate_on_submit():
@@ -203,10 +183,10 @@ def city_edit(city_id: int):  # type: ignore[no-untyped-def]
                 current_user, city, name=form.name.data or "", nation=form.nation.data or "",
                 is_member=bool(form.is_member.data),
             )
-        except FieldError as exc:
+        except DomainError as exc:
             db.session.rollback()
-            city = db.session.get(City, city_id)
-            _field_error(form, exc)
+            city = _get_or_404(City, city_id)
+            attach_error(form, exc)
         else:
             db.session.commit()
             flash(f"Saved {city.name}.", "success")
@@ -219,13 +199,13 @@ def city_edit(city_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/work-areas")
 @admin_required
-def work_areas():  # type: ignore[no-untyped-def]
+def work_areas() -> ResponseReturnValue:
     return render_template("admin/work_areas.html", areas=services.work_areas())
 
 
 @bp.route("/work-areas/<int:area_id>", methods=["GET", "POST"])
 @admin_required
-def work_area_edit(area_id: int):  # type: ignore[no-untyped-def]
+def work_area_edit(area_id: int) -> ResponseReturnValue:
     area: WorkArea = _get_or_404(WorkArea, area_id)
     form = WorkAreaForm(obj=None if request.method == "POST" else area)
     form.lead_city.choices = city_choices("No lead city")
@@ -237,10 +217,10 @@ def work_area_edit(area_id: int):  # type: ignore[no-untyped-def]
                 current_user, area, name=form.name.data or "", description=form.description.data or "",
                 lead_city=_city_from(form.lead_city.data),
             )
-        except FieldError as exc:
+        except DomainError as exc:
             db.session.rollback()
-            area = db.session.get(WorkArea, area_id)
-            _field_error(form, exc)
+            area = _get_or_404(WorkArea, area_id)
+            attach_error(form, exc)
         else:
             db.session.commit()
             flash(f"Saved {area.name}.", "success")
@@ -253,7 +233,7 @@ def work_area_edit(area_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/activity")
 @admin_required
-def activity():  # type: ignore[no-untyped-def]
+def activity() -> ResponseReturnValue:
     page = db.paginate(services.activity_query(), page=requested_page(request.args), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template(
         "admin/activity.html", page=page, pagination=pagination_params(page, "admin.activity"),

@@ -11,8 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from tracker import activity
-from tracker.auth.services import FieldError
-from tracker.errors import PermissionDenied
+from tracker.errors import DomainError, PermissionDenied
 from tracker.extensions import db
 from tracker.models import ActivityLog, City, Role, User, WorkArea
 
@@ -56,14 +55,14 @@ def update_city(actor: User, city: City, *, name: str, nation: str, is_member: b
     _require_admin(actor)
     name = " ".join(name.split())
     if not name:
-        raise FieldError("name", "Enter the city's name.")
+        raise DomainError("Enter the city's name.", "name")
     if nation not in NATIONS:
-        raise FieldError("nation", "Choose England or Wales.")
+        raise DomainError("Choose England or Wales.", "nation")
     clash = db.session.scalar(
         select(City.id).where(func.lower(City.name) == name.lower(), City.id != city.id)
     )
     if clash:
-        raise FieldError("name", f"There is already a city called {name}.")
+        raise DomainError(f"There is already a city called {name}.", "name")
     fields = ("name", "nation", "is_member")
     before = activity.snapshot(city, fields)
     # The slug stays as it was: links and imports may already use it.
@@ -92,12 +91,12 @@ def update_work_area(
     _require_admin(actor)
     name = " ".join(name.split())
     if not name:
-        raise FieldError("name", "Enter the work area's name.")
+        raise DomainError("Enter the work area's name.", "name")
     clash = db.session.scalar(
         select(WorkArea.id).where(func.lower(WorkArea.name) == name.lower(), WorkArea.id != area.id)
     )
     if clash:
-        raise FieldError("name", f"There is already a work area called {name}.")
+        raise DomainError(f"There is already a work area called {name}.", "name")
     before = _area_snapshot(area)
     area.name = name
     area.description = description.strip()

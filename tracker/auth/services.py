@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -15,14 +16,6 @@ from tracker.extensions import db
 from tracker.models import City, Role, User
 from tracker.models.user import hash_password
 from tracker.timeutil import utcnow
-
-
-class FieldError(DomainError):
-    """A DomainError about one form field (the field first, as the account forms name it)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message, field)
-
 
 # Verifying against a real hash when the email is unknown keeps the timing the same.
 _DUMMY_HASH: str | None = None
@@ -70,7 +63,7 @@ def record_throttled_login(email: str, address: str) -> None:
     )
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """Only paths on this site: no scheme, no host, no protocol-relative //evil."""
     if not target:
         return False
@@ -96,16 +89,16 @@ def create_user(
     role = Role(role)
     email = normalise_email(email)
     if not email or "@" not in email:
-        raise FieldError("email", "Enter a valid email address.")
+        raise DomainError("Enter a valid email address.", "email")
     if not name.strip():
-        raise FieldError("name", "Enter the person's name.")
+        raise DomainError("Enter the person's name.", "name")
     problem = password_problem(password, about=[email, name])
     if problem:
-        raise FieldError("password", problem)
+        raise DomainError(problem, "password")
     if role.needs_city and city is None:
-        raise FieldError("city", f"A {role.label.lower()} must belong to a member city.")
+        raise DomainError(f"A {role.label.lower()} must belong to a member city.", "city")
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise FieldError("email", f"There is already an account for {email}.")
+        raise DomainError(f"There is already an account for {email}.", "email")
     user = User(email=email, name=name.strip(), role=role.value, city=city, job_title=job_title.strip())
     user.set_password(password)
     db.session.add(user)
@@ -135,13 +128,13 @@ def update_user(
         raise PermissionDenied("Only admins can change accounts.")
     role = Role(role)
     if not name.strip():
-        raise FieldError("name", "Enter the person's name.")
+        raise DomainError("Enter the person's name.", "name")
     if role.needs_city and city is None:
-        raise FieldError("city", f"A {role.label.lower()} must belong to a member city.")
+        raise DomainError(f"A {role.label.lower()} must belong to a member city.", "city")
     if user.id == actor.id and not is_enabled:
-        raise FieldError("is_enabled", "You cannot disable your own account.")
+        raise DomainError("You cannot disable your own account.", "is_enabled")
     if user.id == actor.id and role != Role.ADMIN:
-        raise FieldError("role", "You cannot remove your own admin role.")
+        raise DomainError("You cannot remove your own admin role.", "role")
     fields = ("name", "role", "city_id", "job_title", "is_enabled")
     before = activity.snapshot(user, fields)
     user.name = name.strip()
@@ -170,10 +163,10 @@ def sign_out_everywhere(user: User) -> int:
 def change_password(user: User, current: str, new: str) -> None:
     """Change one's own password; every other session of theirs ends, this one goes on."""
     if not user.check_password(current):
-        raise FieldError("current_password", "Your current password is not right.")
+        raise DomainError("Your current password is not right.", "current_password")
     problem = password_problem(new, about=[user.email, user.name])
     if problem:
-        raise FieldError("new_password", problem)
+        raise DomainError(problem, "new_password")
     user.set_password(new)
     sessions.end_all(user, "password changed", keep_token=user.login_token)
     activity.record("password_changed", actor=user, subject_type="user", subject_id=user.id,
@@ -195,7 +188,7 @@ def reset_password(actor: User, user: User, password: str) -> None:
         raise PermissionDenied("Only admins can reset passwords.")
     problem = password_problem(password, about=[user.email, user.name])
     if problem:
-        raise FieldError("password", problem)
+        raise DomainError(problem, "password")
     user.set_password(password)
     sessions.end_all(user, "password reset by an admin")
     db.session.flush()

@@ -12,9 +12,10 @@ import hashlib
 import logging
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app, request
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
@@ -96,7 +97,7 @@ def end_all(user: User, reason: str, *, keep_token: str = "") -> int:
     result = db.session.execute(
         stmt.values(ended_at=utcnow(), ended_reason=reason).execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)
+    return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
 def live_sessions(user: User, now: datetime | None = None) -> list[UserSession]:

@@ -1,0 +1,89 @@
+"""The consultation list: filters, search and pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask import current_app, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from tracker.consultations import bp, queries
+from tracker.models import STATUS_LABELS, Status
+from tracker.pagination import govuk_pagination, page_number
+
+
+def _parse_filters(
+    args: Mapping[str, str], work_areas: Sequence[Any], cities: Sequence[Any]
+) -> tuple[queries.ListFilters, list[dict[str, str]]]:
+    """Read the filters; a value we do not know is dropped with a message, never a 500."""
+    filters = queries.ListFilters()
+    errors: list[dict[str, str]] = []
+
+    status = (args.get("status") or "").strip()
+    if status:
+        if status == queries.OPEN_FILTER or status in {s.value for s in Status}:
+            filters.status = status
+        else:
+            errors.append({"text": f"“{status}” is not a status: choose one from the list.", "href": "#status"})
+
+    def _id(name: str, label: str, known: set[int]) -> int | None:
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        if raw.isascii() and raw.isdecimal() and len(raw) < 12 and int(raw) in known:
+            return int(raw)
+        errors.append({"text": f"“{raw}” is not a {label} we know: choose one from the list.", "href": f"#{name}"})
+        return None
+
+    filters.work_area_id = _id("work_area", "work area", {a.id for a in work_areas})
+    filters.city_id = _id("city", "member city", {c.id for c in cities})
+
+    window = (args.get("closing") or "").strip()
+    if window:
+        if window in queries.WINDOWS:
+            filters.window = window
+        else:
+            errors.append({"text": f"“{window}” is not a closing window: choose one from the list.", "href": "#closing"})
+
+    q = (args.get("q") or "").strip()
+    if len(q) > 200:
+        errors.append({"text": "Search for at most 200 characters.", "href": "#q"})
+        q = q[:200]
+    filters.q = q
+    return filters, errors
+
+
+def _page_number(args: Mapping[str, str], errors: list[dict[str, str]]) -> int:
+    number = page_number(args)
+    if number is not None:
+        return number
+    raw = (args.get("page") or "").strip()[:20]
+    errors.append({"text": f"“{raw}” is not a page number.", "href": "#results"})
+    return 1
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    work_areas, cities = queries.filter_choices()
+    filters, errors = _parse_filters(request.args, work_areas, cities)
+    number = _page_number(request.args, errors)
+    page = queries.list_consultations(filters, number, current_app.config["PAGE_SIZE"])
+    args: dict[str, Any] = filters.as_args()
+    return (
+        render_template(
+            "consultations/index.html",
+            page=page,
+            filters=filters,
+            filter_errors=errors,
+            pagination=govuk_pagination(page.number, page.pages,
+                                        lambda n: url_for("consultations.index", **args, page=n)),
+            work_areas=work_areas,
+            cities=cities,
+            statuses=[(s.value, STATUS_LABELS[s]) for s in Status],
+            windows=queries.WINDOWS,
+        ),
+        400 if errors else 200,
+    )

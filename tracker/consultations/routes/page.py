@@ -1,0 +1,47 @@
+"""The consultation's page and its calendar file."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from tracker.consultations import actions, bp, calendar, queries
+from tracker.consultations.history import history_rows
+from tracker.models import Consultation
+from tracker.urls import base_host, external_url
+
+
+def consultation_or_404(consultation_id: int) -> Consultation:
+    consultation = queries.get_consultation(consultation_id)
+    if consultation is None:
+        abort(404, f"There is no consultation number {consultation_id}.")
+    return consultation
+
+
+@bp.get("/<int:consultation_id>")
+@login_required
+def detail(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    return render_template(
+        "consultations/detail.html",
+        consultation=consultation,
+        actions=actions.page_actions(current_user, consultation),
+        history=history_rows(consultation.id),
+        internal_deadline_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
+    )
+
+
+@bp.get("/<int:consultation_id>/deadlines.ics")
+@login_required
+def deadlines_ics(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    body = calendar.deadlines_calendar(
+        consultation, link=external_url("consultations.detail", consultation_id=consultation.id),
+        network=current_app.config["NETWORK_NAME"], domain=base_host(),
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="consultation-{consultation.id}-deadlines.ics"'},
+    )

@@ -1,0 +1,225 @@
+"""The forms of a consultation's life: log, edit, triage, assign, and the simple transitions."""
+
+from __future__ import annotations
+
+import json
+from datetime import time
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from tracker.auth.decorators import coordinator_required
+from tracker.consultations import actions, bp, queries, services, workflow
+from tracker.consultations.forms import (
+    AssignForm,
+    ConsultationForm,
+    EditConsultationForm,
+    TransitionForm,
+    TriageForm,
+)
+from tracker.consultations.routes.page import consultation_or_404
+from tracker.errors import InvalidTransition
+from tracker.models import STATUS_LABELS, City, Consultation, User, WorkArea
+from tracker.models.consultation import MAX_SUMMARY
+from tracker.timeutil import to_uk, uk_instant
+from tracker.views import Refused, page_status, run
+
+
+def _detail(consultation: Consultation) -> str:
+    return url_for("consultations.detail", consultation_id=consultation.id)
+
+
+def _data_from(form: ConsultationForm, consultation: Consultation | None = None) -> services.ConsultationData:
+    closes_at = form.closes_at()
+    opened_at = None
+    if form.opened_on.data:
+        if consultation and consultation.opened_at and to_uk(consultation.opened_at).date() == form.opened_on.data:
+            opened_at = consultation.opened_at  # unchanged: keep the exact stored instant
+        else:
+            opened_at = uk_instant(form.opened_on.data, time(0, 0))
+    if consultation is not None and form.keeps_closing_time():
+        closes_at = consultation.closes_at
+    return services.ConsultationData(
+        title=form.title.data or "",
+        issuing_organisation=form.issuing_organisation.data or "",
+        closes_at=closes_at,
+        url=(form.url.data or "").strip(),
+        summary=form.summary.data or "",
+        opened_at=opened_at,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@coordinator_required
+def create() -> ResponseReturnValue:
+    form = ConsultationForm()
+    refused: Refused | None = None
+    if form.validate_on_submit():
+        outcome = run(form, lambda: services.create_consultation(current_user, _data_from(form)),
+                      success=lambda c: f"Logged “{c.title}”.", then=_detail)
+        if not isinstance(outcome, Refused):
+            return outcome
+        refused = outcome
+    return render_template("consultations/form.html", form=form, consultation=None,
+                           max_summary=MAX_SUMMARY), page_status(form, refused)
+
+
+@bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    form = EditConsultationForm()
+    form.existing_closes_at = consultation.closes_at
+    refused: Refused | None = None
+    if request.method == "GET":
+        form.version.data = consultation.version
+        closes = to_uk(consultation.closes_at)
+        form.title.data = consultation.title
+        form.issuing_organisation.data = consultation.issuing_organisation
+        form.url.data = consultation.url
+        form.summary.data = consultation.summary
+        form.opened_on.data = to_uk(consultation.opened_at).date() if consultation.opened_at else None
+        form.closes_on.data = closes.date()
+        form.closes_time.data = closes.strftime("%H:%M")
+    elif form.validate_on_submit():
+        outcome = run(form, lambda: services.update_consultation(
+                          current_user, consultation, _data_from(form, consultation), seen_version=form.version.data),
+                      success=lambda changed: "Saved the changes." if changed else "Nothing had changed.",
+                      then=_detail(consultation))
+        if not isinstance(outcome, Refused):
+            return outcome
+        refused = outcome
+    return render_template("consultations/form.html", form=form, consultation=consultation,
+                           max_summary=MAX_SUMMARY, stale=refused and refused.stale), page_status(form, refused)
+
+
+def _refuse_unless_possible(consultation: Consultation, name: str) -> Response | None:
+    """A form for a step the consultation is not at: say why and go back to its page.
+
+    Not for a form sent from an older page: the service refuses it saying what changed
+    since, and the form comes back with what the user typed."""
+    if request.method == "POST" and request.form.get("version") != str(consultation.version):
+        return None
+    try:
+        workflow.check(current_user, consultation, name)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+        return redirect(_detail(consultation))
+    return None
+
+
+@bp.route("/<int:consultation_id>/triage", methods=["GET", "POST"])
+@coordinator_required
+def triage(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    if (not_now := _refuse_unless_possible(consultation, "triage")) is not None:
+        return not_now
+    form = TriageForm()
+    refused: Refused | None = None
+    if request.method == "GET":
+        form.version.data = consultation.version
+        if consultation.decision:
+            form.decision.data = consultation.decision
+            form.reason.data = consultation.decision_reason
+    if form.validate_on_submit():
+        outcome = run(form, lambda: services.triage(current_user, consultation, form.decision.data,
+                                                    form.reason.data or "", seen_version=form.version.data),
+                      success=lambda _: f"Triaged: {consultation.status_label.lower()}.",
+                      then=_detail(consultation), invalid_to=_detail(consultation))
+        if not isinstance(outcome, Refused):
+            return outcome
+        refused = outcome
+    return render_template("consultations/triage.html", form=form, consultation=consultation,
+                           stale=refused and refused.stale), page_status(form, refused)
+
+
+def _assign_choices(form: AssignForm, work_areas: list[WorkArea], cities: list[City], leads: list[User]) -> None:
+    form.work_area.choices = [("", "Choose a work area")] + [(str(a.id), a.name) for a in work_areas]
+    form.city.choices = [("", "The work area's lead city")] + [(str(c.id), c.name) for c in cities]
+    form.policy_lead.choices = [("", "No one yet")] + [
+        (str(u.id), u.display_name, {"data-city": str(u.city_id)}) for u in leads
+    ]
+
+
+@bp.route("/<int:consultation_id>/assign", methods=["GET", "POST"])
+@coordinator_required
+def assign(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    if (not_now := _refuse_unless_possible(consultation, "assign")) is not None:
+        return not_now
+    work_areas = list(queries.work_areas())
+    cities = list(queries.cities())
+    leads = list(queries.policy_leads())
+    form = AssignForm()
+    _assign_choices(form, work_areas, cities, leads)
+    proposed_deadline = services.proposed_internal_deadline(consultation)
+    refused: Refused | None = None
+    if request.method == "GET":
+        form.version.data = consultation.version
+        form.work_area.data = str(consultation.work_area_id or "")
+        form.city.data = str(consultation.lead_city_id or "")
+        form.policy_lead.data = str(consultation.policy_lead_id or "")
+        form.internal_deadline.data = consultation.internal_deadline or proposed_deadline
+    if form.validate_on_submit():
+        areas = {a.id: a for a in work_areas}
+        by_id_city = {c.id: c for c in cities}
+        by_id_lead = {u.id: u for u in leads}
+        outcome = run(
+            form,
+            lambda: services.assign(
+                current_user,
+                consultation,
+                work_area=areas[int(form.work_area.data)],
+                city=by_id_city.get(int(form.city.data)) if form.city.data else None,
+                policy_lead=by_id_lead.get(int(form.policy_lead.data)) if form.policy_lead.data else None,
+                internal_deadline=form.internal_deadline.data,
+                seen_version=form.version.data,
+            ),
+            success=lambda status: (f"{STATUS_LABELS[status]}: "
+                                    f"{consultation.lead_city.name if consultation.lead_city else ''} leads."),
+            then=_detail(consultation), invalid_to=_detail(consultation),
+        )
+        if not isinstance(outcome, Refused):
+            return outcome
+        refused = outcome
+    leads_by_area = {str(a.id): a.lead_city_id for a in work_areas if a.lead_city_id}
+    return render_template(
+        "consultations/assign.html",
+        form=form,
+        consultation=consultation,
+        leads_by_area=json.dumps(leads_by_area),
+        proposed_deadline=proposed_deadline,
+        working_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
+        stale=refused and refused.stale,
+    ), page_status(form, refused)
+
+
+@bp.route("/<int:consultation_id>/transition/<name>", methods=["GET", "POST"])
+@login_required
+def transition(consultation_id: int, name: str) -> ResponseReturnValue:
+    if name not in actions.SIMPLE_TRANSITIONS:
+        abort(404, f"There is no action called “{name}” here.")
+    consultation = consultation_or_404(consultation_id)
+    step = workflow.TRANSITIONS[name]
+    form = TransitionForm()
+    refused: Refused | None = None
+    if request.method == "GET":
+        # The confirmation page; a refusal is explained on the consultation page.
+        if (not_now := _refuse_unless_possible(consultation, name)) is not None:
+            return not_now
+        workflow.check(current_user, consultation, name)  # PermissionDenied -> the 403 page
+        form.version.data = consultation.version
+    elif form.validate():
+        outcome = run(form, lambda: services.simple_transition(
+                          current_user, consultation, name, message=(form.message.data or "").strip(),
+                          seen_version=form.version.data),
+                      success=lambda _: f"{step.label}: the consultation is now {consultation.status_label.lower()}.",
+                      then=_detail(consultation), invalid_to=_detail(consultation))
+        if not isinstance(outcome, Refused):
+            return outcome
+        refused = outcome
+    return render_template("consultations/confirm.html", form=form, consultation=consultation, step=step,
+                           destructive=name in actions.DESTRUCTIVE,
+                           stale=refused and refused.stale), page_status(form, refused)
