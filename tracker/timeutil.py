@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -32,34 +31,26 @@ def end_of_uk_day(day: date) -> datetime:
     return uk_instant(day, time(23, 59))
 
 
-@lru_cache(maxsize=64)
-def _bank_holidays(year: int) -> frozenset[date]:
-    # England and Wales share their bank holidays; every member is in one of the two.
-    return frozenset(holidays.UK(subdiv="ENG", years=year).keys())
+# England and Wales share their bank holidays, and every member is in one of the two. The
+# calendar fills in each year as it is first asked about (holidays' own working-day arithmetic).
+_CALENDAR = holidays.country_holidays("GB", subdiv="ENG")
 
 
 def is_bank_holiday(day: date) -> bool:
-    return day in _bank_holidays(day.year)
+    return day in _CALENDAR
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and not is_bank_holiday(day)
+    return bool(_CALENDAR.is_working_day(day))
 
 
 def bank_holiday_name(day: date) -> str | None:
-    return holidays.UK(subdiv="ENG", years=day.year).get(day)
+    return _CALENDAR.get(day)
 
 
 def add_working_days(day: date, n: int) -> date:
     """Move n working days forward (n > 0) or back (n < 0) from day."""
-    step = 1 if n >= 0 else -1
-    remaining = abs(n)
-    current = day
-    while remaining:
-        current += timedelta(days=step)
-        if is_working_day(current):
-            remaining -= 1
-    return current
+    return day if n == 0 else _CALENDAR.get_nth_working_day(day, n)
 
 
 def working_days_before(day: date, n: int) -> date:
@@ -70,15 +61,10 @@ def working_days_between(start: date, end: date) -> int:
     """Working days after start up to and including end (negative if end is earlier)."""
     if end == start:
         return 0
-    sign = 1 if end > start else -1
-    lo, hi = (start, end) if sign > 0 else (end, start)
-    count = 0
-    current = lo
-    while current < hi:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            count += 1
-    return sign * count
+    lo, hi = sorted((start, end))
+    # holidays counts both ends; the start day itself is not "between".
+    count = _CALENDAR.get_working_days_count(lo, hi) - (1 if is_working_day(lo) else 0)
+    return count if end > start else -count
 
 
 def default_internal_deadline(closes_at: datetime, working_days: int) -> date:
