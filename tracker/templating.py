@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_login import current_user
 
 from tracker.consultations import workflow
@@ -57,25 +57,28 @@ def can(name: str, consultation: Any) -> bool:
     return user is not None and workflow.allowed(user, consultation, name)
 
 
-# (endpoint, text, who may see it): features that exist add their own pages here.
-NAV_ITEMS: list[tuple[str, str, str]] = [
-    ("intake.inbox", "Inbox", "coordinator"),
-    ("drafts.library", "Library", "any"),
-    ("reminders.notifications", "Notifications", "any"),
+# (endpoint, text, who sees it, the blueprint whose pages light it up, if not just the endpoint)
+NAVIGATION: list[tuple[str, str, str, str | None]] = [
+    ("dashboard.index", "Dashboard", "anyone", None),
+    ("consultations.index", "Consultations", "anyone", "consultations"),
+    ("intake.inbox", "Inbox", "coordinators", "intake"),
+    ("drafts.library", "Library", "anyone", None),
+    ("reminders.notifications", "Notifications", "anyone", None),
+    ("admin.index", "Admin", "admins", "admin"),
 ]
 
 
-def extra_nav_items() -> list[dict[str, Any]]:
-    from flask import current_app, request, url_for
-
-    items = []
-    for endpoint, text, who in NAV_ITEMS:
-        if endpoint not in current_app.view_functions:
-            continue
-        if who == "coordinator" and not current_user.is_coordinator:
-            continue
-        items.append({"href": url_for(endpoint), "text": text, "active": request.endpoint == endpoint})
-    return items
+def navigation() -> list[dict[str, Any]]:
+    """The service navigation's items for the signed-in person (none when signed out)."""
+    if not current_user.is_authenticated:
+        return []
+    sees = {"anyone": True, "coordinators": current_user.is_coordinator, "admins": current_user.is_admin}
+    return [
+        {"href": url_for(endpoint), "text": text,
+         "active": request.endpoint == endpoint or (blueprint is not None and request.blueprint == blueprint)}
+        for endpoint, text, who, blueprint in NAVIGATION
+        if sees[who]
+    ]
 
 
 def register(app: Flask) -> None:
@@ -83,7 +86,7 @@ def register(app: Flask) -> None:
         uk_datetime=uk_datetime, uk_date=uk_date, closes_hint=closes_hint, due_hint=due_hint
     )
     app.jinja_env.globals.update(
-        status_tag=status_tag, can=can, extra_nav_items=extra_nav_items, Status=Status, now=utcnow)
+        status_tag=status_tag, can=can, navigation=navigation, Status=Status, now=utcnow)
 
     @app.context_processor
     def _service() -> dict[str, Any]:

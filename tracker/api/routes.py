@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any
 
 from flask import abort, jsonify
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker.api import bp
@@ -33,7 +34,7 @@ def _iso(value: Any) -> str | None:
 
 @bp.get("/work-areas")
 @api_login_required
-def work_areas():  # type: ignore[no-untyped-def]
+def work_areas() -> ResponseReturnValue:
     return jsonify(
         work_areas=[
             {
@@ -48,7 +49,7 @@ def work_areas():  # type: ignore[no-untyped-def]
 
 @bp.get("/cities/<int:city_id>/policy-leads")
 @api_login_required
-def policy_leads(city_id: int):  # type: ignore[no-untyped-def]
+def policy_leads(city_id: int) -> ResponseReturnValue:
     city = db.session.get(City, city_id)
     if city is None:
         abort(404, f"There is no city number {city_id}.")
@@ -82,7 +83,7 @@ def consultation_json(c: Consultation) -> dict[str, Any]:
 
 @bp.get("/consultations/<int:consultation_id>")
 @api_login_required
-def consultation(consultation_id: int):  # type: ignore[no-untyped-def]
+def consultation(consultation_id: int) -> ResponseReturnValue:
     c = queries.get_consultation(consultation_id)
     if c is None:
         abort(404, f"There is no consultation number {consultation_id}.")
