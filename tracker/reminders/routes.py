@@ -12,7 +12,7 @@ from tracker.auth.decorators import admin_required, coordinator_required
 from tracker.errors import DomainError, PermissionDenied
 from tracker.extensions import db
 from tracker.models.reminders import KIND_LABELS, Notification, Reminder, State
-from tracker.reminders import bp, services
+from tracker.reminders import bp, queries, services
 from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, parse_clock
 from tracker.reminders.preferences import (
     network_settings,
@@ -39,7 +39,7 @@ class _Recent:
 def _recent(limit: int = 5) -> _Recent:
     if not current_user.is_authenticated:
         return _Recent([], 0)
-    return _Recent(services.recent_notifications(current_user, limit), services.unread_count(current_user))
+    return _Recent(queries.recent_notifications(current_user, limit), queries.unread_count(current_user))
 
 
 def _for_consultation(consultation: object) -> list[Reminder]:
@@ -65,7 +65,7 @@ def _reminder_helpers() -> dict[str, object]:
         "reminder_state": lambda s: STATE_LABELS.get(s, (s, "govuk-tag--grey")),
         "reminder_kind_label": lambda k: KIND_LABELS.get(k, k),
         "reminders_recent": _recent,
-        "reminders_closing_soon": services.closing_soon_without_approval,
+        "reminders_closing_soon": queries.closing_soon_without_approval,
         "reminders_for_consultation": _for_consultation,
         "reminder_consultation_url": consultation_url,
     }
@@ -82,7 +82,7 @@ def notifications():  # type: ignore[no-untyped-def]
         per_page=PAGE_SIZE,
         error_out=False,
     )
-    return render_template("reminders/notifications.html", page=page, unread=services.unread_count(current_user))
+    return render_template("reminders/notifications.html", page=page, unread=queries.unread_count(current_user))
 
 
 @bp.post("/notifications/read")
