@@ -145,7 +145,10 @@ def _send_smtp(msg: EmailMessage, before_data: Callable[[], None] | None) -> Non
             raise MailError(f"TLS error: {exc}", transient=False) from exc
         if isinstance(exc, smtplib.SMTPException) and not isinstance(exc, smtplib.SMTPServerDisconnected):
             raise MailError(f"SMTP error: {exc}", transient=True) from exc
-        raise MailError(f"Cannot reach SMTP server {host}:{port}: {_why(exc)}", transient=True) from exc
+        if smtp is None:
+            raise MailError(f"Cannot reach SMTP server {host}:{port}: {_why(exc)}", transient=True) from exc
+        raise MailError(f"The mail server {host}:{port} stopped answering before it had the message "
+                        f"({_why(exc)})", transient=True) from exc
     except UnicodeError as exc:
         _close(smtp)
         raise MailError(f"The address cannot be sent by this server: {exc}", transient=False) from exc
@@ -163,7 +166,8 @@ def _send_smtp(msg: EmailMessage, before_data: Callable[[], None] | None) -> Non
 
 
 def _why(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
+    # smtplib reports a reply that never came as "Connection unexpectedly closed: timed out".
+    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
         return f"no answer within {current_app.config['MAIL_SMTP_TIMEOUT']}s"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 

@@ -5,7 +5,7 @@ from datetime import time
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from tracker.models.reminders import KIND_LABELS, USER_POINTS, Delivery
@@ -48,3 +48,9 @@ class NetworkSettingsForm(_ReminderFields):
     points = SelectMultipleField("Reminders on by default", choices=POINT_CHOICES, widget=GovCheckboxesInput(),
                                  validate_choice=True)
     submit = SubmitField("Save network defaults", widget=GovSubmitInput())
+
+
+class ResendForm(FlaskForm):
+    """The version of the failed send the coordinator saw, so that a double click queues it once."""
+
+    version = HiddenField()
