@@ -54,9 +54,10 @@ def _after_commit(session: Session) -> None:
                 else:
                     for ident in idents:
                         task.apply_async((ident,), producer=producer)
-        except Exception:  # noqa: BLE001 - the broker being down must not undo a commit
+        except Exception as exc:  # noqa: BLE001 - the broker being down must not undo a commit
             # The rows stay pending, marked as not queued: the next sweep queues them.
-            log.exception("could not queue %s for %d rows; the next sweep will", task_name, len(idents))
+            log.error("could not queue %s for %d rows (%s: %s); the next sweep will", task_name, len(idents),
+                      type(exc).__name__, exc)
             _mark_not_queued(task_name, idents)
 
 
