@@ -1,4 +1,4 @@
-"""sending that survives faults, and re-planning that converges
+"""sending that survives faults, re-planning that converges, one import at a time
 
 Revision ID: 0007
 Revises: 0005
@@ -6,7 +6,8 @@ Create Date: 2026-11-23
 
 Reminders and digests record the stage a send reached, a claim token (a fence
 against a worker that lost its claim) and when their send was queued; a reminder
-can be superseded, and only live rows are unique per point and date.
+can be superseded, and only live rows are unique per point and date. The
+import_lock row lets one GOV.UK import run at a time.
 """
 
 import sqlalchemy as sa
@@ -21,6 +22,14 @@ LIVE = sa.text("superseded_at IS NULL")
 
 
 def upgrade():
+    op.create_table(
+        "import_lock",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("holder", sa.String(length=200), nullable=False),
+        sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_import_lock")),
+    )
     with op.batch_alter_table("reminder", schema=None) as batch_op:
         batch_op.add_column(sa.Column("stage", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("claim_token", sa.String(length=32), nullable=True))
@@ -60,3 +69,4 @@ def downgrade():
         batch_op.drop_column("claim_token")
         batch_op.drop_column("stage")
     op.execute("UPDATE digest_run SET state = 'failed' WHERE state = 'uncertain'")
+    op.drop_table("import_lock")
