@@ -22,14 +22,15 @@ from tests.reminders.conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 60, what: str = "condition") -> None:
+def wait_for(condition: Callable[[], object], timeout: float = 60, what: str = "condition",
+             detail: Callable[[], str] | None = None) -> None:
     """Poll until true; fails with ``what`` (a state to reach, not a timing to meet)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.1)
-    raise AssertionError(f"gave up waiting for {what}")
+    raise AssertionError(f"gave up waiting for {what}" + (f"\n{detail()}" if detail else ""))
 
 
 class Worker:

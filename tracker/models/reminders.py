@@ -91,8 +91,9 @@ class State(enum.StrEnum):
 class Reminder(db.Model):
     __tablename__ = "reminder"
     __table_args__ = (
-        # One live row per point and date; a superseded row (its date changed, or it was never sent)
-        # no longer counts, so a deadline moved back to an old date is reminded about again.
+        # One live row per point and date. A row stops counting (superseded) when a later email to
+        # the same person named another date, or when it was skipped unsent: a deadline moved away
+        # and back is then reminded about again.
         Index("uq_reminder_live_point", "consultation_id", "recipient_id", "kind", "deadline", unique=True,
               sqlite_where=sql_text("superseded_at IS NULL"), postgresql_where=sql_text("superseded_at IS NULL")),
         Index("ix_reminder_state_delivery", "state", "delivery"),

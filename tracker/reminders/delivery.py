@@ -31,7 +31,7 @@ from tracker import mail
 from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, Consultation
 from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Kind, Reminder, Stage, State
-from tracker.reminders.services import NOT_APPROVED, NOT_YET_IN_REVIEW, REMINDER_KINDS
+from tracker.reminders.services import NOT_APPROVED, NOT_YET_IN_REVIEW, REMINDER_KINDS, supersede_other_dates
 from tracker.timeutil import to_uk, utcnow
 
 log = logging.getLogger(__name__)
@@ -214,6 +214,7 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
     )
     assert reminder is not None
     attempts, address = reminder.attempts, reminder.recipient.email
+    point = (reminder.consultation_id, reminder.recipient_id, reminder.kind, reminder.deadline)
     reason = _still_relevant(reminder)
     if reason:
         # Never sent, so it must not stand in the way of the same point planned again later.
@@ -237,8 +238,10 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
         return Outcome("not-claimed", reason="The claim was taken back before the message went.")
     except mail.MailError as exc:
         return _record_failure(reminder_id, token, exc, attempts, now)
-    if not _settle(Reminder, reminder_id, token, SENT_FROM, state=State.SENT.value, sent_at=utcnow(),
-                   last_error=""):
+    sent_at = utcnow()
+    if _settle(Reminder, reminder_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
+        supersede_other_dates([point], sent_at)  # type: ignore[list-item]
+    else:
         log.warning("reminder %s was delivered, but another attempt has claimed it since", reminder_id)
     db.session.commit()
     return Outcome("sent")
@@ -296,6 +299,7 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
         db.session.commit()
         return Outcome("skipped", reason="Nothing left to send.")
     keep_ids = [item.id for item in keep]
+    points = [(item.consultation_id, item.recipient_id, item.kind, item.deadline) for item in keep]
     user = keep[0].recipient
     try:
         subject, text, html = render_digest(user, keep, f"{to_uk(now):%A %-d %B %Y}")
@@ -317,6 +321,7 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
     sent_at = utcnow()
     if _settle(DigestRun, run_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
         _set_items(keep_ids, state=State.SENT.value, sent_at=sent_at, last_error="")
+        supersede_other_dates(points, sent_at)  # type: ignore[arg-type]
     else:
         log.warning("digest %s was delivered, but another attempt has claimed it since", run_id)
     db.session.commit()

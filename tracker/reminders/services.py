@@ -48,7 +48,9 @@ REMINDER_KINDS = frozenset(
 )
 # Which date a point is about: the closing day, or else the internal deadline.
 CLOSING_DATE_KINDS = frozenset({Kind.CLOSING_DAY.value, Kind.ESCALATION_CLOSING.value})
-REPLANNED = "Not sent: the deadline changed before it went out."
+DATED_KINDS = frozenset({k.value for k in REMINDER_KINDS} | {Kind.ESCALATION_OVERDUE.value,
+                                                            Kind.ESCALATION_CLOSING.value})
+REPLANNED = "Not sent: a later reminder named another date."
 
 
 @dataclass
@@ -60,7 +62,6 @@ class SweepResult:
     requeued: int = 0
     stuck: int = 0  # interrupted sends: put back in the queue, failed or uncertain
     uncertain: int = 0
-    superseded: int = 0
     missed: list[int] = field(default_factory=list)
 
 
@@ -280,26 +281,18 @@ def _create_due(
     if not wanted:
         return
 
-    # 4. Drop what exists already (one query), then insert-unless-exists: the unique
-    # constraint settles a race with another sweep, and only the winner gets the id back.
+    # 4. Drop what exists already (one query), then insert-unless-exists: the unique index
+    # settles a race with another sweep, and only the winner gets the id back. Superseded rows
+    # do not count (see supersede_other_dates), so a date told again after another is planned again.
     # The same filter as the candidates query, so this is one query whatever the data size.
-    # Live rows about another date than the consultation's current one are superseded first:
-    # they no longer count, so a deadline moved away and back is reminded about again.
-    existing: set[tuple[int, int, str, date]] = set()
-    stale: list[int] = []
-    for r in db.session.execute(
-        select(Reminder.id, Reminder.consultation_id, Reminder.recipient_id, Reminder.kind, Reminder.deadline,
-               Consultation.internal_deadline, Consultation.closes_at)
-        .join(Consultation, Consultation.id == Reminder.consultation_id)
-        .where(_candidate_filter(now, today), Reminder.deadline.is_not(None), Reminder.superseded_at.is_(None))
-    ):
-        current = to_uk(r.closes_at).date() if r.kind in CLOSING_DATE_KINDS else r.internal_deadline
-        if r.deadline != current:
-            stale.append(r.id)
-        else:
-            existing.add((r.consultation_id, r.recipient_id, r.kind, r.deadline))
-    if stale:
-        _supersede(result, stale, now)
+    existing = {
+        tuple(r)
+        for r in db.session.execute(
+            select(Reminder.consultation_id, Reminder.recipient_id, Reminder.kind, Reminder.deadline)
+            .join(Consultation, Consultation.id == Reminder.consultation_id)
+            .where(_candidate_filter(now, today), Reminder.deadline.is_not(None), Reminder.superseded_at.is_(None))
+        )
+    }
     subjects: dict[tuple[int, str, date], str] = {}
     missing = []
     for key, (row, delivery) in wanted.items():
@@ -356,19 +349,33 @@ def _create_due(
     queue_after_commit(db.session(), result.queued, SEND)
 
 
-def _supersede(result: SweepResult, ids: list[int], now: datetime) -> None:
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+def supersede_other_dates(sent: list[tuple[int, int, str, date]], now: datetime) -> None:
+    """A reminder naming date D went to a person: their reminders of the same consultation about
+    another date (of the same kind of deadline) stop counting, and any still waiting are not sent.
+
+    So when the deadline moves back to a date they were reminded of before, they are reminded
+    again (the last email they had named the other date); and a row that never went out changes
+    nothing (skipped rows are superseded when skipped). Flushes; the caller commits."""
+    for consultation_id, recipient_id, kind, deadline in sent:
+        if deadline is None or consultation_id is None:
+            continue
+        family = CLOSING_DATE_KINDS if kind in CLOSING_DATE_KINDS else DATED_KINDS - CLOSING_DATE_KINDS
+        others = (
+            Reminder.consultation_id == consultation_id,
+            Reminder.recipient_id == recipient_id,
+            Reminder.kind.in_(family),
+            Reminder.deadline != deadline,
+            Reminder.superseded_at.is_(None),
+        )
         db.session.execute(
-            update(Reminder).where(Reminder.id.in_(chunk), Reminder.state == State.PENDING.value)
+            update(Reminder).where(*others, Reminder.state == State.PENDING.value)
             .values(state=State.SKIPPED.value, last_error=REPLANNED)
             .execution_options(synchronize_session=False)
         )
         db.session.execute(
-            update(Reminder).where(Reminder.id.in_(chunk)).values(superseded_at=now)
+            update(Reminder).where(*others).values(superseded_at=now)
             .execution_options(synchronize_session=False)
         )
-    result.superseded += len(ids)
 
 
 def _recover(result: SweepResult, now: datetime) -> None:

@@ -32,7 +32,6 @@ def sweep() -> dict[str, int]:
         "missed": len(result.missed),
         "stuck": result.stuck,
         "uncertain": result.uncertain,
-        "superseded": result.superseded,
     }
     if result.created or result.digests or result.missed or result.stuck or result.requeued:
         log.info("reminder sweep: %s", summary)
