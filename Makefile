@@ -47,6 +47,7 @@ run: install assets seed
 	@echo "Key Cities Tracker: http://$(HOST):$(PORT)/  (sign in with a demo login above; Ctrl-C stops it)"
 	@echo "Starting web, one Celery worker and beat (embedded Redis unless REDIS_URL is set);"
 	@echo "reminder emails are written to instance/mail/*.eml unless MAIL_BACKEND=smtp."
+	@echo "Health of web, Redis, worker and beat: http://$(HOST):$(PORT)/healthz"
 	@echo
 	$(BIN)/python -m tracker.devserver --host $(HOST) --port $(PORT)
 

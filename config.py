@@ -94,6 +94,15 @@ class Config:
     REMINDER_SEND_MAX_ATTEMPTS = _int("REMINDER_SEND_MAX_ATTEMPTS", 6)
     REMINDER_RETRY_BASE_SECONDS = _float("REMINDER_RETRY_BASE_SECONDS", 30)
     REMINDER_RETRY_MAX_SECONDS = _float("REMINDER_RETRY_MAX_SECONDS", 900)
+    # A claimed send that makes no progress for this long belongs to a worker that is gone: the next
+    # sweep queues it again (cut off before the mail server had it) or lists it as "may not have been
+    # delivered". Longer than a slow send (a few MAIL_SMTP_TIMEOUTs); a late answer still counts.
+    REMINDER_SEND_LEASE_SECONDS = _int("REMINDER_SEND_LEASE_SECONDS", 300)
+    # /healthz: workers write a heartbeat this often; it is stale after the limit (a solo-pool
+    # worker skips beats while it runs a task), and the sweep is stale after two missed periods.
+    HEALTH_WORKER_HEARTBEAT_SECONDS = _int("HEALTH_WORKER_HEARTBEAT_SECONDS", 30)
+    HEALTH_WORKER_STALE_SECONDS = _int("HEALTH_WORKER_STALE_SECONDS", 180)
+    HEALTH_SWEEP_STALE_SECONDS = _int("HEALTH_SWEEP_STALE_SECONDS", 2 * REMINDER_SWEEP_SECONDS + 60)
 
     # Email.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")  # "file" or "smtp"
@@ -117,6 +126,8 @@ class Config:
     GOVUK_MAX_RETRIES = _int("GOVUK_MAX_RETRIES", 4)
     GOVUK_RETRY_BACKOFF_SECONDS = _float("GOVUK_RETRY_BACKOFF_SECONDS", 1.0)
     GOVUK_MAX_RETRY_WAIT_SECONDS = _float("GOVUK_MAX_RETRY_WAIT_SECONDS", 60)
+    # One import at a time: a run holds the lock this long at most (a crashed run frees it then).
+    GOVUK_IMPORT_LOCK_SECONDS = _int("GOVUK_IMPORT_LOCK_SECONDS", 2 * 3600)
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

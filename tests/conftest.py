@@ -56,6 +56,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     # Flask-Login caches the user and Flask-WTF the CSRF token: without this, a second
     # client in the same test would be served as the first client's user.
     request_started.connect(_forget_request_state, app)
+    # Flask-Limiter keeps one storage per process (the last app built sets it); tests that build
+    # an app of their own (production, a Redis of their own) must not leave theirs behind.
+    app.extensions["kc_session_limiter"] = (limiter._storage, limiter._limiter)
     with app.app_context():
         # Tests build the schema from the models; test_migrations checks the
         # migrations produce exactly the same schema.
@@ -88,6 +91,7 @@ def _db(app: Flask) -> Iterator[None]:
     # not leave its tasks running in that app.
     app.extensions["celery"].set_current()
     app.extensions["celery"].set_default()
+    limiter._storage, limiter._limiter = app.extensions["kc_session_limiter"]
     limiter.reset()  # sign-in attempts of one test do not throttle the next
     with app.app_context():
         _empty_all_tables()

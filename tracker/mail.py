@@ -1,7 +1,17 @@
 """Email backends: SMTP in production, .eml files under instance/mail/ in development.
 
-Faults are sorted into transient (try again later) and permanent (give up) so
-that the send task knows whether to retry.
+Faults are sorted into three kinds so that the sender knows what to do:
+
+- transient: the server did not take the message and may later (try again);
+- permanent: it did not take it and never will (give up, say why);
+- uncertain: the connection broke while the server was receiving the message, so it
+  may or may not have it. Sending again could make a duplicate and not sending could
+  lose it: a person decides (the coordinators' "may not have been delivered" list).
+
+``send(msg, before_data=...)`` calls ``before_data`` once the server has accepted the
+sender and recipient and just before the message itself goes: the one moment after
+which a cut-off send is uncertain. The caller records that stage there, and may
+raise to abandon the send (it lost its claim); the server then never gets the message.
 """
 
 from __future__ import annotations
@@ -9,6 +19,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -17,16 +28,31 @@ from flask import current_app
 
 
 class MailError(Exception):
-    def __init__(self, message: str, *, transient: bool) -> None:
+    def __init__(self, message: str, *, transient: bool, uncertain: bool = False) -> None:
         super().__init__(message)
-        self.transient = transient
+        self.transient = transient and not uncertain
+        self.uncertain = uncertain
+
+
+def header_text(value: str, limit: int = 300) -> str:
+    """One line of header text: line breaks and other control characters become spaces.
+
+    A title pasted from a document may hold CR/LF; in a header that is either refused
+    or, worse, a header injection.
+    """
+    cleaned = "".join(" " if (ord(ch) < 32 or ord(ch) == 127) else ch for ch in value)
+    return " ".join(cleaned.split())[:limit]
 
 
 def build_message(*, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+    """Raises a permanent MailError for a header the email library refuses (it will never pass)."""
     msg = EmailMessage()
-    msg["From"] = current_app.config["MAIL_FROM"]
-    msg["To"] = to
-    msg["Subject"] = subject
+    try:
+        msg["From"] = current_app.config["MAIL_FROM"]
+        msg["To"] = to
+        msg["Subject"] = header_text(subject)
+    except (ValueError, TypeError, IndexError) as exc:
+        raise MailError(f"The email cannot be built: bad header ({exc})", transient=False) from exc
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="keycities.invalid")
     msg.set_content(text)
@@ -35,12 +61,14 @@ def build_message(*, to: str, subject: str, text: str, html: str | None = None) 
     return msg
 
 
-def send(msg: EmailMessage) -> None:
+def send(msg: EmailMessage, *, before_data: Callable[[], None] | None = None) -> None:
     """Send with the configured backend; raises MailError."""
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "smtp":
-        _send_smtp(msg)
+        _send_smtp(msg, before_data)
     elif backend == "file":
+        if before_data is not None:
+            before_data()
         _send_file(msg)
     else:
         raise MailError(f"Unknown MAIL_BACKEND {backend!r} (use smtp or file)", transient=False)
@@ -55,40 +83,95 @@ def _send_file(msg: EmailMessage) -> None:
     tmp.rename(folder / name)  # readers never see half a file
 
 
-def _send_smtp(msg: EmailMessage) -> None:
+class _StagedMixin:
+    """smtplib's sendmail() sends MAIL and RCPT, then calls data(): the hook runs in between."""
+
+    before_data: Callable[[], None] | None = None
+    data_started = False
+
+    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+        if self.before_data is not None:
+            self.before_data()
+        self.data_started = True
+        return super().data(msg)  # type: ignore[misc]
+
+
+class _SMTP(_StagedMixin, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_StagedMixin, smtplib.SMTP_SSL):
+    pass
+
+
+def _send_smtp(msg: EmailMessage, before_data: Callable[[], None] | None) -> None:
     cfg = current_app.config
     host, port, timeout = cfg["MAIL_SMTP_HOST"], cfg["MAIL_SMTP_PORT"], cfg["MAIL_SMTP_TIMEOUT"]
+    smtp: _SMTP | _SMTPSSL | None = None
     try:
         if cfg["MAIL_SMTP_SSL"]:
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+            smtp = _SMTPSSL(host, port, timeout=timeout, context=ssl.create_default_context())
         else:
-            smtp = smtplib.SMTP(host, port, timeout=timeout)
-        with smtp:
-            if cfg["MAIL_SMTP_STARTTLS"] and not cfg["MAIL_SMTP_SSL"]:
-                smtp.starttls(context=ssl.create_default_context())
-            if cfg["MAIL_SMTP_USERNAME"]:
-                smtp.login(cfg["MAIL_SMTP_USERNAME"], cfg["MAIL_SMTP_PASSWORD"])
-            refused = smtp.send_message(msg)
+            smtp = _SMTP(host, port, timeout=timeout)
+        smtp.before_data = before_data
+        if cfg["MAIL_SMTP_STARTTLS"] and not cfg["MAIL_SMTP_SSL"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if cfg["MAIL_SMTP_USERNAME"]:
+            smtp.login(cfg["MAIL_SMTP_USERNAME"], cfg["MAIL_SMTP_PASSWORD"])
+        refused = smtp.send_message(msg)
     except smtplib.SMTPRecipientsRefused as exc:
+        _close(smtp)
         codes = [code for code, _ in exc.recipients.values()]
         text = "; ".join(f"{addr}: {code} {resp.decode(errors='replace')}" for addr, (code, resp) in exc.recipients.items())
         raise MailError(f"Recipient refused: {text}", transient=all(400 <= c < 500 for c in codes)) from exc
     except smtplib.SMTPResponseException as exc:
+        # A reply, even to the end of the message (SMTPDataError), is a clear "not taken".
+        _close(smtp)
         reply = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         raise MailError(f"SMTP {exc.smtp_code} {reply}", transient=400 <= exc.smtp_code < 500) from exc
-    except smtplib.SMTPServerDisconnected as exc:
-        raise MailError(f"SMTP server disconnected: {exc}", transient=True) from exc
-    except TimeoutError as exc:
-        raise MailError(f"SMTP timed out after {timeout}s: {exc}", transient=True) from exc
-    except ssl.SSLError as exc:
-        raise MailError(f"TLS error: {exc}", transient=False) from exc
     except smtplib.SMTPNotSupportedError as exc:
+        _close(smtp)
         raise MailError(f"SMTP server does not support this: {exc}", transient=False) from exc
-    except (ConnectionError, OSError) as exc:
-        # Refused, reset, unreachable: the server may come back.
-        raise MailError(f"Cannot reach SMTP server {host}:{port}: {exc}", transient=True) from exc
-    except smtplib.SMTPException as exc:
-        raise MailError(f"SMTP error: {exc}", transient=True) from exc
+    except OSError as exc:
+        # Timeouts, resets, disconnects and the remaining SMTP faults (all OSErrors) before any reply.
+        _close(smtp)
+        if smtp is not None and smtp.data_started:
+            raise MailError(
+                f"The connection to the mail server broke while it was receiving the message ({_why(exc)}); "
+                "it may not have been delivered",
+                transient=False, uncertain=True,
+            ) from exc
+        if isinstance(exc, ssl.SSLError):
+            raise MailError(f"TLS error: {exc}", transient=False) from exc
+        if isinstance(exc, smtplib.SMTPException) and not isinstance(exc, smtplib.SMTPServerDisconnected):
+            raise MailError(f"SMTP error: {exc}", transient=True) from exc
+        if smtp is None:
+            raise MailError(f"Cannot reach SMTP server {host}:{port}: {_why(exc)}", transient=True) from exc
+        raise MailError(f"The mail server {host}:{port} stopped answering before it had the message "
+                        f"({_why(exc)})", transient=True) from exc
+    except UnicodeError as exc:
+        _close(smtp)
+        raise MailError(f"The address cannot be sent by this server: {exc}", transient=False) from exc
+    except BaseException:
+        _close(smtp)  # the caller abandoned the send (before_data raised): no QUIT wait, just hang up
+        raise
+    # The server has answered the message: the outcome is known whatever happens to the goodbye.
+    try:
+        smtp.quit()
+    except OSError:
+        smtp.close()
     if refused:
         # Partial refusal with one recipient per message means it was refused.
         raise MailError(f"Recipient refused: {refused}", transient=False)
+
+
+def _why(exc: BaseException) -> str:
+    # smtplib reports a reply that never came as "Connection unexpectedly closed: timed out".
+    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+        return f"no answer within {current_app.config['MAIL_SMTP_TIMEOUT']}s"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        smtp.close()

@@ -1,7 +1,7 @@
 """optimistic concurrency on consultations, and workflow notifications
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-24
 
 - consultation.version: the optimistic lock every form carries;
@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

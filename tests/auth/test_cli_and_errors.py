@@ -49,7 +49,8 @@ def test_create_user_command_needs_a_city_for_a_policy_lead(app):
 
 
 def test_healthz(client):
-    response = client.get("/healthz")
+    # /healthz/web is what a load balancer needs; /healthz (tests/test_health.py) also checks the workers.
+    response = client.get("/healthz/web")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
 

@@ -41,9 +41,11 @@ def test_cli_dry_run_prints_changes_and_writes_nothing(app, govuk):
 
 def test_cli_from_dir_reads_the_recorded_set(app):
     result = app.test_cli_runner().invoke(args=["import-govuk", "--from-dir", str(SAMPLE_DIR)])
-    assert result.exit_code == 0, result.output
+    # The recorded set holds one deliberately malformed item: reported, and the exit status says so.
+    assert result.exit_code == 1, result.output
     assert CLOSING.search(result.output).groups() == ("11", "10", "0", "1")
-    assert "is not a date" in result.output  # the deliberately malformed item is reported
+    assert "is not a date" in result.output
+    assert "1 item or page could not be read or saved" in result.output
     assert _count(GovukItem) == 10
 
 

@@ -3,6 +3,7 @@ helpers that run the queued sends the way a worker would."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -26,12 +27,32 @@ def free_port() -> int:
 
 @dataclass
 class Inbox:
-    """What the SMTP server received; ``fail_next`` makes it answer DATA with an error."""
+    """What the SMTP server received; ``fail_next`` makes it answer DATA with an error.
+
+    ``stall_rcpt`` / ``stall_data`` hold delays (seconds) for the next RCPT / DATA
+    answers: a server that stalls before it has the message, or after it has received
+    all of it but before it says so. ``release`` ends every stall at once; ``stalled``
+    is set while one is under way.
+    """
 
     messages: list[Message] = field(default_factory=list)
     fail_next: list[str] = field(default_factory=list)
     attempts: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stall_rcpt: list[float] = field(default_factory=list)
+    stall_data: list[float] = field(default_factory=list)
+    release: threading.Event = field(default_factory=threading.Event)
+    stalled: threading.Event = field(default_factory=threading.Event)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.messages.clear()
+            self.fail_next.clear()
+            self.stall_rcpt.clear()
+            self.stall_data.clear()
+            self.attempts = 0
+        self.release.clear()
+        self.stalled.clear()
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if m["To"] == address]
@@ -44,12 +65,31 @@ class _Handler:
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
 
+    async def _stall(self, delays: list[float]) -> None:
+        with self.inbox.lock:
+            delay = delays.pop(0) if delays else 0.0
+        if not delay:
+            return
+        self.inbox.stalled.set()
+        loop = asyncio.get_running_loop()
+        until = loop.time() + delay
+        while loop.time() < until and not self.inbox.release.is_set():
+            await asyncio.sleep(0.02)
+        self.inbox.stalled.clear()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        await self._stall(self.inbox.stall_rcpt)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         with self.inbox.lock:
             self.inbox.attempts += 1
             if self.inbox.fail_next:
                 return self.inbox.fail_next.pop(0)
+            # Received in full: whatever happens to the answer, the server has it.
             self.inbox.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        await self._stall(self.inbox.stall_data)
         return "250 Message accepted for delivery"
 
 
@@ -66,13 +106,11 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
 @pytest.fixture
 def smtp(app: Flask, smtp_server: tuple[Inbox, int]) -> Iterator[Inbox]:
     inbox, port = smtp_server
-    with inbox.lock:
-        inbox.messages.clear()
-        inbox.fail_next.clear()
-        inbox.attempts = 0
+    inbox.reset()
     saved = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_TIMEOUT")}
     app.config.update(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=port, MAIL_SMTP_TIMEOUT=5)
     yield inbox
+    inbox.release.set()  # a stalled session must not hold up the next test
     app.config.update(saved)
 
 

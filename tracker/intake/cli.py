@@ -1,4 +1,9 @@
-"""flask --app wsgi import-govuk"""
+"""flask --app wsgi import-govuk
+
+Exit status: 0 when everything was read (or the run was skipped because another import
+is running), 1 when any page or item could not be read or saved (the reasons are
+printed), so that a scheduler can tell.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import click
 
 from tracker.extensions import db
 from tracker.intake import bp
+from tracker.intake.lock import one_import_at_a_time
 
 
 @bp.cli.command("import-govuk")
@@ -20,17 +26,27 @@ def import_govuk_command(dry_run: bool, from_dir: str | None) -> None:
     """Import open consultations and calls for evidence from GOV.UK."""
     from tracker.intake import services
 
-    source = services.make_dir_source(from_dir) if from_dir else services.make_api_source()
-    prefix = "would change: " if dry_run else ""
-    result = services.run_import(source, dry_run=dry_run, trigger="cli", echo=lambda line: click.echo(prefix + line))
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+    with one_import_at_a_time("cli") as lock:
+        if not lock.acquired:
+            assert lock.held_by is not None
+            click.echo(f"Skipped: {lock.held_by.describe()}. Nothing was imported; run it again later.")
+            return
+        source = services.make_dir_source(from_dir) if from_dir else services.make_api_source()
+        prefix = "would change: " if dry_run else ""
+        result = services.run_import(source, dry_run=dry_run, trigger="cli",
+                                     echo=lambda line: click.echo(prefix + line))
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
     for line in result.errors:
         click.echo(f"error: {line}", err=True)
-    if result.errors:
-        click.echo(f"{len(result.errors)} items or pages could not be read (see the errors above).", err=True)
     if dry_run:
         click.echo("Dry run: nothing was written.")
     click.echo(result.closing_line)
+    if result.errors:
+        count = len(result.errors)
+        raise click.ClickException(
+            f"{count} item{'s' if count != 1 else ''} or page{'s' if count != 1 else ''} could not be read or "
+            "saved (see the errors above); the rest was imported."
+        )

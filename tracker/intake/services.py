@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from tracker import activity
@@ -104,21 +105,33 @@ def ensure_default_rules() -> bool:
     """Seed the default rules once: the keyword rows (one per work area) mark it done.
 
     An admin who deletes every organisation rule does not get them back; a work area
-    added later gets an empty keyword row.
+    added later gets an empty keyword row. Safe to run concurrently (several first
+    imports, or an import and the rules page at once): rows another transaction wrote
+    first are left alone rather than clashing with them.
     """
     areas = {a.name: a for a in db.session.scalars(select(WorkArea))}
     existing = set(db.session.scalars(select(WorkAreaKeywords.work_area_id)))
     first_time = not existing
-    for name, area in areas.items():
-        if area.id not in existing:
-            words = DEFAULT_KEYWORDS.get(name, []) if first_time else []
-            db.session.add(WorkAreaKeywords(work_area=area, keywords="\n".join(words)))
+    keywords = [
+        {"work_area_id": area.id, "keywords": "\n".join(DEFAULT_KEYWORDS.get(name, []) if first_time else [])}
+        for name, area in areas.items() if area.id not in existing
+    ]
+    if keywords:
+        db.session.execute(_insert_new(WorkAreaKeywords, ["work_area_id"]), keywords)
     if first_time:
-        for organisation, area_name in DEFAULT_ORGANISATION_RULES:
-            if area_name in areas:
-                db.session.add(OrganisationRule(organisation=organisation, work_area=areas[area_name]))
+        rules = [{"organisation": organisation, "work_area_id": areas[area_name].id}
+                 for organisation, area_name in DEFAULT_ORGANISATION_RULES if area_name in areas]
+        if rules:
+            db.session.execute(_insert_new(OrganisationRule, ["organisation", "work_area_id"]), rules)
     db.session.flush()
     return first_time
+
+
+def _insert_new(model: type[db.Model], keys: list[str]):  # type: ignore[name-defined,no-untyped-def]
+    """INSERT ... ON CONFLICT DO NOTHING on either database."""
+    table = model.__table__
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=keys)
 
 
 def _require_admin(actor: User) -> None:

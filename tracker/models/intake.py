@@ -191,3 +191,17 @@ class WorkAreaKeywords(db.Model):
             if word:
                 seen.setdefault(word, None)
         return list(seen)
+
+
+class ImportLock(db.Model):
+    """One import at a time: the row is the lock, taken and freed in transactions of their own.
+
+    ``expires_at`` frees the lock of a run that crashed without freeing it.
+    """
+
+    __tablename__ = "import_lock"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

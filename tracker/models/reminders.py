@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -89,6 +90,13 @@ USER_POINTS = [Kind.BEFORE_14, Kind.BEFORE_7, Kind.BEFORE_3, Kind.BEFORE_1, Kind
 DEFAULT_POINTS = [k.value for k in USER_POINTS]
 
 
+class Stage(enum.StrEnum):
+    """How far a claimed send got: what a send cut off at that point means."""
+
+    CLAIMED = "claimed"  # building the message or talking to the server: it cannot have the message yet
+    DATA = "data"  # the message is being handed over: the server may or may not have accepted it
+
+
 class Delivery(enum.StrEnum):
     IMMEDIATE = "immediate"
     DIGEST = "digest"
@@ -101,12 +109,17 @@ class State(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"  # nothing to email (in-app only)
+    UNCERTAIN = "uncertain"  # the message may or may not have reached the mail server: a person decides
 
 
 class Reminder(db.Model):
     __tablename__ = "reminder"
     __table_args__ = (
-        UniqueConstraint("consultation_id", "recipient_id", "kind", "deadline"),
+        # One live row per point and date. A row stops counting (superseded) when a later email to
+        # the same person named another date, or when it was skipped unsent: a deadline moved away
+        # and back is then reminded about again.
+        Index("uq_reminder_live_point", "consultation_id", "recipient_id", "kind", "deadline", unique=True,
+              sqlite_where=sql_text("superseded_at IS NULL"), postgresql_where=sql_text("superseded_at IS NULL")),
         Index("ix_reminder_state_delivery", "state", "delivery"),
         Index("ix_reminder_created_at", "created_at"),
         UniqueConstraint("event_key", "recipient_id"),
@@ -136,6 +149,13 @@ class Reminder(db.Model):
     # A workflow event's key (consultation and the version its change produced): unique with the
     # recipient, so one event never tells one person twice. NULL for deadline reminders.
     event_key: Mapped[str | None] = mapped_column(String(120))
+    # Sending that survives faults (see tracker/reminders/delivery.py).
+    stage: Mapped[str | None] = mapped_column(String(20))
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    # When its send was last handed to the broker (rows are queued after the commit that
+    # writes them); NULL when that failed, so the next sweep queues it.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     consultation: Mapped[Consultation | None] = relationship()
     recipient: Mapped[User] = relationship()
@@ -185,6 +205,13 @@ class DigestRun(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Sending that survives faults, as for Reminder.
+    stage: Mapped[str | None] = mapped_column(String(20))
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
 
 
 class ReminderPreference(db.Model):

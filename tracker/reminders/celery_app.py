@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Celery, Task
+from celery import Celery, Task, bootsteps
 from flask import Flask
 
 
@@ -32,6 +32,34 @@ def visibility_timeout(app: Flask) -> int:
     """Longer than any retry countdown: Redis redelivers unacked tasks after this."""
     longest_retry = float(app.config["REMINDER_RETRY_MAX_SECONDS"]) * 1.25
     return int(max(3600, 2 * longest_retry))
+
+
+class HeartbeatStep(bootsteps.StartStopStep):
+    """Each worker writes a heartbeat for /healthz from the worker's own timer."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, parent: Any, **kwargs: Any) -> None:
+        super().__init__(parent, **kwargs)
+        self.tref: Any = None
+
+    def start(self, worker: Any) -> None:
+        flask_app = worker.app.flask_app
+        interval = float(flask_app.config["HEALTH_WORKER_HEARTBEAT_SECONDS"])
+
+        def beat() -> None:
+            from tracker import health
+
+            with flask_app.app_context():
+                health.record_worker_heartbeat(worker.hostname)
+
+        beat()
+        self.tref = worker.timer.call_repeatedly(interval, beat, priority=10)
+
+    def stop(self, worker: Any) -> None:
+        if self.tref is not None:
+            self.tref.cancel()
+            self.tref = None
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -61,6 +89,8 @@ def celery_init_app(app: Flask) -> Celery:
             "imports": ["tracker.reminders.tasks", "tracker.intake.tasks"],
         }
     )
+    celery_app.flask_app = app  # type: ignore[attr-defined]
+    celery_app.steps["worker"].add(HeartbeatStep)
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app

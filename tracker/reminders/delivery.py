@@ -1,13 +1,24 @@
 """Sending one reminder or one digest: claim, check, send, record.
 
-Each function owns its transactions (it is the body of a task): the claim is
-committed before the message leaves, so a second worker given the same id finds
-nothing to claim and a reminder is never sent twice.
+Each function owns its transactions (it is the body of a task). The policy:
+
+- The claim (state "sending", stage "claimed", a fresh claim token) is committed before
+  anything is sent, so a second worker given the same id finds nothing to claim.
+- Just before the message goes to the mail server the stage becomes "data", committed,
+  and only if the claim is still ours (the token fences off a worker whose claim the
+  sweep took back). A send cut off before that point cannot have reached the server: the
+  sweep puts it back in the queue. One cut off after it may or may not have: it becomes
+  "uncertain" and waits for a coordinator to resend it (never resent automatically).
+- A transient refusal is retried with backoff; a permanent one, or too many transient
+  ones, fails with the reason. An answer from the server after the claim was taken back
+  still counts: the row records what really happened.
 """
 
 from __future__ import annotations
 
+import logging
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,21 +29,32 @@ from sqlalchemy.orm import joinedload
 from tracker import mail
 from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, Consultation
-from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Kind, Reminder, State
-from tracker.reminders.services import NOT_APPROVED, NOT_YET_IN_REVIEW, REMINDER_KINDS
+from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Kind, Reminder, Stage, State
+from tracker.reminders.services import NOT_APPROVED, NOT_YET_IN_REVIEW, REMINDER_KINDS, supersede_other_dates
 from tracker.timeutil import to_uk, utcnow
 from tracker.urls import external_url
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # sent, retry, failed, skipped, not-claimed
+    status: str  # sent, retry, failed, uncertain, skipped, not-claimed
     delay: float | None = None
     reason: str = ""
 
 
+class ClaimLost(Exception):
+    """The sweep took the claim back (it looked abandoned) before the message went."""
+
+
 def max_attempts() -> int:
     return int(current_app.config["REMINDER_SEND_MAX_ATTEMPTS"])
+
+
+def send_lease() -> timedelta:
+    """How long a claim may go without progress before the sweep treats its worker as gone."""
+    return timedelta(seconds=float(current_app.config["REMINDER_SEND_LEASE_SECONDS"]))
 
 
 def retry_delay(attempt: int) -> float:
@@ -108,21 +130,73 @@ def render_digest(user: object, reminders: list[Reminder], day: str) -> tuple[st
     )
 
 
-def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
-    """Send one immediate reminder. Safe to call twice, concurrently or after it was sent."""
-    now = now or utcnow()
+def _claim(model: type[Reminder] | type[DigestRun], row_id: int, now: datetime, *extra: object) -> str | None:
+    """Claim a pending row for this attempt; returns the claim token, or None if not ours."""
+    token = uuid.uuid4().hex
     claimed = db.session.execute(
-        update(Reminder)
-        .where(
-            Reminder.id == reminder_id,
-            Reminder.state == State.PENDING.value,
-            Reminder.delivery == Delivery.IMMEDIATE.value,
-        )
-        .values(state=State.SENDING.value, claimed_at=now, attempts=Reminder.attempts + 1)
+        update(model)
+        .where(model.id == row_id, model.state == State.PENDING.value, *extra)  # type: ignore[arg-type]
+        .values(state=State.SENDING.value, stage=Stage.CLAIMED.value, claim_token=token, claimed_at=now,
+                attempts=model.attempts + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
-    if not claimed:
+    return token if claimed else None
+
+
+def _fence(model: type[Reminder] | type[DigestRun], row_id: int, token: str) -> None:
+    """Record that the message is about to go, if the claim is still ours; else abandon the send."""
+    moved = db.session.execute(
+        update(model)
+        .where(model.id == row_id, model.claim_token == token, model.state == State.SENDING.value)
+        .values(stage=Stage.DATA.value, claimed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if not moved:
+        raise ClaimLost
+
+
+def _settle(model: type[Reminder] | type[DigestRun], row_id: int, token: str, states: tuple[State, ...],
+            **values: object) -> bool:
+    """Write this attempt's result, unless another attempt has claimed the row since."""
+    done = db.session.execute(
+        update(model)
+        .where(model.id == row_id, model.claim_token == token, model.state.in_([s.value for s in states]))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(done)
+
+
+# After a send: sent counts even if the sweep marked it uncertain meanwhile (the answer came late),
+# or a coordinator asked for a resend that has not been claimed yet.
+SENT_FROM = (State.SENDING, State.UNCERTAIN, State.PENDING)
+OURS = (State.SENDING,)
+
+
+def _result(exc: mail.MailError, attempts: int, now: datetime) -> tuple[Outcome, dict[str, object]]:
+    """What a failed attempt means: (outcome, the row's new values)."""
+    reason = str(exc)[:2000]
+    if exc.uncertain:
+        why = f"May not have been delivered: {reason}"
+        return Outcome("uncertain", reason=why), {"state": State.UNCERTAIN.value, "last_error": why}
+    if exc.transient and attempts < max_attempts():
+        delay = retry_delay(attempts)
+        retry_at = now + timedelta(seconds=delay)
+        return Outcome("retry", delay=delay, reason=reason), {
+            "state": State.PENDING.value, "last_error": f"Attempt {attempts} failed, retrying: {reason}",
+            "next_attempt_at": retry_at, "queued_at": retry_at,
+        }
+    why = f"Gave up after {attempts} attempts: {reason}" if exc.transient else f"Permanent failure: {reason}"
+    return Outcome("failed", reason=why), {"state": State.FAILED.value, "last_error": why}
+
+
+def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
+    """Send one immediate reminder. Safe to call twice, concurrently or after it was sent."""
+    now = now or utcnow()
+    token = _claim(Reminder, reminder_id, now, Reminder.delivery == Delivery.IMMEDIATE.value)
+    if token is None:
         return Outcome("not-claimed")
     reminder = db.session.scalar(
         select(Reminder)
@@ -131,65 +205,66 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
         .execution_options(populate_existing=True)
     )
     assert reminder is not None
+    attempts, address = reminder.attempts, reminder.recipient.email
+    point = (reminder.consultation_id, reminder.recipient_id, reminder.kind, reminder.deadline)
     reason = _still_relevant(reminder)
     if reason:
-        reminder.state = State.SKIPPED.value
-        reminder.last_error = reason
+        # Never sent, so it must not stand in the way of the same point planned again later.
+        _settle(Reminder, reminder_id, token, OURS, state=State.SKIPPED.value, last_error=reason, superseded_at=now)
         db.session.commit()
         return Outcome("skipped", reason=reason)
-    subject, text, html = render_reminder(reminder)
     try:
-        mail.send(mail.build_message(to=reminder.recipient.email, subject=subject, text=text, html=html))
+        subject, text, html = render_reminder(reminder)
+        message = mail.build_message(to=address, subject=subject, text=text, html=html)
     except mail.MailError as exc:
-        return _failed(reminder, exc, now)
-    reminder.state = State.SENT.value
-    reminder.sent_at = utcnow()
-    reminder.last_error = ""
+        return _record_failure(reminder_id, token, exc, attempts, now)
+    except Exception as exc:  # noqa: BLE001 - a template fault would fail the same way every time
+        log.exception("reminder %s: the email could not be built", reminder_id)
+        return _record_failure(reminder_id, token, mail.MailError(
+            f"The email could not be built ({type(exc).__name__}: {exc})", transient=False), attempts, now)
+    db.session.rollback()  # end the read transaction: nothing is held open while the server talks
+    try:
+        mail.send(message, before_data=lambda: _fence(Reminder, reminder_id, token))
+    except ClaimLost:
+        db.session.rollback()
+        return Outcome("not-claimed", reason="The claim was taken back before the message went.")
+    except mail.MailError as exc:
+        return _record_failure(reminder_id, token, exc, attempts, now)
+    sent_at = utcnow()
+    if _settle(Reminder, reminder_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
+        supersede_other_dates([point], sent_at)  # type: ignore[list-item]
+    else:
+        log.warning("reminder %s was delivered, but another attempt has claimed it since", reminder_id)
     db.session.commit()
     return Outcome("sent")
 
 
-def _failed(row: Reminder | DigestRun, exc: mail.MailError, now: datetime) -> Outcome:
-    reason = str(exc)[:2000]
-    if exc.transient and row.attempts < max_attempts():
-        delay = retry_delay(row.attempts)
-        row.state = State.PENDING.value
-        row.last_error = f"Attempt {row.attempts} failed, retrying: {reason}"
-        if isinstance(row, Reminder):
-            row.next_attempt_at = now + timedelta(seconds=delay)
-        db.session.commit()
-        return Outcome("retry", delay=delay, reason=reason)
-    row.state = State.FAILED.value
-    why = f"Gave up after {row.attempts} attempts: {reason}" if exc.transient else f"Permanent failure: {reason}"
-    row.last_error = why
+def _record_failure(reminder_id: int, token: str, exc: mail.MailError, attempts: int, now: datetime) -> Outcome:
+    outcome, values = _result(exc, attempts, now)
+    _settle(Reminder, reminder_id, token, OURS, **values)
     db.session.commit()
-    return Outcome("failed", reason=why)
+    return outcome
 
 
 def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
     """Send one user's daily digest: every pending digest item in one email."""
     now = now or utcnow()
-    claimed = db.session.execute(
-        update(DigestRun)
-        .where(DigestRun.id == run_id, DigestRun.state == State.PENDING.value)
-        .values(state=State.SENDING.value, attempts=DigestRun.attempts + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
+    token = _claim(DigestRun, run_id, now)
+    if token is None:
         return Outcome("not-claimed")
     run = db.session.get(DigestRun, run_id, populate_existing=True)
     assert run is not None
-    # Attach this user's waiting items to the run (items of a failed earlier attempt stay attached).
+    user_id, attempts = run.user_id, run.attempts
+    # Attach this user's waiting items to the run (items of an earlier attempt stay attached).
     db.session.execute(
         update(Reminder)
         .where(
-            Reminder.recipient_id == run.user_id,
+            Reminder.recipient_id == user_id,
             Reminder.delivery == Delivery.DIGEST.value,
             Reminder.state == State.PENDING.value,
-            or_(Reminder.digest_run_id.is_(None), Reminder.digest_run_id == run.id),
+            or_(Reminder.digest_run_id.is_(None), Reminder.digest_run_id == run_id),
         )
-        .values(state=State.SENDING.value, digest_run_id=run.id, claimed_at=now)
+        .values(state=State.SENDING.value, digest_run_id=run_id, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -197,7 +272,7 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
         db.session.scalars(
             select(Reminder)
             .options(joinedload(Reminder.consultation), joinedload(Reminder.recipient))
-            .where(Reminder.digest_run_id == run.id, Reminder.state == State.SENDING.value)
+            .where(Reminder.digest_run_id == run_id, Reminder.state == State.SENDING.value)
             .order_by(Reminder.created_at, Reminder.id)
             .execution_options(populate_existing=True)
         ).unique()
@@ -208,30 +283,55 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
         if reason:
             item.state = State.SKIPPED.value
             item.last_error = reason
+            item.superseded_at = now
         else:
             keep.append(item)
     if not keep:
-        run.state = State.SKIPPED.value
+        _settle(DigestRun, run_id, token, OURS, state=State.SKIPPED.value, last_error="Nothing left to send.")
         db.session.commit()
         return Outcome("skipped", reason="Nothing left to send.")
+    keep_ids = [item.id for item in keep]
+    points = [(item.consultation_id, item.recipient_id, item.kind, item.deadline) for item in keep]
     user = keep[0].recipient
-    subject, text, html = render_digest(user, keep, f"{to_uk(now):%A %-d %B %Y}")
     try:
-        mail.send(mail.build_message(to=user.email, subject=subject, text=text, html=html))
+        subject, text, html = render_digest(user, keep, f"{to_uk(now):%A %-d %B %Y}")
+        message = mail.build_message(to=user.email, subject=subject, text=text, html=html)
     except mail.MailError as exc:
-        outcome = _failed(run, exc, now)
-        new_state = State.PENDING.value if outcome.status == "retry" else State.FAILED.value
-        for item in keep:
-            item.state = new_state
-            item.last_error = run.last_error
-        db.session.commit()
-        return outcome
+        return _record_digest_failure(run_id, token, keep_ids, exc, attempts, now)
+    except Exception as exc:  # noqa: BLE001 - as for a single reminder
+        log.exception("digest %s: the email could not be built", run_id)
+        return _record_digest_failure(run_id, token, keep_ids, mail.MailError(
+            f"The email could not be built ({type(exc).__name__}: {exc})", transient=False), attempts, now)
+    db.session.commit()  # the skipped items
+    try:
+        mail.send(message, before_data=lambda: _fence(DigestRun, run_id, token))
+    except ClaimLost:
+        db.session.rollback()
+        return Outcome("not-claimed", reason="The claim was taken back before the message went.")
+    except mail.MailError as exc:
+        return _record_digest_failure(run_id, token, keep_ids, exc, attempts, now)
     sent_at = utcnow()
-    run.state = State.SENT.value
-    run.sent_at = sent_at
-    for item in keep:
-        item.state = State.SENT.value
-        item.sent_at = sent_at
-        item.last_error = ""
+    if _settle(DigestRun, run_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
+        _set_items(keep_ids, state=State.SENT.value, sent_at=sent_at, last_error="")
+        supersede_other_dates(points, sent_at)  # type: ignore[arg-type]
+    else:
+        log.warning("digest %s was delivered, but another attempt has claimed it since", run_id)
     db.session.commit()
     return Outcome("sent")
+
+
+def _record_digest_failure(run_id: int, token: str, item_ids: list[int], exc: mail.MailError, attempts: int,
+                           now: datetime) -> Outcome:
+    outcome, values = _result(exc, attempts, now)
+    values.pop("next_attempt_at", None)  # digest runs keep only queued_at
+    if _settle(DigestRun, run_id, token, OURS, **values):
+        _set_items(item_ids, state=values["state"], last_error=values["last_error"])
+    db.session.commit()
+    return outcome
+
+
+def _set_items(item_ids: list[int], **values: object) -> None:
+    db.session.execute(
+        update(Reminder).where(Reminder.id.in_(item_ids)).values(**values)
+        .execution_options(synchronize_session=False)
+    )

@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from tracker.forms import BaseForm
@@ -78,3 +78,9 @@ class NetworkSettingsForm(_ReminderFields):
     points = SelectMultipleField("Reminders on by default", choices=POINT_CHOICES, widget=GovCheckboxesInput(),
                                  validate_choice=True)
     submit = SubmitField("Save network defaults", widget=GovSubmitInput())
+
+
+class ResendForm(FlaskForm):
+    """The version of the failed send the coordinator saw, so that a double click queues it once."""
+
+    version = HiddenField()

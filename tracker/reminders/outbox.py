@@ -3,14 +3,16 @@
 Services flush but never commit, so they cannot call ``.delay()`` themselves: a
 worker could run before the commit and find nothing (or the transaction could
 roll back and the email go out anyway). They note the ids on the session; the
-``after_commit`` hook queues them and a rollback forgets them.
+``after_commit`` hook queues them and a rollback forgets them. When the broker
+cannot be reached the rows are marked as not queued (``queued_at`` NULL), and the
+next sweep queues them.
 """
 
 from __future__ import annotations
 
 import logging
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -52,9 +54,25 @@ def _after_commit(session: Session) -> None:
                 else:
                     for ident in idents:
                         task.apply_async((ident,), producer=producer)
-        except Exception:  # noqa: BLE001 - the broker being down must not undo a commit
-            # The rows stay pending; the next sweep re-queues them.
-            log.exception("could not queue %s for %d rows; the sweep will retry", task_name, len(idents))
+        except Exception as exc:  # noqa: BLE001 - the broker being down must not undo a commit
+            # The rows stay pending, marked as not queued: the next sweep queues them.
+            log.error("could not queue %s for %d rows (%s: %s); the next sweep will", task_name, len(idents),
+                      type(exc).__name__, exc)
+            _mark_not_queued(task_name, idents)
+
+
+def _mark_not_queued(task_name: str, idents: list[int]) -> None:
+    from tracker.extensions import db
+    from tracker.models.reminders import DigestRun, Reminder
+
+    table = (DigestRun if task_name == DIGEST else Reminder).__table__
+    try:
+        # Its own transaction: the caller's has just committed.
+        with db.engine.begin() as conn:
+            for start in range(0, len(idents), 500):
+                conn.execute(update(table).where(table.c.id.in_(idents[start : start + 500])).values(queued_at=None))
+    except Exception:  # noqa: BLE001 - then the send lease brings them back, later
+        log.exception("could not mark %d rows as not queued", len(idents))
 
 
 @event.listens_for(Session, "after_rollback")

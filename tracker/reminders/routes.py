@@ -9,12 +9,12 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from tracker.auth.decorators import admin_required, coordinator_required
-from tracker.errors import DomainError, PermissionDenied
+from tracker.errors import DomainError, NotFound, PermissionDenied
 from tracker.extensions import db
 from tracker.models.reminders import KIND_LABELS, Notification, Reminder, State
 from tracker.pagination import requested_page
-from tracker.reminders import bp, services
-from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, parse_clock
+from tracker.reminders import bp, queries, resend, services
+from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, ResendForm, parse_clock
 from tracker.reminders.preferences import (
     network_settings,
     preferences_for,
@@ -28,6 +28,7 @@ STATE_LABELS = {
     State.SENDING: ("Sending", "govuk-tag--yellow"),
     State.SENT: ("Sent", "govuk-tag--green"),
     State.FAILED: ("Failed", "govuk-tag--red"),
+    State.UNCERTAIN: ("May not have been delivered", "govuk-tag--orange"),
     State.SKIPPED: ("Not sent", "govuk-tag--grey"),
 }
 
@@ -40,7 +41,7 @@ class _Recent:
 def _recent(limit: int = 5) -> _Recent:
     if not current_user.is_authenticated:
         return _Recent([], 0)
-    return _Recent(services.recent_notifications(current_user, limit), services.unread_count(current_user))
+    return _Recent(queries.recent_notifications(current_user, limit), queries.unread_count(current_user))
 
 
 def _for_consultation(consultation: object) -> list[Reminder]:
@@ -66,9 +67,10 @@ def _reminder_helpers() -> dict[str, object]:
         "reminder_state": lambda s: STATE_LABELS.get(s, (s, "govuk-tag--grey")),
         "reminder_kind_label": lambda k: KIND_LABELS.get(k, k),
         "reminders_recent": _recent,
-        "reminders_closing_soon": services.closing_soon_without_approval,
+        "reminders_closing_soon": queries.closing_soon_without_approval,
         "reminders_for_consultation": _for_consultation,
         "reminder_consultation_url": consultation_url,
+        "reminders_attention_counts": queries.attention_counts,
     }
 
 
@@ -84,7 +86,7 @@ def notifications():  # type: ignore[no-untyped-def]
         per_page=PAGE_SIZE,
         error_out=False,
     )
-    return render_template("reminders/notifications.html", page=page, unread=services.unread_count(current_user))
+    return render_template("reminders/notifications.html", page=page, unread=queries.unread_count(current_user))
 
 
 @bp.post("/notifications/read")
@@ -169,3 +171,57 @@ def admin_reminders():  # type: ignore[no-untyped-def]
     counts = dict(db.session.execute(select(Reminder.state, func.count()).group_by(Reminder.state)).tuples().all())
     return render_template("reminders/admin_reminders.html", page=page, state=state, counts=counts,
                            states=STATE_LABELS)
+
+
+@bp.get("/reminders/attention")
+@coordinator_required
+def attention():  # type: ignore[no-untyped-def]
+    show = request.args.get("show", "emails")
+    state = request.args.get("state", "")
+    if show not in ("emails", "digests"):
+        abort(400, "Unknown list: choose emails or digests.")
+    if state and state not in queries.NEEDS_ATTENTION:
+        abort(400, "Unknown state: choose uncertain or failed.")
+    if show == "emails":
+        page = db.paginate(queries.attention_reminders(state or None), per_page=PAGE_SIZE, error_out=False)
+        items: dict[int, int] = {}
+    else:
+        page = db.paginate(queries.attention_digests(), per_page=PAGE_SIZE, error_out=False)
+        items = queries.digest_item_counts([run.id for run in page.items])
+    return render_template(
+        "reminders/attention.html", page=page, show=show, state=state, counts=queries.attention_counts(),
+        digest_items=items, version_of=resend.version_of, form=ResendForm(),
+    )
+
+
+def _resend(verb, row_id: int, show: str, sent: str) -> Response:  # type: ignore[no-untyped-def]
+    form = ResendForm()
+    back = url_for("reminders.attention", show=show)
+    if not form.validate_on_submit():  # the CSRF token: the page is too old
+        flash("The page had expired, so nothing was resent. Try again.", "error")
+        return redirect(back)
+    try:
+        row = verb(current_user, row_id, form.version.data or "")
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "info")
+        return redirect(back)
+    db.session.commit()
+    flash(sent.format(row=row), "success")
+    return redirect(back)
+
+
+@bp.post("/reminders/attention/emails/<int:reminder_id>/resend")
+@coordinator_required
+def resend_email(reminder_id: int) -> Response:
+    return _resend(resend.resend_reminder, reminder_id, "emails",
+                   "The email to {row.recipient.email} will be sent again in a moment.")
+
+
+@bp.post("/reminders/attention/digests/<int:run_id>/resend")
+@coordinator_required
+def resend_digest(run_id: int) -> Response:
+    return _resend(resend.resend_digest, run_id, "digests",
+                   "The daily digest to {row.user.email} will be sent again in a moment.")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import load_only
 
 from tracker.extensions import db
+from tracker.mail import header_text
 from tracker.models import OPEN_STATUSES, Consultation, Role, Status, User
 from tracker.models.reminders import (
     BEFORE_POINTS,
@@ -42,15 +42,15 @@ NOT_YET_IN_REVIEW = frozenset({Status.TRIAGED, Status.ASSIGNED, Status.DRAFTING}
 # "No approved draft": open and not approved.
 NOT_APPROVED = frozenset(OPEN_STATUSES - {Status.APPROVED})
 CLOSING_SOON = timedelta(days=3)
-# A pending email whose send message never arrived (broker down at commit) is re-queued after this.
-REQUEUE_AFTER = timedelta(minutes=10)
-# A row claimed this long ago never finished: the worker died mid-send. We do not know whether
-# the server took the message, so it is marked failed rather than sent a second time.
-STUCK_AFTER = timedelta(minutes=30)
 
 REMINDER_KINDS = frozenset(
     {Kind.BEFORE_14, Kind.BEFORE_7, Kind.BEFORE_3, Kind.BEFORE_1, Kind.CLOSING_DAY, Kind.OVERDUE}
 )
+# Which date a point is about: the closing day, or else the internal deadline.
+CLOSING_DATE_KINDS = frozenset({Kind.CLOSING_DAY.value, Kind.ESCALATION_CLOSING.value})
+DATED_KINDS = frozenset({k.value for k in REMINDER_KINDS} | {Kind.ESCALATION_OVERDUE.value,
+                                                            Kind.ESCALATION_CLOSING.value})
+REPLANNED = "Not sent: a later reminder named another date."
 
 
 @dataclass
@@ -60,7 +60,8 @@ class SweepResult:
     queued: list[int] = field(default_factory=list)
     digests: list[int] = field(default_factory=list)
     requeued: int = 0
-    stuck: int = 0
+    stuck: int = 0  # interrupted sends: put back in the queue, failed or uncertain
+    uncertain: int = 0
     missed: list[int] = field(default_factory=list)
 
 
@@ -122,6 +123,7 @@ def due_points(
 
 
 def _subject(kind: str, title: str, deadline: date, today: date) -> str:
+    title = header_text(title, limit=10_000)  # a title holding CR/LF must not break the email's header
     short = title if len(title) <= 120 else title[:117] + "…"
     when = f"{deadline:%A %-d %B %Y}"
     if kind in BEFORE_POINTS:
@@ -212,7 +214,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
 
     if people_due or coord_due:
         _create_due(result, people_due, coord_due, now)
-    _requeue_and_unstick(result, now)
+    _recover(result, now)
     _start_digests(result, now, today)
     return result
 
@@ -279,15 +281,16 @@ def _create_due(
     if not wanted:
         return
 
-    # 4. Drop what exists already (one query), then insert-unless-exists: the unique
-    # constraint settles a race with another sweep, and only the winner gets the id back.
+    # 4. Drop what exists already (one query), then insert-unless-exists: the unique index
+    # settles a race with another sweep, and only the winner gets the id back. Superseded rows
+    # do not count (see supersede_other_dates), so a date told again after another is planned again.
     # The same filter as the candidates query, so this is one query whatever the data size.
     existing = {
         tuple(r)
         for r in db.session.execute(
             select(Reminder.consultation_id, Reminder.recipient_id, Reminder.kind, Reminder.deadline)
             .join(Consultation, Consultation.id == Reminder.consultation_id)
-            .where(_candidate_filter(now, today), Reminder.deadline.is_not(None))
+            .where(_candidate_filter(now, today), Reminder.deadline.is_not(None), Reminder.superseded_at.is_(None))
         )
     }
     subjects: dict[tuple[int, str, date], str] = {}
@@ -311,13 +314,15 @@ def _create_due(
             "attempts": 0,
             "last_error": "",
             "created_at": now,
+            "queued_at": now,
         })
     if not missing:
         return
     table = Reminder.__table__
     stmt = (
         _dialect_insert(table)
-        .on_conflict_do_nothing(index_elements=["consultation_id", "recipient_id", "kind", "deadline"])
+        .on_conflict_do_nothing(index_elements=["consultation_id", "recipient_id", "kind", "deadline"],
+                                index_where=table.c.superseded_at.is_(None))
         .returning(table.c.id, table.c.recipient_id, table.c.consultation_id, table.c.kind,
                    table.c.subject, table.c.delivery)
     )
@@ -344,29 +349,42 @@ def _create_due(
     queue_after_commit(db.session(), result.queued, SEND)
 
 
-def _requeue_and_unstick(result: SweepResult, now: datetime) -> None:
-    stale = now - REQUEUE_AFTER
-    ids = list(
-        db.session.scalars(
-            select(Reminder.id).where(
-                Reminder.state == State.PENDING.value,
-                Reminder.delivery == Delivery.IMMEDIATE.value,
-                func.coalesce(Reminder.next_attempt_at, Reminder.created_at) < stale,
-            ).limit(1000)
+def supersede_other_dates(sent: list[tuple[int, int, str, date]], now: datetime) -> None:
+    """A reminder naming date D went to a person: their reminders of the same consultation about
+    another date (of the same kind of deadline) stop counting, and any still waiting are not sent.
+
+    So when the deadline moves back to a date they were reminded of before, they are reminded
+    again (the last email they had named the other date); and a row that never went out changes
+    nothing (skipped rows are superseded when skipped). Flushes; the caller commits."""
+    for consultation_id, recipient_id, kind, deadline in sent:
+        if deadline is None or consultation_id is None:
+            continue
+        family = CLOSING_DATE_KINDS if kind in CLOSING_DATE_KINDS else DATED_KINDS - CLOSING_DATE_KINDS
+        others = (
+            Reminder.consultation_id == consultation_id,
+            Reminder.recipient_id == recipient_id,
+            Reminder.kind.in_(family),
+            Reminder.deadline != deadline,
+            Reminder.superseded_at.is_(None),
         )
-    )
-    result.requeued = len(ids)
-    queue_after_commit(db.session(), ids, SEND)
-    stuck = db.session.execute(
-        update(Reminder)
-        .where(Reminder.state == State.SENDING.value, Reminder.claimed_at < now - STUCK_AFTER)
-        .values(
-            state=State.FAILED.value,
-            last_error="Interrupted while sending; not retried in case the message did go out.",
+        db.session.execute(
+            update(Reminder).where(*others, Reminder.state == State.PENDING.value)
+            .values(state=State.SKIPPED.value, last_error=REPLANNED)
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
-    result.stuck = stuck.rowcount or 0
+        db.session.execute(
+            update(Reminder).where(*others).values(superseded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _recover(result: SweepResult, now: datetime) -> None:
+    from tracker.reminders.recovery import recover
+
+    out = recover(now)
+    result.requeued = out.requeued + out.digests_requeued
+    result.stuck = len(out.retried) + out.gave_up + out.uncertain + out.digests_retried + out.digests_uncertain
+    result.uncertain = out.uncertain + out.digests_uncertain
 
 
 def _start_digests(result: SweepResult, now: datetime, today: date) -> None:
@@ -394,55 +412,12 @@ def _start_digests(result: SweepResult, now: datetime, today: date) -> None:
         stmt,
         [
             {"user_id": uid, "day": today, "state": State.PENDING.value, "attempts": 0, "last_error": "",
-             "created_at": now}
+             "created_at": now, "queued_at": now}
             for uid in ready
         ],
     ).all()
     result.digests = [r.id for r in rows]
     queue_after_commit(db.session(), result.digests, DIGEST)
-
-
-# --- What the dashboard and consultation pages show -------------------------------------------
-
-
-# The dashboard panel shows these four: whole rows cost more to load than the query.
-_PANEL_COLUMNS = load_only(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at)
-
-
-def closing_soon_without_approval(now: datetime | None = None, limit: int = 20) -> list[Consultation]:
-    now = now or utcnow()
-    return list(
-        db.session.scalars(
-            select(Consultation)
-            .options(_PANEL_COLUMNS)
-            .where(
-                Consultation.status.in_([s.value for s in NOT_APPROVED]),
-                Consultation.closes_at > now,
-                Consultation.closes_at <= now + CLOSING_SOON,
-            )
-            .order_by(Consultation.closes_at)
-            .limit(limit)
-        )
-    )
-
-
-def recent_notifications(user: User, limit: int = 5) -> list[Notification]:
-    return list(
-        db.session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user.id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Notification).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    ) or 0
 
 
 def mark_all_read(user: User, now: datetime | None = None) -> int:

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from tracker import health
 from tracker.extensions import db
 from tracker.reminders import delivery, services
 
@@ -21,6 +22,7 @@ def sweep() -> dict[str, int]:
     except Exception:
         db.session.rollback()
         raise
+    health.record_sweep()
     summary = {
         "candidates": result.candidates,
         "created": result.created,
@@ -29,9 +31,13 @@ def sweep() -> dict[str, int]:
         "digests": len(result.digests),
         "missed": len(result.missed),
         "stuck": result.stuck,
+        "uncertain": result.uncertain,
     }
-    if result.created or result.digests or result.missed or result.stuck:
+    if result.created or result.digests or result.missed or result.stuck or result.requeued:
         log.info("reminder sweep: %s", summary)
+    if result.uncertain:
+        log.warning("reminder sweep: %d sends were cut off while the mail server received them; "
+                    "they are listed for coordinators as 'may not have been delivered'", result.uncertain)
     return summary
 
 
@@ -42,24 +48,20 @@ def send_reminder(self, reminder_id: int) -> str:  # type: ignore[no-untyped-def
         log.warning("reminder %s: transient failure, retrying in %.0fs: %s", reminder_id, outcome.delay,
                     outcome.reason)
         raise self.retry(countdown=outcome.delay)
-    if outcome.status == "failed":
-        log.error("reminder %s failed: %s", reminder_id, outcome.reason)
+    if outcome.status in ("failed", "uncertain"):
+        log.error("reminder %s %s: %s", reminder_id, outcome.status, outcome.reason)
     return outcome.status
 
 
 @shared_task(name="tracker.reminders.tasks.send_batch", ignore_result=True)
-def send_batch(reminder_ids: list[int]) -> dict[str, int]:
-    """Several immediate reminders in one task; each is claimed and sent on its own, and
-    one that meets a transient fault is handed to send_reminder to retry with backoff."""
-    counts: dict[str, int] = {}
-    for reminder_id in reminder_ids:
-        outcome = delivery.deliver(int(reminder_id))
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        if outcome.status == "retry":
-            send_reminder.apply_async((reminder_id,), countdown=outcome.delay)
-        elif outcome.status == "failed":
-            log.error("reminder %s failed: %s", reminder_id, outcome.reason)
-    return counts
+def send_batch(reminder_ids: list[int]) -> int:
+    """Fan a batch out into one send task each, so that one slow or stuck send holds up only
+    itself (the sweep publishes batches because publishing one message per row is slow)."""
+    task = send_reminder
+    with task.app.producer_or_acquire() as producer:
+        for reminder_id in reminder_ids:
+            task.apply_async((int(reminder_id),), producer=producer)
+    return len(reminder_ids)
 
 
 @shared_task(name="tracker.reminders.tasks.send_digest", bind=True, ignore_result=True, max_retries=None)
@@ -68,4 +70,6 @@ def send_digest(self, run_id: int) -> str:  # type: ignore[no-untyped-def]
     if outcome.status == "retry":
         log.warning("digest %s: transient failure, retrying in %.0fs: %s", run_id, outcome.delay, outcome.reason)
         raise self.retry(countdown=outcome.delay)
+    if outcome.status in ("failed", "uncertain"):
+        log.error("digest %s %s: %s", run_id, outcome.status, outcome.reason)
     return outcome.status

@@ -1,0 +1,190 @@
+"""Faults with real processes: a Celery worker killed with SIGKILL in the middle of a send to a
+slow mail server, and Redis stopped and started while reminders are written.
+
+Each test runs its own redis-server on a free port and its own worker (solo pool, so the
+process killed is the one talking to the mail server)."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from flask import Flask
+from sqlalchemy import select
+
+from tests import factories
+from tests.reminders.conftest import Inbox
+from tests.reminders.processes import RedisServer, Worker, wait_for
+from tracker import create_app
+from tracker.extensions import db
+from tracker.models import Status, User
+from tracker.models.reminders import Reminder, Stage, State
+from tracker.timeutil import add_working_days, uk_today
+
+LEASE = "2"  # seconds: the workers here treat a claim with no progress for 2 s as abandoned
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path):  # type: ignore[no-untyped-def]
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def run_sweep(url: str) -> None:
+    """What beat does: put the sweep task on the broker."""
+    client = Celery("test-beat", broker=url, set_as_current=False)
+    client.conf.update(task_serializer="json", accept_content=["json"])
+    client.send_task("tracker.reminders.tasks.sweep")
+    client.close()
+
+
+class Beat:
+    """Sweeps every second while a test waits, as beat does every few minutes: the sweep that
+    finds the abandoned claim is the first one after the lease has run out."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.last = url, 0.0
+
+    def __call__(self) -> None:
+        if time.monotonic() - self.last >= 1:
+            run_sweep(self.url)
+            self.last = time.monotonic()
+
+
+def more_sweeps(worker: Worker, url: str, n: int = 2) -> None:
+    """n more sweeps, run to the end (each logs "received" and "succeeded")."""
+    done = worker.output().count("tasks.sweep[")
+    for _ in range(n):
+        run_sweep(url)
+    wait_for(lambda: worker.output().count("tasks.sweep[") >= done + 2 * n, 60, f"{n} more sweeps")
+
+
+def due_today(lead: User, title: str) -> int:
+    c = factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=add_working_days(uk_today(), 1),
+                                    closes_in_days=20, title=title)
+    db.session.commit()
+    return c.id
+
+
+def the_reminder(consultation_id: int) -> Reminder:
+    db.session.expire_all()
+    return db.session.scalars(select(Reminder).where(Reminder.consultation_id == consultation_id)).one()
+
+
+def test_worker_killed_before_the_server_had_the_message_is_sent_once_after_the_next_sweep(
+    app: Flask, smtp: Inbox, lead: User, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    consultation_id = due_today(lead, "Killed before DATA")
+    smtp.stall_rcpt[:] = [600]  # the server stalls before it is given the message
+    worker = Worker(app, redis_server.url, tmp_path, REMINDER_SEND_LEASE_SECONDS=LEASE, MAIL_SMTP_TIMEOUT="600")
+    try:
+        run_sweep(redis_server.url)
+        wait_for(smtp.stalled.is_set, 90, "the worker to be talking to the mail server")
+        row = the_reminder(consultation_id)
+        assert (row.state, row.stage) == (State.SENDING, Stage.CLAIMED)
+        worker.kill()
+    finally:
+        worker.stop()
+    smtp.release.set()
+    assert smtp.messages == [] and the_reminder(consultation_id).state == State.SENDING
+
+    second = Worker(app, redis_server.url, tmp_path, REMINDER_SEND_LEASE_SECONDS=LEASE, MAIL_SMTP_TIMEOUT="600")
+    try:
+        wait_for(lambda: "ready." in second.output(), 60, "the second worker to start")
+        beat = Beat(redis_server.url)  # the next sweep puts it back in the queue; the worker sends it
+        wait_for(lambda: beat() or the_reminder(consultation_id).state == State.SENT, 60, "the reminder to be sent",
+                 lambda: f"{the_reminder(consultation_id)!r} {the_reminder(consultation_id).last_error}\n"
+                         f"{second.output()[-3000:]}")
+        more_sweeps(second, redis_server.url)
+    finally:
+        second.stop()
+    assert len(smtp.messages) == 1, second.output()[-3000:]
+    assert "Killed before DATA" in str(smtp.messages[0]["Subject"])
+    row = the_reminder(consultation_id)
+    assert row.attempts == 2 and row.sent_at is not None
+
+
+def test_worker_killed_while_the_server_received_the_message_is_uncertain_and_resent_only_by_a_person(
+    app: Flask, smtp: Inbox, eager: None, lead: User, as_user, redis_server: RedisServer, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    consultation_id = due_today(lead, "Killed during DATA")
+    smtp.stall_data[:] = [600]  # the server has the whole message but has not said so yet
+    worker = Worker(app, redis_server.url, tmp_path, REMINDER_SEND_LEASE_SECONDS=LEASE, MAIL_SMTP_TIMEOUT="600")
+    try:
+        run_sweep(redis_server.url)
+        wait_for(smtp.stalled.is_set, 90, "the mail server to be receiving the message")
+        row = the_reminder(consultation_id)
+        assert (row.state, row.stage) == (State.SENDING, Stage.DATA)
+        worker.kill()
+    finally:
+        worker.stop()
+    smtp.release.set()
+    assert len(smtp.messages) == 1  # it did arrive, though the worker never heard
+
+    second = Worker(app, redis_server.url, tmp_path, REMINDER_SEND_LEASE_SECONDS=LEASE, MAIL_SMTP_TIMEOUT="600")
+    try:
+        wait_for(lambda: "ready." in second.output(), 60, "the second worker to start")
+        beat = Beat(redis_server.url)
+        wait_for(lambda: beat() or the_reminder(consultation_id).state == State.UNCERTAIN, 60,
+                 "the reminder to be uncertain",
+                 lambda: f"{the_reminder(consultation_id)!r} {the_reminder(consultation_id).last_error}\n"
+                         f"{second.output()[-3000:]}")
+        more_sweeps(second, redis_server.url)
+    finally:
+        second.stop()
+    assert len(smtp.messages) == 1  # never sent again by itself
+    row = the_reminder(consultation_id)
+    assert row.last_error.startswith("May not have been delivered")
+    page = as_user("coordinator").get("/reminders/attention?state=uncertain").get_data(as_text=True)
+    assert "Killed during DATA" in page and "May not have been delivered" in page
+    as_user("coordinator").post(f"/reminders/attention/emails/{row.id}/resend", data={"version": row.claim_token})
+    assert len(smtp.messages) == 2 and the_reminder(consultation_id).state == State.SENT
+
+
+def test_reminders_written_while_redis_is_down_go_out_at_the_next_sweep(
+    app: Flask, smtp: Inbox, lead: User, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    from tracker.reminders import services
+    from tracker.reminders.notify import notify
+
+    consultation_id = due_today(lead, "Written while Redis was down")
+    lead_id = lead.id
+    # The web app and the sweep as processes of their own would see it: an app whose broker is our Redis.
+    web = create_app("test", overrides={
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "INSTANCE_DIR": str(tmp_path),
+        "REDIS_URL": redis_server.url,
+    })
+    worker = Worker(app, redis_server.url, tmp_path)
+    try:
+        wait_for(lambda: "ready." in worker.output(), 60, "the worker to start")
+        redis_server.stop()
+        with web.app_context():
+            services.sweep()
+            db.session.commit()  # queueing fails: logged, the rows are marked as not queued
+            notify([db.session.get(User, lead_id)], kind="message", subject="Assigned to you: tram fares", body="Over to you.")
+            db.session.commit()
+            rows = db.session.scalars(select(Reminder).order_by(Reminder.id)).all()
+            assert [(r.state, r.queued_at) for r in rows] == [(State.PENDING, None)] * 2
+            db.session.remove()
+        redis_server.start()
+        run_sweep(redis_server.url)  # the next sweep, as soon as Redis is back: not ten minutes later
+        wait_for(lambda: len(smtp.messages) == 2, 90, "both emails")
+    finally:
+        worker.stop()
+    assert sorted(str(m["Subject"]).split(": ")[-1] for m in smtp.messages) == [
+        "Written while Redis was down", "tram fares"]
+    db.session.expire_all()
+    assert {r.state for r in db.session.scalars(select(Reminder))} == {State.SENT}
+    assert the_reminder(consultation_id).attempts == 1
+
+
+def test_the_send_lease_is_longer_than_a_slow_send(app: Flask) -> None:
+    """The default lease outlasts a send whose every step takes nearly the SMTP timeout
+    (connect, EHLO, STARTTLS, EHLO, login, MAIL, RCPT), so a live worker is rarely fenced off."""
+    lease = timedelta(seconds=app.config["REMINDER_SEND_LEASE_SECONDS"])
+    assert lease >= 7 * timedelta(seconds=30)

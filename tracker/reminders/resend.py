@@ -1,0 +1,107 @@
+"""Resending an email that failed or may not have been delivered: a coordinator's decision.
+
+A resend puts the row back in the queue as a fresh send (attempts from zero). It is
+made on the version the coordinator saw (the claim token of the attempt that failed),
+in one conditional UPDATE, so a double click, two coordinators at once or a page that
+is out of date queue it once. Checks, changes, logs and flushes; the view commits and
+the send is queued after the commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, update
+
+from tracker import activity
+from tracker.errors import DomainError, NotFound, PermissionDenied
+from tracker.extensions import db
+from tracker.models import User
+from tracker.models.reminders import DigestRun, Reminder, State
+from tracker.reminders.outbox import DIGEST, SEND, queue_after_commit
+from tracker.timeutil import to_uk, utcnow
+
+RESENDABLE = (State.UNCERTAIN.value, State.FAILED.value)
+
+
+def version_of(row: Reminder | DigestRun) -> str:
+    return row.claim_token or ""
+
+
+def _check(actor: User) -> None:
+    if not actor.is_coordinator:
+        raise PermissionDenied("Only coordinators and admins can resend emails.")
+
+
+def _already(row: Reminder | DigestRun) -> DomainError:
+    if row.state in RESENDABLE:
+        return DomainError("This email failed again since you loaded the page: check the reason and try again.")
+    return DomainError("This email has already been resent (or sent): nothing was queued again.")
+
+
+def _resent_note(actor: User, now: datetime) -> str:
+    return f"Resent by {actor.name} on {to_uk(now):%-d %B %Y at %H:%M}."
+
+
+def resend_reminder(actor: User, reminder_id: int, version: str, now: datetime | None = None) -> Reminder:
+    _check(actor)
+    reminder = db.session.get(Reminder, reminder_id)
+    if reminder is None:
+        raise NotFound("There is no such email.")
+    now = now or utcnow()
+    before = reminder.state
+    changed = db.session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.state.in_(RESENDABLE),
+               func.coalesce(Reminder.claim_token, "") == version)
+        .values(state=State.PENDING.value, attempts=0, stage=None, next_attempt_at=None, queued_at=now,
+                last_error=_resent_note(actor, now))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(reminder)
+    if not changed:
+        raise _already(reminder)
+    activity.record(
+        "reminder_resend", actor=actor, consultation=reminder.consultation,
+        subject_type="reminder", subject_id=reminder.id,
+        message=f"Email resent to {reminder.recipient.email}: {reminder.subject}"[:1000],
+        before={"state": before}, after={"state": State.PENDING.value},
+    )
+    db.session.flush()
+    queue_after_commit(db.session(), [reminder.id], SEND)
+    return reminder
+
+
+def resend_digest(actor: User, run_id: int, version: str, now: datetime | None = None) -> DigestRun:
+    _check(actor)
+    run = db.session.get(DigestRun, run_id)
+    if run is None:
+        raise NotFound("There is no such digest.")
+    now = now or utcnow()
+    before = run.state
+    changed = db.session.execute(
+        update(DigestRun)
+        .where(DigestRun.id == run_id, DigestRun.state.in_(RESENDABLE),
+               func.coalesce(DigestRun.claim_token, "") == version)
+        .values(state=State.PENDING.value, attempts=0, stage=None, queued_at=now,
+                last_error=_resent_note(actor, now))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(run)
+    if not changed:
+        raise _already(run)
+    # Its items go with it (deliver_digest picks up the pending items attached to the run).
+    db.session.execute(
+        update(Reminder)
+        .where(Reminder.digest_run_id == run_id, Reminder.state.in_(RESENDABLE))
+        .values(state=State.PENDING.value, last_error="")
+        .execution_options(synchronize_session=False)
+    )
+    activity.record(
+        "digest_resend", actor=actor, subject_type="digest_run", subject_id=run.id,
+        message=f"Daily digest of {run.day:%-d %B %Y} resent to {run.user.email}",
+        before={"state": before}, after={"state": State.PENDING.value},
+    )
+    db.session.flush()
+    queue_after_commit(db.session(), [run.id], DIGEST)
+    return run
