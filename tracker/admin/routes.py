@@ -25,7 +25,7 @@ from tracker.admin.forms import (
     city_choices,
 )
 from tracker.auth import services as account_services
-from tracker.auth.decorators import admin_required
+from tracker.auth.permissions import admin_required
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models import City, Role, User, WorkArea

@@ -11,18 +11,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from tracker import activity
-from tracker.errors import DomainError, PermissionDenied
+from tracker.auth.permissions import require
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models import ActivityLog, City, Role, User, WorkArea
 
 NATIONS = ("England", "Wales")
 # The subjects whose changes the admin activity page shows.
 ADMIN_SUBJECTS = ("user", "city", "work_area")
-
-
-def _require_admin(actor: User) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied("Only admins can do this.")
 
 
 def users_query(*, role: str | None = None, city_id: int | None = None) -> Select[tuple[User]]:
@@ -52,7 +48,7 @@ def activity_query() -> Select[tuple[ActivityLog]]:
 
 
 def update_city(actor: User, city: City, *, name: str, nation: str, is_member: bool) -> None:
-    _require_admin(actor)
+    require(actor, "admins")
     name = " ".join(name.split())
     if not name:
         raise DomainError("Enter the city's name.", "name")
@@ -88,7 +84,7 @@ def _area_snapshot(area: WorkArea) -> dict[str, Any]:
 def update_work_area(
     actor: User, area: WorkArea, *, name: str, description: str, lead_city: City | None
 ) -> None:
-    _require_admin(actor)
+    require(actor, "admins")
     name = " ".join(name.split())
     if not name:
         raise DomainError("Enter the work area's name.", "name")

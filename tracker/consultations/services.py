@@ -9,8 +9,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from tracker import activity
+from tracker.auth.permissions import require
 from tracker.consultations import locking, notifications, workflow
-from tracker.errors import DomainError, PermissionDenied, Stale
+from tracker.errors import DomainError, Stale
 from tracker.extensions import db
 from tracker.models import (
     OPEN_STATUSES,
@@ -38,11 +39,6 @@ class ConsultationData:
     url: str = ""
     summary: str = ""
     opened_at: datetime | None = None
-
-
-def _require_coordinator(actor: User | None) -> None:
-    if actor is None or not actor.is_coordinator:
-        raise PermissionDenied("Only coordinators can do this.")
 
 
 def _validate(data: ConsultationData, *, now: datetime | None = None, allow_past: bool = False) -> None:
@@ -74,7 +70,7 @@ def create_consultation(
 ) -> Consultation:
     """Log a consultation by hand (actor is a coordinator) or from an import (actor None)."""
     if actor is not None:
-        _require_coordinator(actor)
+        require(actor, "coordinators")
     _validate(data, allow_past=actor is None)
     consultation = Consultation(
         title=data.title.strip(),
@@ -108,7 +104,7 @@ def update_consultation(
 
     ``seen_version``: the version the edit page showed (None for the importer)."""
     if actor is not None:
-        _require_coordinator(actor)
+        require(actor, "coordinators")
     # First: an edit made on an older page must not put back what someone else changed since.
     locking.check_seen(consultation, seen_version)
     closes_changed = data.closes_at != consultation.closes_at

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker.auth.decorators import admin_required, coordinator_required
+from tracker.auth.permissions import admin_required, coordinator_required
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.intake import bp, services

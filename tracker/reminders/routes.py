@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from tracker.auth.decorators import admin_required, coordinator_required
+from tracker.auth.permissions import admin_required, coordinator_required
 from tracker.errors import DomainError, NotFound, PermissionDenied
 from tracker.extensions import db
 from tracker.models.reminders import KIND_LABELS, Notification, Reminder, State

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker.auth.decorators import coordinator_required
+from tracker.auth.permissions import coordinator_required
 from tracker.consultations import actions, bp, queries, services, workflow
 from tracker.consultations.forms import (
     AssignForm,
