@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.types import UTCDateTime
 from tracker.timeutil import utcnow
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from tracker.models.user import User
 
 
-class ActivityLog(db.Model):
+class ActivityLog(Model):
     """Who did what, when, with the values before and after. Append-only."""
 
     __tablename__ = "activity_log"

@@ -5,13 +5,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 
 if TYPE_CHECKING:
     from tracker.models.user import User
 
 
-class City(db.Model):
+class City(Model):
     """A member council of the network."""
 
     __tablename__ = "city"
@@ -29,7 +29,7 @@ class City(db.Model):
         return f"<City {self.name}>"
 
 
-class WorkArea(db.Model):
+class WorkArea(Model):
     """A policy area of the network, led by one member city."""
 
     __tablename__ = "work_area"

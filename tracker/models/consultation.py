@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.types import UTCDateTime
 from tracker.timeutil import utcnow
 
@@ -90,7 +90,7 @@ class Source(enum.StrEnum):
     GOVUK = "govuk"
 
 
-class Consultation(db.Model):
+class Consultation(Model):
     __tablename__ = "consultation"
     __table_args__ = (
         UniqueConstraint("source", "external_id"),

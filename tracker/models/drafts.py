@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.types import UTCDateTime
 from tracker.timeutil import utcnow
 
@@ -48,7 +48,7 @@ class TakenUp(enum.StrEnum):
         return {"yes": "Yes", "partly": "Partly", "no": "No"}[self.value]
 
 
-class Question(db.Model):
+class Question(Model):
     """A numbered question of the consultation, answered in a response by questions."""
 
     __tablename__ = "question"
@@ -63,7 +63,7 @@ class Question(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Response(db.Model):
+class Response(Model):
     """The network's response to one consultation. Its text lives in immutable versions."""
 
     __tablename__ = "response"
@@ -89,7 +89,7 @@ class Response(db.Model):
         return ResponseMode(self.mode)
 
 
-class ResponseVersion(db.Model):
+class ResponseVersion(Model):
     """One saved state of a response. Never updated after insert."""
 
     __tablename__ = "response_version"
@@ -114,7 +114,7 @@ class ResponseVersion(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Contributor(db.Model):
+class Contributor(Model):
     __tablename__ = "contributor"
     __table_args__ = (UniqueConstraint("response_id", "user_id"),)
 
@@ -128,7 +128,7 @@ class Contributor(db.Model):
     added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
 
 
-class Comment(db.Model):
+class Comment(Model):
     __tablename__ = "comment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,7 +144,7 @@ class Comment(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class CitySupport(db.Model):
+class CitySupport(Model):
     """A member city's sign-off: "<city> supports this response"."""
 
     __tablename__ = "city_support"
@@ -160,7 +160,7 @@ class CitySupport(db.Model):
     recorded_by: Mapped[User | None] = relationship()
 
 
-class Submission(db.Model):
+class Submission(Model):
     """How and when the network submitted; points at the frozen version."""
 
     __tablename__ = "submission"
@@ -187,7 +187,7 @@ class Submission(db.Model):
         return SubmissionMethod(self.method).label
 
 
-class Outcome(db.Model):
+class Outcome(Model):
     """What the government did with the network's asks."""
 
     __tablename__ = "outcome"

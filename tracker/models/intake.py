@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.types import UTCDateTime
 from tracker.timeutil import utcnow
 
@@ -44,7 +44,7 @@ DOCUMENT_TYPE_LABELS = {
 }
 
 
-class GovukItem(db.Model):
+class GovukItem(Model):
     """One GOV.UK document, keyed by its content_id, whatever we decided about it."""
 
     __tablename__ = "govuk_item"
@@ -135,7 +135,7 @@ class GovukItem(db.Model):
         return f"<GovukItem {self.content_id} {self.state} {self.title[:30]!r}>"
 
 
-class ImportRun(db.Model):
+class ImportRun(Model):
     """One run of the importer, for the admin page."""
 
     __tablename__ = "import_run"
@@ -158,7 +158,7 @@ class ImportRun(db.Model):
         return [line for line in self.errors.splitlines() if line.strip()]
 
 
-class OrganisationRule(db.Model):
+class OrganisationRule(Model):
     """Issuing organisation -> work area. One organisation may point at several areas."""
 
     __tablename__ = "organisation_rule"
@@ -172,7 +172,7 @@ class OrganisationRule(db.Model):
     work_area: Mapped[WorkArea] = relationship()
 
 
-class WorkAreaKeywords(db.Model):
+class WorkAreaKeywords(Model):
     """Keywords (one per line) that point a title or summary at a work area."""
 
     __tablename__ = "work_area_keywords"
@@ -193,7 +193,7 @@ class WorkAreaKeywords(db.Model):
         return list(seen)
 
 
-class ImportLock(db.Model):
+class ImportLock(Model):
     """One import at a time: the row is the lock, taken and freed in transactions of their own.
 
     ``expires_at`` frees the lock of a run that crashed without freeing it.

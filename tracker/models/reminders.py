@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Tim
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.types import UTCDateTime
 from tracker.timeutil import utcnow
 
@@ -112,7 +112,7 @@ class State(enum.StrEnum):
     UNCERTAIN = "uncertain"  # the message may or may not have reached the mail server: a person decides
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     __tablename__ = "reminder"
     __table_args__ = (
         # One live row per point and date. A row stops counting (superseded) when a later email to
@@ -168,7 +168,7 @@ class Reminder(db.Model):
         return f"<Reminder {self.id} {self.kind} c={self.consultation_id} u={self.recipient_id} {self.state}>"
 
 
-class Notification(db.Model):
+class Notification(Model):
     """What a user sees in the notification list."""
 
     __tablename__ = "notification"
@@ -191,7 +191,7 @@ class Notification(db.Model):
     reminder: Mapped[Reminder | None] = relationship()
 
 
-class DigestRun(db.Model):
+class DigestRun(Model):
     """One daily digest per user per UK day: inserting this row is the claim."""
 
     __tablename__ = "digest_run"
@@ -214,7 +214,7 @@ class DigestRun(db.Model):
     user: Mapped[User] = relationship()
 
 
-class ReminderPreference(db.Model):
+class ReminderPreference(Model):
     """A user's own choices; a missing row or NULL field means the network default."""
 
     __tablename__ = "reminder_preference"
@@ -229,7 +229,7 @@ class ReminderPreference(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class ReminderSettings(db.Model):
+class ReminderSettings(Model):
     """The network's defaults, set by coordinators (one row)."""
 
     __tablename__ = "reminder_settings"

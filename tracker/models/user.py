@@ -10,7 +10,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.types import UTCDateTime
 from tracker.timeutil import utcnow
 
@@ -47,7 +47,7 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,7 +122,7 @@ class User(db.Model):
         return f"<User {self.email} {self.role}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in browser. Signing out ends it on the server, so a copied cookie is dead."""
 
     __tablename__ = "user_session"
