@@ -7,6 +7,7 @@ import math
 import time
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
@@ -36,7 +37,7 @@ def _wants_json() -> bool:
     )
 
 
-def _render(code: int, message: str):  # type: ignore[no-untyped-def]
+def _render(code: int, message: str) -> ResponseReturnValue:
     if _wants_json():
         return jsonify(error=TITLES.get(code, "Error"), reason=message, status=code), code
     return (
@@ -47,11 +48,11 @@ def _render(code: int, message: str):  # type: ignore[no-untyped-def]
 
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(exc: CSRFError) -> ResponseReturnValue:
         return _render(400, "The form had expired or was sent from elsewhere. Go back, reload the page and try again.")
 
     @app.errorhandler(RateLimitExceeded)
-    def rate_limited(exc: RateLimitExceeded):  # type: ignore[no-untyped-def]
+    def rate_limited(exc: RateLimitExceeded) -> ResponseReturnValue:
         current = limiter.current_limit
         wait = max(1, math.ceil(((current.reset_at if current else time.time() + 60) - time.time()) / 60))
         if request.endpoint == "auth.login":
@@ -65,17 +66,17 @@ def register(app: Flask) -> None:
                             "If you have forgotten your password, ask an admin to reset it.")
 
     @app.errorhandler(DomainError)
-    def domain_error(exc: DomainError):  # type: ignore[no-untyped-def]
+    def domain_error(exc: DomainError) -> ResponseReturnValue:
         db.session.rollback()
         return _render(exc.status_code, exc.message)
 
     @app.errorhandler(SecurityError)
-    def untrusted_host(exc: SecurityError):  # type: ignore[no-untyped-def]
+    def untrusted_host(exc: SecurityError) -> ResponseReturnValue:
         # No page can be built for a host we do not serve (links would name it): plain text.
         return Response("Unknown host: this address is not served here.\n", 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
         code = exc.code or 500
         description = exc.description or ""
         if code == 413:
@@ -84,7 +85,7 @@ def register(app: Flask) -> None:
         return _render(code, description)
 
     @app.errorhandler(Exception)
-    def unhandled(exc: Exception):  # type: ignore[no-untyped-def]
+    def unhandled(exc: Exception) -> ResponseReturnValue:
         db.session.rollback()
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return _render(500, "Try again later. What you saved before this is safe.")

@@ -17,6 +17,7 @@ from typing import Any
 
 import redis
 from flask import Blueprint, Flask, current_app, jsonify
+from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
 from tracker.extensions import csrf, db
@@ -32,7 +33,7 @@ KEEP_SECONDS = 7 * 24 * 3600  # a key nobody refreshes goes eventually
 def redis_client(app: Flask | None = None) -> redis.Redis | None:
     """A client for REDIS_URL with short timeouts (health checks must answer quickly); None
     when no Redis is configured (the in-memory broker of tests and `flask shell`)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app
     url = app.config.get("REDIS_URL") or ""
     if not url:
         return None
@@ -66,10 +67,11 @@ def record_worker_heartbeat(hostname: str) -> None:
     _record(WORKER_KEY, f"{time.time():.3f} {hostname}")
 
 
-def _age(raw: bytes | None, limit: float, now: float) -> dict[str, Any]:
+def _age(raw: bytes | str | None, limit: float, now: float) -> dict[str, Any]:
     if raw is None:
         return {"status": "never seen", "limit_seconds": int(limit)}
-    stamp, _, who = raw.decode(errors="replace").partition(" ")
+    text = raw.decode(errors="replace") if isinstance(raw, bytes) else raw
+    stamp, _, who = text.partition(" ")
     try:
         age = max(0.0, now - float(stamp))
     except ValueError:
@@ -118,14 +120,14 @@ def check() -> tuple[bool, dict[str, Any]]:
 
 @bp.get("/healthz")
 @csrf.exempt
-def healthz():  # type: ignore[no-untyped-def]
+def healthz() -> ResponseReturnValue:
     healthy, report = check()
     return jsonify(report), 200 if healthy else 503
 
 
 @bp.get("/healthz/web")
 @csrf.exempt
-def healthz_web():  # type: ignore[no-untyped-def]
+def healthz_web() -> ResponseReturnValue:
     database = _database()
     if database != "ok":
         return jsonify(status="error", database=database), 503

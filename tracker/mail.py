@@ -23,8 +23,12 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 
 class MailError(Exception):
@@ -83,24 +87,20 @@ def _send_file(msg: EmailMessage) -> None:
     tmp.rename(folder / name)  # readers never see half a file
 
 
-class _StagedMixin:
+class _SMTP(smtplib.SMTP):
     """smtplib's sendmail() sends MAIL and RCPT, then calls data(): the hook runs in between."""
 
     before_data: Callable[[], None] | None = None
     data_started = False
 
-    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
         if self.before_data is not None:
             self.before_data()
         self.data_started = True
-        return super().data(msg)  # type: ignore[misc]
+        return super().data(msg)
 
 
-class _SMTP(_StagedMixin, smtplib.SMTP):
-    pass
-
-
-class _SMTPSSL(_StagedMixin, smtplib.SMTP_SSL):
+class _SMTPSSL(_SMTP, smtplib.SMTP_SSL):
     pass
 
 

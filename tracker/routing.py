@@ -4,9 +4,10 @@ characters in a query string."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Flask, abort, request
-from werkzeug.routing import IntegerConverter, ValidationError
+from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 # Every id column is a 32-bit INTEGER on PostgreSQL: a larger number names no row.
 MAX_ID = 2**31 - 1
@@ -16,7 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class BoundedIntConverter(IntegerConverter):
     """`<int:...>` that matches only numbers a database id can hold; anything else is a 404."""
 
-    def __init__(self, map, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
@@ -24,7 +25,7 @@ class BoundedIntConverter(IntegerConverter):
         # The digits are checked before int() so that a 10,000-digit number costs nothing.
         if len(value) > len(str(MAX_ID)):
             raise ValidationError()
-        return super().to_python(value)  # type: ignore[no-any-return]
+        return super().to_python(value)
 
 
 def _refuse_control_characters() -> None:

@@ -14,11 +14,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, func, select, text
 
-from tracker.extensions import db
+from tracker.extensions import Model, db
 from tracker.models import ActivityLog, City, Consultation, Role, User, WorkArea
 from tracker.models.drafts import (
     CitySupport,
@@ -84,14 +84,16 @@ def _next_id(model: Any) -> int:
     return int(db.session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0) + 1
 
 
-def _insert(table: Table, rows: list[dict[str, Any]], summary: ScaleSummary) -> None:
+def _insert(model: type[Model], rows: list[dict[str, Any]], summary: ScaleSummary) -> None:
     """Bulk-load rows on the session's own connection (same transaction): COPY on PostgreSQL,
     executemany on SQLite, with values converted here once rather than per row by the ORM."""
+    table = cast(Table, model.__table__)
     summary.add(table.name, len(rows))
     if not rows:
         return
     columns = list(rows[0])
-    dbapi = db.session.connection().connection.dbapi_connection
+    # psycopg's connection (COPY) or sqlite3's: the DB-API protocol type knows neither.
+    dbapi: Any = db.session.connection().connection.dbapi_connection
     assert dbapi is not None
     names = ", ".join(f'"{c}"' for c in columns)
     if db.session.get_bind().dialect.name == "postgresql":
@@ -142,7 +144,7 @@ def _users(rng: random.Random, summary: ScaleSummary) -> tuple[dict[int, list[in
         rows.append({"id": uid, "email": f"officer{uid}@scale.test", "name": f"Officer {uid}", "job_title": "",
                      "password_hash": "!", "role": role, "city_id": city_id, "is_enabled": True,
                      "created_at": now})
-    _insert(User.__table__, rows, summary)
+    _insert(User, rows, summary)
     leads: dict[int, list[int]] = {}
     contributors: list[int] = []
     coordinators: list[int] = []
@@ -284,7 +286,7 @@ def seed_scale(n: int, *, seed: int = 2026, echo: Callable[[str], None] = print)
                     "reminder_id": reminder_id, "kind": kind, "subject": f"Internal deadline: {row['title']}"[:300],
                     "body": "", "created_at": sent, "read_at": None if is_open else sent})
     for model, batch in rows.items():
-        _insert(model.__table__, batch, summary)
+        _insert(model, batch, summary)
     db.session.flush()
     _move_sequences()
     echo(", ".join(f"{count:,} {table}" for table, count in summary.counts.items()))

@@ -62,7 +62,7 @@ def register(app: Flask) -> None:
     if hops > 0:
         # Only as many X-Forwarded-For/-Proto values as there are proxies we run are believed;
         # no forwarded host or port: absolute links come from BASE_URL, never from the request.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0)  # type: ignore[method-assign]  # Flask's documented way to wrap its WSGI app
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 

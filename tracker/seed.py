@@ -203,8 +203,10 @@ def seed_demo_consultations() -> int:
 
     existing = set(db.session.scalars(select(Consultation.title)))
     coordinator = db.session.scalar(select(User).where(User.email == "coordinator@keycities.test"))
+    if coordinator is None:
+        raise RuntimeError("The demo users are seeded before the demo consultations.")
     areas = {a.name: a for a in db.session.scalars(select(WorkArea))}
-    leads_by_city = {}
+    leads_by_city: dict[int | None, User] = {}
     for user in db.session.scalars(select(User).where(User.role == Role.POLICY_LEAD.value)):
         leads_by_city.setdefault(user.city_id, user)
     rng = random.Random(2026)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -16,7 +16,8 @@ from flask_login import current_user, login_required
 from tracker.errors import PermissionDenied
 from tracker.models import User
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _ROLES: dict[str, Callable[[User], bool]] = {
     "coordinators": lambda user: user.is_coordinator,  # coordinators and admins run the workflow
@@ -24,19 +25,19 @@ _ROLES: dict[str, Callable[[User], bool]] = {
 }
 
 
-def require_role(who: str) -> Callable[[F], F]:
+def require_role(who: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """A view for signed-in ``who`` only ("coordinators" or "admins"): others get the 403 page."""
     allowed = _ROLES[who]
 
-    def decorate(view: F) -> F:
+    def decorate(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         @login_required
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
             if not allowed(current_user):
                 abort(403, f"Only {who} can do this.")
             return view(*args, **kwargs)
 
-        return wrapped  # type: ignore[return-value]  # wraps keeps the signature F describes
+        return wrapped
 
     return decorate
 

@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from tracker.forms import TIME_RE, BaseForm, UKDateField, VersionField, http_url
@@ -108,7 +108,7 @@ class TriageForm(BaseForm):
 class GovSelectWithAttributes(GovSelect):
     """GovSelect that keeps each choice's render_kw as option attributes (e.g. data-city)."""
 
-    def map_gov_params(self, field, **kwargs):  # type: ignore[no-untyped-def]
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
         params = super().map_gov_params(field, **kwargs)
         extra = {str(value): render_kw for value, _label, render_kw in _choice_triples(field)}
         for item in params["items"]:

@@ -17,7 +17,9 @@ remembered on the session until it commits or rolls back.
 
 from __future__ import annotations
 
-from sqlalchemy import event, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Table, event, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -52,11 +54,14 @@ def claim(consultation: Consultation, seen_version: int | None = None) -> int:
         return claimed[consultation.id]
     expected = consultation.version
     now = utcnow()
-    result = db.session.execute(
-        update(Consultation.__table__)
-        .where(Consultation.__table__.c.id == consultation.id, Consultation.__table__.c.version == expected)
+    # Core UPDATE on the table, not the ORM one: the object's version must stay what was read
+    # until the caller's flush, which the version check below relies on.
+    table = cast(Table, Consultation.__table__)
+    result = cast(CursorResult[Any], db.session.execute(
+        update(table)
+        .where(table.c.id == consultation.id, table.c.version == expected)
         .values(version=expected + 1, updated_at=now)
-    )
+    ))
     if result.rowcount != 1:
         db.session.expire(consultation, ["version"])
         raise stale(consultation, expected)

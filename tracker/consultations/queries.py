@@ -12,8 +12,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, case, false, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    case,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.sql.expression import ColumnClause
 
 from tracker.extensions import db
 from tracker.models import (
@@ -102,11 +115,11 @@ _LIST_OPTIONS = (
 )
 
 
-def _with_list_relations(stmt: Select) -> Select:  # type: ignore[type-arg]
+def _with_list_relations(stmt: Select) -> Select:
     return stmt.options(*_LIST_OPTIONS)
 
 
-def _window_clause(window: str, now: datetime):  # type: ignore[no-untyped-def]
+def _window_clause(window: str, now: datetime) -> ColumnElement[bool]:
     if window in ("7", "14", "30"):
         until = end_of_uk_day(uk_today(now) + timedelta(days=int(window)))
         return (Consultation.closes_at >= now) & (Consultation.closes_at <= until)
@@ -121,11 +134,7 @@ def _window_clause(window: str, now: datetime):  # type: ignore[no-untyped-def]
     raise ValueError(window)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def filtered(filters: ListFilters, now: datetime | None = None) -> Select:  # type: ignore[type-arg]
+def filtered(filters: ListFilters, now: datetime | None = None) -> Select:
     now = now or utcnow()
     stmt = select(Consultation)
     if filters.status == OPEN_FILTER:
@@ -139,11 +148,10 @@ def filtered(filters: ListFilters, now: datetime | None = None) -> Select:  # ty
     if filters.window:
         stmt = stmt.where(_window_clause(filters.window, now))
     if filters.q:
-        pattern = f"%{_escape_like(filters.q.lower())}%"
         stmt = stmt.where(
             or_(
-                func.lower(Consultation.title).like(pattern, escape="\\"),
-                func.lower(Consultation.issuing_organisation).like(pattern, escape="\\"),
+                Consultation.title.icontains(filters.q, autoescape=True),
+                Consultation.issuing_organisation.icontains(filters.q, autoescape=True),
             )
         )
     return stmt
@@ -182,10 +190,10 @@ def work_areas() -> Sequence[WorkArea]:
     ).all()
 
 
-def filter_choices() -> tuple[Sequence[Row[tuple[int, str]]], Sequence[Row[tuple[int, str]]]]:
+def filter_choices() -> tuple[list[Row[Any]], list[Row[Any]]]:
     """(work areas, cities) as (id, name) rows for the list's filters, in one query: no ORM
     objects, no lead cities."""
-    kind = literal_column("kind")
+    kind: ColumnClause[str] = literal_column("kind")
     rows = db.session.execute(
         union_all(
             select(literal("area").label("kind"), WorkArea.id, WorkArea.name),
@@ -261,7 +269,7 @@ def counts_by_status() -> dict[Status, int]:
     return counts
 
 
-def _bounded(stmt: Select, limit: int = DASHBOARD_LIMIT, offset: int = 0) -> Sequence[Consultation]:  # type: ignore[type-arg]
+def _bounded(stmt: Select, limit: int = DASHBOARD_LIMIT, offset: int = 0) -> Sequence[Consultation]:
     """The first rows of an ordered query, in two steps: pick the ids (filter and sort the
     narrow rows, using the indexes), then load those few rows with their relations.
     Joining first makes the database join every matching row before sorting: on 10,000
@@ -280,7 +288,7 @@ class ShortList:
     """A dashboard list: which consultations (a query without order) and their order
     (ascending columns; the id breaks ties)."""
 
-    stmt: Select  # type: ignore[type-arg]
+    stmt: Select
     order: tuple[Any, ...]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from tracker.consultations import queries
@@ -34,7 +35,7 @@ def _lead_view() -> dict[str, Any]:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     if current_user.is_coordinator:
         view, context = "coordinator", _coordinator_view()
     elif current_user.role == Role.POLICY_LEAD:
