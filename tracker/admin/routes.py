@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import current_app, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
@@ -31,7 +31,7 @@ from tracker.extensions import db
 from tracker.models import City, Role, User, WorkArea
 from tracker.pagination import govuk_pagination, requested_page
 from tracker.routing import parse_id
-from tracker.views import attach_error
+from tracker.views import Refused, attach_error, run
 
 
 def _get_or_404(model: Any, id_: int) -> Any:
@@ -126,19 +126,16 @@ def user_edit(user_id: int) -> ResponseReturnValue:
         enable = form.is_enabled.data == "yes"
         if user.is_enabled and not enable and form.confirmed.data != "yes" and user.id != current_user.id:
             return render_template("admin/user_disable_confirm.html", form=form, user=user)
-        try:
-            account_services.update_user(
+        done = run(
+            form,
+            lambda: account_services.update_user(
                 current_user, user, name=form.name.data or "", role=form.role.data,
                 city=_city_from(form.city.data), job_title=form.job_title.data or "", is_enabled=enable,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            user = _get_or_404(User, user_id)
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Saved the account of {user.name}.", "success")
-            return redirect(url_for("admin.users"))
+            ),
+            success=lambda _: f"Saved the account of {user.name}.", then=url_for("admin.users"),
+        )
+        if not isinstance(done, Refused):
+            return done
     return render_template("admin/user_edit.html", form=form, user=user)
 
 
@@ -178,19 +175,16 @@ def city_edit(city_id: int) -> ResponseReturnValue:
     city: City = _get_or_404(City, city_id)
     form = CityForm(obj=None if request.method == "POST" else city)
     if form.validate_on_submit():
-        try:
-            services.update_city(
+        done = run(
+            form,
+            lambda: services.update_city(
                 current_user, city, name=form.name.data or "", nation=form.nation.data or "",
                 is_member=bool(form.is_member.data),
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            city = _get_or_404(City, city_id)
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Saved {city.name}.", "success")
-            return redirect(url_for("admin.cities"))
+            ),
+            success=lambda _: f"Saved {city.name}.", then=url_for("admin.cities"),
+        )
+        if not isinstance(done, Refused):
+            return done
     return render_template("admin/city_edit.html", form=form, city=city)
 
 
@@ -212,19 +206,16 @@ def work_area_edit(area_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         form.lead_city.data = str(area.lead_city_id or "")
     if form.validate_on_submit():
-        try:
-            services.update_work_area(
+        done = run(
+            form,
+            lambda: services.update_work_area(
                 current_user, area, name=form.name.data or "", description=form.description.data or "",
                 lead_city=_city_from(form.lead_city.data),
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            area = _get_or_404(WorkArea, area_id)
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Saved {area.name}.", "success")
-            return redirect(url_for("admin.work_areas"))
+            ),
+            success=lambda _: f"Saved {area.name}.", then=url_for("admin.work_areas"),
+        )
+        if not isinstance(done, Refused):
+            return done
     return render_template("admin/work_area_edit.html", form=form, area=area)
 
 

@@ -64,6 +64,24 @@ def _page_number(args: Mapping[str, str], errors: list[dict[str, str]]) -> int:
     return 1
 
 
+def _filter_selects(filters: queries.ListFilters, work_areas: Sequence[Any],
+                    cities: Sequence[Any]) -> list[dict[str, Any]]:
+    """The list's four filter menus: name, label and (value, text, chosen) options."""
+    def menu(name: str, label: str, options: list[tuple[Any, str]], chosen: object) -> dict[str, Any]:
+        picked = "" if chosen is None else str(chosen)
+        return {"name": name, "label": label,
+                "options": [(str(v), t, bool(picked) and str(v) == picked) for v, t in options]}
+
+    return [
+        menu("status", "Status", [("", "Any status"), (queries.OPEN_FILTER, "Open (work to do)"),
+                                  *((s.value, STATUS_LABELS[s]) for s in Status)], filters.status),
+        menu("work_area", "Work area", [("", "Any work area"), *((a.id, a.name) for a in work_areas)],
+             filters.work_area_id),
+        menu("city", "Lead city", [("", "Any city"), *((c.id, c.name) for c in cities)], filters.city_id),
+        menu("closing", "Closing", [("", "Any time"), *queries.WINDOWS.items()], filters.window),
+    ]
+
+
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
@@ -80,10 +98,7 @@ def index() -> ResponseReturnValue:
             filter_errors=errors,
             pagination=govuk_pagination(page.number, page.pages,
                                         lambda n: url_for("consultations.index", **args, page=n)),
-            work_areas=work_areas,
-            cities=cities,
-            statuses=[(s.value, STATUS_LABELS[s]) for s in Status],
-            windows=queries.WINDOWS,
+            filter_selects=_filter_selects(filters, work_areas, cities),
         ),
         400 if errors else 200,
     )

@@ -21,7 +21,7 @@ from tracker.consultations.forms import (
 )
 from tracker.consultations.routes.page import consultation_or_404
 from tracker.errors import InvalidTransition
-from tracker.models import STATUS_LABELS, City, Consultation, User, WorkArea
+from tracker.models import STATUS_LABELS, City, Consultation, Status, User, WorkArea
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.timeutil import to_uk, uk_instant
 from tracker.views import Refused, page_status, run
@@ -185,10 +185,13 @@ def assign(consultation_id: int) -> ResponseReturnValue:
             return outcome
         refused = outcome
     leads_by_area = {str(a.id): a.lead_city_id for a in work_areas if a.lead_city_id}
+    first = consultation.status == Status.TRIAGED.value
     return render_template(
         "consultations/assign.html",
         form=form,
         consultation=consultation,
+        heading="Assign" if first else "Reassign",
+        submit_label="Assign" if first else "Save assignment",
         leads_by_area=json.dumps(leads_by_area),
         proposed_deadline=proposed_deadline,
         working_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
