@@ -20,8 +20,10 @@ from wtforms import DateField, Field, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
+from tracker.urls import is_web_address
+
 # C0 controls and DEL; tab, line feed and carriage return are allowed in multi-line text only.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 
 TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
@@ -37,7 +39,7 @@ def character_problem(field: Field) -> str | None:
     if not isinstance(field, StringField) or not isinstance(value, str):
         return None
     if isinstance(field, TextAreaField):
-        if _CONTROL.search(value):
+        if CONTROL_CHARACTERS.search(value):
             return (f"{_label(field)} contains a hidden control character, often pasted from another "
                     "program: remove it and try again")
         return None
@@ -114,7 +116,7 @@ def time_of_day(message: str) -> Any:
 
 def http_url(form: FlaskForm, field: StringField) -> None:
     value = (field.data or "").strip()
-    if value and not value.lower().startswith(("http://", "https://")):
+    if value and not is_web_address(value):
         raise ValidationError("Enter a web address that starts with http:// or https://")
 
 

@@ -3,15 +3,15 @@ characters in a query string."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 
+from tracker.forms import CONTROL_CHARACTERS
+
 # Every id column is a 32-bit INTEGER on PostgreSQL: a larger number names no row.
 MAX_ID = 2**31 - 1
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -30,7 +30,7 @@ class BoundedIntConverter(IntegerConverter):
 
 def _refuse_control_characters() -> None:
     for key, value in request.args.items(multi=True):
-        if _CONTROL.search(key) or _CONTROL.search(value):
+        if CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value):
             abort(400, "The web address contains a hidden control character. Check the link and try again.")
 
 

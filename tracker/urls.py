@@ -17,6 +17,11 @@ def external_url(endpoint: str, **values: Any) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def is_web_address(value: str) -> bool:
+    """Whether a link someone entered is an http(s) address (never javascript:, data: or a path)."""
+    return value.strip().lower().startswith(("http://", "https://"))
+
+
 def base_host() -> str:
     """The public host name, e.g. for the domain part of calendar UIDs."""
     return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"

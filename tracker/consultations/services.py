@@ -26,6 +26,7 @@ from tracker.models import (
 )
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.timeutil import default_internal_deadline, to_uk, utcnow
+from tracker.urls import is_web_address
 
 EDITABLE_FIELDS = ("title", "issuing_organisation", "url", "summary", "opened_at", "closes_at")
 ASSIGNMENT_FIELDS = ("work_area_id", "lead_city_id", "policy_lead_id", "internal_deadline")
@@ -56,7 +57,7 @@ def _validate(data: ConsultationData, *, now: datetime | None = None, allow_past
         raise DomainError("The closing date must be in the future.", field="closes_on")
     if data.opened_at and data.opened_at > data.closes_at:
         raise DomainError("The opening date must be before the closing date.", field="opened_on")
-    if data.url and not data.url.lower().startswith(("http://", "https://")):
+    if data.url and not is_web_address(data.url):
         raise DomainError("The link must start with http:// or https://.", field="url")
 
 
