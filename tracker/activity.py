@@ -29,6 +29,17 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def record_edit(action: str, *, actor: User | None, obj: Any, fields: tuple[str, ...],
+                before: dict[str, Any], subject_type: str, message: str) -> None:
+    """Log an edit of an admin record (a city, an account) with only the fields that changed;
+    nothing when the save changed nothing."""
+    db.session.flush()
+    old, new = changes(before, snapshot(obj, fields))
+    if new:
+        record(action, actor=actor, subject_type=subject_type, subject_id=obj.id, message=message,
+               before=old, after=new)
+
+
 def record(
     action: str,
     *,

@@ -65,13 +65,8 @@ def update_city(actor: User, city: City, *, name: str, nation: str, is_member: b
     city.name = name
     city.nation = nation
     city.is_member = is_member
-    db.session.flush()
-    old, new = activity.changes(before, activity.snapshot(city, fields))
-    if new:
-        activity.record(
-            "city_updated", actor=actor, subject_type="city", subject_id=city.id,
-            message=f"Changed city {city.name}", before=old, after=new,
-        )
+    activity.record_edit("city_updated", actor=actor, obj=city, fields=fields, before=before,
+                         subject_type="city", message=f"Changed city {city.name}")
 
 
 def _area_snapshot(area: WorkArea) -> dict[str, Any]:

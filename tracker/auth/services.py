@@ -144,13 +144,8 @@ def update_user(
     if user.is_enabled and not is_enabled:
         sessions.end_all(user, "account disabled")
     user.is_enabled = is_enabled
-    db.session.flush()
-    old, new = activity.changes(before, activity.snapshot(user, fields))
-    if new:
-        activity.record(
-            "user_updated", actor=actor, subject_type="user", subject_id=user.id,
-            message=f"Changed account {user.email}", before=old, after=new,
-        )
+    activity.record_edit("user_updated", actor=actor, obj=user, fields=fields, before=before,
+                         subject_type="user", message=f"Changed account {user.email}")
 
 
 def sign_out_everywhere(user: User) -> int:
