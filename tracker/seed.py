@@ -6,11 +6,12 @@ created when missing.
 
 from __future__ import annotations
 
-import importlib
+import csv
 import random
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -147,41 +148,15 @@ def seed_demo_users() -> list[tuple[DemoUser, str]]:
     return result
 
 
-# (title, organisation, work area, days from today to closing, target status)
-DEMO_CONSULTATIONS: list[tuple[str, str, str, int, Status]] = [
-    ("Bus services: improving accessibility information", "Department for Transport", "Transport", 41, Status.DRAFTING),
-    ("Local transport fund: simplifying capital allocations", "Department for Transport", "Transport", 9, Status.IN_REVIEW),
-    ("Rail network: passenger service standards", "Department for Transport", "Transport", 64, Status.ASSIGNED),
-    ("Pavement parking: options for change", "Department for Transport", "Transport", -30, Status.SUBMITTED),
-    ("Renters' rights: implementing the decent homes standard", "Ministry of Housing, Communities and Local Government", "Housing", 12, Status.DRAFTING),
-    ("Planning reform: proposed changes to the national planning policy framework", "Ministry of Housing, Communities and Local Government", "Housing", 4, Status.APPROVED),
-    ("Homelessness prevention grant: fair funding allocations", "Ministry of Housing, Communities and Local Government", "Housing", 23, Status.TRIAGED),
-    ("Local government finance settlement: provisional allocations", "Ministry of Housing, Communities and Local Government", "Towns and Urban Centres", 18, Status.NEW),
-    ("High street rental auctions: regulations", "Ministry of Housing, Communities and Local Government", "Towns and Urban Centres", 2, Status.DRAFTING),
-    ("Business rates: reforming the multiplier for retail, hospitality and leisure", "HM Treasury", "Towns and Urban Centres", 33, Status.NEW),
-    ("English devolution: strategic authorities and local growth plans", "Ministry of Housing, Communities and Local Government", "Towns and Urban Centres", -12, Status.MISSED),
-    ("Warm homes plan: local authority delivery", "Department for Energy Security and Net Zero", "Climate Emergency", 27, Status.ASSIGNED),
-    ("Local area energy planning: statutory guidance", "Department for Energy Security and Net Zero", "Climate Emergency", 55, Status.NEW),
-    ("Biodiversity net gain: improvements for minor development", "Department for Environment, Food & Rural Affairs", "Climate Emergency", -45, Status.OUTCOME_PUBLISHED),
-    ("Climate adaptation: national adaptation programme reporting", "Department for Environment, Food & Rural Affairs", "Climate Emergency", 70, Status.MONITORING),
-    ("Public health grant: allocation formula", "Department of Health and Social Care", "Health and Social Care", 15, Status.IN_REVIEW),
-    ("Adult social care: fair cost of care", "Department of Health and Social Care", "Health and Social Care", 38, Status.TRIAGED),
-    ("Tobacco and vapes: licensing retail sales", "Department of Health and Social Care", "Health and Social Care", -8, Status.SUBMITTED),
-    ("Curriculum and assessment review: call for evidence", "Department for Education", "Young People, Skills and Education", 20, Status.DRAFTING),
-    ("Post-16 education and skills: a new qualifications framework", "Department for Education", "Young People, Skills and Education", 6, Status.ASSIGNED),
-    ("Youth guarantee: local delivery models", "Department for Work and Pensions", "Young People, Skills and Education", 47, Status.NEW),
-    ("Children's social care: national framework", "Department for Education", "Young People, Skills and Education", -20, Status.DECLINED),
-    ("Local museums and libraries: sustainable funding", "Department for Culture, Media and Sport", "Culture", 29, Status.TRIAGED),
-    ("Heritage at risk: reforming listed building consent", "Department for Culture, Media and Sport", "Culture", 82, Status.NEW),
-    ("UK trade strategy: regions and nations", "Department for Business and Trade", "Brexit and Trade", 11, Status.ASSIGNED),
-    ("Freeports and investment zones: evaluation framework", "Department for Business and Trade", "Brexit and Trade", -60, Status.OUTCOME_PUBLISHED),
-    ("Social cohesion: a new national strategy", "Ministry of Housing, Communities and Local Government", "Community Cohesion", 35, Status.NEW),
-    ("Elections: modernising electoral registration", "Ministry of Housing, Communities and Local Government", "Community Cohesion", 16, Status.MONITORING),
-    ("Community ownership fund: next round design", "Ministry of Housing, Communities and Local Government", "Community Cohesion", 1, Status.IN_REVIEW),
-    ("Flood risk management: funding formula", "Department for Environment, Food & Rural Affairs", "Climate Emergency", 88, Status.NEW),
-    ("Shared prosperity: successor to the UK Shared Prosperity Fund", "Ministry of Housing, Communities and Local Government", "Towns and Urban Centres", -3, Status.MISSED),
-    ("Active travel: cycling and walking investment strategy", "Active Travel England", "Transport", 58, Status.NEW),
-]
+# One row per demo consultation: its title, organisation, work area, days from today to its
+# closing date and the status the demo walks it to.
+DEMO_CONSULTATIONS_CSV = Path(__file__).with_name("demo_consultations.csv")
+
+
+def demo_consultations() -> list[tuple[str, str, str, int, Status]]:
+    with DEMO_CONSULTATIONS_CSV.open(newline="", encoding="utf-8") as f:
+        return [(r["title"], r["organisation"], r["work_area"], int(r["days_to_closing"]), Status(r["status"]))
+                for r in csv.DictReader(f)]
 
 _PATH = [Status.TRIAGED, Status.ASSIGNED, Status.DRAFTING, Status.IN_REVIEW, Status.APPROVED, Status.SUBMITTED, Status.OUTCOME_PUBLISHED]
 _WALK = {
@@ -211,7 +186,7 @@ def seed_demo_consultations() -> int:
         leads_by_city.setdefault(user.city_id, user)
     rng = random.Random(2026)
     created = 0
-    for title, org, area_name, days, target in DEMO_CONSULTATIONS:
+    for title, org, area_name, days, target in demo_consultations():
         if title in existing:
             continue
         area = areas[area_name]
@@ -256,16 +231,13 @@ def seed_demo_consultations() -> int:
     return created
 
 
-FEATURE_DEMOS = ("drafts", "reminders", "intake")
-
-
 def seed_feature_demos() -> None:
     """Each feature that has demo data keeps it in tracker/<feature>/demo.py: seed_demo()."""
-    for feature in FEATURE_DEMOS:
-        try:
-            module = importlib.import_module(f"tracker.{feature}.demo")
-        except ModuleNotFoundError:
-            continue
+    from tracker.drafts import demo as drafts_demo
+    from tracker.intake import demo as intake_demo
+    from tracker.reminders import demo as reminders_demo
+
+    for module in (drafts_demo, reminders_demo, intake_demo):
         module.seed_demo()
 
 
