@@ -44,10 +44,6 @@ def is_working_day(day: date) -> bool:
     return bool(_CALENDAR.is_working_day(day))
 
 
-def bank_holiday_name(day: date) -> str | None:
-    return _CALENDAR.get(day)
-
-
 def add_working_days(day: date, n: int) -> date:
     """Move n working days forward (n > 0) or back (n < 0) from day."""
     return day if n == 0 else _CALENDAR.get_nth_working_day(day, n)

@@ -383,10 +383,5 @@ def unassigned(now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Seq
     return short_lists([unassigned_list(now)], limit)[0]
 
 
-def assignments_for(user: User, limit: int = DASHBOARD_LIMIT) -> tuple[Sequence[Consultation], Sequence[Consultation]]:
-    mine, others = short_lists(assignment_lists(user), limit)
-    return mine, (others if user.city_id is not None else [])
-
-
 def open_closing_soon(now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:
     return short_lists([open_closing_soon_list(now)], limit)[0]

@@ -136,10 +136,6 @@ class Consultation(Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
     @property
-    def status_enum(self) -> Status:
-        return Status(self.status)
-
-    @property
     def status_label(self) -> str:
         return STATUS_LABELS[Status(self.status)]
 

@@ -84,10 +84,6 @@ class Response(Model):
         back_populates="response", order_by="ResponseVersion.number", passive_deletes=True
     )
 
-    @property
-    def mode_enum(self) -> ResponseMode:
-        return ResponseMode(self.mode)
-
 
 class ResponseVersion(Model):
     """One saved state of a response. Never updated after insert."""
