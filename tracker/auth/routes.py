@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 
 from tracker.auth import bp, services, sessions
 from tracker.auth.forms import ChangePasswordForm, LoginForm, SignOutEverywhereForm
-from tracker.errors import DomainError
 from tracker.extensions import db, limiter
+from tracker.views import Refused, page_status, run
 
 
 def _account_key() -> str:
@@ -69,17 +69,19 @@ def logout() -> ResponseReturnValue:
 @login_required
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
+    refused: Refused | None = None
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data or "", form.new_password.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "current_password").errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash("Your password has been changed. Your other sessions have been signed out.", "success")
-            return redirect(url_for("dashboard.index"))
-    return render_template("auth/change_password.html", form=form), (400 if form.errors else 200)
+        done = run(
+            form,
+            lambda: services.change_password(current_user, form.current_password.data or "",
+                                             form.new_password.data or ""),
+            success="Your password has been changed. Your other sessions have been signed out.",
+            then=url_for("dashboard.index"),
+        )
+        if not isinstance(done, Refused):
+            return done
+        refused = done
+    return render_template("auth/change_password.html", form=form), page_status(form, refused)
 
 
 @bp.get("/account/sessions")
