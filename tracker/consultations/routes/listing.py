@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from tracker.consultations import bp, queries
 from tracker.models import STATUS_LABELS, Status
@@ -99,6 +99,7 @@ def index() -> ResponseReturnValue:
             pagination=govuk_pagination(page.number, page.pages,
                                         lambda n: url_for("consultations.index", **args, page=n)),
             filter_selects=_filter_selects(filters, work_areas, cities),
+            can_log=current_user.is_coordinator,
         ),
         400 if errors else 200,
     )
