@@ -30,7 +30,7 @@ def test_activity_shows_admin_changes_newest_first(as_user, admin):
     assert html.index("Change number 2") < html.index("Change number 1") < html.index("Change number 0")
     assert "Consultation change" not in html
     assert "10 January 2026 at 11:00" in html  # UK time (GMT in January)
-    assert "name: Old → New" in html
+    assert "Name: Old → New" in html
     assert "Ada Admin" in html
 
 
@@ -70,3 +70,18 @@ def test_activity_page_query_count_does_not_grow(as_user, admin):
     few = count()
     add(20)
     assert count() == few
+
+
+def test_activity_says_changes_in_words(as_user, admin, lead):
+    """Ids as names, booleans as yes/no, roles by their labels: never `city id: 3 → 20`."""
+    hull, salford = factories.city("Hull"), factories.city("Salford")
+    activity.record("user_updated", actor=admin, subject_type="user", subject_id=lead.id, message="Changed account",
+                    before={"city_id": hull.id, "is_enabled": True, "role": "policy_lead"},
+                    after={"city_id": salford.id, "is_enabled": False, "role": "contributor"})
+    db.session.commit()
+
+    html = as_user("admin").get("/admin/activity").get_data(as_text=True)
+    assert "City: Hull → Salford" in html
+    assert "Account active: yes → no" in html
+    assert "Role: Policy lead → Contributor" in html
+    assert f"{hull.id} →" not in html

@@ -120,11 +120,11 @@ def test_detail_shows_facts_history_and_buttons(as_user, coordinator, lead) -> N
     assert "Lena Lead (Hull)" in html
     assert "Assigned to Hull, policy lead Lena Lead" in html  # the history
     assert "Cora Coordinator" in html
-    assert "triaged → assigned" in html
+    assert "To assign → Assigned" in html  # status labels, not stored values
     assert "Start drafting" in html
     assert '<a class="govuk-link" href="https://www.gov.uk/government/consultations/' in html
     assert "&lt;span" not in html and "&lt;a" not in html  # summary rows are markup, not escaped text
-    assert "lead city</strong>: – → Hull" in html  # ids in the history shown as names
+    assert "Lead city</strong>: – → Hull" in html  # ids in the history shown as names
     assert "Approve" not in html  # not the lead's to do
     assert "Edit details" not in html
     coordinator_html = as_user("coordinator").get(f"/consultations/{c.id}").get_data(as_text=True)
@@ -201,3 +201,21 @@ def test_the_list_shows_what_is_still_to_close_first_then_the_closed_newest_firs
     html = as_user("contributor").get("/consultations/").get_data(as_text=True)
     positions = [html.index(c.title) for c in (soon, later, just_closed, long_closed)]
     assert positions == sorted(positions)
+
+
+def test_history_says_dates_statuses_and_decisions_in_words(as_user, coordinator) -> None:
+    from tracker import activity
+
+    c = factories.make_consultation("triaged", title="Words not codes")
+    activity.record("edit", actor=coordinator, consultation=c, message="Edited",
+                    before={"internal_deadline": "2026-12-01", "closes_at": "2026-12-14T23:59:00+00:00"},
+                    after={"internal_deadline": "2026-12-04", "closes_at": "2026-06-14T22:59:00+00:00"})
+    activity.record("triage", actor=coordinator, consultation=c, message="Triaged",
+                    before={"status": "new"}, after={"status": "triaged", "decision": "respond"})
+    db.session.commit()
+    html = as_user("coordinator").get(f"/consultations/{c.id}").get_data(as_text=True)
+    assert "Internal deadline</strong>: 1 Dec 2026 → 4 Dec 2026" in html
+    assert "Closes</strong>: 14 Dec 2026, 23:59 → 14 Jun 2026, 23:59" in html  # UK time, BST in June
+    assert "Status</strong>: New → To assign" in html
+    assert "Decision</strong>: – → Respond" in html
+    assert "2026-12-01" not in html and "outcome_published" not in html

@@ -26,6 +26,7 @@ from tracker.admin.forms import (
 )
 from tracker.auth import services as account_services
 from tracker.auth.permissions import admin_required
+from tracker.changes import in_words
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models import City, Role, User, WorkArea
@@ -227,5 +228,5 @@ def work_area_edit(area_id: int) -> ResponseReturnValue:
 def activity() -> ResponseReturnValue:
     page = db.paginate(services.activity_query(), page=requested_page(request.args), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template(
-        "admin/activity.html", page=page, pagination=pagination_params(page, "admin.activity"),
+        "admin/activity.html", rows=in_words(page.items), pagination=pagination_params(page, "admin.activity"),
     )

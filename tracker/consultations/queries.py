@@ -236,26 +236,6 @@ def history(consultation_id: int) -> Sequence[ActivityLog]:
     ).all()
 
 
-def history_names(entries: Sequence[ActivityLog]) -> dict[str, dict[int, str]]:
-    """Names for the ids the history mentions (lead city, work area, policy lead): 3 queries at most."""
-    wanted: dict[str, set[int]] = {"lead_city_id": set(), "work_area_id": set(), "policy_lead_id": set()}
-    for entry in entries:
-        for values in (entry.before or {}, entry.after or {}):
-            for key, ids in wanted.items():
-                if isinstance(values.get(key), int):
-                    ids.add(values[key])
-    names: dict[str, dict[int, str]] = {key: {} for key in wanted}
-    for key, model, label in (
-        ("lead_city_id", City, City.name),
-        ("work_area_id", WorkArea, WorkArea.name),
-        ("policy_lead_id", User, User.name),
-    ):
-        if wanted[key]:
-            rows = db.session.execute(select(model.id, label).where(model.id.in_(wanted[key])))
-            names[key] = {row[0]: row[1] for row in rows}
-    return names
-
-
 # --- dashboard -------------------------------------------------------------
 
 
