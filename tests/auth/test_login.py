@@ -119,3 +119,18 @@ def test_passwords_are_stored_as_argon2id(client, admin):
     stored = db.session.scalar(db.select(User.password_hash).where(User.id == admin.id))
     assert stored.startswith("$argon2id$")
     assert "a-brand-new-passphrase" not in stored
+
+
+def test_the_first_visit_asks_nothing_before_anyone_did_anything(client):
+    response = client.get("/", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.request.path == "/login"
+    assert "Sign in" in html
+    assert "govuk-notification-banner" not in html  # no "Important: ..." on arrival
+
+
+def test_a_deep_link_says_why_and_comes_back_after_sign_in(client, lead):
+    response = client.get("/consultations/?status=open", follow_redirects=True)
+    assert "Sign in to see that page." in response.get_data(as_text=True)
+    signed_in = sign_in(client, lead.email, next_url="/consultations/?status=open")
+    assert signed_in.headers["Location"] == "/consultations/?status=open"
