@@ -30,6 +30,15 @@ TITLES = {
     500: "Sorry, there is a problem with the service",
 }
 
+# What to tell someone when the error says nothing more particular (GOV.UK's patterns).
+OWN_WORDS = {
+    400: "Go back, reload the page and try again.",
+    403: "Your account cannot open this page. If you think it should, ask a coordinator.",
+    404: "If you typed the web address, check it is correct. If you pasted it, check you copied "
+         "the entire address. If you followed a link, the page may have been removed.",
+    405: "Go back, reload the page and try again from its buttons.",
+}
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or (
@@ -79,6 +88,10 @@ def register(app: Flask) -> None:
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         code = exc.code or 500
         description = exc.description or ""
+        if description == type(exc).description:
+            # Werkzeug's own sentence ("The requested URL was not found on the server...") is
+            # written for developers: the service says it in its own words, or not at all.
+            description = OWN_WORDS.get(code, "")
         if code == 413:
             description = ("The text sent was larger than the tracker accepts (a response can be up to "
                            "200,000 characters). Go back, shorten it or split it, and save again.")
