@@ -242,7 +242,9 @@ def test_disabling_asks_for_confirmation_first(app, admin_client, target):
     [entry] = _log("user_updated")
     assert entry.before == {"is_enabled": True} and entry.after == {"is_enabled": False}
     assert not is_signed_in(victim)
-    assert "Disabled" in admin_client.get("/admin/users").get_data(as_text=True)
+    users_page = admin_client.get("/admin/users").get_data(as_text=True)
+    assert "Disabled" in users_page
+    assert "Tess Target&#39;s account is disabled: they have been signed out and cannot sign in." in users_page
 
 
 def test_enabling_again_lets_them_sign_in(app, admin_client):
@@ -251,6 +253,7 @@ def test_enabling_again_lets_them_sign_in(app, admin_client):
     response = admin_client.post(f"/admin/users/{user.id}", data={
         "name": user.name, "role": "coordinator", "city": "", "is_enabled": "yes"})
     assert response.status_code == 302
+    assert "account is active again" in admin_client.get("/admin/users").get_data(as_text=True)
     assert sign_in(app.test_client(), user.email).status_code == 302
 
 

@@ -70,7 +70,8 @@ def test_admin_creates_and_disables_an_account(live_server: str, page: Any) -> N
     expect(page.locator("h1")).to_have_text("Disable the account of Lena Lead?")
     _check(page, "disable-confirm")
     page.click("text=Yes, disable the account")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved the account of Lena Lead.")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Lena Lead's account is disabled: they have been signed out and cannot sign in.")
     expect(page.locator("table")).to_contain_text("Disabled")
     _check(page, "users-after")
 

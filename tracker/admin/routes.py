@@ -114,6 +114,14 @@ def user_new() -> ResponseReturnValue:
     return render_template("admin/user_new.html", form=form)
 
 
+def _saved_account(user: User, was_enabled: bool) -> str:
+    if was_enabled and not user.is_enabled:
+        return f"{user.name}'s account is disabled: they have been signed out and cannot sign in."
+    if user.is_enabled and not was_enabled:
+        return f"{user.name}'s account is active again: they can sign in with their password."
+    return f"Saved the account of {user.name}."
+
+
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def user_edit(user_id: int) -> ResponseReturnValue:
@@ -125,6 +133,7 @@ def user_edit(user_id: int) -> ResponseReturnValue:
         form.is_enabled.data = "yes" if user.is_enabled else "no"
     if form.validate_on_submit():
         enable = form.is_enabled.data == "yes"
+        was_enabled = user.is_enabled
         if user.is_enabled and not enable and form.confirmed.data != "yes" and user.id != current_user.id:
             return render_template("admin/user_disable_confirm.html", form=form, user=user)
         done = run(
@@ -133,7 +142,7 @@ def user_edit(user_id: int) -> ResponseReturnValue:
                 current_user, user, name=form.name.data or "", role=form.role.data,
                 city=_city_from(form.city.data), job_title=form.job_title.data or "", is_enabled=enable,
             ),
-            success=lambda _: f"Saved the account of {user.name}.", then=url_for("admin.users"),
+            success=lambda _: _saved_account(user, was_enabled), then=url_for("admin.users"),
         )
         if not isinstance(done, Refused):
             return done
