@@ -17,7 +17,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, Field, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
 from tracker.urls import is_web_address
@@ -31,6 +31,19 @@ TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 
 def _label(field: Field) -> str:
     return field.label.text if field.label and field.label.text else "This field"
+
+
+class MaxLength(Length):
+    """A length cap with GOV.UK's wording ("Title must be 300 characters or fewer") instead of
+    the library's "Field cannot be longer than 300 characters."."""
+
+    def __init__(self, max: int) -> None:
+        super().__init__(max=max)
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data and len(field.data) > self.max:
+            name = _label(field).removesuffix(" (optional)")
+            raise ValidationError(f"{name} must be {self.max:,} characters or fewer")
 
 
 def character_problem(field: Field) -> str | None:

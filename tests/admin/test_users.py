@@ -303,3 +303,13 @@ def test_reset_password_refuses_a_short_one(admin_client, target):
     assert response.status_code == 200
     assert "Password must be 12 characters or more" in response.get_data(as_text=True)
     assert db_state() == before
+
+
+def test_every_error_of_the_form_shows_at_once(admin_client):
+    response = admin_client.post("/admin/users/new", data={
+        "email": "not-an-email", "name": "X" * 121, "role": "contributor", "city": ""})
+    html = response.get_data(as_text=True)
+    assert "Enter an email address in the correct format" in html
+    assert "A contributor must belong to a member city." in html
+    assert "Full name must be 120 characters or fewer" in html  # not the library's "Field cannot be longer..."
+    assert "Field cannot be longer" not in html

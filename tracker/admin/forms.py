@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -22,10 +24,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from tracker.admin.services import NATIONS, all_cities
-from tracker.forms import BaseForm
+from tracker.forms import BaseForm, MaxLength
 from tracker.models import Role
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
@@ -59,18 +61,28 @@ class UserFilterForm(BaseForm):
 
 class _UserFields(BaseForm):
     name = StringField("Full name", widget=GovTextInput(), filters=[_strip],
-                       validators=[InputRequired("Enter the person's name"), Length(max=120)])
+                       validators=[InputRequired("Enter the person's name"), MaxLength(120)])
     job_title = StringField("Job title (optional)", widget=GovTextInput(),
-                            validators=[Optional(), Length(max=120)])
+                            validators=[Optional(), MaxLength(120)])
     role = RadioField("Role", choices=ROLE_CHOICES, widget=GovRadioInput(),
                       description="Policy leads and contributors belong to a member city.",
                       validators=[InputRequired("Choose a role")])
     city = SelectField("Member city", choices=[], widget=GovSelect(), validators=[Optional()])
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        # The service has the same rule; checked here too, it is reported with the form's other
+        # errors rather than only once they are all put right.
+        role = Role(self.role.data) if self.role.data in {r.value for r in Role} else None
+        if role is not None and role.needs_city and not self.city.data and not self.city.errors:
+            self.city.errors = [*self.city.errors, f"A {role.label.lower()} must belong to a member city."]
+            ok = False
+        return ok
+
 
 class UserCreateForm(_UserFields):
     email = EmailField("Email address", widget=GovTextInput(), filters=[_strip], validators=[
-        InputRequired("Enter an email address"), Length(max=254), email_address])
+        InputRequired("Enter an email address"), MaxLength(254), email_address])
     # Length and guessability: the service's one password rule (auth/passwords.py).
     password = PasswordField("Initial password (optional)", widget=GovPasswordInput(), validators=[Optional()])
     submit = SubmitField("Create account", widget=GovSubmitInput())
@@ -91,7 +103,7 @@ class ResetPasswordForm(BaseForm):
 
 class CityForm(BaseForm):
     name = StringField("Name", widget=GovTextInput(),
-                       validators=[InputRequired("Enter the city's name"), Length(max=120)])
+                       validators=[InputRequired("Enter the city's name"), MaxLength(120)])
     nation = RadioField("Nation", choices=[(n, n) for n in NATIONS], widget=GovRadioInput(),
                         validators=[InputRequired("Choose England or Wales")])
     is_member = BooleanField("Member of the network", widget=GovCheckboxInput())
@@ -100,7 +112,7 @@ class CityForm(BaseForm):
 
 class WorkAreaForm(BaseForm):
     name = StringField("Name", widget=GovTextInput(),
-                       validators=[InputRequired("Enter the work area's name"), Length(max=120)])
-    description = TextAreaField("Description", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
+                       validators=[InputRequired("Enter the work area's name"), MaxLength(120)])
+    description = TextAreaField("Description", widget=GovTextArea(), validators=[Optional(), MaxLength(2000)])
     lead_city = SelectField("Lead city", choices=[], widget=GovSelect(), validators=[Optional()])
     submit = SubmitField("Save work area", widget=GovSubmitInput())

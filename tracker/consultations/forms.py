@@ -14,9 +14,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
 
-from tracker.forms import TIME_RE, BaseForm, UKDateField, VersionField, http_url
+from tracker.forms import TIME_RE, BaseForm, MaxLength, UKDateField, VersionField, http_url
 from tracker.models import Decision
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.timeutil import uk_instant, utcnow
@@ -26,17 +26,17 @@ class ConsultationForm(BaseForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the consultation's title"), Length(max=300)],
+        validators=[DataRequired("Enter the consultation's title"), MaxLength(300)],
     )
     issuing_organisation = StringField(
         "Issuing organisation",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the organisation that issued the consultation"), Length(max=200)],
+        validators=[DataRequired("Enter the organisation that issued the consultation"), MaxLength(200)],
     )
     url = StringField("Link to the consultation on GOV.UK", widget=GovTextInput(),
-                      validators=[Optional(), Length(max=500), http_url])
+                      validators=[Optional(), MaxLength(500), http_url])
     summary = TextAreaField("Summary", widget=GovCharacterCount(), validators=[
-        Optional(), Length(max=MAX_SUMMARY, message=f"Summary must be {MAX_SUMMARY:,} characters or fewer")])
+        Optional(), MaxLength(MAX_SUMMARY)])
     opened_on = UKDateField("Opening date", validators=[Optional()],
                             message="Enter a real opening date, for example 27 3 2026")
     closes_on = UKDateField("Closing date", validators=[InputRequired("Enter the closing date")],
@@ -94,7 +94,7 @@ class TriageForm(BaseForm):
         "Reason",
         widget=GovTextArea(),
         description="Needed for monitor only and no response, so members can see why.",
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), MaxLength(2000)],
     )
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
@@ -155,6 +155,6 @@ class AssignForm(BaseForm):
 class TransitionForm(BaseForm):
     version = VersionField()
     message = TextAreaField("Note for the history (optional)", widget=GovTextArea(),
-                            validators=[Optional(), Length(max=2000)])
+                            validators=[Optional(), MaxLength(2000)])
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
