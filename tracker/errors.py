@@ -37,6 +37,15 @@ class NotFound(DomainError):
     status_code = 404
 
 
+class AlreadyThere(DomainError):
+    """What was entered names something the tracker already has (``existing_id``): the page
+    offers a link to it instead of a second copy."""
+
+    def __init__(self, message: str, field: str | None = None, *, existing_id: int) -> None:
+        super().__init__(message, field)
+        self.existing_id = existing_id
+
+
 @dataclass(frozen=True)
 class Change:
     """One change someone else made since the page was drawn: who, when, what."""

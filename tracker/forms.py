@@ -127,10 +127,12 @@ def time_of_day(message: str) -> Any:
     return check
 
 
-def http_url(form: FlaskForm, field: StringField) -> None:
+def https_url(form: FlaskForm, field: StringField) -> None:
+    """A link typed by hand: a whole https address (government and Parliament sites are all
+    https; a plain http link is usually a copying slip)."""
     value = (field.data or "").strip()
-    if value and not is_web_address(value):
-        raise ValidationError("Enter a web address that starts with http:// or https://")
+    if value and not (is_web_address(value) and value.lower().startswith("https://") and len(value) > 8):
+        raise ValidationError("Enter the whole link, starting with https://")
 
 
 MISSING_VERSION = "This form was incomplete (it had no page version). Reload the page and try again."

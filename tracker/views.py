@@ -44,6 +44,7 @@ class Refused:
     """A form the service refused: redraw it (with what was typed and where it went wrong)."""
 
     stale: Stale | None = None
+    error: DomainError | None = None
 
     @property
     def status(self) -> int:
@@ -77,7 +78,7 @@ def run(form: Any, action: Callable[[], T], *, success: str | Callable[[T], str]
     except DomainError as exc:
         db.session.rollback()
         attach_error(form, exc)
-        return Refused()
+        return Refused(error=exc)
     db.session.commit()
     flash(success(result) if callable(success) else success, "success")
     return redirect(then(result) if callable(then) else then)

@@ -67,7 +67,7 @@ def test_empty_title_and_bad_url_are_refused(as_user) -> None:
     assert response.status_code == 400
     messages = _error_messages(html)
     assert "Enter the consultation's title" in messages
-    assert "Enter a web address that starts with http:// or https://" in messages
+    assert "Enter the whole link, starting with https://" in messages
     assert 'value="HM Treasury"' in html
     assert 'value="javascript:alert(1)"' in html  # kept (escaped) so the user can fix it
     assert "Error: " in html.split("</title>")[0]
@@ -214,4 +214,48 @@ def test_a_summary_over_the_limit_is_refused_and_kept(as_user) -> None:
     assert response.status_code == 400
     assert f"Summary must be {MAX_SUMMARY:,} characters or fewer" in _error_messages(html)
     assert "Last words." in html
+    assert _count() == before
+
+
+def test_an_internal_deadline_already_passed_is_refused(as_user, lead) -> None:
+    c = factories.make_consultation("triaged", area=None)
+    db.session.commit()
+    response = as_user("coordinator").post(f"/consultations/{c.id}/assign", data={
+        "work_area": str(factories.work_area("Transport").id), "city": "", "policy_lead": str(lead.id),
+        "internal_deadline": date_parts(date(2020, 1, 1)), "version": c.version})
+    assert response.status_code == 400
+    assert "The internal deadline must be today or in the future." in _error_messages(response.get_data(as_text=True))
+    row = reload(c.id)
+    assert row.status == "triaged" and row.internal_deadline is None
+
+
+def test_a_consultation_closing_soon_is_proposed_today_not_a_day_gone(as_user) -> None:
+    c = factories.make_consultation("triaged", area=None, closes_at=uk_instant(uk_today() + timedelta(days=1),
+                                                                               time(23, 59)))
+    db.session.commit()
+    html = as_user("coordinator").get(f"/consultations/{c.id}/assign").get_data(as_text=True)
+    assert "The closing date is less than 5 working days away." in html
+    assert f'value="{uk_today().day}"' in html  # the proposal in the date boxes is today
+
+
+def test_logging_a_link_the_tracker_has_already_is_refused_with_a_link_to_it(as_user) -> None:
+    existing = factories.make_consultation("new", title="Bus franchising")
+    existing.url = "https://www.gov.uk/government/consultations/bus-franchising"
+    db.session.commit()
+    before = _count()
+    response = as_user("coordinator").post("/consultations/new", data=consultation_form(title="Copy"))
+    html = html_lib.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "This link is already in the tracker, as “Bus franchising”." in html
+    assert f'href="/consultations/{existing.id}">Open the consultation that has this link' in html
+    assert 'value="Copy"' in html
+    assert _count() == before
+
+
+def test_a_plain_http_link_is_refused(as_user) -> None:
+    before = _count()
+    response = as_user("coordinator").post("/consultations/new", data=consultation_form(
+        url="http://www.gov.uk/government/consultations/x"))
+    assert response.status_code == 400
+    assert "Enter the whole link, starting with https://" in _error_messages(response.get_data(as_text=True))
     assert _count() == before

@@ -16,7 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
 
-from tracker.forms import TIME_RE, BaseForm, MaxLength, UKDateField, VersionField, http_url
+from tracker.forms import TIME_RE, BaseForm, MaxLength, UKDateField, VersionField, https_url
 from tracker.models import Decision
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.timeutil import uk_instant, utcnow
@@ -33,8 +33,8 @@ class ConsultationForm(BaseForm):
         widget=GovTextInput(),
         validators=[DataRequired("Enter the organisation that issued the consultation"), MaxLength(200)],
     )
-    url = StringField("Link to the consultation on GOV.UK", widget=GovTextInput(),
-                      validators=[Optional(), MaxLength(500), http_url])
+    url = StringField("Link to the consultation", widget=GovTextInput(),
+                      validators=[Optional(), MaxLength(500), https_url])
     summary = TextAreaField("Summary", widget=GovCharacterCount(), validators=[
         Optional(), MaxLength(MAX_SUMMARY)])
     opened_on = UKDateField("Opening date", validators=[Optional()],

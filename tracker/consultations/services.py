@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tracker import activity
 from tracker.auth.permissions import require
 from tracker.consultations import locking, notifications, workflow
-from tracker.errors import DomainError, Stale
+from tracker.errors import AlreadyThere, DomainError, Stale
 from tracker.extensions import db
 from tracker.models import (
     OPEN_STATUSES,
@@ -25,7 +25,7 @@ from tracker.models import (
     WorkArea,
 )
 from tracker.models.consultation import MAX_SUMMARY
-from tracker.timeutil import default_internal_deadline, to_uk, utcnow
+from tracker.timeutil import default_internal_deadline, to_uk, uk_today, utcnow
 from tracker.urls import is_web_address
 
 EDITABLE_FIELDS = ("title", "issuing_organisation", "url", "summary", "opened_at", "closes_at")
@@ -61,6 +61,19 @@ def _validate(data: ConsultationData, *, now: datetime | None = None, allow_past
         raise DomainError("The link must start with http:// or https://.", field="url")
 
 
+def _refuse_a_second_copy(url: str, consultation: Consultation | None = None) -> None:
+    """Logging by hand a consultation the tracker already has (same link) would split its work."""
+    if not url:
+        return
+    stmt = select(Consultation.id, Consultation.title).where(Consultation.url == url)
+    if consultation is not None:
+        stmt = stmt.where(Consultation.id != consultation.id)
+    existing = db.session.execute(stmt.limit(1)).first()
+    if existing is not None:
+        raise AlreadyThere(f"This link is already in the tracker, as “{existing.title}”. Open that "
+                           "consultation instead of logging it again.", "url", existing_id=existing.id)
+
+
 def create_consultation(
     actor: User | None,
     data: ConsultationData,
@@ -73,6 +86,8 @@ def create_consultation(
     if actor is not None:
         require(actor, "coordinators")
     _validate(data, allow_past=actor is None)
+    if actor is not None:
+        _refuse_a_second_copy(data.url.strip())
     consultation = Consultation(
         title=data.title.strip(),
         issuing_organisation=data.issuing_organisation.strip(),
@@ -111,6 +126,8 @@ def update_consultation(
     closes_changed = data.closes_at != consultation.closes_at
     # A closing date already in the past may be kept as it is; a new one must be in the future.
     _validate(data, allow_past=actor is None or not closes_changed)
+    if actor is not None and data.url.strip() != consultation.url:
+        _refuse_a_second_copy(data.url.strip(), consultation)
     fields = (*EDITABLE_FIELDS, "internal_deadline")
     before = activity.snapshot(consultation, fields)
     consultation.title = data.title.strip()
@@ -165,7 +182,12 @@ def proposed_city(work_area: WorkArea | None) -> City | None:
 
 def proposed_internal_deadline(consultation: Consultation) -> date:
     days = current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"]
-    return default_internal_deadline(consultation.closes_at, days)
+    standard = default_internal_deadline(consultation.closes_at, days)
+    closing_day = to_uk(consultation.closes_at).date()
+    if closing_day < uk_today():
+        return standard  # closed already (recorded after the event): nothing left to chase
+    # Never a day already passed (it would be escalated as overdue at once), never after closing.
+    return min(max(standard, uk_today()), closing_day)
 
 
 def assign(
@@ -191,6 +213,10 @@ def assign(
         if policy_lead.city_id != city.id:
             raise DomainError(f"{policy_lead.name} is not a policy lead of {city.name}.", field="policy_lead")
     deadline = internal_deadline or proposed_internal_deadline(consultation)
+    if internal_deadline is not None and deadline < uk_today() and deadline != consultation.internal_deadline:
+        # A typed deadline already passed would be escalated at once as overdue; one set
+        # earlier and now passed may stay as it is on a reassignment.
+        raise DomainError("The internal deadline must be today or in the future.", field="internal_deadline")
     if deadline > to_uk(consultation.closes_at).date():
         raise DomainError("The internal deadline must be on or before the government's closing date.",
                           field="internal_deadline")

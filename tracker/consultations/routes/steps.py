@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import time
+from datetime import date, time
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -20,10 +20,10 @@ from tracker.consultations.forms import (
     TriageForm,
 )
 from tracker.consultations.routes.page import consultation_or_404
-from tracker.errors import InvalidTransition
+from tracker.errors import AlreadyThere, InvalidTransition
 from tracker.models import STATUS_LABELS, City, Consultation, Status, User, WorkArea
 from tracker.models.consultation import MAX_SUMMARY
-from tracker.timeutil import to_uk, uk_instant
+from tracker.timeutil import default_internal_deadline, to_uk, uk_instant
 from tracker.views import Refused, page_status, run
 
 
@@ -51,6 +51,21 @@ def _data_from(form: ConsultationForm, consultation: Consultation | None = None)
     )
 
 
+def _proposal_hint(consultation: Consultation, proposed: date) -> str:
+    days = current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"]
+    when = f"{proposed:%A %-d %B %Y}"
+    if proposed == default_internal_deadline(consultation.closes_at, days):
+        return f"Proposed: {when}, {days} working days before the closing date, skipping weekends and bank holidays."
+    return f"Proposed: {when}. The closing date is less than {days} working days away."
+
+
+def _existing_link(refused: Refused | None) -> str | None:
+    """Where the consultation already logged with the same link is, when that was the refusal."""
+    if refused is not None and isinstance(refused.error, AlreadyThere):
+        return url_for("consultations.detail", consultation_id=refused.error.existing_id)
+    return None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
 def create() -> ResponseReturnValue:
@@ -62,8 +77,8 @@ def create() -> ResponseReturnValue:
         if not isinstance(outcome, Refused):
             return outcome
         refused = outcome
-    return render_template("consultations/form.html", form=form, consultation=None,
-                           max_summary=MAX_SUMMARY), page_status(form, refused)
+    return render_template("consultations/form.html", form=form, consultation=None, max_summary=MAX_SUMMARY,
+                           existing_link=_existing_link(refused)), page_status(form, refused)
 
 
 @bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
@@ -92,7 +107,8 @@ def edit(consultation_id: int) -> ResponseReturnValue:
             return outcome
         refused = outcome
     return render_template("consultations/form.html", form=form, consultation=consultation,
-                           max_summary=MAX_SUMMARY, stale=refused and refused.stale), page_status(form, refused)
+                           max_summary=MAX_SUMMARY, stale=refused and refused.stale,
+                           existing_link=_existing_link(refused)), page_status(form, refused)
 
 
 def _refuse_unless_possible(consultation: Consultation, name: str) -> Response | None:
@@ -193,8 +209,7 @@ def assign(consultation_id: int) -> ResponseReturnValue:
         heading="Assign" if first else "Reassign",
         submit_label="Assign" if first else "Save assignment",
         leads_by_area=json.dumps(leads_by_area),
-        proposed_deadline=proposed_deadline,
-        working_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
+        deadline_hint=_proposal_hint(consultation, proposed_deadline),
         stale=refused and refused.stale,
     ), page_status(form, refused)
 
