@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import browser_login
@@ -65,8 +66,14 @@ def test_coordinator_assigns_with_the_proposed_city(live_server: str, page: Any)
     assert _serious(page) == []
     page.select_option("[data-kc-work-area]", label="Transport")
     assert page.locator("[data-kc-city]").input_value() == str(factories.city("Hull").id)
+    # The city's leads are fetched when the city changes: wait for the list to follow.
+    expect(page.locator("[data-kc-lead] option", has_text="Sid Salford")).to_have_count(0)
     visible = page.locator("[data-kc-lead] option:not([hidden])").all_inner_texts()
     assert any("Hana Hull" in t for t in visible) and not any("Sid Salford" in t for t in visible)
+    page.select_option("[data-kc-city]", label="Salford")
+    expect(page.locator("[data-kc-lead] option", has_text="Sid Salford")).to_have_count(1)
+    page.select_option("[data-kc-city]", label="Hull")
+    expect(page.locator("[data-kc-lead] option", has_text="Hana Hull")).to_have_count(1)
     page.select_option("[data-kc-lead]", label="Hana Hull (Hull)")
     page.get_by_role("button", name="Assign").click()
     page.wait_for_load_state()

@@ -259,3 +259,19 @@ def test_a_plain_http_link_is_refused(as_user) -> None:
     assert response.status_code == 400
     assert "Enter the whole link, starting with https://" in _error_messages(response.get_data(as_text=True))
     assert _count() == before
+
+
+def test_the_lead_list_offers_the_chosen_citys_leads_only(as_user, lead, other_lead) -> None:
+    c = factories.make_consultation("triaged", area="Transport")  # Hull leads Transport
+    db.session.commit()
+    html = as_user("coordinator").get(f"/consultations/{c.id}/assign").get_data(as_text=True)
+    leads = re.search(r'<select[^>]*id="policy_lead".*?</select>', html, re.S).group(0)
+    assert re.search(rf'<option value="{lead.id}"', leads)
+    assert not re.search(rf'<option value="{other_lead.id}"', leads)
+    # Refused for another city's lead, the page keeps the choice and says why.
+    response = as_user("coordinator").post(f"/consultations/{c.id}/assign", data={
+        "work_area": str(factories.work_area("Transport").id), "city": str(factories.city("Hull").id),
+        "policy_lead": str(other_lead.id), "internal_deadline": date_parts(None), "version": c.version})
+    html = response.get_data(as_text=True)
+    assert f"{other_lead.name} is not a policy lead of Hull." in html
+    assert re.search(rf'<option value="{other_lead.id}"[^>]*selected', html)

@@ -18,16 +18,24 @@ if (workArea && city) {
     }
   });
 }
-if (city && lead) {
-  const filterLeads = () => {
-    for (const option of lead.options) {
-      if (!option.value) continue;
-      option.hidden = option.dataset.city !== city.value;
+// The page lists the chosen city's leads; another city's are fetched when the city changes.
+if (city && lead && lead.dataset.kcLeadsUrl) {
+  const showLeadsOf = async (cityId) => {
+    if (!cityId) return;
+    const url = lead.dataset.kcLeadsUrl.replace(/\/0\/policy-leads$/, `/${cityId}/policy-leads`);
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const data = await response.json();
+    const keep = lead.value;
+    for (const option of [...lead.options]) if (option.value) option.remove();
+    for (const person of data.policy_leads) {
+      const option = new Option(`${person.name} (${data.city.name})`, String(person.id));
+      option.dataset.city = String(data.city.id);
+      lead.add(option);
     }
-    if (lead.selectedOptions[0] && lead.selectedOptions[0].hidden) lead.value = "";
+    lead.value = [...lead.options].some((o) => o.value === keep) ? keep : "";
   };
-  city.addEventListener("change", filterLeads);
-  filterLeads();
+  city.addEventListener("change", () => showLeadsOf(city.value));
 }
 
 // Pages may add their own behaviour with data-kc-module="name" and a module of that name.

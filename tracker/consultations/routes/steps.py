@@ -23,6 +23,7 @@ from tracker.consultations.routes.page import consultation_or_404
 from tracker.errors import AlreadyThere, InvalidTransition
 from tracker.models import STATUS_LABELS, City, Consultation, Status, User, WorkArea
 from tracker.models.consultation import MAX_SUMMARY
+from tracker.routing import parse_id
 from tracker.timeutil import default_internal_deadline, to_uk, uk_instant
 from tracker.views import Refused, page_status, run
 
@@ -154,6 +155,24 @@ def triage(consultation_id: int) -> ResponseReturnValue:
 def _assign_choices(form: AssignForm, work_areas: list[WorkArea], cities: list[City], leads: list[User]) -> None:
     form.work_area.choices = [("", "Choose a work area")] + [(str(a.id), a.name) for a in work_areas]
     form.city.choices = [("", "The work area's lead city")] + [(str(c.id), c.name) for c in cities]
+    _set_lead_choices(form, leads)
+
+
+def _show_leads_of_chosen_city(form: AssignForm, work_areas: list[WorkArea], leads: list[User]) -> None:
+    """Offer the policy leads of the city chosen (or proposed by the work area), as the hint
+    says, and the person already chosen; every lead when no city is known yet. A submitted form
+    was checked against every lead: the service says when one is not of the chosen city."""
+    city_id = parse_id(form.city.data)
+    if city_id is None:
+        area = next((a for a in work_areas if a.id == parse_id(form.work_area.data)), None)
+        city_id = area.lead_city_id if area else None
+    if city_id is None:
+        return
+    chosen = form.policy_lead.data or ""
+    _set_lead_choices(form, [u for u in leads if u.city_id == city_id or str(u.id) == chosen])
+
+
+def _set_lead_choices(form: AssignForm, leads: list[User]) -> None:
     form.policy_lead.choices = [("", "No one yet")] + [
         (str(u.id), u.display_name, {"data-city": str(u.city_id)}) for u in leads
     ]
@@ -201,6 +220,7 @@ def assign(consultation_id: int) -> ResponseReturnValue:
             return outcome
         refused = outcome
     leads_by_area = {str(a.id): a.lead_city_id for a in work_areas if a.lead_city_id}
+    _show_leads_of_chosen_city(form, work_areas, leads)
     first = consultation.status == Status.TRIAGED.value
     return render_template(
         "consultations/assign.html",
