@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import pytest
@@ -219,3 +220,48 @@ def test_history_says_dates_statuses_and_decisions_in_words(as_user, coordinator
     assert "Status</strong>: New → To assign" in html
     assert "Decision</strong>: – → Respond" in html
     assert "2026-12-01" not in html and "outcome_published" not in html
+
+
+def _actions_block(html: str) -> str:
+    return html.split('class="kc-actions', 1)[1].split("</div>", 1)[0]
+
+
+def _primary_buttons(html: str) -> list[str]:
+    block = _actions_block(html)
+    return re.findall(r'class="govuk-button"[^>]*>\s*([^<]+?)\s*<', block)
+
+
+@pytest.mark.parametrize("status, role, primary, rare", [
+    ("new", "coordinator", "Triage", ["Mark as withdrawn"]),
+    ("triaged", "coordinator", "Assign", ["Mark as withdrawn"]),
+    ("assigned", "lead", "Start drafting", []),
+    ("in_review", "coordinator", "Approve", ["Mark as missed", "Mark as withdrawn"]),
+    ("approved", "coordinator", "Record submission", ["Reopen for editing", "Mark as missed", "Mark as withdrawn"]),
+])
+def test_one_primary_button_for_the_next_step_and_rare_steps_as_links(as_user, status, role, primary, rare) -> None:
+    c = factories.make_consultation(status, closes_in_days=42)
+    db.session.commit()
+    html = html_lib.unescape(as_user(role).get(f"/consultations/{c.id}").get_data(as_text=True))
+    assert _primary_buttons(html) == [primary]
+    assert "govuk-button--warning" not in html  # warnings only on the confirmation page
+    links = re.findall(r'<li><a class="govuk-link" href="[^"]*">([^<]+)</a></li>',
+                       html.split('kc-rare-actions', 1)[1].split("</ul>", 1)[0]) if rare else []
+    assert [link for link in links if link in rare] == rare
+
+
+@pytest.mark.parametrize("status, expected", [
+    ("new", ["To do", "Cannot start yet"]),
+    ("drafting", ["Completed", "Completed", "In progress", "Cannot start yet"]),
+    ("submitted", ["Completed"] * 5 + ["Waiting for government"]),
+    ("declined", ["Completed", "Not needed: no response"]),
+    ("withdrawn", ["Completed", "Stopped: withdrawn by government"]),
+])
+def test_the_lifecycle_says_where_the_consultation_is(as_user, status, expected) -> None:
+    c = factories.make_consultation(status, lead=None)
+    db.session.commit()
+    html = as_user("contributor").get(f"/consultations/{c.id}").get_data(as_text=True)
+    lifecycle = html.split('id="lifecycle"', 1)[1].split("</ul>", 1)[0]
+    statuses = [s.strip() for s in re.findall(r'govuk-task-list__status[^"]*"[^>]*>\s*(?:<strong[^>]*>)?\s*([^<]+)',
+                                              lifecycle)]
+    assert statuses[: len(expected)] == expected
+    assert len(re.findall(r'govuk-task-list__item', lifecycle)) == 6

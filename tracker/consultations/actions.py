@@ -26,41 +26,56 @@ DRAFT_PAGES = {
 }
 
 
+# The step that moves the consultation on, in the order of its life: the first of these the
+# person may take is the page's one primary button.
+NEXT_STEPS = ("triage", "assign", "start_drafting", "send_for_review", "approve", "submit", "publish_outcome")
+# Rare steps, or ones that undo or end something: links to their confirmation page, never a button.
+RARE = ("reopen", "mark_missed", "withdraw")
+
+
 @dataclass(frozen=True)
 class Action:
     label: str
     href: str
-    style: str = "primary"  # primary, secondary or warning (GOV.UK button classes)
     post: bool = False  # a one-click form carrying the page's version, not a link
 
-    @property
-    def classes(self) -> str:
-        return "" if self.style == "primary" else f"govuk-button--{self.style}"
+
+@dataclass(frozen=True)
+class PageActions:
+    primary: Action | None
+    others: list[Action]  # secondary buttons
+    rare: list[Action]  # links to a confirmation page
+
+    def __bool__(self) -> bool:
+        return bool(self.primary or self.others or self.rare)
 
 
-def page_actions(user: User, consultation: Consultation) -> list[Action]:
+def page_actions(user: User, consultation: Consultation) -> PageActions:
     allowed = {t.name for t in workflow.available(user, consultation)}
     cid = consultation.id
     status = Status(consultation.status)
-    actions: list[Action] = []
-    if "triage" in allowed:
-        actions.append(Action("Triage" if status == Status.NEW else "Change decision",
-                              url_for("consultations.triage", consultation_id=cid)))
-    if "assign" in allowed:
-        first = status == Status.TRIAGED
-        actions.append(Action("Assign" if first else "Reassign", url_for("consultations.assign", consultation_id=cid),
-                              "primary" if first else "secondary"))
-    for name in SIMPLE_TRANSITIONS:
-        if name in allowed and name not in DESTRUCTIVE:
-            actions.append(Action(workflow.TRANSITIONS[name].label,
-                                  url_for("consultations.transition", consultation_id=cid, name=name), post=True))
-    for name, endpoint in DRAFT_PAGES.items():
-        if name in allowed:
-            actions.append(Action(workflow.TRANSITIONS[name].label, url_for(endpoint, consultation_id=cid)))
+
+    def action(name: str) -> Action:
+        if name == "triage":
+            return Action("Triage" if status == Status.NEW else "Change decision",
+                          url_for("consultations.triage", consultation_id=cid))
+        if name == "assign":
+            return Action("Assign" if status == Status.TRIAGED else "Reassign",
+                          url_for("consultations.assign", consultation_id=cid))
+        if name in DRAFT_PAGES:
+            return Action(workflow.TRANSITIONS[name].label, url_for(DRAFT_PAGES[name], consultation_id=cid))
+        return Action(workflow.TRANSITIONS[name].label,
+                      url_for("consultations.transition", consultation_id=cid, name=name),
+                      post=name not in DESTRUCTIVE)
+
+    # "Change decision" and "Reassign" revisit a step already taken: not the way forward.
+    forward = [n for n in NEXT_STEPS if n in allowed
+               and not (n == "triage" and status != Status.NEW)
+               and not (n == "assign" and status != Status.TRIAGED)]
+    primary = action(forward[0]) if forward else None
+    others = [action(n) for n in (*NEXT_STEPS, "return_to_drafting")
+              if n in allowed and (not forward or n != forward[0])]
     if user.is_coordinator:
-        actions.append(Action("Edit details", url_for("consultations.edit", consultation_id=cid), "secondary"))
-    for name in SIMPLE_TRANSITIONS:
-        if name in allowed and name in DESTRUCTIVE:
-            actions.append(Action(workflow.TRANSITIONS[name].label,
-                                  url_for("consultations.transition", consultation_id=cid, name=name), "warning"))
-    return actions
+        others.append(Action("Edit details", url_for("consultations.edit", consultation_id=cid)))
+    rare = [action(n) for n in RARE if n in allowed]
+    return PageActions(primary, others, rare)

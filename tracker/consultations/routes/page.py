@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from tracker.consultations import actions, bp, calendar, queries
+from tracker.consultations import actions, bp, calendar, lifecycle, queries
 from tracker.consultations.history import history_rows
 from tracker.models import Consultation
 from tracker.urls import base_host, external_url
@@ -27,6 +27,7 @@ def detail(consultation_id: int) -> ResponseReturnValue:
         "consultations/detail.html",
         consultation=consultation,
         actions=actions.page_actions(current_user, consultation),
+        lifecycle=lifecycle.task_list_items(consultation),
         history=history_rows(consultation.id),
         internal_deadline_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
     )
