@@ -30,6 +30,8 @@ from tracker.timeutil import utcnow
 def add_contributor(actor: User, consultation: Consultation, user_id: int) -> Contributor:
     require(can_manage_contributors(actor, consultation),
             "Only the lead city's policy leads and coordinators can add contributors.")
+    if not user_id:
+        raise DomainError("Choose an officer to add.", field="user_id")
     user = db.session.get(User, user_id)
     if user is None or not user.is_enabled or user.city_id is None:
         raise DomainError("Choose an officer of a member city.", field="user_id")
@@ -82,10 +84,17 @@ def add_comment(actor: User, consultation: Consultation, body: str, *, kind: str
     return comment
 
 
-def record_support(actor: User, consultation: Consultation, city_id: int) -> CitySupport:
-    require(support_cities_for(actor, consultation), "You cannot record support for this response now.")
+def _require_speaks_for(actor: User, consultation: Consultation, city_id: int, *, withdrawing: bool) -> None:
+    require(support_cities_for(actor, consultation),
+            f"You cannot {'change' if withdrawing else 'record'} support for this response now.")
     if not speaks_for(actor, city_id):
-        raise PermissionDenied("You can record support only for your own city.")
+        raise PermissionDenied(f"You can {'withdraw' if withdrawing else 'record'} support only for your own city.")
+
+
+def record_support(actor: User, consultation: Consultation, city_id: int) -> CitySupport:
+    if not city_id:
+        raise DomainError("Choose a city.", field="city_id")
+    _require_speaks_for(actor, consultation, city_id, withdrawing=False)
     city = db.session.get(City, city_id)
     if city is None or not city.is_member:
         raise DomainError("Choose a member city.", field="city_id")
@@ -109,9 +118,7 @@ def record_support(actor: User, consultation: Consultation, city_id: int) -> Cit
 
 
 def withdraw_support(actor: User, consultation: Consultation, city_id: int) -> None:
-    require(support_cities_for(actor, consultation), "You cannot change support for this response now.")
-    if not speaks_for(actor, city_id):
-        raise PermissionDenied("You can withdraw support only for your own city.")
+    _require_speaks_for(actor, consultation, city_id, withdrawing=True)
     support = db.session.scalar(
         select(CitySupport).where(CitySupport.consultation_id == consultation.id, CitySupport.city_id == city_id)
     )

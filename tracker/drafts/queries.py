@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select, union
@@ -27,6 +27,8 @@ from tracker.models.drafts import (
     Submission,
 )
 from tracker.timeutil import to_uk, uk_instant, uk_today
+
+T = TypeVar("T")
 
 _MISSED = "Missed: the consultation closed without a submitted response."
 
@@ -84,44 +86,29 @@ def approved_version(response: Response | None) -> ResponseVersion | None:
     return get_version(response, number) if response and number else None
 
 
-def list_versions(response: Response | None) -> list[ResponseVersion]:
-    """Newest first, authors and their cities loaded in one go (constant queries)."""
+def _of_response(response: Response | None, model: type[T], column: Any, person: Any, *order: Any) -> list[T]:
+    """The response's rows of ``model`` (``column`` is its response id), each row's person and
+    their city loaded in one go: constant queries, however many rows."""
     if response is None:
         return []
-    return list(
-        db.session.scalars(
-            select(ResponseVersion)
-            .options(selectinload(ResponseVersion.author).selectinload(User.city))
-            .where(ResponseVersion.response_id == response.id)
-            .order_by(ResponseVersion.number.desc())
-        )
-    )
+    return list(db.session.scalars(
+        select(model).options(selectinload(person).selectinload(User.city)).where(column == response.id).order_by(*order)
+    ))
+
+
+def list_versions(response: Response | None) -> list[ResponseVersion]:
+    """Newest first."""
+    return _of_response(response, ResponseVersion, ResponseVersion.response_id, ResponseVersion.author,
+                        ResponseVersion.number.desc())
 
 
 def list_comments(response: Response | None) -> list[Comment]:
-    if response is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(Comment)
-            .options(selectinload(Comment.author).selectinload(User.city))
-            .where(Comment.response_id == response.id)
-            .order_by(Comment.created_at, Comment.id)
-        )
-    )
+    return _of_response(response, Comment, Comment.response_id, Comment.author, Comment.created_at, Comment.id)
 
 
 def list_contributors(response: Response | None) -> list[Contributor]:
-    if response is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(Contributor)
-            .options(selectinload(Contributor.user).selectinload(User.city))
-            .where(Contributor.response_id == response.id)
-            .order_by(Contributor.created_at, Contributor.id)
-        )
-    )
+    return _of_response(response, Contributor, Contributor.response_id, Contributor.user,
+                        Contributor.created_at, Contributor.id)
 
 
 def eligible_contributors(consultation: Consultation) -> list[User]:

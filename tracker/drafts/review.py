@@ -6,7 +6,9 @@ logs, notifies and flushes; the caller commits.
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
+from typing import TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
@@ -28,10 +30,24 @@ from tracker.models import Consultation, User
 from tracker.models.drafts import Outcome, Response, ResponseVersion, Submission, SubmissionMethod, TakenUp
 from tracker.timeutil import utcnow
 
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _begin(actor: User, consultation: Consultation, step: str, seen_version: int | None) -> None:
+    """Every step: refused if the page was older than the consultation, or the step not possible now."""
+    locking.check_seen(consultation, seen_version)
+    workflow.check(actor, consultation, step)
+
+
+def _choice(enum: type[E], value: str, message: str, field: str) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        raise DomainError(message, field=field) from None
+
 
 def send_for_review(actor: User, consultation: Consultation, *, seen_version: int | None = None) -> None:
-    locking.check_seen(consultation, seen_version)
-    workflow.check(actor, consultation, "send_for_review")
+    _begin(actor, consultation, "send_for_review", seen_version)
     response = get_response(consultation)
     if response is None or current_version(response) is None:
         raise DomainError("Save a first version of the draft before sending it for review.")
@@ -74,8 +90,7 @@ def approve(
     Refused if a newer version exists or is saved at the same moment: the approval is a
     conditional UPDATE of the response on the version number, as saves are.
     """
-    locking.check_seen(consultation, seen_version)
-    workflow.check(actor, consultation, "approve")
+    _begin(actor, consultation, "approve", seen_version)
     response = get_response(consultation)
     if response is None or current_version(response) is None:
         raise DomainError("There is no text to approve yet.")
@@ -104,8 +119,7 @@ def approve(
 def return_for_changes(
     actor: User, consultation: Consultation, comment: str, *, seen_version: int | None = None
 ) -> None:
-    locking.check_seen(consultation, seen_version)
-    workflow.check(actor, consultation, "return_to_drafting")
+    _begin(actor, consultation, "return_to_drafting", seen_version)
     if not comment.strip():
         raise DomainError("Say what needs to change: the comment goes to the drafting team.", field="comment")
     locking.claim(consultation)
@@ -116,8 +130,7 @@ def return_for_changes(
 
 
 def reopen(actor: User, consultation: Consultation, reason: str, *, seen_version: int | None = None) -> None:
-    locking.check_seen(consultation, seen_version)
-    workflow.check(actor, consultation, "reopen")
+    _begin(actor, consultation, "reopen", seen_version)
     if not reason.strip():
         raise DomainError("Give a reason for reopening the approved draft.", field="reason")
     locking.claim(consultation)
@@ -138,12 +151,8 @@ def record_submission(
     seen_version: int | None = None,
 ) -> Submission:
     """Record how the approved version went to the government; that version is frozen."""
-    locking.check_seen(consultation, seen_version)
-    workflow.check(actor, consultation, "submit")
-    try:
-        method_enum = SubmissionMethod(method)
-    except ValueError:
-        raise DomainError("Choose how the response was submitted.", field="method") from None
+    _begin(actor, consultation, "submit", seen_version)
+    method_enum = _choice(SubmissionMethod, method, "Choose how the response was submitted.", "method")
     if submitted_at.tzinfo is None:
         raise DomainError("The submission time must have a time zone.", field="submitted_time")
     if submitted_at > utcnow():
@@ -175,12 +184,8 @@ def record_outcome(
     actor: User, consultation: Consultation, *, url: str, published_on: date, taken_up: str, notes: str,
     seen_version: int | None = None,
 ) -> Outcome:
-    locking.check_seen(consultation, seen_version)
-    workflow.check(actor, consultation, "publish_outcome")
-    try:
-        taken = TakenUp(taken_up)
-    except ValueError:
-        raise DomainError("Say whether the network's asks were taken up: yes, partly or no.", field="taken_up") from None
+    _begin(actor, consultation, "publish_outcome", seen_version)
+    taken = _choice(TakenUp, taken_up, "Say whether the network's asks were taken up: yes, partly or no.", "taken_up")
     url = url.strip()
     if url and not url.lower().startswith(("http://", "https://")):
         raise DomainError("The link must start with http:// or https://.", field="url")

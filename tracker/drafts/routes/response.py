@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import flash, redirect, render_template, request
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -163,140 +163,119 @@ def comment(consultation_id: int) -> ResponseReturnValue:
                  "Comment added.", "comments")
 
 
+def _people(consultation_id: int, form_class: type[BaseForm], verb: Callable[[Consultation], object],
+            success: str, anchor: str) -> ResponseReturnValue:
+    consultation = queries.get_consultation(consultation_id)
+    return _act(consultation, form_class(), lambda: verb(consultation), success, anchor)
+
+
 @bp.post("/<int:consultation_id>/response/contributors")
 @login_required
 def add_contributor(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
     user_id = parse_id(request.form.get("user_id")) or 0
-    permissions.require(permissions.can_manage_contributors(current_user, consultation),
-                        "Only the lead city's policy leads and coordinators can add contributors.")
-    if not user_id:
-        flash("Choose an officer to add.", "error")
-        return redirect(response_url(consultation, "contributors"))
-    return _act(consultation, ContributorForm(),
-                lambda: people.add_contributor(current_user, consultation, user_id),
-                "Contributor added.", "contributors")
+    return _people(consultation_id, ContributorForm, lambda c: people.add_contributor(current_user, c, user_id),
+                   "Contributor added.", "contributors")
 
 
 @bp.post("/<int:consultation_id>/response/contributors/<int:contributor_id>/remove")
 @login_required
 def remove_contributor(consultation_id: int, contributor_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    return _act(consultation, BaseForm(),
-                lambda: people.remove_contributor(current_user, consultation, contributor_id),
-                "Contributor removed.", "contributors")
+    return _people(consultation_id, BaseForm, lambda c: people.remove_contributor(current_user, c, contributor_id),
+                   "Contributor removed.", "contributors")
 
 
 @bp.post("/<int:consultation_id>/response/support")
 @login_required
 def support(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
     city_id = parse_id(request.form.get("city_id")) or 0
-    if not city_id:
-        flash("Choose a city.", "error")
-        return redirect(response_url(consultation, "support"))
-    return _act(consultation, SupportForm(),
-                lambda: people.record_support(current_user, consultation, city_id),
-                "Support recorded.", "support")
+    return _people(consultation_id, SupportForm, lambda c: people.record_support(current_user, c, city_id),
+                   "Support recorded.", "support")
 
 
 @bp.post("/<int:consultation_id>/response/support/<int:city_id>/withdraw")
 @login_required
 def withdraw_support(consultation_id: int, city_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    return _act(consultation, BaseForm(),
-                lambda: people.withdraw_support(current_user, consultation, city_id),
-                "Support withdrawn.", "support")
+    return _people(consultation_id, BaseForm, lambda c: people.withdraw_support(current_user, c, city_id),
+                   "Support withdrawn.", "support")
 
 
 # --- review -----------------------------------------------------------------------------
 
 
+F = TypeVar("F", bound=BaseForm)
+
+
+def _review(consultation_id: int, step: str, name: str, form_class: type[F],
+            verb: Callable[[Consultation, F], T], success: str | Callable[[T], str]) -> ResponseReturnValue:
+    """A review step: only who may ever take it gets as far as its form."""
+    consultation = queries.get_consultation(consultation_id)
+    workflow.check_who(current_user, consultation, step)
+    form = form_class()
+    return _step(consultation, name, form, lambda: verb(consultation, form), success)
+
+
 @bp.post("/<int:consultation_id>/response/send-for-review")
 @login_required
 def send_for_review(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    workflow.check_who(current_user, consultation, "send_for_review")
-    form = StepForm()
-    return _step(consultation, "review_form", form,
-                 lambda: review.send_for_review(current_user, consultation, seen_version=form.version.data),
-                 "Draft sent for review.")
+    return _review(consultation_id, "send_for_review", "review_form", StepForm, lambda c, form: review.send_for_review(
+        current_user, c, seen_version=form.version.data), "Draft sent for review.")
 
 
 @bp.post("/<int:consultation_id>/response/approve")
 @login_required
 def approve(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    workflow.check_who(current_user, consultation, "approve")
-    form = ApproveForm()
-    return _step(consultation, "approve_form", form,
-                 lambda: review.approve(current_user, consultation, seen_version=form.version.data,
-                                        number=form.number.data),
-                 lambda number: f"Draft approved. Version {number} is the text to submit.")
+    return _review(consultation_id, "approve", "approve_form", ApproveForm, lambda c, form: review.approve(
+        current_user, c, seen_version=form.version.data, number=form.number.data),
+        lambda number: f"Draft approved. Version {number} is the text to submit.")
 
 
 @bp.post("/<int:consultation_id>/response/return")
 @login_required
 def return_draft(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    workflow.check_who(current_user, consultation, "return_to_drafting")
-    form = ReturnForm()
-    return _step(consultation, "return_form", form,
-                 lambda: review.return_for_changes(current_user, consultation, form.comment.data or "",
-                                                   seen_version=form.version.data),
-                 "Draft returned for changes.")
+    return _review(consultation_id, "return_to_drafting", "return_form", ReturnForm, lambda c, form: (
+        review.return_for_changes(current_user, c, form.comment.data or "", seen_version=form.version.data)),
+        "Draft returned for changes.")
 
 
 @bp.post("/<int:consultation_id>/response/reopen")
 @login_required
 def reopen(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    workflow.check_who(current_user, consultation, "reopen")
-    form = ReopenForm()
-    return _step(consultation, "reopen_form", form,
-                 lambda: review.reopen(current_user, consultation, form.reason.data or "",
-                                       seen_version=form.version.data),
-                 "Draft reopened for editing.")
+    return _review(consultation_id, "reopen", "reopen_form", ReopenForm, lambda c, form: review.reopen(
+        current_user, c, form.reason.data or "", seen_version=form.version.data), "Draft reopened for editing.")
 
 
 # --- structure ----------------------------------------------------------------------------
+# The response's structure is the lead city's decision: contributors write within it.
 
 
-def _structure(consultation: Consultation, name: str, form: Any, action: Callable[[], T], success: str,
-               refusal: str) -> ResponseReturnValue:
+def _structure(consultation_id: int, name: str, form_class: type[F], verb: Callable[[Consultation, F], T],
+               success: str, refusal: str) -> ResponseReturnValue:
+    consultation = queries.get_consultation(consultation_id)
     permissions.require(permissions.can_manage_questions(current_user, consultation), refusal)
-    return _step(consultation, name, form, action, success, "questions")
+    form = form_class()
+    return _step(consultation, name, form, lambda: verb(consultation, form), success, "questions")
 
 
 @bp.post("/<int:consultation_id>/response/mode")
 @login_required
 def mode(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    form = ModeForm()
-    return _structure(consultation, "mode_form", form,
-                      lambda: versions.set_mode(current_user, consultation, form.mode.data or "",
-                                                seen_version=form.version.data),
-                      "Organisation of the response changed.",
-                      "Only the lead city's policy leads and coordinators can change how this draft is organised.")
+    return _structure(consultation_id, "mode_form", ModeForm, lambda c, form: versions.set_mode(
+        current_user, c, form.mode.data or "", seen_version=form.version.data),
+        "Organisation of the response changed.",
+        "Only the lead city's policy leads and coordinators can change how this draft is organised.")
 
 
 @bp.post("/<int:consultation_id>/response/questions")
 @login_required
 def add_question(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    form = QuestionForm()
-    return _structure(consultation, "question_form", form,
-                      lambda: versions.add_question(current_user, consultation, form.text.data or "",
-                                                    seen_version=form.version.data),
-                      "Question added.", "Only the lead city's policy leads and coordinators can add questions.")
+    return _structure(consultation_id, "question_form", QuestionForm, lambda c, form: versions.add_question(
+        current_user, c, form.text.data or "", seen_version=form.version.data),
+        "Question added.", "Only the lead city's policy leads and coordinators can add questions.")
 
 
 @bp.post("/<int:consultation_id>/response/questions/<int:question_id>/remove")
 @login_required
 def remove_question(consultation_id: int, question_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    form = StepForm()
-    return _structure(consultation, "remove_question_form", form,
-                      lambda: versions.remove_question(current_user, consultation, question_id,
-                                                       seen_version=form.version.data),
-                      "Question removed.", "Only the lead city's policy leads and coordinators can remove questions.")
+    return _structure(consultation_id, "remove_question_form", StepForm, lambda c, form: versions.remove_question(
+        current_user, c, question_id, seen_version=form.version.data),
+        "Question removed.", "Only the lead city's policy leads and coordinators can remove questions.")
