@@ -303,7 +303,7 @@ def _panel_rows(*stmts: Select[Any], limit: int = 10) -> list[Consultation]:
 
 def dashboard_panel(user: User) -> dict[str, Any]:
     """Drafts the user can work on, and (coordinators) drafts waiting for review or submission."""
-    editable = [s.value for s in (Status.ASSIGNED, Status.DRAFTING, Status.IN_REVIEW)]
+    editable = sorted(s.value for s in permissions.EDITABLE_STATUSES)
     query = select(Consultation).where(Consultation.status.in_(editable))
     review: list[Consultation] = []
     to_submit: list[Consultation] = []
