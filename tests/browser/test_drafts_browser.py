@@ -9,7 +9,7 @@ import pytest
 
 from tests import factories
 from tests.browser.conftest import browser_login
-from tracker.drafts import services
+from tracker.drafts import queries
 from tracker.extensions import db
 from tracker.models import Consultation, Role, Status
 
@@ -70,7 +70,7 @@ def test_lead_saves_second_session_is_stale_coordinator_approves(live_server: st
         other_context.close()
 
     db.session.expire_all()
-    saved = services.list_versions(services.get_response(db.session.get(Consultation, consultation.id)))
+    saved = queries.list_versions(queries.get_response(db.session.get(Consultation, consultation.id)))
     assert [(v.number, v.body) for v in saved] == [(1, "The network **welcomes** these proposals.")]
 
     # The lead sends it for review.

@@ -22,7 +22,10 @@ from tests import factories
 from tests.concurrency.conftest import fresh, http_login, page_version
 from tests.consultations.conftest import date_parts
 from tracker.consultations import services as consultations
-from tracker.drafts import services as drafts
+from tracker.drafts import permissions as drafts_permissions
+from tracker.drafts import queries as drafts_queries
+from tracker.drafts import review as drafts_review
+from tracker.drafts import versions as drafts_versions
 from tracker.errors import Stale
 from tracker.extensions import db
 from tracker.models import ActivityLog, Consultation, Status, User
@@ -78,7 +81,7 @@ def test_approve_racing_a_save_never_approves_text_the_coordinator_did_not_read(
             (lead, f"{base}/edit", {"base_version": 3, "body": "Version four.", "save": "1"}),
         )
         row = fresh(c.id)
-        response = drafts.get_response(row)
+        response = drafts_queries.get_response(row)
         numbers = list(db.session.scalars(
             select(ResponseVersion.number).where(ResponseVersion.response_id == response.id)))
         assert approve.status_code < 500 and save.status_code < 500
@@ -184,16 +187,16 @@ def test_an_approval_read_before_a_save_committed_is_refused(app: Flask, make_dr
     # The coordinator's request has read the consultation and the response (version 1)...
     row = fresh(cid)
     seen = row.version
-    assert drafts.get_response(row).current_number == 1
+    assert drafts_queries.get_response(row).current_number == 1
     # ...when the lead's save commits on another connection.
-    saved = _in_thread(app, lambda: drafts.save_version(
-        db.session.get(User, lead_id), db.session.get(Consultation, cid), drafts.DraftText(body="v2"), 1).number)
+    saved = _in_thread(app, lambda: drafts_versions.save_version(
+        db.session.get(User, lead_id), db.session.get(Consultation, cid), drafts_versions.DraftText(body="v2"), 1).number)
     assert saved == 2
     with pytest.raises(Stale) as refused:
-        drafts.approve(db.session.get(User, coordinator_id), row, seen_version=seen, number=1)
+        drafts_review.approve(db.session.get(User, coordinator_id), row, seen_version=seen, number=1)
     assert "saved version 2" in refused.value.message
     db.session.rollback()
-    response = drafts.get_response(fresh(cid))
+    response = drafts_queries.get_response(fresh(cid))
     assert (response.current_number, response.approved_number, fresh(cid).status) == (2, None, Status.IN_REVIEW)
 
 
@@ -203,16 +206,16 @@ def test_a_save_read_before_an_approval_committed_is_refused(app: Flask, make_dr
     # The lead's request has read the draft (editable: in review) and checked the base version...
     row = fresh(cid)
     lead = db.session.get(User, lead_id)
-    assert drafts.can_edit(lead, row)
+    assert drafts_permissions.can_edit(lead, row)
     # ...when the coordinator's approval of version 1 commits.
-    approved = _in_thread(app, lambda: drafts.approve(
+    approved = _in_thread(app, lambda: drafts_review.approve(
         db.session.get(User, coordinator_id), db.session.get(Consultation, cid), number=1))
     assert approved == 1
     with pytest.raises(Stale) as refused:
-        drafts.save_version(lead, row, drafts.DraftText(body="v2, too late"), 1)
+        drafts_versions.save_version(lead, row, drafts_versions.DraftText(body="v2, too late"), 1)
     assert "approved version 1 while you were editing" in refused.value.message
     db.session.rollback()
-    response = drafts.get_response(fresh(cid))
+    response = drafts_queries.get_response(fresh(cid))
     assert (response.current_number, response.approved_number, fresh(cid).status) == (1, 1, Status.APPROVED)
 
 

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.concurrency.conftest import edit_summary, fresh, page_version
 from tests.consultations.conftest import consultation_form, date_parts
-from tracker.drafts import services as drafts
+from tracker.drafts import queries as drafts_queries
+from tracker.drafts import review as drafts_review
+from tracker.drafts import versions as drafts_versions
 from tracker.extensions import db
 from tracker.models import ActivityLog, Consultation, Status, User
 from tracker.models.drafts import Outcome, Question, Response, Submission
@@ -190,7 +192,7 @@ def test_approve_names_the_version_read_and_a_newer_one_is_not_approved(make_dra
     seen, number = page_version(html), page_version(html, "number")
     assert number == 1 and "Approve version 1" in html
 
-    drafts.save_version(users["lead"], fresh(c.id), drafts.DraftText(body="Version two text.", note="Sharper asks"), 1)
+    drafts_versions.save_version(users["lead"], fresh(c.id), drafts_versions.DraftText(body="Version two text.", note="Sharper asks"), 1)
     db.session.commit()
 
     refused = coordinator.post(f"/consultations/{c.id}/response/approve", data={"version": seen, "number": number})
@@ -202,12 +204,12 @@ def test_approve_names_the_version_read_and_a_newer_one_is_not_approved(make_dra
     assert "Approve version 2" in text and page_version(text, "number") == 2
     row = fresh(c.id)
     assert row.status == Status.IN_REVIEW
-    assert drafts.get_response(row).approved_number is None
+    assert drafts_queries.get_response(row).approved_number is None
 
     ok = coordinator.post(f"/consultations/{c.id}/response/approve",
                           data={"version": page_version(text), "number": 2})
     assert ok.status_code == 302
-    assert drafts.get_response(fresh(c.id)).approved_number == 2
+    assert drafts_queries.get_response(fresh(c.id)).approved_number == 2
     entry = db.session.scalar(select(ActivityLog).where(ActivityLog.action == "approve"))
     assert entry is not None and entry.message == "Approved version 2" and entry.after["version"] == 2
 
@@ -217,7 +219,7 @@ def test_a_save_after_the_approval_keeps_the_text_and_says_who_approved(make_dra
     lead = as_user("lead")
     form = lead.get(f"/consultations/{c.id}/response/edit").get_data(as_text=True)
     version = page_version(form)
-    drafts.approve(users["coordinator"], fresh(c.id), seen_version=version, number=1)
+    drafts_review.approve(users["coordinator"], fresh(c.id), seen_version=version, number=1)
     db.session.commit()
 
     refused = lead.post(f"/consultations/{c.id}/response/edit",
@@ -227,7 +229,7 @@ def test_a_save_after_the_approval_keeps_the_text_and_says_who_approved(make_dra
     assert "Cora Coordinator changed the consultation while you were editing: the draft is now approved" in text
     assert "Approved version 1" in text
     assert "My late improvement." in text  # still in the form, to copy
-    response = drafts.get_response(fresh(c.id))
+    response = drafts_queries.get_response(fresh(c.id))
     assert (response.current_number, response.approved_number) == (1, 1)
 
 
@@ -260,8 +262,8 @@ def test_the_history_records_the_real_before_state(as_user, users, bea) -> None:
 def test_an_answer_to_a_question_removed_while_editing_is_not_dropped(make_draft, as_user, users) -> None:
     c = make_draft(Status.DRAFTING, versions=["Introduction."])
     row = fresh(c.id)
-    first = drafts.add_question(users["lead"], row, "Do you agree?")
-    second = drafts.add_question(users["lead"], row, "Anything else?")
+    first = drafts_versions.add_question(users["lead"], row, "Do you agree?")
+    second = drafts_versions.add_question(users["lead"], row, "Anything else?")
     db.session.commit()
     first_id, second_id = first.id, second.id
     lead = as_user("lead")
@@ -269,7 +271,7 @@ def test_an_answer_to_a_question_removed_while_editing_is_not_dropped(make_draft
     assert f'name="answer_{second_id}"' in form
     version = page_version(form)
 
-    drafts.remove_question(users["coordinator"], fresh(c.id), second_id)
+    drafts_versions.remove_question(users["coordinator"], fresh(c.id), second_id)
     db.session.commit()
 
     data = {"base_version": 1, "version": version, "body": "Introduction.", f"answer_{first_id}": "Yes.",
@@ -280,10 +282,10 @@ def test_an_answer_to_a_question_removed_while_editing_is_not_dropped(make_draft
     assert "Cora Coordinator changed the draft's questions while you were editing" in text
     assert "Removed question 2" in text
     assert "My careful answer to the second question." in text
-    assert drafts.get_response(fresh(c.id)).current_number == 1
+    assert drafts_queries.get_response(fresh(c.id)).current_number == 1
 
     # Saved again from the redrawn form (which no longer has that question): it goes through.
     again = lead.post(f"/consultations/{c.id}/response/edit",
                       data={k: v for k, v in data.items() if k != f"answer_{second_id}"})
     assert again.status_code == 302
-    assert drafts.get_response(fresh(c.id)).current_number == 2
+    assert drafts_queries.get_response(fresh(c.id)).current_number == 2

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from tests import factories
-from tracker.drafts import services
+from tracker.drafts import queries, versions
 from tracker.extensions import db
 from tracker.models import Consultation, Status, User
 from tracker.models.drafts import Contributor, Response, ResponseVersion
@@ -46,7 +46,7 @@ def added_contributor(users: dict[str, User]) -> Callable[[Consultation], User]:
     def _add(consultation: Consultation) -> User:
         user = factories.make_user("contributor", city_name="Plymouth", name="Pat Plymouth")
         # Straight into the table: the draft may already be past the stage where one is added.
-        response = services.ensure_response(consultation)
+        response = versions.ensure_response(consultation)
         db.session.add(Contributor(response_id=response.id, user_id=user.id, added_by_id=users["lead"].id))
         db.session.commit()
         return user
@@ -57,7 +57,7 @@ def added_contributor(users: dict[str, User]) -> Callable[[Consultation], User]:
 def versions_of(consultation: Consultation) -> list[tuple[int, str, int | None]]:
     """(number, body, author id) of every version, oldest first, straight from the database."""
     db.session.expire_all()
-    response = services.get_response(consultation)
+    response = queries.get_response(consultation)
     if response is None:
         return []
-    return [(v.number, v.body, v.author_id) for v in sorted(services.list_versions(response), key=lambda v: v.number)]
+    return [(v.number, v.body, v.author_id) for v in sorted(queries.list_versions(response), key=lambda v: v.number)]

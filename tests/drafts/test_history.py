@@ -9,7 +9,7 @@ from docx import Document
 from flask_sqlalchemy.record_queries import get_recorded_queries
 
 from tests.drafts.conftest import versions_of
-from tracker.drafts import services
+from tracker.drafts import queries, versions
 from tracker.drafts.diff import diff_text
 from tracker.extensions import db
 from tracker.models import Status
@@ -74,7 +74,7 @@ def test_restore_creates_a_new_version(make_draft, as_user, users):
     r = as_user("lead").post(f"/consultations/{consultation.id}/response/versions/1/restore", data={"base_version": 3})
     assert r.status_code == 302
     assert [v[:2] for v in versions_of(consultation)] == [(1, "alpha"), (2, "beta"), (3, "gamma"), (4, "alpha")]
-    assert services.get_version(services.get_response(consultation), 4).note == "Restored version 1"
+    assert queries.get_version(queries.get_response(consultation), 4).note == "Restored version 1"
 
 
 def test_restore_on_a_stale_page_is_refused(make_draft, as_user):
@@ -91,7 +91,7 @@ def _with_questions(make_draft, users, status=Status.APPROVED):  # type: ignore[
     q2 = Question(consultation_id=consultation.id, number=2, text="What would the impact be?")
     db.session.add_all([q1, q2])
     db.session.flush()
-    response = services.ensure_response(consultation)
+    response = versions.ensure_response(consultation)
     response.mode = "questions"
     from tracker.models.drafts import ResponseVersion
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tests.drafts.conftest import versions_of
-from tracker.drafts import services
+from tracker.drafts import queries, versions
 from tracker.extensions import db
 from tracker.models import ActivityLog, Status
 from tracker.models.drafts import ResponseVersion
@@ -53,7 +53,7 @@ def test_second_save_on_same_base_is_refused_and_both_texts_survive(make_draft, 
     assert [v[:2] for v in versions_of(consultation)] == [
         (1, "Original text."), (2, "Lead's improved text."), (3, "Merged text."),
     ]
-    assert services.get_response(consultation).current_number == 3
+    assert queries.get_response(consultation).current_number == 3
 
 
 def test_first_save_of_a_new_draft_then_stale(make_draft, as_user):
@@ -69,7 +69,7 @@ def test_conditional_update_catches_a_save_that_raced_past_the_check(make_draft,
     """The editor's in-memory counter is stale (another save committed after it was read):
     the guarded UPDATE matches no row and the save is refused."""
     consultation = make_draft(Status.DRAFTING, versions=["v1"])
-    response = services.get_response(consultation)
+    response = queries.get_response(consultation)
     # Another editor's save, committed through a separate connection.
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE response SET current_number = 2 WHERE id = :id"), {"id": response.id})
@@ -79,15 +79,15 @@ def test_conditional_update_catches_a_save_that_raced_past_the_check(make_draft,
             {"r": response.id, "a": users["coordinator"].id},
         )
     set_committed_value(response, "current_number", 1)  # what this editor read before
-    with pytest.raises(services.StaleVersion):
-        services.save_version(users["lead"], consultation, services.DraftText(body="mine"), 1)
+    with pytest.raises(versions.StaleVersion):
+        versions.save_version(users["lead"], consultation, versions.DraftText(body="mine"), 1)
     db.session.rollback()
     assert [v[:2] for v in versions_of(consultation)] == [(1, "v1"), (2, "theirs")]
 
 
 def test_unique_response_number_constraint(make_draft, users):
     consultation = make_draft(Status.DRAFTING, versions=["v1"])
-    response = services.get_response(consultation)
+    response = queries.get_response(consultation)
     db.session.add(ResponseVersion(response_id=response.id, number=1, body="dup", answers={}, search_text=""))
     with pytest.raises(IntegrityError):
         db.session.flush()
@@ -137,12 +137,12 @@ def test_truly_concurrent_saves_cannot_both_win(app, make_draft, users):
             try:
                 user = db.session.get(User, user_id)
                 c = db.session.get(Consultation, cid)
-                assert services.get_response(c).current_number == 1
+                assert queries.get_response(c).current_number == 1
                 barrier.wait(timeout=10)
-                services.save_version(user, c, services.DraftText(body=body), 1)
+                versions.save_version(user, c, versions.DraftText(body=body), 1)
                 db.session.commit()
                 results.append("saved")
-            except services.StaleVersion:
+            except versions.StaleVersion:
                 db.session.rollback()
                 results.append("stale")
             finally:

@@ -7,7 +7,7 @@ import pytest
 from tests import factories
 from tests.conftest import login
 from tests.drafts.conftest import versions_of
-from tracker.drafts import services
+from tracker.drafts import permissions, queries
 from tracker.extensions import db
 from tracker.models import ActivityLog, Consultation, Status
 from tracker.models.drafts import Comment, Outcome, Submission
@@ -172,7 +172,7 @@ def test_add_contributor(role, allowed, make_draft, as_user, users):
     db.session.commit()
     r = as_user(role).post(f"/consultations/{consultation.id}/response/contributors", data={"user_id": target.id})
     db.session.expire_all()
-    added = services.is_contributor(target, services.get_response(consultation))
+    added = permissions.is_contributor(target, queries.get_response(consultation))
     assert added is allowed
     assert (r.status_code == 302) if allowed else (r.status_code == 403)
 
@@ -190,7 +190,7 @@ def test_city_sign_off(make_draft, as_user, users):
     again = as_user("coordinator").post(f"/consultations/{consultation.id}/response/support", data={"city_id": hull}, follow_redirects=True)
     assert "Hull already supports this response." in again.get_data(as_text=True)
     db.session.expire_all()
-    assert [s.city.name for s in services.supporting_cities(consultation)] == ["Hull", "Salford"]
+    assert [s.city.name for s in queries.supporting_cities(consultation)] == ["Hull", "Salford"]
 
 
 def test_send_for_review_needs_a_saved_version(make_draft, as_user):

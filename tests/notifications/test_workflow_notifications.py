@@ -15,7 +15,8 @@ from tests import factories
 from tests.reminders.conftest import Inbox
 from tracker.consultations import notifications
 from tracker.consultations import services as consultations
-from tracker.drafts import services as drafts
+from tracker.drafts import people as drafts_people
+from tracker.drafts import review as drafts_review
 from tracker.extensions import db
 from tracker.models import Consultation, Role, Status, User
 from tracker.models.reminders import Delivery, Notification, Reminder, State
@@ -103,7 +104,7 @@ def test_the_review_cycle_tells_the_right_people_once(smtp: Inbox, eager: None, 
     helper = added_contributor(c)  # Pat Plymouth
     team = {people["lead"].id, people["hull2"].id, helper.id}
 
-    drafts.send_for_review(people["lead"], db.session.get(Consultation, c.id))
+    drafts_review.send_for_review(people["lead"], db.session.get(Consultation, c.id))
     db.session.commit()
     # Coordinators, not admins (IT), not the lead who sent it.
     assert set(_told(c.id, "sent_for_review")) == {people["coordinator"].id, people["bea"].id}
@@ -111,20 +112,20 @@ def test_the_review_cycle_tells_the_right_people_once(smtp: Inbox, eager: None, 
     assert "Lena Lead (Hull) has sent version 1 of the network's response to “Local growth plans” for review." in review
     assert f"{app.config['BASE_URL']}/consultations/{c.id}/response" in review
 
-    drafts.return_for_changes(people["coordinator"], db.session.get(Consultation, c.id), "Make the first ask sharper.")
+    drafts_review.return_for_changes(people["coordinator"], db.session.get(Consultation, c.id), "Make the first ask sharper.")
     db.session.commit()
     assert set(_told(c.id, "returned")) == team
     (returned,) = [m for m in smtp.to(helper.email) if str(m["Subject"]) == "Returned for changes: Local growth plans"]
     assert "Make the first ask sharper." in returned.get_body(("plain",)).get_content()
 
-    drafts.send_for_review(people["lead"], db.session.get(Consultation, c.id))
+    drafts_review.send_for_review(people["lead"], db.session.get(Consultation, c.id))
     db.session.commit()
-    drafts.approve(people["bea"], db.session.get(Consultation, c.id), number=1)
+    drafts_review.approve(people["bea"], db.session.get(Consultation, c.id), number=1)
     db.session.commit()
     assert set(_told(c.id, "approved")) == team
     assert "Bea Busy has approved version 1" in smtp.to(people["hull2"].email)[-1].get_body(("plain",)).get_content()
 
-    drafts.reopen(people["coordinator"], db.session.get(Consultation, c.id), "The minister's statement")
+    drafts_review.reopen(people["coordinator"], db.session.get(Consultation, c.id), "The minister's statement")
     db.session.commit()
     assert set(_told(c.id, "reopened")) == team
     assert "Reason: The minister's statement" in smtp.to(people["lead"].email)[-1].get_body(("plain",)).get_content()
@@ -145,11 +146,11 @@ def test_submission_and_outcome_reach_everyone_who_took_part(smtp: Inbox, eager:
                                                              added_contributor) -> None:
     c = make_draft(Status.APPROVED, versions=["v1", "Final text."], title="Skills white paper", closes_in_days=-2)
     helper = added_contributor(c)
-    drafts.record_support(people["other_lead"], db.session.get(Consultation, c.id), people["other_lead"].city_id)
-    drafts.add_comment(people["salford2"], db.session.get(Consultation, c.id), "Salford can add figures.")
+    drafts_people.record_support(people["other_lead"], db.session.get(Consultation, c.id), people["other_lead"].city_id)
+    drafts_people.add_comment(people["salford2"], db.session.get(Consultation, c.id), "Salford can add figures.")
     db.session.commit()
 
-    drafts.record_submission(people["coordinator"], db.session.get(Consultation, c.id), method="email",
+    drafts_review.record_submission(people["coordinator"], db.session.get(Consultation, c.id), method="email",
                              submitted_at=utcnow() - timedelta(hours=2), reference="KC-77")
     db.session.commit()
     # The lead city, contributors and the supporting cities' leads.
@@ -159,7 +160,7 @@ def test_submission_and_outcome_reach_everyone_who_took_part(smtp: Inbox, eager:
     assert "Cora Coordinator has recorded that the network submitted its response to “Skills white paper”" in body
     assert "by email, reference KC-77" in body and "Version 2 is now frozen" in body
 
-    drafts.record_outcome(people["bea"], db.session.get(Consultation, c.id), url="https://www.gov.uk/outcome",
+    drafts_review.record_outcome(people["bea"], db.session.get(Consultation, c.id), url="https://www.gov.uk/outcome",
                           published_on=date(2026, 3, 1), taken_up="partly", notes="Two of three asks.")
     db.session.commit()
     # ...and whoever else took part: the commenter and the coordinator who recorded the submission.
@@ -173,7 +174,7 @@ def test_submission_and_outcome_reach_everyone_who_took_part(smtp: Inbox, eager:
 
 def test_one_event_never_tells_one_person_twice(smtp: Inbox, eager: None, people, make_draft) -> None:
     c = make_draft(Status.IN_REVIEW, versions=["v1"])
-    drafts.approve(people["coordinator"], db.session.get(Consultation, c.id), number=1)
+    drafts_review.approve(people["coordinator"], db.session.get(Consultation, c.id), number=1)
     # The same event again (a retried call in the same transaction): nobody is told twice.
     assert notifications.approved(people["coordinator"], db.session.get(Consultation, c.id), 1) == 0
     db.session.commit()
@@ -200,11 +201,11 @@ def test_each_kind_reaches_a_user_as_they_chose(smtp: Inbox, eager: None, people
     assert '<option value="digest" selected>In the daily digest</option>' in page
 
     c = make_draft(Status.IN_REVIEW, versions=["v1"])
-    drafts.return_for_changes(people["coordinator"], db.session.get(Consultation, c.id), "Shorter, please.")
+    drafts_review.return_for_changes(people["coordinator"], db.session.get(Consultation, c.id), "Shorter, please.")
     db.session.commit()
-    drafts.send_for_review(people["lead"], db.session.get(Consultation, c.id))
+    drafts_review.send_for_review(people["lead"], db.session.get(Consultation, c.id))
     db.session.commit()
-    drafts.approve(people["coordinator"], db.session.get(Consultation, c.id), number=1)
+    drafts_review.approve(people["coordinator"], db.session.get(Consultation, c.id), number=1)
     db.session.commit()
     lead_rows = {r.kind: r for r in db.session.scalars(select(Reminder).where(Reminder.recipient_id == people["lead"].id))}
     assert (lead_rows["returned"].delivery, lead_rows["returned"].state) == (Delivery.NONE, State.SKIPPED)
@@ -222,6 +223,6 @@ def test_each_kind_reaches_a_user_as_they_chose(smtp: Inbox, eager: None, people
 def test_notifications_are_rolled_back_with_a_refused_change(smtp: Inbox, eager: None, people, make_draft) -> None:
     """Created in the change's transaction: a change that does not happen tells nobody."""
     c = make_draft(Status.IN_REVIEW, versions=["v1"])
-    drafts.approve(people["coordinator"], db.session.get(Consultation, c.id), number=1)
+    drafts_review.approve(people["coordinator"], db.session.get(Consultation, c.id), number=1)
     db.session.rollback()
     assert db.session.scalar(select(Notification)) is None and smtp.messages == []

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from tracker.consultations import queries
 from tracker.dashboard import bp
+from tracker.drafts import queries as drafts_queries
 from tracker.models import STATUS_LABELS, Role
 
 
@@ -43,5 +44,6 @@ def index() -> ResponseReturnValue:
     else:
         view, context = "contributor", {"closing_soon": queries.open_closing_soon()}
     return render_template(
-        "dashboard/index.html", view=view, limit=queries.DASHBOARD_LIMIT, **context
+        "dashboard/index.html", view=view, limit=queries.DASHBOARD_LIMIT, **context,
+        drafts_panel=drafts_queries.dashboard_panel(current_user),
     )

@@ -6,9 +6,11 @@ import io
 from dataclasses import dataclass
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
+from markdown_it.token import Token
 
 from tracker.drafts.markdown import tokens
 from tracker.models import Consultation
@@ -60,7 +62,7 @@ def to_markdown(ctx: ExportContext) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _add_inline(paragraph: Paragraph, inline) -> None:  # type: ignore[no-untyped-def]
+def _add_inline(paragraph: Paragraph, inline: Token) -> None:
     """Runs for one inline token: bold, italics and code as formatting, links as text (url)."""
     bold = italic = False
     link: str | None = None
@@ -91,7 +93,7 @@ def _add_inline(paragraph: Paragraph, inline) -> None:  # type: ignore[no-untype
             paragraph.add_run().add_break()
 
 
-def _add_markdown(doc, source: str, heading_offset: int = 1) -> None:  # type: ignore[no-untyped-def]
+def _add_markdown(doc: DocxDocument, source: str, heading_offset: int = 1) -> None:
     """Markdown blocks to Word paragraphs: headings, paragraphs, lists, quotes, code."""
     list_stack: list[str] = []
     quote = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 # Raw HTML in the source is shown as text (html=False); nh3 then removes anything
@@ -49,6 +50,6 @@ def render(source: str | None) -> Markup:
     return Markup(sanitise(_md.render(source)))  # noqa: S704 - sanitised by nh3 just above
 
 
-def tokens(source: str):  # type: ignore[no-untyped-def]
+def tokens(source: str) -> list[Token]:
     """The markdown-it token stream, for the DOCX export."""
     return _md.parse(source or "")

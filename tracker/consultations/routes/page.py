@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from tracker.consultations import actions, bp, calendar, lifecycle, queries
 from tracker.consultations.history import history_rows
+from tracker.drafts import queries as drafts_queries
 from tracker.models import Consultation
 from tracker.urls import base_host, external_url
 
@@ -30,6 +31,7 @@ def detail(consultation_id: int) -> ResponseReturnValue:
         lifecycle=lifecycle.task_list_items(consultation),
         history=history_rows(consultation.id),
         internal_deadline_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
+        drafts_panel=drafts_queries.consultation_panel(current_user, consultation),
     )
 
 

@@ -1,0 +1,338 @@
+"""Reading the drafts feature: responses, versions, people, the library, and the panels other
+pages show, with what they say and which links they offer decided here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any, TypeVar
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select, union
+from sqlalchemy.orm import load_only, selectinload
+
+from tracker.consultations import workflow
+from tracker.drafts import permissions
+from tracker.errors import NotFound
+from tracker.extensions import db
+from tracker.models import City, Consultation, Status, User, WorkArea
+from tracker.models.drafts import (
+    CitySupport,
+    Comment,
+    Contributor,
+    Outcome,
+    Question,
+    Response,
+    ResponseVersion,
+    Submission,
+)
+from tracker.timeutil import to_uk, uk_instant, uk_today
+
+T = TypeVar("T")
+
+_MISSED = "Missed: the consultation closed without a submitted response."
+
+
+# --- one response ------------------------------------------------------------------------
+
+
+def get_consultation(consultation_id: int) -> Consultation:
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        raise NotFound("There is no consultation with that number.")
+    return consultation
+
+
+def get_response(consultation: Consultation) -> Response | None:
+    return db.session.scalar(select(Response).where(Response.consultation_id == consultation.id))
+
+
+def questions(consultation: Consultation) -> list[Question]:
+    return list(
+        db.session.scalars(
+            select(Question).where(Question.consultation_id == consultation.id).order_by(Question.number)
+        )
+    )
+
+
+def by_questions(response: Response | None) -> bool:
+    """Whether the response is written question by question (else as free text)."""
+    return response is not None and response.mode == "questions"
+
+
+def get_version(response: Response | None, number: int) -> ResponseVersion:
+    version = None
+    if response is not None:
+        version = db.session.scalar(
+            select(ResponseVersion)
+            .options(selectinload(ResponseVersion.author).selectinload(User.city))
+            .where(ResponseVersion.response_id == response.id, ResponseVersion.number == number)
+        )
+    if version is None:
+        raise NotFound(f"There is no version {number} of this response.")
+    return version
+
+
+def current_version(response: Response | None) -> ResponseVersion | None:
+    if response is None or not response.current_number:
+        return None
+    return get_version(response, response.current_number)
+
+
+def approved_version(response: Response | None) -> ResponseVersion | None:
+    """The version to submit. An approved draft cannot change, so its latest version is the
+    approved one even if the approval was recorded elsewhere."""
+    number = (response.approved_number or response.current_number) if response else 0
+    return get_version(response, number) if response and number else None
+
+
+def _of_response(response: Response | None, model: type[T], column: Any, person: Any, *order: Any) -> list[T]:
+    """The response's rows of ``model`` (``column`` is its response id), each row's person and
+    their city loaded in one go: constant queries, however many rows."""
+    if response is None:
+        return []
+    return list(db.session.scalars(
+        select(model).options(selectinload(person).selectinload(User.city)).where(column == response.id).order_by(*order)
+    ))
+
+
+def list_versions(response: Response | None) -> list[ResponseVersion]:
+    """Newest first."""
+    return _of_response(response, ResponseVersion, ResponseVersion.response_id, ResponseVersion.author,
+                        ResponseVersion.number.desc())
+
+
+def list_comments(response: Response | None) -> list[Comment]:
+    return _of_response(response, Comment, Comment.response_id, Comment.author, Comment.created_at, Comment.id)
+
+
+def list_contributors(response: Response | None) -> list[Contributor]:
+    return _of_response(response, Contributor, Contributor.response_id, Contributor.user,
+                        Contributor.created_at, Contributor.id)
+
+
+def eligible_contributors(consultation: Consultation) -> list[User]:
+    response = get_response(consultation)
+    taken = set()
+    if response is not None:
+        taken = set(db.session.scalars(select(Contributor.user_id).where(Contributor.response_id == response.id)))
+    users = db.session.scalars(
+        select(User)
+        .options(selectinload(User.city))
+        .where(User.is_enabled.is_(True), User.city_id.is_not(None))
+        .order_by(User.name)
+    )
+    return [u for u in users if u.id not in taken]
+
+
+def supporting_cities(consultation: Consultation) -> list[CitySupport]:
+    return list(
+        db.session.scalars(
+            select(CitySupport)
+            .options(selectinload(CitySupport.city))
+            .join(City, City.id == CitySupport.city_id)
+            .where(CitySupport.consultation_id == consultation.id)
+            .order_by(City.name)
+        )
+    )
+
+
+def support_choices(user: User, supports: list[CitySupport]) -> list[tuple[int, str]]:
+    """The cities whose support the user may still record (the caller checked they may at all)."""
+    taken = {s.city_id for s in supports}
+    if user.is_coordinator:
+        cities = db.session.scalars(select(City).where(City.is_member.is_(True)).order_by(City.name))
+        return [(0, "Choose a city")] + [(c.id, c.name) for c in cities if c.id not in taken]
+    if user.city_id not in taken and user.city_id is not None and user.city is not None:
+        return [(user.city_id, user.city.name)]
+    return []
+
+
+def get_submission(consultation: Consultation) -> Submission | None:
+    return db.session.scalar(
+        select(Submission)
+        .options(selectinload(Submission.version), selectinload(Submission.recorded_by))
+        .where(Submission.consultation_id == consultation.id)
+    )
+
+
+def get_outcome(consultation: Consultation) -> Outcome | None:
+    return db.session.scalar(select(Outcome).where(Outcome.consultation_id == consultation.id))
+
+
+def status_notice(consultation: Consultation, response: Response | None) -> dict[str, str | None]:
+    """What the response page says about a draft no longer being written, as an inset or a
+    warning; a recorded submission is shown by the page itself."""
+    status = Status(consultation.status)
+    if status == Status.APPROVED:
+        number = response.approved_number if response else ""
+        return {"inset": f"Approved: version {number} is the text to submit. It cannot be edited "
+                         "unless a coordinator reopens it.", "warning": None}
+    return {"inset": None, "warning": _MISSED if status == Status.MISSED else None}
+
+
+# --- the library -------------------------------------------------------------------------
+
+
+@dataclass
+class LibrarySearch:
+    q: str = ""
+    area_id: int | None = None
+    year: int | None = None
+
+
+def work_areas() -> list[WorkArea]:
+    return list(db.session.scalars(select(WorkArea).order_by(WorkArea.name)))
+
+
+def submission_years() -> list[int]:
+    """Newest first, from this year back to the first submission's."""
+    first = db.session.scalar(select(func.min(Submission.submitted_at)))
+    this_year = uk_today().year
+    first_year = to_uk(first).year if first else this_year
+    return list(range(this_year, first_year - 1, -1))
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def library_query(search: LibrarySearch) -> Select[tuple[Submission]]:
+    query = (
+        select(Submission)
+        .join(Consultation, Consultation.id == Submission.consultation_id)
+        .join(ResponseVersion, ResponseVersion.id == Submission.version_id)
+        .options(
+            selectinload(Submission.consultation).selectinload(Consultation.work_area),
+            selectinload(Submission.consultation).selectinload(Consultation.lead_city),
+            selectinload(Submission.version),
+        )
+        .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+    )
+    if search.q:
+        pattern = _like(search.q)
+        query = query.where(
+            ResponseVersion.search_text.ilike(pattern, escape="\\") | Consultation.title.ilike(pattern, escape="\\")
+        )
+    if search.area_id is not None:
+        query = query.where(Consultation.work_area_id == search.area_id)
+    if search.year is not None:
+        query = query.where(
+            Submission.submitted_at >= uk_instant(date(search.year, 1, 1), time(0)),
+            Submission.submitted_at < uk_instant(date(search.year + 1, 1, 1), time(0)),
+        )
+    return query
+
+
+def library_page(search: LibrarySearch, page: int, per_page: int) -> tuple[Pagination, dict[int, list[str]]]:
+    """One page of submitted responses, and the names of each one's supporting cities."""
+    pagination = db.paginate(library_query(search), page=page, per_page=per_page, error_out=False)
+    supports: dict[int, list[str]] = {}
+    ids = [s.consultation_id for s in pagination.items]
+    if ids:
+        rows = db.session.execute(
+            select(CitySupport.consultation_id, City.name)
+            .join(City, City.id == CitySupport.city_id)
+            .where(CitySupport.consultation_id.in_(ids))
+            .order_by(City.name)
+        ).all()
+        for cid, name in rows:
+            supports.setdefault(cid, []).append(name)
+    return pagination, supports
+
+
+# --- panels on other pages ---------------------------------------------------------------
+
+# Before a lead city is assigned there is no drafting, so nothing to open.
+_NOT_DRAFTED = frozenset({Status.NEW, Status.TRIAGED, Status.MONITORING, Status.DECLINED, Status.WITHDRAWN})
+
+
+def _no_version_text(status: Status) -> str:
+    if status in (Status.ASSIGNED, Status.DRAFTING):
+        return "No draft saved yet."
+    if status == Status.MISSED:
+        return _MISSED
+    return "No response is being drafted."
+
+
+def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]:
+    """What the consultation page's drafts panel shows: a few queries, whatever the history."""
+    resp = get_response(consultation)
+    version = current_version(resp)
+    status = Status(consultation.status)
+    editable = permissions.can_edit(user, consultation, resp)
+    return {
+        "consultation_id": consultation.id,
+        "version": version,
+        "no_version_text": _no_version_text(status),
+        "submission": get_submission(consultation),
+        "outcome": get_outcome(consultation),
+        "supports": supporting_cities(consultation),
+        "edit_label": ("Edit the draft" if version else "Start the draft") if editable else None,
+        "comment_count": db.session.scalar(
+            select(func.count()).select_from(Comment).where(Comment.response_id == resp.id)
+        ) if resp else 0,
+        "show_response_link": resp is not None or status not in _NOT_DRAFTED,
+        "can_submit": workflow.allowed(user, consultation, "submit"),
+        "can_record_outcome": workflow.allowed(user, consultation, "publish_outcome"),
+    }
+
+
+# Built once (loader options are immutable; building one per query showed in the profile).
+_PANEL_COLUMNS = load_only(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at)
+
+
+def _panel_rows(*stmts: Select[Any], limit: int = 10) -> list[Consultation]:
+    """The first rows of each consultation query, in one query, closing first, loading only
+    what the panel shows.
+
+    The ids are picked in subqueries (narrow rows, using the indexes) and the rows loaded
+    after: selecting whole rows made SQLite sort every editable consultation by
+    closing date through the wrong index."""
+    order = (Consultation.closes_at, Consultation.id)
+    picks = [stmt.with_only_columns(Consultation.id).order_by(*order).limit(limit) for stmt in stmts]
+    ids = picks[0] if len(picks) == 1 else union(*(select(pick.subquery().c.id) for pick in picks))
+    return list(db.session.scalars(
+        select(Consultation)
+        .options(_PANEL_COLUMNS)
+        .where(Consultation.id.in_(ids))
+        .order_by(*order)
+    ))
+
+
+def dashboard_panel(user: User) -> dict[str, Any]:
+    """Drafts the user can work on, and (coordinators) drafts waiting for review or submission."""
+    editable = sorted(s.value for s in permissions.EDITABLE_STATUSES)
+    query = select(Consultation).where(Consultation.status.in_(editable))
+    review: list[Consultation] = []
+    to_submit: list[Consultation] = []
+    if user.is_coordinator:
+        # The three lists in one query: the first ten of each, in one closing-date order, so
+        # each list's first ten are exactly its own rows in that order.
+        rows = _panel_rows(
+            query,
+            select(Consultation).where(Consultation.status == Status.IN_REVIEW.value),
+            select(Consultation).where(Consultation.status == Status.APPROVED.value),
+        )
+        mine = [c for c in rows if c.status in editable][:10]
+        review = [c for c in rows if c.status == Status.IN_REVIEW.value][:10]
+        to_submit = [c for c in rows if c.status == Status.APPROVED.value][:10]
+    else:
+        contributed = (
+            select(Response.consultation_id)
+            .join(Contributor, Contributor.response_id == Response.id)
+            .where(Contributor.user_id == user.id)
+        )
+        # A union of ids, each part using its own index: an OR of the three made SQLite
+        # read every editable consultation.
+        parts = [contributed, select(Consultation.id).where(Consultation.policy_lead_id == user.id)]
+        if user.is_policy_lead and user.city_id:
+            parts.append(select(Consultation.id).where(Consultation.lead_city_id == user.city_id))
+        mine = _panel_rows(query.where(Consultation.id.in_(union(*parts))))
+    return {
+        "mine": mine,
+        "review": review,
+        "to_submit": to_submit,
+        "mine_heading": "Drafts in progress" if user.is_coordinator else "Drafts you can edit",
+    }

@@ -1,0 +1,8 @@
+"""Views of the drafts feature: the response page and its forms, the editor, versions, the
+submission and outcome forms, and the library.
+
+Views are thin: read the form, call a verb through tracker.views.run (commit, flash, redirect,
+or show why not), assemble pages from drafts/queries.py.
+"""
+
+from tracker.drafts.routes import editing, history, library, record, response  # noqa: F401

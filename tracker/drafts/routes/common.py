@@ -1,0 +1,32 @@
+"""What the drafts views share: links back, and a refusal said on the page the user came from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, url_for
+from werkzeug.wrappers import Response as ResponseBase
+
+from tracker.models import Consultation
+from tracker.views import Refused
+
+
+def consultation_url(consultation: Consultation) -> str:
+    return url_for("consultations.detail", consultation_id=consultation.id)
+
+
+def response_url(consultation: Consultation, anchor: str = "") -> str:
+    return url_for("drafts.response", consultation_id=consultation.id, _anchor=anchor or None)
+
+
+def messages(form: Any) -> list[str]:
+    """The form's error messages, fields first, then those about the form as a whole."""
+    found = [message for field in form for message in field.errors]
+    return found + list(form.form_errors)
+
+
+def back_with(form: Any, refused: Refused, to: str) -> ResponseBase:
+    """A refusal for a form that is not redrawn (a button, a short list): flash why and go back."""
+    for message in [refused.stale.message] if refused.stale is not None else messages(form):
+        flash(message, "error")
+    return redirect(to)

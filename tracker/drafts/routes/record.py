@@ -1,0 +1,89 @@
+"""Recording what happened after approval: how the response was submitted, and the outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time
+from typing import Any
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from tracker.consultations import workflow
+from tracker.drafts import bp, queries, review
+from tracker.drafts.forms import BaseForm, OutcomeForm, SubmissionForm
+from tracker.drafts.routes.common import consultation_url, response_url
+from tracker.models import Consultation
+from tracker.timeutil import to_uk, uk_instant, utcnow
+from tracker.views import Refused, page_status, run
+
+
+def _check_step(consultation: Consultation, name: str) -> None:
+    """Who may take the step, always; whether it is possible now, unless the form comes from an
+    older page (then the service says what changed since, and the form keeps what was typed)."""
+    workflow.check_who(current_user, consultation, name)
+    if request.method == "GET" or request.form.get("version") == str(consultation.version):
+        workflow.check(current_user, consultation, name)
+
+
+def _given(day: date | None) -> date:
+    """A required date of a form that has been validated."""
+    assert day is not None
+    return day
+
+
+def _record_page(consultation_id: int, step: str, form_class: type[BaseForm], verb: Callable[[Consultation, Any], object],
+                 success: str, template: str, extra: Callable[[Consultation], dict[str, Any]],
+                 prefill: Callable[[Any], None] | None = None) -> ResponseReturnValue:
+    """A form recording a step after approval: drawn on the consultation's version, refused with
+    what was typed kept."""
+    consultation = queries.get_consultation(consultation_id)
+    form: Any = form_class()
+    _check_step(consultation, step)
+    refused: Refused | None = None
+    if request.method == "GET":
+        form.version.data = consultation.version
+        if prefill is not None:
+            prefill(form)
+    elif form.validate():
+        outcome = run(form, lambda: verb(consultation, form), success=success, then=response_url(consultation))
+        if not isinstance(outcome, Refused):
+            return outcome
+        refused = outcome
+    return render_template(
+        template, consultation=consultation, form=form, consultation_url=consultation_url(consultation),
+        stale=refused.stale if refused else None, **extra(consultation),
+    ), page_status(form, refused)
+
+
+def _now(form: SubmissionForm) -> None:
+    now = to_uk(utcnow())
+    form.submitted_on.data = now.date()
+    form.submitted_time.data = now.strftime("%H:%M")
+
+
+@bp.route("/<int:consultation_id>/submission", methods=["GET", "POST"])
+@login_required
+def submit(consultation_id: int) -> ResponseReturnValue:
+    return _record_page(
+        consultation_id, "submit", SubmissionForm, lambda c, form: review.record_submission(
+            current_user, c, method=form.method.data,
+            submitted_at=uk_instant(_given(form.submitted_on.data), time(*form.time_parts())),
+            reference=form.reference.data or "", seen_version=form.version.data,
+        ), "Submission recorded. The submitted version is now frozen.", "drafts/submit.html",
+        lambda c: {"approved": queries.approved_version(queries.get_response(c)),
+                   "supports": queries.supporting_cities(c)},
+        prefill=_now,
+    )
+
+
+@bp.route("/<int:consultation_id>/outcome", methods=["GET", "POST"])
+@login_required
+def outcome(consultation_id: int) -> ResponseReturnValue:
+    return _record_page(
+        consultation_id, "publish_outcome", OutcomeForm, lambda c, form: review.record_outcome(
+            current_user, c, url=form.url.data or "", published_on=_given(form.published_on.data),
+            taken_up=form.taken_up.data, notes=form.notes.data or "", seen_version=form.version.data,
+        ), "Outcome recorded.", "drafts/outcome.html", lambda c: {},
+    )

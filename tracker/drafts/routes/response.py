@@ -1,0 +1,281 @@
+"""The response page and the forms on it: comments, contributors, city support, review steps and
+the response's structure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from tracker.consultations import workflow
+from tracker.drafts import bp, people, permissions, queries, review, versions
+from tracker.drafts.forms import (
+    ApproveForm,
+    BaseForm,
+    CommentForm,
+    ContributorForm,
+    ModeForm,
+    QuestionForm,
+    ReopenForm,
+    ReturnForm,
+    StepForm,
+    SupportForm,
+)
+from tracker.drafts.limits import MAX_COMMENT
+from tracker.drafts.markdown import render
+from tracker.drafts.routes.common import back_with, consultation_url, response_url
+from tracker.errors import Stale
+from tracker.models import Consultation
+from tracker.models.drafts import Question, ResponseVersion
+from tracker.routing import parse_id
+from tracker.views import Refused, run
+
+T = TypeVar("T")
+
+# The workflow steps the page's review panel offers, each shown only to whoever may take it now.
+REVIEW_STEPS = ("send_for_review", "approve", "reopen", "submit", "publish_outcome")
+
+
+def sections(version: ResponseVersion | None, qs: list[Question]) -> list[dict[str, Any]]:
+    answers = (version.answers or {}) if version else {}
+    return [{"question": q, "html": render(answers.get(str(q.id), ""))} for q in qs]
+
+
+@bp.get("/<int:consultation_id>/response")
+@login_required
+def response(consultation_id: int) -> ResponseReturnValue:
+    return _response_page(queries.get_consultation(consultation_id))
+
+
+def _response_page(consultation: Consultation, *, status: int = 200, stale: Stale | None = None,
+                   failed: tuple[str, Any] | None = None) -> ResponseReturnValue:
+    """The response page; ``failed`` is (name, form) of a refused form, redrawn with what the
+    user typed and its errors, ``stale`` the refusal of a change made on an older page."""
+    user = current_user
+    resp = queries.get_response(consultation)
+    version = queries.current_version(resp)
+    qs = queries.questions(consultation)
+    can_manage = permissions.can_manage_contributors(user, consultation)
+    contributor_form = ContributorForm()
+    if can_manage:
+        contributor_form.user_id.choices = [(0, "Choose an officer")] + [
+            (u.id, u.display_name) for u in queries.eligible_contributors(consultation)
+        ]
+    supports = queries.supporting_cities(consultation)
+    can_support = permissions.support_cities_for(user, consultation)
+    support_form = SupportForm()
+    if can_support:
+        support_form.city_id.choices = queries.support_choices(user, supports)
+    # Each state-changing form carries the version this page shows (a fresh form, not the
+    # request's data: only a refused form is redrawn with what was typed in it).
+    seen = {"version": consultation.version}
+    forms: dict[str, Any] = {
+        "review_form": StepForm(formdata=None, data=seen),
+        "approve_form": ApproveForm(formdata=None, data={**seen, "number": resp.current_number if resp else 0}),
+        "return_form": ReturnForm(formdata=None, data=seen),
+        "reopen_form": ReopenForm(formdata=None, data=seen),
+        "question_form": QuestionForm(formdata=None, data=seen),
+        "mode_form": ModeForm(formdata=None, data=seen),
+        "remove_question_form": StepForm(formdata=None, data=seen),
+        "comment_form": CommentForm(formdata=None),
+    }
+    error_form = None
+    if failed is not None:
+        forms[failed[0]] = error_form = failed[1]
+    steps = {name: workflow.allowed(user, consultation, name) for name in REVIEW_STEPS}
+    by_questions = queries.by_questions(resp)
+    return render_template(
+        "drafts/response.html",
+        consultation=consultation,
+        response=resp,
+        version=version,
+        notice=queries.status_notice(consultation, resp),
+        body_html=render(version.body if version else ""),
+        sections=sections(version, qs),
+        questions=qs,
+        answered_questions=qs if by_questions else [],
+        by_questions=by_questions,
+        comments=queries.list_comments(resp),
+        contributors=queries.list_contributors(resp),
+        supports=supports,
+        withdrawable={s.city_id for s in supports if can_support and permissions.speaks_for(user, s.city_id)},
+        submission=queries.get_submission(consultation),
+        outcome=queries.get_outcome(consultation),
+        can_edit=permissions.can_edit(user, consultation, resp),
+        can_manage=can_manage,
+        show_questions=can_manage or bool(qs),
+        can_record_support=can_support and bool(support_form.city_id.choices),
+        steps=steps,
+        show_review=any(steps.values()),
+        max_comment=MAX_COMMENT,
+        contributor_form=contributor_form,
+        support_form=support_form,
+        consultation_url=consultation_url(consultation),
+        render=render,
+        stale=stale,
+        form=error_form if error_form is not None and error_form.errors else None,
+        **forms,
+    ), status
+
+
+def _step(consultation: Consultation, name: str, form: Any, action: Callable[[], T],
+          success: str | Callable[[T], str], anchor: str = "review") -> ResponseReturnValue:
+    """A change from the response page: validate its form, run the verb, commit.
+
+    A change made on an older page comes back (409) with what changed since and the form
+    as typed; an input the rules refuse comes back (400) with the message on its field, and a
+    refusal about no field in particular is flashed on the page. Permission and impossible-step
+    errors go to the error page (403/409)."""
+    if not form.validate():
+        return _response_page(consultation, status=400, failed=(name, form))
+    outcome = run(form, action, success=success, then=response_url(consultation, anchor))
+    if not isinstance(outcome, Refused):
+        return outcome
+    if outcome.stale is not None:
+        # A refused approval is not redrawn: the page offers to approve what it shows now.
+        return _response_page(consultation, status=409, stale=outcome.stale,
+                              failed=None if name == "approve_form" else (name, form))
+    if not any(field.errors for field in form):
+        return back_with(form, outcome, response_url(consultation, anchor))
+    return _response_page(consultation, status=400, failed=(name, form))
+
+
+def _act(consultation: Consultation, form: Any, action: Callable[[], T], success: str,
+         anchor: str) -> ResponseReturnValue:
+    """A change from one of the page's short lists (people, cities): a refusal is flashed."""
+    outcome = run(form, action, success=success, then=response_url(consultation, anchor))
+    return back_with(form, outcome, response_url(consultation, anchor)) if isinstance(outcome, Refused) else outcome
+
+
+# --- comments, people, sign-off ----------------------------------------------------------
+
+
+@bp.post("/<int:consultation_id>/response/comments")
+@login_required
+def comment(consultation_id: int) -> ResponseReturnValue:
+    consultation = queries.get_consultation(consultation_id)
+    form = CommentForm()
+    return _step(consultation, "comment_form", form,
+                 lambda: people.add_comment(current_user, consultation, form.body.data or ""),
+                 "Comment added.", "comments")
+
+
+def _people(consultation_id: int, form_class: type[BaseForm], verb: Callable[[Consultation], object],
+            success: str, anchor: str) -> ResponseReturnValue:
+    consultation = queries.get_consultation(consultation_id)
+    return _act(consultation, form_class(), lambda: verb(consultation), success, anchor)
+
+
+@bp.post("/<int:consultation_id>/response/contributors")
+@login_required
+def add_contributor(consultation_id: int) -> ResponseReturnValue:
+    user_id = parse_id(request.form.get("user_id")) or 0
+    return _people(consultation_id, ContributorForm, lambda c: people.add_contributor(current_user, c, user_id),
+                   "Contributor added.", "contributors")
+
+
+@bp.post("/<int:consultation_id>/response/contributors/<int:contributor_id>/remove")
+@login_required
+def remove_contributor(consultation_id: int, contributor_id: int) -> ResponseReturnValue:
+    return _people(consultation_id, BaseForm, lambda c: people.remove_contributor(current_user, c, contributor_id),
+                   "Contributor removed.", "contributors")
+
+
+@bp.post("/<int:consultation_id>/response/support")
+@login_required
+def support(consultation_id: int) -> ResponseReturnValue:
+    city_id = parse_id(request.form.get("city_id")) or 0
+    return _people(consultation_id, SupportForm, lambda c: people.record_support(current_user, c, city_id),
+                   "Support recorded.", "support")
+
+
+@bp.post("/<int:consultation_id>/response/support/<int:city_id>/withdraw")
+@login_required
+def withdraw_support(consultation_id: int, city_id: int) -> ResponseReturnValue:
+    return _people(consultation_id, BaseForm, lambda c: people.withdraw_support(current_user, c, city_id),
+                   "Support withdrawn.", "support")
+
+
+# --- review -----------------------------------------------------------------------------
+
+
+F = TypeVar("F", bound=BaseForm)
+
+
+def _review(consultation_id: int, step: str, name: str, form_class: type[F],
+            verb: Callable[[Consultation, F], T], success: str | Callable[[T], str]) -> ResponseReturnValue:
+    """A review step: only who may ever take it gets as far as its form."""
+    consultation = queries.get_consultation(consultation_id)
+    workflow.check_who(current_user, consultation, step)
+    form = form_class()
+    return _step(consultation, name, form, lambda: verb(consultation, form), success)
+
+
+@bp.post("/<int:consultation_id>/response/send-for-review")
+@login_required
+def send_for_review(consultation_id: int) -> ResponseReturnValue:
+    return _review(consultation_id, "send_for_review", "review_form", StepForm, lambda c, form: review.send_for_review(
+        current_user, c, seen_version=form.version.data), "Draft sent for review.")
+
+
+@bp.post("/<int:consultation_id>/response/approve")
+@login_required
+def approve(consultation_id: int) -> ResponseReturnValue:
+    return _review(consultation_id, "approve", "approve_form", ApproveForm, lambda c, form: review.approve(
+        current_user, c, seen_version=form.version.data, number=form.number.data),
+        lambda number: f"Draft approved. Version {number} is the text to submit.")
+
+
+@bp.post("/<int:consultation_id>/response/return")
+@login_required
+def return_draft(consultation_id: int) -> ResponseReturnValue:
+    return _review(consultation_id, "return_to_drafting", "return_form", ReturnForm, lambda c, form: (
+        review.return_for_changes(current_user, c, form.comment.data or "", seen_version=form.version.data)),
+        "Draft returned for changes.")
+
+
+@bp.post("/<int:consultation_id>/response/reopen")
+@login_required
+def reopen(consultation_id: int) -> ResponseReturnValue:
+    return _review(consultation_id, "reopen", "reopen_form", ReopenForm, lambda c, form: review.reopen(
+        current_user, c, form.reason.data or "", seen_version=form.version.data), "Draft reopened for editing.")
+
+
+# --- structure ----------------------------------------------------------------------------
+# The response's structure is the lead city's decision: contributors write within it.
+
+
+def _structure(consultation_id: int, name: str, form_class: type[F], verb: Callable[[Consultation, F], T],
+               success: str, refusal: str) -> ResponseReturnValue:
+    consultation = queries.get_consultation(consultation_id)
+    permissions.require(permissions.can_manage_questions(current_user, consultation), refusal)
+    form = form_class()
+    return _step(consultation, name, form, lambda: verb(consultation, form), success, "questions")
+
+
+@bp.post("/<int:consultation_id>/response/mode")
+@login_required
+def mode(consultation_id: int) -> ResponseReturnValue:
+    return _structure(consultation_id, "mode_form", ModeForm, lambda c, form: versions.set_mode(
+        current_user, c, form.mode.data or "", seen_version=form.version.data),
+        "Organisation of the response changed.",
+        "Only the lead city's policy leads and coordinators can change how this draft is organised.")
+
+
+@bp.post("/<int:consultation_id>/response/questions")
+@login_required
+def add_question(consultation_id: int) -> ResponseReturnValue:
+    return _structure(consultation_id, "question_form", QuestionForm, lambda c, form: versions.add_question(
+        current_user, c, form.text.data or "", seen_version=form.version.data),
+        "Question added.", "Only the lead city's policy leads and coordinators can add questions.")
+
+
+@bp.post("/<int:consultation_id>/response/questions/<int:question_id>/remove")
+@login_required
+def remove_question(consultation_id: int, question_id: int) -> ResponseReturnValue:
+    return _structure(consultation_id, "remove_question_form", StepForm, lambda c, form: versions.remove_question(
+        current_user, c, question_id, seen_version=form.version.data),
+        "Question removed.", "Only the lead city's policy leads and coordinators can remove questions.")

@@ -1,0 +1,248 @@
+"""Writing the response: saving versions (optimistic locking), restoring one, and its structure
+(free text or question by question, and the questions).
+
+Every verb checks the actor against the consultation it is given (never against anything the
+request says), changes the rows, writes the activity log and flushes. None of them commits: the
+view or task that called it owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
+
+from tracker import activity
+from tracker.consultations import locking, workflow
+from tracker.drafts.limits import MAX_TEXT
+from tracker.drafts.permissions import can_edit, can_manage_questions, require
+from tracker.drafts.queries import current_version, get_response, get_version, questions
+from tracker.errors import DomainError, NotFound, Stale
+from tracker.extensions import db
+from tracker.models import Consultation, Status, User
+from tracker.models.drafts import Question, Response, ResponseMode, ResponseVersion
+from tracker.timeutil import utcnow
+
+# What an editor whose save was refused can do: their text is still in the form.
+EDITING_ADVICE = ("Their text and yours are shown side by side below: copy what you need into the form "
+                  "and save again.")
+RESTORING_ADVICE = "Check the latest version before restoring."
+
+
+class StaleVersion(Stale):
+    """Someone saved since the editor's base version; carries their version for the page."""
+
+    def __init__(self, theirs: ResponseVersion | None, advice: str = EDITING_ADVICE) -> None:
+        number = theirs.number if theirs else 0
+        who = theirs.author.display_name if theirs and theirs.author else "someone else"
+        super().__init__(f"{who} saved version {number} while you were editing, so your changes were not saved. "
+                         + advice)
+        self.theirs = theirs
+
+
+def ensure_response(consultation: Consultation) -> Response:
+    response = get_response(consultation)
+    if response is None:
+        response = Response(consultation=consultation, mode=ResponseMode.FREE.value, current_number=0)
+        try:
+            with db.session.begin_nested():
+                db.session.add(response)
+                db.session.flush()
+        except IntegrityError:
+            # Two first saves at once: the other one created it (unique consultation_id).
+            response = get_response(consultation)
+            assert response is not None
+    return response
+
+
+@dataclass
+class DraftText:
+    body: str = ""
+    answers: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+def _search_text(body: str, answers: dict[str, str]) -> str:
+    parts = [body, *(answers[k] for k in sorted(answers, key=lambda k: int(k) if k.isdigit() else 0))]
+    return "\n\n".join(p for p in parts if p)
+
+
+def _clean_text(text: DraftText, consultation: Consultation) -> DraftText:
+    valid = {str(q.id) for q in questions(consultation)}
+    answers = {k: v.replace("\r\n", "\n") for k, v in text.answers.items() if k in valid and v.strip()}
+    body = text.body.replace("\r\n", "\n")
+    if len(body) + sum(len(v) for v in answers.values()) > MAX_TEXT:
+        raise DomainError(f"The response is too long: keep it under {MAX_TEXT:,} characters.")
+    note = text.note.strip()
+    if len(note) > 300:
+        raise DomainError("Keep the version note under 300 characters.")
+    return DraftText(body=body, answers=answers, note=note)
+
+
+def save_version(
+    actor: User, consultation: Consultation, text: DraftText, base_number: int, *, action: str = "save_draft",
+    restoring: bool = False,
+) -> ResponseVersion:
+    """Save ``text`` as the version after ``base_number``, or raise StaleVersion.
+
+    Two saves on the same base cannot both win: the conditional UPDATE of the
+    response's counter lets one through, and the unique (response, number)
+    constraint stops the other even if both read the counter at the same time.
+    The same UPDATE refuses a save once a version is approved, so a save racing an
+    approval either lands before it (and the approval is refused) or not at all.
+    """
+    advice = RESTORING_ADVICE if restoring else EDITING_ADVICE
+    response = ensure_response(consultation)
+    require(can_edit(actor, consultation, response), "You cannot edit this draft.")
+    text = _clean_text(text, consultation)
+    if base_number != response.current_number:
+        raise StaleVersion(current_version(response), advice)
+    if Status(consultation.status) == Status.ASSIGNED:
+        # An added contributor may write first; the status change is then the system's. Done
+        # before the response's UPDATE: locks are taken consultation first, then response.
+        starter = actor if workflow.allowed(actor, consultation, "start_drafting") else None
+        workflow.apply(
+            consultation, "start_drafting", starter,
+            message="Drafting started" if starter else f"Drafting started by {actor.display_name}'s first save",
+        )
+    number = base_number + 1
+    # Conditional UPDATE: on PostgreSQL the second of two concurrent saves waits for the
+    # first's row lock, re-reads the counter and matches no row; SQLite serialises writers.
+    result = db.session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.current_number == base_number,
+               Response.approved_number.is_(None))
+        .values(current_number=number, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    assert isinstance(result, CursorResult)  # an UPDATE's result: it has a rowcount
+    if result.rowcount != 1:
+        db.session.refresh(response)
+        if response.approved_number is not None:
+            raise _approved_meanwhile(consultation, response, restoring=restoring)
+        raise StaleVersion(current_version(response), advice)
+    version = ResponseVersion(
+        response_id=response.id,
+        number=number,
+        author_id=actor.id,
+        note=text.note,
+        body=text.body,
+        answers=text.answers,
+        search_text=_search_text(text.body, text.answers),
+        created_at=utcnow(),
+    )
+    db.session.add(version)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The unique (response, number) constraint: the last line of defence.
+        db.session.rollback()
+        raise StaleVersion(current_version(get_response(consultation)), advice) from None
+    db.session.refresh(response)
+    activity.record(
+        action,
+        actor=actor,
+        consultation=consultation,
+        message=f"Saved version {number}" + (f": {text.note}" if text.note else ""),
+        after={"version": number},
+        subject_type="response",
+        subject_id=response.id,
+    )
+    db.session.flush()
+    return version
+
+
+def _approved_meanwhile(consultation: Consultation, response: Response, *, restoring: bool) -> Stale:
+    """A save refused because a version was approved while the editor had the page open."""
+    changes = locking.changes_since(consultation.id, consultation.version)
+    keep = "" if restoring else " Your text is still in the form below: copy what you need."
+    return Stale(
+        f"{locking.who_changed(changes)} approved version {response.approved_number} while you were "
+        "editing, so your changes were not saved. An approved draft can no longer be edited unless a "
+        "coordinator reopens it." + keep,
+        changes=changes,
+    )
+
+
+def restore_version(actor: User, consultation: Consultation, number: int, base_number: int) -> ResponseVersion:
+    response = get_response(consultation)
+    old = get_version(response, number)
+    return save_version(
+        actor,
+        consultation,
+        DraftText(body=old.body, answers=dict(old.answers or {}), note=f"Restored version {number}"),
+        base_number,
+        action="restore_version",
+        restoring=True,
+    )
+
+
+# --- structure --------------------------------------------------------------------------
+# The response's structure (how it is organised, its questions) moves the consultation's
+# version like any change of state: an editor or reviewer on an older page is told.
+
+
+def set_mode(actor: User, consultation: Consultation, mode: str, *, seen_version: int | None = None) -> Response:
+    # The structure is the lead city's decision: contributors write within it.
+    require(can_manage_questions(actor, consultation),
+            "Only the lead city's policy leads and coordinators can change how this draft is organised.")
+    locking.check_seen(consultation, seen_version)
+    try:
+        new = ResponseMode(mode)
+    except ValueError:
+        raise DomainError("Choose free text or by questions.", field="mode") from None
+    locking.claim(consultation)
+    response = ensure_response(consultation)
+    old = response.mode
+    response.mode = new.value
+    activity.record(
+        "response_mode", actor=actor, consultation=consultation, message=f"Response organised as: {new.label}",
+        before={"mode": old}, after={"mode": new.value}, subject_type="response", subject_id=response.id,
+    )
+    db.session.flush()
+    return response
+
+
+def add_question(actor: User, consultation: Consultation, text: str, *, seen_version: int | None = None) -> Question:
+    require(can_manage_questions(actor, consultation),
+            "Only the lead city's policy leads and coordinators can add questions.")
+    locking.check_seen(consultation, seen_version)
+    text = text.strip()
+    if not text:
+        raise DomainError("Enter the question's text.", field="text")
+    if len(text) > 5000:
+        raise DomainError("Keep the question under 5,000 characters.", field="text")
+    locking.claim(consultation)
+    last = db.session.scalar(
+        select(func.max(Question.number)).where(Question.consultation_id == consultation.id)
+    )
+    question = Question(consultation_id=consultation.id, number=(last or 0) + 1, text=text)
+    db.session.add(question)
+    response = ensure_response(consultation)
+    response.mode = ResponseMode.QUESTIONS.value
+    db.session.flush()
+    activity.record(
+        "add_question", actor=actor, consultation=consultation, message=f"Added question {question.number}",
+        after={"number": question.number, "text": text}, subject_type="question", subject_id=question.id,
+    )
+    return question
+
+
+def remove_question(
+    actor: User, consultation: Consultation, question_id: int, *, seen_version: int | None = None
+) -> None:
+    require(can_manage_questions(actor, consultation),
+            "Only the lead city's policy leads and coordinators can remove questions.")
+    locking.check_seen(consultation, seen_version)
+    question = db.session.get(Question, question_id)
+    if question is None or question.consultation_id != consultation.id:
+        raise NotFound("There is no such question on this consultation.")
+    locking.claim(consultation)
+    activity.record(
+        "remove_question", actor=actor, consultation=consultation, message=f"Removed question {question.number}",
+        before={"number": question.number, "text": question.text}, subject_type="question", subject_id=question.id,
+    )
+    db.session.delete(question)
+    db.session.flush()
