@@ -8,7 +8,6 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from tracker.consultations import workflow
 from tracker.models import STATUS_LABELS, Status
 from tracker.timeutil import format_date, format_uk, relative_day, relative_to_now, utcnow
 
@@ -52,11 +51,6 @@ def due_hint(value: date | None) -> str:
     return relative_day(value, verb="due") if value else ""
 
 
-def can(name: str, consultation: Any) -> bool:
-    user = current_user if current_user.is_authenticated else None
-    return user is not None and workflow.allowed(user, consultation, name)
-
-
 # (endpoint, text, who sees it, the blueprint whose pages light it up, if not just the endpoint)
 NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("dashboard.index", "Dashboard", "anyone", None),
@@ -86,7 +80,7 @@ def register(app: Flask) -> None:
         uk_datetime=uk_datetime, uk_date=uk_date, closes_hint=closes_hint, due_hint=due_hint
     )
     app.jinja_env.globals.update(
-        status_tag=status_tag, can=can, navigation=navigation, Status=Status, now=utcnow)
+        status_tag=status_tag, navigation=navigation, now=utcnow)
 
     @app.context_processor
     def _service() -> dict[str, Any]:
