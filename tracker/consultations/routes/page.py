@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from tracker.consultations import actions, bp, calendar, lifecycle, queries
+from tracker.consultations import actions, bp, calendar, facts, lifecycle, queries
 from tracker.consultations.history import history_rows
 from tracker.drafts import queries as drafts_queries
 from tracker.models import Consultation
@@ -29,6 +29,7 @@ def detail(consultation_id: int) -> ResponseReturnValue:
         consultation=consultation,
         actions=actions.page_actions(current_user, consultation),
         lifecycle=lifecycle.task_list_items(consultation),
+        facts=facts.facts(consultation),
         history=history_rows(consultation.id),
         internal_deadline_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
         drafts_panel=drafts_queries.consultation_panel(current_user, consultation),
