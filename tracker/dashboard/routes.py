@@ -9,7 +9,9 @@ from flask_login import current_user, login_required
 
 from tracker.consultations import queries
 from tracker.dashboard import bp
+from tracker.intake import queries as intake_queries
 from tracker.models import STATUS_LABELS, Role
+from tracker.reminders import queries as reminders_queries
 
 
 def _coordinator_view() -> dict[str, Any]:
@@ -42,5 +44,7 @@ def index():  # type: ignore[no-untyped-def]
     else:
         view, context = "contributor", {"closing_soon": queries.open_closing_soon()}
     return render_template(
-        "dashboard/index.html", view=view, limit=queries.DASHBOARD_LIMIT, **context
+        "dashboard/index.html", view=view, limit=queries.DASHBOARD_LIMIT, **context,
+        intake_panel=intake_queries.dashboard_panel(current_user),
+        reminders_panel=reminders_queries.dashboard_panel(current_user),
     )
