@@ -13,6 +13,7 @@ from typing import Any
 
 from celery import Celery, Task, bootsteps
 from flask import Flask
+from flask.sansio.app import App
 
 
 class HeartbeatStep(bootsteps.StartStopStep):
@@ -59,7 +60,7 @@ def celery_init_app(app: Flask) -> Celery:
     return celery_app
 
 
-def add_periodic(app: Flask, name: str, task: str, seconds: float) -> None:
+def add_periodic(app: App, name: str, task: str, seconds: float) -> None:
     """A feature's beat entry: ``task`` (its registered name) every ``seconds``."""
     conf = app.extensions["celery"].conf
     conf.beat_schedule = {**conf.beat_schedule, name: {"task": task, "schedule": float(seconds)}}

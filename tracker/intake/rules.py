@@ -3,15 +3,12 @@ and keywords. Like every service here they check, change, log and flush; callers
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import activity
 from tracker.auth.permissions import require
 from tracker.errors import DomainError
-from tracker.extensions import Model, db
+from tracker.extensions import db, dialect_insert
 from tracker.models import User, WorkArea
 from tracker.models.intake import OrganisationRule, WorkAreaKeywords
 
@@ -65,22 +62,16 @@ def ensure_default_rules() -> bool:
         for name, area in areas.items() if area.id not in existing
     ]
     if keywords:
-        db.session.execute(_insert_new(WorkAreaKeywords, ["work_area_id"]), keywords)
+        db.session.execute(dialect_insert(WorkAreaKeywords).on_conflict_do_nothing(index_elements=["work_area_id"]), keywords)
     if first_time:
         rules = [{"organisation": organisation, "work_area_id": areas[area_name].id}
                  for organisation, area_name in DEFAULT_ORGANISATION_RULES if area_name in areas]
         if rules:
-            db.session.execute(_insert_new(OrganisationRule, ["organisation", "work_area_id"]), rules)
+            db.session.execute(dialect_insert(OrganisationRule).on_conflict_do_nothing(
+                index_elements=["organisation", "work_area_id"]), rules)
     db.session.flush()
     return first_time
 
-
-
-def _insert_new(model: type[Model], keys: list[str]) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING on either database."""
-    table = model.__table__
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing(index_elements=keys)
 
 
 def _require_admin(actor: User) -> None:

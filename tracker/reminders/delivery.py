@@ -27,10 +27,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from tracker import mail
-from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, Consultation
-from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Kind, Reminder, Stage, State
-from tracker.reminders.services import NOT_APPROVED, NOT_YET_IN_REVIEW, REMINDER_KINDS, supersede_other_dates
+from tracker.extensions import db, rowcount
+from tracker.models import Consultation
+from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Reminder, Stage, State
+from tracker.reminders import rules
 from tracker.timeutil import to_uk, utcnow
 from tracker.urls import external_url
 
@@ -67,30 +67,6 @@ def retry_delay(attempt: int) -> float:
 
 def consultation_link(consultation_id: int) -> str:
     return external_url("consultations.detail", consultation_id=consultation_id)
-
-
-def _still_relevant(reminder: Reminder) -> str:
-    """'' if the reminder should still go out, else why not (the data changed since the sweep)."""
-    c = reminder.consultation
-    if reminder.kind not in REMINDER_KINDS and not reminder.kind.startswith("escalation_"):
-        return ""
-    if c is None:
-        return "The consultation no longer exists."
-    if c.status not in OPEN_STATUSES:
-        return f"The consultation is now {c.status_label.lower()}."
-    if not reminder.recipient.is_enabled:
-        return "The account is disabled."
-    if reminder.kind in REMINDER_KINDS - {Kind.CLOSING_DAY} or reminder.kind == Kind.ESCALATION_OVERDUE:
-        if c.internal_deadline != reminder.deadline:
-            return "The internal deadline has changed."
-    if reminder.kind in (Kind.CLOSING_DAY, Kind.ESCALATION_CLOSING):
-        if to_uk(c.closes_at).date() != reminder.deadline:
-            return "The closing date has changed."
-    if reminder.kind in (Kind.OVERDUE, Kind.ESCALATION_OVERDUE) and c.status not in NOT_YET_IN_REVIEW:
-        return "The work is now in review."
-    if reminder.kind == Kind.ESCALATION_CLOSING and c.status not in NOT_APPROVED:
-        return "The response has been approved."
-    return ""
 
 
 def _item(reminder: Reminder) -> dict:
@@ -133,25 +109,25 @@ def render_digest(user: object, reminders: list[Reminder], day: str) -> tuple[st
 def _claim(model: type[Reminder] | type[DigestRun], row_id: int, now: datetime, *extra: object) -> str | None:
     """Claim a pending row for this attempt; returns the claim token, or None if not ours."""
     token = uuid.uuid4().hex
-    claimed = db.session.execute(
+    claimed = rowcount(db.session.execute(
         update(model)
         .where(model.id == row_id, model.state == State.PENDING.value, *extra)  # type: ignore[arg-type]
         .values(state=State.SENDING.value, stage=Stage.CLAIMED.value, claim_token=token, claimed_at=now,
                 attempts=model.attempts + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.commit()
     return token if claimed else None
 
 
 def _fence(model: type[Reminder] | type[DigestRun], row_id: int, token: str) -> None:
     """Record that the message is about to go, if the claim is still ours; else abandon the send."""
-    moved = db.session.execute(
+    moved = rowcount(db.session.execute(
         update(model)
         .where(model.id == row_id, model.claim_token == token, model.state == State.SENDING.value)
         .values(stage=Stage.DATA.value, claimed_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.commit()
     if not moved:
         raise ClaimLost
@@ -160,12 +136,12 @@ def _fence(model: type[Reminder] | type[DigestRun], row_id: int, token: str) -> 
 def _settle(model: type[Reminder] | type[DigestRun], row_id: int, token: str, states: tuple[State, ...],
             **values: object) -> bool:
     """Write this attempt's result, unless another attempt has claimed the row since."""
-    done = db.session.execute(
+    done = rowcount(db.session.execute(
         update(model)
         .where(model.id == row_id, model.claim_token == token, model.state.in_([s.value for s in states]))
         .values(**values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     return bool(done)
 
 
@@ -207,7 +183,7 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
     assert reminder is not None
     attempts, address = reminder.attempts, reminder.recipient.email
     point = (reminder.consultation_id, reminder.recipient_id, reminder.kind, reminder.deadline)
-    reason = _still_relevant(reminder)
+    reason = rules.still_relevant(reminder)
     if reason:
         # Never sent, so it must not stand in the way of the same point planned again later.
         _settle(Reminder, reminder_id, token, OURS, state=State.SKIPPED.value, last_error=reason, superseded_at=now)
@@ -232,7 +208,7 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
         return _record_failure(reminder_id, token, exc, attempts, now)
     sent_at = utcnow()
     if _settle(Reminder, reminder_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
-        supersede_other_dates([point], sent_at)  # type: ignore[list-item]
+        rules.supersede_other_dates([point], sent_at)
     else:
         log.warning("reminder %s was delivered, but another attempt has claimed it since", reminder_id)
     db.session.commit()
@@ -279,7 +255,7 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
     )
     keep: list[Reminder] = []
     for item in items:
-        reason = _still_relevant(item)
+        reason = rules.still_relevant(item)
         if reason:
             item.state = State.SKIPPED.value
             item.last_error = reason
@@ -313,7 +289,7 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
     sent_at = utcnow()
     if _settle(DigestRun, run_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
         _set_items(keep_ids, state=State.SENT.value, sent_at=sent_at, last_error="")
-        supersede_other_dates(points, sent_at)  # type: ignore[arg-type]
+        rules.supersede_other_dates(points, sent_at)
     else:
         log.warning("digest %s was delivered, but another attempt has claimed it since", run_id)
     db.session.commit()

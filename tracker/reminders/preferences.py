@@ -13,6 +13,7 @@ from tracker.models.reminders import (
     DEFAULT_POINTS,
     EVENT_LABELS,
     Delivery,
+    Kind,
     ReminderPreference,
     ReminderSettings,
 )
@@ -135,7 +136,7 @@ def save_network_settings(actor: object, *, delivery: str, digest_time: time, po
     return row
 
 
-def _check(delivery: str, points: list[str], error: type[Exception], allowed: list) -> None:  # type: ignore[type-arg]
+def _check(delivery: str, points: list[str], error: type[Exception], allowed: list[Kind]) -> None:
     if delivery not in {d.value for d in Delivery}:
         raise error("Choose how reminders are sent.")
     unknown = set(points) - {k.value for k in allowed}

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, load_only
 from tracker.extensions import db
 from tracker.models import Consultation, User
 from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Notification, Reminder, State
-from tracker.reminders.services import CLOSING_SOON, NOT_APPROVED
+from tracker.reminders.rules import CLOSING_SOON, NOT_APPROVED
 from tracker.timeutil import utcnow
 
 STATE_LABELS: dict[str, tuple[str, str]] = {

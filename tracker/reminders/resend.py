@@ -15,7 +15,7 @@ from sqlalchemy import func, update
 
 from tracker import activity
 from tracker.errors import DomainError, NotFound, PermissionDenied
-from tracker.extensions import db
+from tracker.extensions import db, rowcount
 from tracker.models import User
 from tracker.models.reminders import DigestRun, Reminder, State
 from tracker.reminders.outbox import DIGEST, SEND, queue_after_commit
@@ -50,14 +50,14 @@ def resend_reminder(actor: User, reminder_id: int, version: str, now: datetime |
         raise NotFound("There is no such email.")
     now = now or utcnow()
     before = reminder.state
-    changed = db.session.execute(
+    changed = rowcount(db.session.execute(
         update(Reminder)
         .where(Reminder.id == reminder_id, Reminder.state.in_(RESENDABLE),
                func.coalesce(Reminder.claim_token, "") == version)
         .values(state=State.PENDING.value, attempts=0, stage=None, next_attempt_at=None, queued_at=now,
                 last_error=_resent_note(actor, now))
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.refresh(reminder)
     if not changed:
         raise _already(reminder)
@@ -79,14 +79,14 @@ def resend_digest(actor: User, run_id: int, version: str, now: datetime | None =
         raise NotFound("There is no such digest.")
     now = now or utcnow()
     before = run.state
-    changed = db.session.execute(
+    changed = rowcount(db.session.execute(
         update(DigestRun)
         .where(DigestRun.id == run_id, DigestRun.state.in_(RESENDABLE),
                func.coalesce(DigestRun.claim_token, "") == version)
         .values(state=State.PENDING.value, attempts=0, stage=None, queued_at=now,
                 last_error=_resent_note(actor, now))
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.refresh(run)
     if not changed:
         raise _already(run)

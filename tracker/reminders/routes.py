@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.models.reminders import Notification, Reminder, State
 from tracker.pagination import requested_page
 from tracker.reminders import bp, queries, resend, services
-from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, ResendForm, parse_clock
+from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, ResendForm
 from tracker.reminders.preferences import (
     network_settings,
     preferences_for,
@@ -71,7 +71,7 @@ def preferences() -> ResponseReturnValue:
     elif form.validate_on_submit():
         try:
             save_preferences(current_user, current_user.id, delivery=form.delivery.data,
-                             digest_time=parse_clock(form.digest_time.data), points=form.points.data or [],
+                             digest_time=form.digest_clock(), points=form.points.data or [],
                              events=form.events())
         except PermissionDenied:
             raise
@@ -95,7 +95,7 @@ def network_defaults() -> ResponseReturnValue:
     elif form.validate_on_submit():
         try:
             save_network_settings(current_user, delivery=form.delivery.data,
-                                  digest_time=parse_clock(form.digest_time.data), points=form.points.data or [])
+                                  digest_time=form.digest_clock(), points=form.points.data or [])
         except PermissionDenied:
             raise
         except DomainError as exc:
