@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from tracker import mail
@@ -106,12 +106,13 @@ def render_digest(user: object, reminders: list[Reminder], day: str) -> tuple[st
     )
 
 
-def _claim(model: type[Reminder] | type[DigestRun], row_id: int, now: datetime, *extra: object) -> str | None:
+def _claim(model: type[Reminder] | type[DigestRun], row_id: int, now: datetime,
+           *extra: ColumnElement[bool]) -> str | None:
     """Claim a pending row for this attempt; returns the claim token, or None if not ours."""
     token = uuid.uuid4().hex
     claimed = rowcount(db.session.execute(
         update(model)
-        .where(model.id == row_id, model.state == State.PENDING.value, *extra)  # type: ignore[arg-type]
+        .where(model.id == row_id, model.state == State.PENDING.value, *extra)
         .values(state=State.SENDING.value, stage=Stage.CLAIMED.value, claim_token=token, claimed_at=now,
                 attempts=model.attempts + 1)
         .execution_options(synchronize_session=False)

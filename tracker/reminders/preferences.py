@@ -9,6 +9,7 @@ from datetime import time
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.models import User
 from tracker.models.reminders import (
     DEFAULT_POINTS,
     EVENT_LABELS,
@@ -84,7 +85,7 @@ def all_preferences() -> tuple[Effective, dict[int, Effective]]:
 
 
 def save_preferences(
-    actor: object, user_id: int, *, delivery: str, digest_time: time, points: list[str],
+    actor: User | None, user_id: int, *, delivery: str, digest_time: time, points: list[str],
     events: Mapping[str, str] | None = None,
 ) -> ReminderPreference:
     """A user's own choices. Only that user may change them (checked here, not only in the view).
@@ -95,7 +96,7 @@ def save_preferences(
     from tracker.errors import DomainError, PermissionDenied
     from tracker.models.reminders import USER_POINTS
 
-    if actor is None or getattr(actor, "id", None) != user_id:
+    if actor is None or actor.id != user_id:
         raise PermissionDenied("You can only change your own reminder preferences.")
     _check(delivery, points, DomainError, USER_POINTS)
     if events is not None:
@@ -110,27 +111,27 @@ def save_preferences(
     if events is not None:
         row.events = dict(sorted(events.items()))
     db.session.flush()
-    activity.record("reminder_preferences", actor=actor, message="Changed reminder preferences",  # type: ignore[arg-type]
+    activity.record("reminder_preferences", actor=actor, message="Changed reminder preferences",
                     subject_type="user", subject_id=user_id, before=before,
                     after={"delivery": delivery, "digest_time": str(digest_time), "points": sorted(points),
                            "events": row.events})
     return row
 
 
-def save_network_settings(actor: object, *, delivery: str, digest_time: time, points: list[str]) -> ReminderSettings:
+def save_network_settings(actor: User | None, *, delivery: str, digest_time: time, points: list[str]) -> ReminderSettings:
     from tracker import activity
     from tracker.errors import DomainError, PermissionDenied
     from tracker.models.reminders import USER_POINTS
 
-    if actor is None or not getattr(actor, "is_coordinator", False):
+    if actor is None or not actor.is_coordinator:
         raise PermissionDenied("Only coordinators can set the network's reminder defaults.")
     _check(delivery, points, DomainError, USER_POINTS)
     row = network_settings()
     before = {"delivery": row.delivery, "digest_time": str(row.digest_time), "points": row.points}
     row.delivery, row.digest_time, row.points = delivery, digest_time, sorted(points)
-    row.updated_by_id = actor.id  # type: ignore[attr-defined]
+    row.updated_by_id = actor.id
     db.session.flush()
-    activity.record("reminder_settings", actor=actor, message="Changed the network's reminder defaults",  # type: ignore[arg-type]
+    activity.record("reminder_settings", actor=actor, message="Changed the network's reminder defaults",
                     subject_type="reminder_settings", subject_id=row.id, before=before,
                     after={"delivery": delivery, "digest_time": str(digest_time), "points": sorted(points)})
     return row

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from datetime import time
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -12,7 +15,8 @@ from werkzeug.wrappers import Response
 from tracker.auth.permissions import admin_required, coordinator_required
 from tracker.errors import DomainError, NotFound, PermissionDenied
 from tracker.extensions import db
-from tracker.models.reminders import Notification, Reminder, State
+from tracker.models import User
+from tracker.models.reminders import DigestRun, Notification, Reminder, State
 from tracker.pagination import requested_page
 from tracker.reminders import bp, queries, resend, services
 from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, ResendForm
@@ -52,10 +56,11 @@ def mark_read() -> Response:
     return redirect(url_for("reminders.notifications"))
 
 
-def _fill(form: PreferencesForm | NetworkSettingsForm, delivery: str, digest_time: object, points: object) -> None:
+def _fill(form: PreferencesForm | NetworkSettingsForm, delivery: str, digest_time: time,
+          points: Iterable[str]) -> None:
     form.delivery.data = delivery
-    form.digest_time.data = digest_time.strftime("%H:%M")  # type: ignore[attr-defined]
-    form.points.data = sorted(points)  # type: ignore[call-overload]
+    form.digest_time.data = digest_time.strftime("%H:%M")
+    form.points.data = sorted(points)
 
 
 @bp.route("/account/preferences", methods=["GET", "POST"])
@@ -150,7 +155,7 @@ def attention() -> ResponseReturnValue:
     )
 
 
-def _resend(verb, row_id: int, show: str, sent: str) -> Response:  # type: ignore[no-untyped-def]
+def _resend(verb: Callable[[User, int, str], Reminder | DigestRun], row_id: int, show: str, sent: str) -> Response:
     form = ResendForm()
     back = url_for("reminders.attention", show=show)
     if not form.validate_on_submit():  # the CSRF token: the page is too old
