@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker.auth.permissions import admin_required, coordinator_required
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.intake import bp, queries, services
 from tracker.intake import rules as rules_service
@@ -16,6 +15,7 @@ from tracker.models import WorkArea
 from tracker.models.intake import GovukItem, ItemState, OrganisationRule
 from tracker.pagination import requested_page
 from tracker.timeutil import utcnow
+from tracker.views import Refused, page_status, run
 
 
 def _get_item(item_id: int) -> GovukItem:
@@ -47,19 +47,22 @@ def inbox() -> ResponseReturnValue:
     )
 
 
+def _item_page(row: GovukItem, dismiss_form: DismissForm | None = None,
+               accept_form: AcceptForm | None = None, status: int = 200) -> ResponseReturnValue:
+    if accept_form is None:
+        accept_form = AcceptForm(work_area_id=row.suggested_work_area_id or 0)
+        accept_form.work_area_id.choices = queries.work_area_choices("No work area yet")
+    # `form`: the one sent back with errors, for the page's error summary.
+    return render_template(
+        "intake/item.html", item=row, accept_form=accept_form, dismiss_form=dismiss_form or DismissForm(),
+        form=dismiss_form or (accept_form if status != 200 else None), closed=queries.is_closed(row),
+    ), status
+
+
 @bp.get("/items/<int:item_id>")
 @coordinator_required
 def item(item_id: int) -> ResponseReturnValue:
-    row = _get_item(item_id)
-    accept_form = AcceptForm(work_area_id=row.suggested_work_area_id or 0)
-    accept_form.work_area_id.choices = queries.work_area_choices("No work area yet")
-    return render_template(
-        "intake/item.html",
-        item=row,
-        accept_form=accept_form,
-        dismiss_form=DismissForm(),
-        closed=queries.is_closed(row),
-    )
+    return _item_page(_get_item(item_id))
 
 
 @bp.post("/items/<int:item_id>/accept")
@@ -72,15 +75,12 @@ def accept(item_id: int) -> ResponseReturnValue:
         flash("Choose a work area from the list.", "error")
         return redirect(url_for("intake.item", item_id=row.id))
     area = db.session.get(WorkArea, form.work_area_id.data) if form.work_area_id.data else None
-    try:
-        consultation = services.accept_item(current_user, row, work_area=area)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("intake.item", item_id=item_id))
-    db.session.commit()
-    flash(f"“{consultation.title}” is now tracked as a new consultation.", "success")
-    return redirect(url_for("intake.inbox"))
+    outcome = run(form, lambda: services.accept_item(current_user, row, work_area=area),
+                  success=lambda c: f"“{c.title}” is now tracked as a new consultation.",
+                  then=url_for("intake.inbox"), invalid_to=url_for("intake.item", item_id=row.id))
+    if isinstance(outcome, Refused):
+        return _item_page(row, accept_form=form, status=page_status(form, outcome))
+    return outcome
 
 
 @bp.post("/items/<int:item_id>/dismiss")
@@ -88,22 +88,16 @@ def accept(item_id: int) -> ResponseReturnValue:
 def dismiss(item_id: int) -> ResponseReturnValue:
     row = _get_item(item_id)
     form = DismissForm()
-    if not form.validate_on_submit():
-        accept_form = AcceptForm(work_area_id=row.suggested_work_area_id or 0)
-        accept_form.work_area_id.choices = queries.work_area_choices("No work area yet")
-        return render_template(
-            "intake/item.html", item=row, accept_form=accept_form, dismiss_form=form, form=form,
-            closed=queries.is_closed(row),
-        ), 400
-    try:
-        services.dismiss_item(current_user, row, form.reason.data or "")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("intake.item", item_id=item_id))
-    db.session.commit()
-    flash(f"Dismissed “{row.title}”. It will not come back.", "success")
-    return redirect(url_for("intake.inbox"))
+    refused: Refused | None = None
+    if form.validate_on_submit():
+        title = row.title
+        outcome = run(form, lambda: services.dismiss_item(current_user, row, form.reason.data or ""),
+                      success=f"Dismissed “{title}”. It will not come back.",
+                      then=url_for("intake.inbox"), invalid_to=url_for("intake.item", item_id=row.id))
+        if not isinstance(outcome, Refused):
+            return outcome
+        refused = outcome
+    return _item_page(row, dismiss_form=form, status=page_status(form, refused))
 
 
 # --- Classification rules (admins) -------------------------------------------------------------
@@ -133,15 +127,12 @@ def add_rule() -> ResponseReturnValue:
     area = db.session.get(WorkArea, form.work_area_id.data)
     if area is None:
         abort(400, "Choose a work area from the list.")
-    try:
-        rules_service.add_organisation_rule(current_user, form.organisation.data or "", area)
-    except DomainError as exc:
-        db.session.rollback()
-        form.organisation.errors = [exc.message]
-        return _rules_page(form, 400)
-    db.session.commit()
-    flash(f"Items from {form.organisation.data} will now suggest {area.name}.", "success")
-    return redirect(url_for("intake.rules"))
+    outcome = run(form, lambda: rules_service.add_organisation_rule(current_user, form.organisation.data or "", area),
+                  success=f"Items from {form.organisation.data} will now suggest {area.name}.",
+                  then=url_for("intake.rules"))
+    if isinstance(outcome, Refused):
+        return _rules_page(form, page_status(form, outcome))
+    return outcome
 
 
 @bp.post("/rules/organisations/<int:rule_id>/delete")
@@ -165,19 +156,15 @@ def keywords(area_id: int) -> ResponseReturnValue:
         abort(404, "There is no such work area.")
     row = queries.keywords_for(area)
     form = KeywordsForm(keywords=row.keywords if row else "")
+    refused: Refused | None = None
     if form.validate_on_submit():
-        try:
-            rules_service.set_keywords(current_user, area, form.keywords.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            form.keywords.errors = [exc.message]
-        else:
-            db.session.commit()
-            flash(f"Saved the keywords for {area.name}. They apply to items imported or changed from now on.",
-                  "success")
-            return redirect(url_for("intake.rules"))
-    status = 400 if form.errors else 200
-    return render_template("intake/keywords.html", area=area, form=form), status
+        outcome = run(form, lambda: rules_service.set_keywords(current_user, area, form.keywords.data or ""),
+                      success=f"Saved the keywords for {area.name}. They apply to items imported or changed from now on.",
+                      then=url_for("intake.rules"))
+        if not isinstance(outcome, Refused):
+            return outcome
+        refused = outcome
+    return render_template("intake/keywords.html", area=area, form=form), page_status(form, refused)
 
 
 @bp.get("/runs")

@@ -82,9 +82,9 @@ def add_organisation_rule(actor: User, organisation: str, work_area: WorkArea) -
     _require_admin(actor)
     organisation = " ".join(organisation.split())
     if not organisation:
-        raise DomainError("Enter the organisation's name as GOV.UK writes it, or its acronym.")
+        raise DomainError("Enter the organisation's name as GOV.UK writes it, or its acronym.", field="organisation")
     if len(organisation) > 200:
-        raise DomainError("The organisation's name must be 200 characters or fewer.")
+        raise DomainError("The organisation's name must be 200 characters or fewer.", field="organisation")
     duplicate = db.session.scalar(
         select(OrganisationRule).where(
             func.lower(OrganisationRule.organisation) == organisation.lower(),
@@ -92,7 +92,7 @@ def add_organisation_rule(actor: User, organisation: str, work_area: WorkArea) -
         )
     )
     if duplicate:
-        raise DomainError(f"{organisation} already points at {work_area.name}.")
+        raise DomainError(f"{organisation} already points at {work_area.name}.", field="organisation")
     rule = OrganisationRule(organisation=organisation, work_area=work_area)
     db.session.add(rule)
     db.session.flush()
@@ -118,7 +118,7 @@ def delete_organisation_rule(actor: User, rule: OrganisationRule) -> None:
 def set_keywords(actor: User, work_area: WorkArea, text: str) -> WorkAreaKeywords:
     _require_admin(actor)
     if len(text) > 5000:
-        raise DomainError("Keep the keywords under 5,000 characters.")
+        raise DomainError("Keep the keywords under 5,000 characters.", field="keywords")
     row = db.session.scalar(select(WorkAreaKeywords).where(WorkAreaKeywords.work_area_id == work_area.id))
     if row is None:
         row = WorkAreaKeywords(work_area=work_area, keywords="")

@@ -9,7 +9,7 @@ from tracker import activity
 from tracker.auth.permissions import require
 from tracker.consultations import services as consultation_services
 from tracker.consultations.services import ConsultationData
-from tracker.errors import DomainError
+from tracker.errors import DomainError, InvalidTransition
 from tracker.extensions import db
 from tracker.intake.sources import public_url
 from tracker.models import Consultation, User, WorkArea
@@ -26,9 +26,9 @@ def accept_item(actor: User, item: GovukItem, work_area: WorkArea | None = None)
     """The item becomes a consultation in status `new`, in the chosen (or suggested) work area."""
     _require_coordinator(actor)
     if item.state != ItemState.PENDING:
-        raise DomainError(f"This item is already {item.state_enum.label.lower()}.")
+        raise InvalidTransition(f"This item is already {item.state_enum.label.lower()}.")
     if item.closes_at is None:
-        raise DomainError("GOV.UK gave no closing date for this item, so it cannot be tracked.")
+        raise InvalidTransition("GOV.UK gave no closing date for this item, so it cannot be tracked.")
     area = work_area or item.suggested_work_area
     existing = db.session.scalar(
         select(Consultation).where(
@@ -68,11 +68,11 @@ def dismiss_item(actor: User, item: GovukItem, reason: str) -> None:
     _require_coordinator(actor)
     reason = " ".join(reason.split())
     if not reason:
-        raise DomainError("Give a reason for dismissing it, so colleagues can see why.")
+        raise DomainError("Give a reason for dismissing it, so colleagues can see why.", field="reason")
     if len(reason) > 1000:
-        raise DomainError("Keep the reason to 1,000 characters or fewer.")
+        raise DomainError("Keep the reason to 1,000 characters or fewer.", field="reason")
     if item.state != ItemState.PENDING:
-        raise DomainError(f"This item is already {item.state_enum.label.lower()}.")
+        raise InvalidTransition(f"This item is already {item.state_enum.label.lower()}.")
     item.state = ItemState.DISMISSED.value
     item.dismissal_reason = reason
     item.decided_by = actor

@@ -8,6 +8,7 @@ from datetime import time
 
 from sqlalchemy import select
 
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models import User
 from tracker.models.reminders import (
@@ -93,14 +94,14 @@ def save_preferences(
     ``events``: {workflow event kind: delivery}; None keeps what the user chose before.
     """
     from tracker import activity
-    from tracker.errors import DomainError, PermissionDenied
+    from tracker.errors import PermissionDenied
     from tracker.models.reminders import USER_POINTS
 
     if actor is None or actor.id != user_id:
         raise PermissionDenied("You can only change your own reminder preferences.")
-    _check(delivery, points, DomainError, USER_POINTS)
+    _check(delivery, points, USER_POINTS)
     if events is not None:
-        _check_events(events, DomainError)
+        _check_events(events)
     row = db.session.scalar(select(ReminderPreference).where(ReminderPreference.user_id == user_id))
     if row is None:
         row = ReminderPreference(user_id=user_id)
@@ -120,12 +121,12 @@ def save_preferences(
 
 def save_network_settings(actor: User | None, *, delivery: str, digest_time: time, points: list[str]) -> ReminderSettings:
     from tracker import activity
-    from tracker.errors import DomainError, PermissionDenied
+    from tracker.errors import PermissionDenied
     from tracker.models.reminders import USER_POINTS
 
     if actor is None or not actor.is_coordinator:
         raise PermissionDenied("Only coordinators can set the network's reminder defaults.")
-    _check(delivery, points, DomainError, USER_POINTS)
+    _check(delivery, points, USER_POINTS)
     row = network_settings()
     before = {"delivery": row.delivery, "digest_time": str(row.digest_time), "points": row.points}
     row.delivery, row.digest_time, row.points = delivery, digest_time, sorted(points)
@@ -137,17 +138,17 @@ def save_network_settings(actor: User | None, *, delivery: str, digest_time: tim
     return row
 
 
-def _check(delivery: str, points: list[str], error: type[Exception], allowed: list[Kind]) -> None:
+def _check(delivery: str, points: list[str], allowed: list[Kind]) -> None:
     if delivery not in {d.value for d in Delivery}:
-        raise error("Choose how reminders are sent.")
+        raise DomainError("Choose how reminders are sent.", field="delivery")
     unknown = set(points) - {k.value for k in allowed}
     if unknown:
-        raise error(f"Unknown reminder points: {', '.join(sorted(unknown))}.")
+        raise DomainError(f"Unknown reminder points: {', '.join(sorted(unknown))}.", field="points")
 
 
-def _check_events(events: Mapping[str, str], error: type[Exception]) -> None:
+def _check_events(events: Mapping[str, str]) -> None:
     unknown = set(events) - set(EVENT_LABELS)
     if unknown:
-        raise error(f"Unknown kinds of notification: {', '.join(sorted(unknown))}.")
+        raise DomainError(f"Unknown kinds of notification: {', '.join(sorted(unknown))}.")
     if set(events.values()) - {d.value for d in Delivery}:
-        raise error("Choose how each kind of notification reaches you.")
+        raise DomainError("Choose how each kind of notification reaches you.")

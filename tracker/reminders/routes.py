@@ -26,6 +26,7 @@ from tracker.reminders.preferences import (
     save_network_settings,
     save_preferences,
 )
+from tracker.views import Refused, run
 
 PAGE_SIZE = 50
 
@@ -74,18 +75,13 @@ def preferences() -> ResponseReturnValue:
             if hasattr(form, f"event_{kind}"):
                 getattr(form, f"event_{kind}").data = delivery
     elif form.validate_on_submit():
-        try:
-            save_preferences(current_user, current_user.id, delivery=form.delivery.data,
-                             digest_time=form.digest_clock(), points=form.points.data or [],
-                             events=form.events())
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash("Your reminder preferences are saved.", "success")
-            return redirect(url_for("reminders.preferences"))
+        outcome = run(form, lambda: save_preferences(
+                          current_user, current_user.id, delivery=form.delivery.data or "",
+                          digest_time=form.digest_clock(), points=form.points.data or [], events=form.events()),
+                      success="Your reminder preferences are saved.", then=url_for("reminders.preferences"))
+        if not isinstance(outcome, Refused):
+            return outcome
+    # A form sent back with errors answers 200 here, as it always has.
     return render_template("reminders/preferences.html", form=form, own=mine.own)
 
 
@@ -98,17 +94,12 @@ def network_defaults() -> ResponseReturnValue:
         _fill(form, row.delivery, row.digest_time, row.points or [])
         db.session.commit()  # the defaults row, created on first visit
     elif form.validate_on_submit():
-        try:
-            save_network_settings(current_user, delivery=form.delivery.data,
-                                  digest_time=form.digest_clock(), points=form.points.data or [])
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash("The network's reminder defaults are saved.", "success")
-            return redirect(url_for("reminders.network_defaults"))
+        outcome = run(form, lambda: save_network_settings(
+                          current_user, delivery=form.delivery.data or "", digest_time=form.digest_clock(),
+                          points=form.points.data or []),
+                      success="The network's reminder defaults are saved.", then=url_for("reminders.network_defaults"))
+        if not isinstance(outcome, Refused):
+            return outcome
     return render_template("reminders/network_settings.html", form=form)
 
 
