@@ -19,8 +19,10 @@ from __future__ import annotations
 import logging
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 from flask import current_app, render_template
 from sqlalchemy import ColumnElement, or_, select, update
@@ -169,6 +171,32 @@ def _result(exc: mail.MailError, attempts: int, now: datetime) -> tuple[Outcome,
     return Outcome("failed", reason=why), {"state": State.FAILED.value, "last_error": why}
 
 
+def _send(model: type[Reminder] | type[DigestRun], row_id: int, token: str, build: Callable[[], EmailMessage],
+          fail: Callable[[mail.MailError], Outcome]) -> Outcome | None:
+    """Build the message and hand it to the mail server, fenced by the claim: None once the
+    server has it, else the outcome (a failure recorded through ``fail``).
+
+    Commits what the caller changed (a digest's skipped items) before the message goes, so no
+    transaction is held open while the server talks."""
+    what = "digest" if model is DigestRun else "reminder"
+    try:
+        message = build()
+    except mail.MailError as exc:
+        return fail(exc)
+    except Exception as exc:  # noqa: BLE001 - a template fault would fail the same way every time
+        log.exception("%s %s: the email could not be built", what, row_id)
+        return fail(mail.MailError(f"The email could not be built ({type(exc).__name__}: {exc})", transient=False))
+    db.session.commit()
+    try:
+        mail.send(message, before_data=lambda: _fence(model, row_id, token))
+    except ClaimLost:
+        db.session.rollback()
+        return Outcome("not-claimed", reason="The claim was taken back before the message went.")
+    except mail.MailError as exc:
+        return fail(exc)
+    return None
+
+
 def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
     """Send one immediate reminder. Safe to call twice, concurrently or after it was sent."""
     now = now or utcnow()
@@ -190,23 +218,15 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
         _settle(Reminder, reminder_id, token, OURS, state=State.SKIPPED.value, last_error=reason, superseded_at=now)
         db.session.commit()
         return Outcome("skipped", reason=reason)
-    try:
+
+    def build() -> EmailMessage:
         subject, text, html = render_reminder(reminder)
-        message = mail.build_message(to=address, subject=subject, text=text, html=html)
-    except mail.MailError as exc:
-        return _record_failure(reminder_id, token, exc, attempts, now)
-    except Exception as exc:  # noqa: BLE001 - a template fault would fail the same way every time
-        log.exception("reminder %s: the email could not be built", reminder_id)
-        return _record_failure(reminder_id, token, mail.MailError(
-            f"The email could not be built ({type(exc).__name__}: {exc})", transient=False), attempts, now)
-    db.session.rollback()  # end the read transaction: nothing is held open while the server talks
-    try:
-        mail.send(message, before_data=lambda: _fence(Reminder, reminder_id, token))
-    except ClaimLost:
-        db.session.rollback()
-        return Outcome("not-claimed", reason="The claim was taken back before the message went.")
-    except mail.MailError as exc:
-        return _record_failure(reminder_id, token, exc, attempts, now)
+        return mail.build_message(to=address, subject=subject, text=text, html=html)
+
+    failed = _send(Reminder, reminder_id, token, build,
+                   lambda exc: _record_failure(reminder_id, token, exc, attempts, now))
+    if failed is not None:
+        return failed
     sent_at = utcnow()
     if _settle(Reminder, reminder_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
         rules.supersede_other_dates([point], sent_at)
@@ -270,23 +290,15 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
     keep_ids = [item.id for item in keep]
     points = [(item.consultation_id, item.recipient_id, item.kind, item.deadline) for item in keep]
     user = keep[0].recipient
-    try:
+
+    def build() -> EmailMessage:
         subject, text, html = render_digest(user, keep, f"{to_uk(now):%A %-d %B %Y}")
-        message = mail.build_message(to=user.email, subject=subject, text=text, html=html)
-    except mail.MailError as exc:
-        return _record_digest_failure(run_id, token, keep_ids, exc, attempts, now)
-    except Exception as exc:  # noqa: BLE001 - as for a single reminder
-        log.exception("digest %s: the email could not be built", run_id)
-        return _record_digest_failure(run_id, token, keep_ids, mail.MailError(
-            f"The email could not be built ({type(exc).__name__}: {exc})", transient=False), attempts, now)
-    db.session.commit()  # the skipped items
-    try:
-        mail.send(message, before_data=lambda: _fence(DigestRun, run_id, token))
-    except ClaimLost:
-        db.session.rollback()
-        return Outcome("not-claimed", reason="The claim was taken back before the message went.")
-    except mail.MailError as exc:
-        return _record_digest_failure(run_id, token, keep_ids, exc, attempts, now)
+        return mail.build_message(to=user.email, subject=subject, text=text, html=html)
+
+    failed = _send(DigestRun, run_id, token, build,
+                   lambda exc: _record_digest_failure(run_id, token, keep_ids, exc, attempts, now))
+    if failed is not None:
+        return failed
     sent_at = utcnow()
     if _settle(DigestRun, run_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
         _set_items(keep_ids, state=State.SENT.value, sent_at=sent_at, last_error="")

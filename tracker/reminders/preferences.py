@@ -60,13 +60,7 @@ def preferences_for(user_ids: Iterable[int]) -> dict[int, Effective]:
         return result
     rows = db.session.scalars(select(ReminderPreference).where(ReminderPreference.user_id.in_(ids))).all()
     for row in rows:
-        result[row.user_id] = Effective(
-            delivery=row.delivery or defaults.delivery,
-            digest_time=row.digest_time or defaults.digest_time,
-            points=frozenset(row.points) if row.points is not None else defaults.points,
-            own=True,
-            events=dict(row.events or {}),
-        )
+        result[row.user_id] = _own(row, defaults)
     return result
 
 
@@ -75,14 +69,19 @@ def all_preferences() -> tuple[Effective, dict[int, Effective]]:
     defaults = _defaults()
     result: dict[int, Effective] = {}
     for row in db.session.scalars(select(ReminderPreference)).all():
-        result[row.user_id] = Effective(
-            delivery=row.delivery or defaults.delivery,
-            digest_time=row.digest_time or defaults.digest_time,
-            points=frozenset(row.points) if row.points is not None else defaults.points,
-            own=True,
-            events=dict(row.events or {}),
-        )
+        result[row.user_id] = _own(row, defaults)
     return defaults, result
+
+
+def _own(row: ReminderPreference, defaults: Effective) -> Effective:
+    """A user's choices, the network's defaults filling what they left unset."""
+    return Effective(
+        delivery=row.delivery or defaults.delivery,
+        digest_time=row.digest_time or defaults.digest_time,
+        points=frozenset(row.points) if row.points is not None else defaults.points,
+        own=True,
+        events=dict(row.events or {}),
+    )
 
 
 def save_preferences(
