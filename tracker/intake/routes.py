@@ -13,7 +13,7 @@ from tracker.intake import rules as rules_service
 from tracker.intake.forms import AcceptForm, DismissForm, KeywordsForm, OrganisationRuleForm
 from tracker.models import WorkArea
 from tracker.models.intake import GovukItem, ItemState, OrganisationRule
-from tracker.pagination import requested_page
+from tracker.pagination import govuk_pagination, requested_page
 from tracker.timeutil import utcnow
 from tracker.views import Refused, page_status, run
 
@@ -44,6 +44,7 @@ def inbox() -> ResponseReturnValue:
         total=data.total,
         last_run=data.last_run,
         now=utcnow(),
+        pagination=govuk_pagination(page, data.pages, lambda n: url_for("intake.inbox", state=state.value, page=n)),
     )
 
 

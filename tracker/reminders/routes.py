@@ -17,7 +17,7 @@ from tracker.errors import DomainError, NotFound, PermissionDenied
 from tracker.extensions import db
 from tracker.models import User
 from tracker.models.reminders import DigestRun, Notification, Reminder, State
-from tracker.pagination import requested_page
+from tracker.pagination import govuk_pagination, requested_page
 from tracker.reminders import bp, queries, resend, services
 from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, ResendForm
 from tracker.reminders.preferences import (
@@ -44,7 +44,9 @@ def notifications() -> ResponseReturnValue:
         error_out=False,
     )
     return render_template("reminders/notifications.html", page=page, unread=queries.unread_count(current_user),
-                           rows_shown=queries.rows_shown(page.items))
+                           rows_shown=queries.rows_shown(page.items),
+                           pagination=govuk_pagination(page.page, page.pages,
+                                                       lambda n: url_for("reminders.notifications", page=n)))
 
 
 @bp.post("/notifications/read")
@@ -119,7 +121,9 @@ def admin_reminders() -> ResponseReturnValue:
     page = db.paginate(query, page=requested_page(request.args), per_page=PAGE_SIZE, error_out=False)
     counts = dict(db.session.execute(select(Reminder.state, func.count()).group_by(Reminder.state)).tuples().all())
     return render_template("reminders/admin_reminders.html", page=page, state=state, counts=counts,
-                           states=queries.STATE_LABELS, rows_shown=queries.rows_shown(page.items))
+                           states=queries.STATE_LABELS, rows_shown=queries.rows_shown(page.items),
+                           pagination=govuk_pagination(page.page, page.pages, lambda n: url_for(
+                               "reminders.admin_reminders", state=state or None, page=n)))
 
 
 @bp.get("/reminders/attention")
@@ -143,6 +147,8 @@ def attention() -> ResponseReturnValue:
     return render_template(
         "reminders/attention.html", page=page, show=show, state=state, counts=queries.attention_counts(),
         digest_items=items, rows_shown=shown, form=ResendForm(),
+        pagination=govuk_pagination(page.page, page.pages, lambda n: url_for(
+            "reminders.attention", show=show if show != "emails" else None, state=state or None, page=n)),
     )
 
 
