@@ -8,7 +8,9 @@ database).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -188,6 +190,30 @@ class ProductionConfig(Config):
         config["REDIS_URL"] = redis_url
         hosts = [urlsplit(base_url).hostname or "", *_list("TRUSTED_HOSTS")]
         config["TRUSTED_HOSTS"] = [h for h in hosts if h]
+
+
+def celery_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """``app.config["CELERY"]``, from the settings as the app starts with them (after the
+    environment and any overrides). Each feature adds its own beat entries to ``beat_schedule``."""
+    # Longer than any retry countdown: Redis redelivers unacknowledged tasks after this.
+    visibility_timeout = int(max(3600, 2 * float(config["REMINDER_RETRY_MAX_SECONDS"]) * 1.25))
+    return {
+        "broker_url": config["REDIS_URL"] or "memory://",
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {"visibility_timeout": visibility_timeout},
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_accept_content": ["json"],
+        # A task is acknowledged when it finishes, so a worker that dies mid-task
+        # leaves it for another; the tasks are safe to run twice.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "timezone": "Europe/London",
+        "enable_utc": True,
+        "beat_schedule": {},
+    }
 
 
 CONFIGS: dict[str, type[Config]] = {

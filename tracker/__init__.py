@@ -11,7 +11,7 @@ import click
 from flask import Flask, abort
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from config import get_config
+from config import celery_config, get_config
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -21,6 +21,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     config.apply_environment(app.config)
     if overrides:
         app.config.update(overrides)
+    app.config.setdefault("CELERY", celery_config(app.config))
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     _configure_logging(app)
@@ -120,6 +121,7 @@ def _register_extensions(app: Flask) -> None:
 
     from tracker import models  # noqa: F401 - every table known before migrations run
     from tracker.auth import loader  # noqa: F401 - the user loader
+    from tracker.celery import celery_init_app
     from tracker.db_setup import configure_engine_events
     from tracker.extensions import csrf, db, limiter, limiter_storage_uri, login_manager, migrate
 
@@ -132,9 +134,7 @@ def _register_extensions(app: Flask) -> None:
     WTFormsHelpers(app)
     with app.app_context():
         configure_engine_events(db.engine)
-
-    from tracker.reminders.celery_app import celery_init_app
-
+    # Before the blueprints: each feature adds its tasks and beat entries as it is registered.
     celery_init_app(app)
 
 

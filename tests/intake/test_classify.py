@@ -8,19 +8,19 @@ from sqlalchemy import select
 from tests import factories
 from tests.intake.govuk_server import make_item
 from tracker.extensions import db
-from tracker.intake import services
+from tracker.intake import classify, rules
 from tracker.models import WorkArea
 from tracker.models.intake import GovukItem, OrganisationRule
 
 
 @pytest.fixture
-def classifier() -> services.Classifier:
-    services.ensure_default_rules()
+def classifier() -> classify.Classifier:
+    rules.ensure_default_rules()
     db.session.commit()
-    return services.Classifier()
+    return classify.Classifier()
 
 
-def _name(suggestion: services.Suggestion) -> str | None:
+def _name(suggestion: classify.Suggestion) -> str | None:
     return db.session.get(WorkArea, suggestion.work_area_id).name if suggestion.work_area_id else None
 
 
@@ -49,7 +49,7 @@ def test_organisation_rules(classifier, organisation, title, expected):
 def test_acronym_matches_a_rule_written_as_an_acronym(classifier):
     db.session.add(OrganisationRule(organisation="ORR", work_area=factories.work_area("Transport")))
     db.session.commit()
-    suggestion = services.Classifier().suggest("Track access charges", "", ["Office of Rail and Road"], ["ORR"])
+    suggestion = classify.Classifier().suggest("Track access charges", "", ["Office of Rail and Road"], ["ORR"])
     assert _name(suggestion) == "Transport"
 
 
@@ -81,11 +81,11 @@ def test_no_match_leaves_the_choice_to_the_coordinator(classifier):
 
 
 def test_default_rules_are_seeded_once(app):
-    assert services.ensure_default_rules() is True
+    assert rules.ensure_default_rules() is True
     db.session.commit()
     db.session.execute(OrganisationRule.__table__.delete())
     db.session.commit()
-    assert services.ensure_default_rules() is False
+    assert rules.ensure_default_rules() is False
     assert db.session.scalars(select(OrganisationRule)).all() == []
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.intake.govuk_server import iso, make_item
 from tracker.extensions import db
-from tracker.intake import services
+from tracker.intake import importer, queries, services, sources
 from tracker.models import ActivityLog, Consultation, Source, Status
 from tracker.models.intake import GovukItem, ImportRun, ItemState
 from tracker.models.reminders import Notification
@@ -232,7 +232,7 @@ def test_429_then_success_respects_retry_after(govuk, app):
     result, content = make_item(16, title="Taxi licensing")
     govuk.add(result, content)
     govuk.script[f"/api/content{result['link']}"] = [(429, b"{}", {"Retry-After": "1"})]
-    source = services.make_api_source()
+    source = sources.make_api_source()
     waits: list[float] = []
 
     def sleep(seconds: float) -> None:
@@ -240,7 +240,7 @@ def test_429_then_success_respects_retry_after(govuk, app):
         time.sleep(seconds)
 
     source.client.sleep = sleep
-    outcome = services.run_import(source)
+    outcome = importer.run_import(source)
     db.session.commit()
 
     assert outcome.new == 1 and not outcome.errors
@@ -324,7 +324,7 @@ def test_dismissed_item_is_not_reimported(govuk, run_import, coordinator):
     assert _item(22).state == ItemState.DISMISSED
     assert _item(22).dismissal_reason == "Applies to national parks only"
     assert not [p for p in govuk.paths() if p.startswith("/api/content/")]
-    assert services.inbox_count() == 0
+    assert queries.inbox_count() == 0
 
 
 def test_accept_creates_a_new_consultation_with_the_suggested_area(govuk, run_import, coordinator):
@@ -367,7 +367,7 @@ def test_demo_seed_is_idempotent(app):
     assert _count(GovukItem) == 10
     assert _count(ImportRun) == 1
     # Ten imported: one withdrawn on GOV.UK, one accepted to show the consultation panel.
-    assert services.inbox_count() == 8
+    assert queries.inbox_count() == 8
     assert _count(Consultation) == 1
     pending = set(db.session.scalars(select(GovukItem.content_id).where(GovukItem.state == "pending")))
     assert "00000000-0000-4000-8000-000000000108" not in pending  # withdrawn on GOV.UK
@@ -387,7 +387,7 @@ def test_beat_task_imports_and_commits(govuk):
 
 def test_dry_run_writes_nothing_and_notifies_nobody(govuk, coordinator):
     govuk.add(*make_item(25))
-    services.run_import(services.make_api_source(), dry_run=True)
+    importer.run_import(sources.make_api_source(), dry_run=True)
     db.session.rollback()
     assert _count(GovukItem) == 0
     assert _count(ImportRun) == 0

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from tests.intake.govuk_server import GovukFixtureServer, make_item
 from tracker.extensions import db
-from tracker.intake import lock, services, tasks
+from tracker.intake import lock, rules, tasks
 from tracker.models.intake import GovukItem, ImportLock, ImportRun, OrganisationRule, WorkAreaKeywords
 from tracker.timeutil import utcnow
 
@@ -103,14 +103,14 @@ def _in_threads(app: Flask, fn, n: int = 5) -> list[object]:  # type: ignore[no-
 
 def test_concurrent_first_runs_create_the_default_rules_once(app: Flask) -> None:
     def first_run() -> bool:
-        created = services.ensure_default_rules()
+        created = rules.ensure_default_rules()
         db.session.commit()
         return created
 
     _in_threads(app, first_run)
-    assert _count(OrganisationRule) == len(services.DEFAULT_ORGANISATION_RULES)
+    assert _count(OrganisationRule) == len(rules.DEFAULT_ORGANISATION_RULES)
     assert _count(WorkAreaKeywords) == 9
-    assert services.ensure_default_rules() is False
+    assert rules.ensure_default_rules() is False
 
 
 def test_five_simultaneous_import_tasks_on_a_fresh_database(app: Flask, govuk: GovukFixtureServer) -> None:
@@ -121,7 +121,7 @@ def test_five_simultaneous_import_tasks_on_a_fresh_database(app: Flask, govuk: G
     assert ran and all(r["errors"] == 0 for r in ran)  # type: ignore[index]
     assert sum(r["new"] for r in ran) == 7  # type: ignore[index]
     assert len(ran) + sum(1 for r in results if r == {"skipped_run": 1}) == 5
-    assert _count(GovukItem) == 7 and _count(OrganisationRule) == len(services.DEFAULT_ORGANISATION_RULES)
+    assert _count(GovukItem) == 7 and _count(OrganisationRule) == len(rules.DEFAULT_ORGANISATION_RULES)
 
 
 def test_five_simultaneous_cli_imports_in_processes(app: Flask, govuk: GovukFixtureServer, tmp_path: Path) -> None:
@@ -144,5 +144,5 @@ def test_five_simultaneous_cli_imports_in_processes(app: Flask, govuk: GovukFixt
         assert "Skipped: another import" in output or CLOSING.search(output), output
     new = sum(int(m.group(2)) for _, out in outputs if (m := CLOSING.search(out)))
     assert new == 7
-    assert _count(GovukItem) == 7 and _count(OrganisationRule) == len(services.DEFAULT_ORGANISATION_RULES)
+    assert _count(GovukItem) == 7 and _count(OrganisationRule) == len(rules.DEFAULT_ORGANISATION_RULES)
     assert _count(ImportLock) == 0

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.intake.govuk_server import make_item
 from tracker.extensions import db
-from tracker.intake import services
+from tracker.intake import queries, services
 from tracker.models import ActivityLog, Consultation, Status
 from tracker.models.intake import GovukItem, ImportRun, ItemState, OrganisationRule, WorkAreaKeywords
 
@@ -170,32 +170,33 @@ def test_runs_page_shows_counts_and_errors(as_user, govuk, run_import):
     assert "1 error" in page and "is not a date" in page
 
 
-def _render_as(app, user, template, **context):  # type: ignore[no-untyped-def]
+def _render_as(app, user, template, panel):  # type: ignore[no-untyped-def]
     """Render one of the panels other pages include, as that user would see it."""
     from flask import render_template
     from flask_login import login_user
 
     with app.test_request_context("/"):
         login_user(user)
-        return render_template(template, **context)
+        return render_template(template, intake_panel=panel(user))
 
 
 def test_consultation_panel_shows_govuk_facts(app, users, imported, coordinator):
     consultation = services.accept_item(coordinator, imported["Scottish ferries"])
     db.session.commit()
-    html = _render_as(app, users["lead"], "intake/_consultation_panel.html", consultation=consultation)
+    html = _render_as(app, users["lead"], "intake/_consultation_panel.html",
+                      lambda user: queries.consultation_panel(user, consultation))
     assert "From GOV.UK" in html and "Applies to Scotland only" in html
     assert "Issued by Department for Transport" in html and "Suggested work area" in html
     manual = factories.make_consultation(Status.NEW)
     db.session.commit()
     assert "From GOV.UK" not in _render_as(app, users["lead"], "intake/_consultation_panel.html",
-                                           consultation=manual)
+                                           lambda user: queries.consultation_panel(user, manual))
 
 
 def test_dashboard_panel_counts_the_inbox_for_coordinators_only(app, users, imported):
-    html = _render_as(app, users["coordinator"], "intake/_dashboard_panel.html")
+    html = _render_as(app, users["coordinator"], "intake/_dashboard_panel.html", queries.dashboard_panel)
     assert 'data-kc-intake-count="3"' in html and "3 imported items wait for triage" in html
-    assert "data-kc-intake-count" not in _render_as(app, users["lead"], "intake/_dashboard_panel.html")
+    assert "data-kc-intake-count" not in _render_as(app, users["lead"], "intake/_dashboard_panel.html", queries.dashboard_panel)
 
 
 def test_csrf_is_required_on_accept(app, as_user, imported, monkeypatch):

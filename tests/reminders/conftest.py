@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 
-from tracker.reminders.celery_app import celery_init_app  # noqa: F401 - app already has it
+from tracker.celery import celery_init_app  # noqa: F401 - app already has it
 
 
 def free_port() -> int:

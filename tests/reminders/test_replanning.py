@@ -23,7 +23,7 @@ from tracker.extensions import db
 from tracker.models import ActivityLog, Consultation, Status, User
 from tracker.models.reminders import Delivery, Notification, Reminder, State
 from tracker.reminders import delivery, services
-from tracker.reminders.services import latest_before_point
+from tracker.reminders.rules import latest_before_point
 from tracker.timeutil import uk_instant
 
 STARTS = [date(2027, 2, 15) + timedelta(days=n) for n in range(0, 22)]

@@ -11,7 +11,9 @@ from flask_login import current_user, login_required
 from tracker.consultations import queries
 from tracker.dashboard import bp
 from tracker.drafts import queries as drafts_queries
+from tracker.intake import queries as intake_queries
 from tracker.models import STATUS_LABELS, Role
+from tracker.reminders import queries as reminders_queries
 
 
 def _coordinator_view() -> dict[str, Any]:
@@ -46,4 +48,6 @@ def index() -> ResponseReturnValue:
     return render_template(
         "dashboard/index.html", view=view, limit=queries.DASHBOARD_LIMIT, **context,
         drafts_panel=drafts_queries.dashboard_panel(current_user),
+        intake_panel=intake_queries.dashboard_panel(current_user),
+        reminders_panel=reminders_queries.dashboard_panel(current_user),
     )

@@ -1,19 +1,19 @@
 """Intake from GOV.UK: importer, triage inbox, classification rules, import runs."""
 
-from typing import Any
-
 from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
 
 # cli_group=None: `flask --app wsgi import-govuk` is a top-level command.
 bp = Blueprint("intake", __name__, cli_group=None)
 
 
-@bp.app_context_processor
-def _intake_helpers() -> dict[str, Any]:
-    """For the panels other pages include: _consultation_panel.html, _dashboard_panel.html."""
-    from tracker.intake.services import inbox_count, item_for_consultation
+@bp.record_once
+def _schedule(state: BlueprintSetupState) -> None:
+    """The hourly GOV.UK import (GOVUK_IMPORT_SECONDS), run by beat."""
+    from tracker.celery import add_periodic
+    from tracker.intake import tasks
 
-    return {"govuk_item_for": item_for_consultation, "intake_inbox_count": inbox_count}
+    add_periodic(state.app, "intake-import-govuk", tasks.import_govuk.name, state.app.config["GOVUK_IMPORT_SECONDS"])
 
 
 from tracker.intake import cli, routes  # noqa: E402,F401

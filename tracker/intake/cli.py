@@ -24,16 +24,16 @@ from tracker.intake.lock import one_import_at_a_time
 )
 def import_govuk_command(dry_run: bool, from_dir: str | None) -> None:
     """Import open consultations and calls for evidence from GOV.UK."""
-    from tracker.intake import services
+    from tracker.intake import importer, sources
 
     with one_import_at_a_time("cli") as lock:
         if not lock.acquired:
             assert lock.held_by is not None
             click.echo(f"Skipped: {lock.held_by.describe()}. Nothing was imported; run it again later.")
             return
-        source = services.make_dir_source(from_dir) if from_dir else services.make_api_source()
+        source = sources.make_dir_source(from_dir) if from_dir else sources.make_api_source()
         prefix = "would change: " if dry_run else ""
-        result = services.run_import(source, dry_run=dry_run, trigger="cli",
+        result = importer.run_import(source, dry_run=dry_run, trigger="cli",
                                      echo=lambda line: click.echo(prefix + line))
         if dry_run:
             db.session.rollback()

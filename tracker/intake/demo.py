@@ -17,12 +17,12 @@ DEMO_ACCEPTED = "00000000-0000-4000-8000-000000000101"  # the DfT bus services c
 
 def seed_demo() -> None:
     """Import the recorded set (as `import-govuk --from-dir`). Idempotent; flushes only."""
-    from tracker.intake import services
+    from tracker.intake import importer, rules, services, sources
 
-    services.ensure_default_rules()
+    rules.ensure_default_rules()
     if db.session.scalar(select(func.count(GovukItem.id))):
         return  # already imported: a second run would only add another run record
-    services.run_import(services.make_dir_source(str(SAMPLE_DIR)), trigger="demo")
+    importer.run_import(sources.make_dir_source(str(SAMPLE_DIR)), trigger="demo")
     # One accepted item, so the consultation page shows its GOV.UK panel in the demo.
     coordinator = db.session.scalar(select(User).where(User.email == DEMO_COORDINATOR))
     bus = db.session.scalar(select(GovukItem).where(GovukItem.content_id == DEMO_ACCEPTED))

@@ -46,7 +46,9 @@ class BadData(Exception):
 
 class Source(Protocol):
     name: str
-    requests_made: int
+
+    @property
+    def requests_made(self) -> int: ...  # read-only: ApiSource reports its client's count
 
     def search_pages(self, document_type: str) -> Iterator[dict[str, Any] | FetchError]: ...
 

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from tracker.extensions import db
+from tracker.extensions import db, rowcount
 from tracker.models.intake import ImportLock
 from tracker.timeutil import to_uk, utcnow
 
@@ -64,18 +64,18 @@ def acquire(trigger: str, now: datetime | None = None) -> tuple[str | None, Held
             if row.expires_at > now:
                 return None, Held(row.holder, row.acquired_at)
             # Expired: take it over, unless another run did so first (compare and set).
-            taken = conn.execute(
+            taken = rowcount(conn.execute(
                 update(ImportLock)
                 .where(ImportLock.name == NAME, ImportLock.holder == row.holder)
                 .values(holder=me, acquired_at=now, expires_at=expires)
-            ).rowcount
+            ))
             if taken:
                 return me, None
     except (IntegrityError, OperationalError):
         pass  # another run inserted it at the same moment (or holds SQLite's write lock): it won
     with db.engine.connect() as conn:
-        row = conn.execute(select(ImportLock.holder, ImportLock.acquired_at).where(ImportLock.name == NAME)).first()
-    return None, Held(row.holder, row.acquired_at) if row else Held("another run", now)
+        winner = conn.execute(select(ImportLock.holder, ImportLock.acquired_at).where(ImportLock.name == NAME)).first()
+    return None, Held(winner.holder, winner.acquired_at) if winner else Held("another run", now)
 
 
 def release(me: str) -> None:

@@ -1,40 +1,25 @@
-"""Views of the intake feature: thin; the rules are in services.py."""
+"""Views of the intake feature: thin; the rules are in services.py and rules.py, the reads in queries.py."""
 
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from tracker.auth.permissions import admin_required, coordinator_required
-from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.intake import bp, services
+from tracker.intake import bp, queries, services
+from tracker.intake import rules as rules_service
 from tracker.intake.forms import AcceptForm, DismissForm, KeywordsForm, OrganisationRuleForm
 from tracker.models import WorkArea
-from tracker.models.intake import GovukItem, ImportRun, ItemState, OrganisationRule, WorkAreaKeywords
-from tracker.pagination import requested_page
+from tracker.models.intake import GovukItem, ItemState, OrganisationRule
+from tracker.pagination import govuk_pagination, requested_page
 from tracker.timeutil import utcnow
-
-STATE_TABS = [
-    (ItemState.PENDING, "To triage"),
-    (ItemState.ACCEPTED, "Accepted"),
-    (ItemState.DISMISSED, "Dismissed"),
-    (ItemState.WITHDRAWN, "Withdrawn"),
-]
-
-
-def _work_area_choices(blank: str | None = None) -> list[tuple[int, str]]:
-    areas = db.session.scalars(select(WorkArea).order_by(WorkArea.name)).all()
-    choices = [(a.id, a.name) for a in areas]
-    return ([(0, blank)] + choices) if blank else choices
+from tracker.views import Refused, page_status, run
 
 
 def _get_item(item_id: int) -> GovukItem:
-    item = db.session.get(
-        GovukItem, item_id, options=[selectinload(GovukItem.suggested_work_area), selectinload(GovukItem.consultation)]
-    )
+    item = queries.get_item(item_id)
     if item is None:
         abort(404, "There is no imported item with that number.")
     return item
@@ -42,157 +27,123 @@ def _get_item(item_id: int) -> GovukItem:
 
 @bp.get("/")
 @coordinator_required
-def inbox():  # type: ignore[no-untyped-def]
+def inbox() -> ResponseReturnValue:
     try:
         state = ItemState(request.args.get("state", ItemState.PENDING.value))
     except ValueError:
         abort(400, "Unknown list: choose one of the tabs.")
     page = requested_page(request.args)
-    per_page = current_app.config["PAGE_SIZE"]
-    counts = dict(
-        db.session.execute(select(GovukItem.state, func.count(GovukItem.id)).group_by(GovukItem.state)).all()
-    )
-    total = counts.get(state.value, 0)
-    items = db.session.scalars(
-        select(GovukItem)
-        .options(selectinload(GovukItem.suggested_work_area), selectinload(GovukItem.consultation))
-        .where(GovukItem.state == state.value)
-        # Newest closing first; items without a date last.
-        .order_by(GovukItem.closes_at.is_(None), GovukItem.closes_at.desc(), GovukItem.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    pages = max(1, -(-total // per_page))
-    last_run = db.session.scalar(select(ImportRun).order_by(ImportRun.started_at.desc()).limit(1))
+    data = queries.inbox(state, page, current_app.config["PAGE_SIZE"])
     return render_template(
         "intake/inbox.html",
-        items=items,
+        items=data.items,
         state=state,
-        tabs=[(s, label, counts.get(s.value, 0)) for s, label in STATE_TABS],
+        tabs=data.tabs,
         page=page,
-        pages=pages,
-        total=total,
-        last_run=last_run,
+        pages=data.pages,
+        total=data.total,
+        last_run=data.last_run,
         now=utcnow(),
+        pagination=govuk_pagination(page, data.pages, lambda n: url_for("intake.inbox", state=state.value, page=n)),
     )
+
+
+def _item_page(row: GovukItem, dismiss_form: DismissForm | None = None,
+               accept_form: AcceptForm | None = None, status: int = 200) -> ResponseReturnValue:
+    if accept_form is None:
+        accept_form = AcceptForm(work_area_id=row.suggested_work_area_id or 0)
+        accept_form.work_area_id.choices = queries.work_area_choices("No work area yet")
+    # `form`: the one sent back with errors, for the page's error summary.
+    return render_template(
+        "intake/item.html", item=row, accept_form=accept_form, dismiss_form=dismiss_form or DismissForm(),
+        form=dismiss_form or (accept_form if status != 200 else None), closed=queries.is_closed(row),
+    ), status
 
 
 @bp.get("/items/<int:item_id>")
 @coordinator_required
-def item(item_id: int):  # type: ignore[no-untyped-def]
-    row = _get_item(item_id)
-    accept_form = AcceptForm(work_area_id=row.suggested_work_area_id or 0)
-    accept_form.work_area_id.choices = _work_area_choices("No work area yet")
-    return render_template(
-        "intake/item.html",
-        item=row,
-        accept_form=accept_form,
-        dismiss_form=DismissForm(),
-        closed=services.is_closed(row),
-    )
+def item(item_id: int) -> ResponseReturnValue:
+    return _item_page(_get_item(item_id))
 
 
 @bp.post("/items/<int:item_id>/accept")
 @coordinator_required
-def accept(item_id: int):  # type: ignore[no-untyped-def]
+def accept(item_id: int) -> ResponseReturnValue:
     row = _get_item(item_id)
     form = AcceptForm()
-    form.work_area_id.choices = _work_area_choices("No work area yet")
+    form.work_area_id.choices = queries.work_area_choices("No work area yet")
     if not form.validate_on_submit():
         flash("Choose a work area from the list.", "error")
         return redirect(url_for("intake.item", item_id=row.id))
     area = db.session.get(WorkArea, form.work_area_id.data) if form.work_area_id.data else None
-    try:
-        consultation = services.accept_item(current_user, row, work_area=area)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("intake.item", item_id=item_id))
-    db.session.commit()
-    flash(f"“{consultation.title}” is now tracked as a new consultation.", "success")
-    return redirect(url_for("intake.inbox"))
+    outcome = run(form, lambda: services.accept_item(current_user, row, work_area=area),
+                  success=lambda c: f"“{c.title}” is now tracked as a new consultation.",
+                  then=url_for("intake.inbox"), invalid_to=url_for("intake.item", item_id=row.id))
+    if isinstance(outcome, Refused):
+        return _item_page(row, accept_form=form, status=page_status(form, outcome))
+    return outcome
 
 
 @bp.post("/items/<int:item_id>/dismiss")
 @coordinator_required
-def dismiss(item_id: int):  # type: ignore[no-untyped-def]
+def dismiss(item_id: int) -> ResponseReturnValue:
     row = _get_item(item_id)
     form = DismissForm()
-    if not form.validate_on_submit():
-        accept_form = AcceptForm(work_area_id=row.suggested_work_area_id or 0)
-        accept_form.work_area_id.choices = _work_area_choices("No work area yet")
-        return render_template(
-            "intake/item.html", item=row, accept_form=accept_form, dismiss_form=form, form=form,
-            closed=services.is_closed(row),
-        ), 400
-    try:
-        services.dismiss_item(current_user, row, form.reason.data or "")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("intake.item", item_id=item_id))
-    db.session.commit()
-    flash(f"Dismissed “{row.title}”. It will not come back.", "success")
-    return redirect(url_for("intake.inbox"))
+    refused: Refused | None = None
+    if form.validate_on_submit():
+        title = row.title
+        outcome = run(form, lambda: services.dismiss_item(current_user, row, form.reason.data or ""),
+                      success=f"Dismissed “{title}”. It will not come back.",
+                      then=url_for("intake.inbox"), invalid_to=url_for("intake.item", item_id=row.id))
+        if not isinstance(outcome, Refused):
+            return outcome
+        refused = outcome
+    return _item_page(row, dismiss_form=form, status=page_status(form, refused))
 
 
 # --- Classification rules (admins) -------------------------------------------------------------
 
 
-def _rules_page(form: OrganisationRuleForm, status: int = 200):  # type: ignore[no-untyped-def]
-    rules = db.session.scalars(
-        select(OrganisationRule)
-        .options(selectinload(OrganisationRule.work_area))
-        .order_by(func.lower(OrganisationRule.organisation), OrganisationRule.id)
-    ).all()
-    keywords = {
-        k.work_area_id: k for k in db.session.scalars(select(WorkAreaKeywords))
-    }
-    areas = db.session.scalars(select(WorkArea).order_by(WorkArea.name)).all()
-    return render_template(
-        "intake/rules.html", rules=rules, keywords=keywords, areas=areas, form=form, rule_form=form
-    ), status
+def _rules_page(form: OrganisationRuleForm, status: int = 200) -> ResponseReturnValue:
+    return render_template("intake/rules.html", **queries.rules_page(), form=form, rule_form=form), status
 
 
 @bp.get("/rules")
 @admin_required
-def rules():  # type: ignore[no-untyped-def]
-    if services.ensure_default_rules():
+def rules() -> ResponseReturnValue:
+    if rules_service.ensure_default_rules():
         db.session.commit()
     form = OrganisationRuleForm()
-    form.work_area_id.choices = _work_area_choices()
+    form.work_area_id.choices = queries.work_area_choices()
     return _rules_page(form)
 
 
 @bp.post("/rules/organisations")
 @admin_required
-def add_rule():  # type: ignore[no-untyped-def]
+def add_rule() -> ResponseReturnValue:
     form = OrganisationRuleForm()
-    form.work_area_id.choices = _work_area_choices()
+    form.work_area_id.choices = queries.work_area_choices()
     if not form.validate_on_submit():
         return _rules_page(form, 400)
     area = db.session.get(WorkArea, form.work_area_id.data)
     if area is None:
         abort(400, "Choose a work area from the list.")
-    try:
-        services.add_organisation_rule(current_user, form.organisation.data or "", area)
-    except DomainError as exc:
-        db.session.rollback()
-        form.organisation.errors = [exc.message]
-        return _rules_page(form, 400)
-    db.session.commit()
-    flash(f"Items from {form.organisation.data} will now suggest {area.name}.", "success")
-    return redirect(url_for("intake.rules"))
+    outcome = run(form, lambda: rules_service.add_organisation_rule(current_user, form.organisation.data or "", area),
+                  success=f"Items from {form.organisation.data} will now suggest {area.name}.",
+                  then=url_for("intake.rules"))
+    if isinstance(outcome, Refused):
+        return _rules_page(form, page_status(form, outcome))
+    return outcome
 
 
 @bp.post("/rules/organisations/<int:rule_id>/delete")
 @admin_required
-def delete_rule(rule_id: int):  # type: ignore[no-untyped-def]
+def delete_rule(rule_id: int) -> ResponseReturnValue:
     rule = db.session.get(OrganisationRule, rule_id)
     if rule is None:
         abort(404, "That rule no longer exists.")
     text = f"{rule.organisation} → {rule.work_area.name}"
-    services.delete_organisation_rule(current_user, rule)
+    rules_service.delete_organisation_rule(current_user, rule)
     db.session.commit()
     flash(f"Removed the rule {text}.", "success")
     return redirect(url_for("intake.rules"))
@@ -200,29 +151,25 @@ def delete_rule(rule_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/rules/keywords/<int:area_id>", methods=["GET", "POST"])
 @admin_required
-def keywords(area_id: int):  # type: ignore[no-untyped-def]
+def keywords(area_id: int) -> ResponseReturnValue:
     area = db.session.get(WorkArea, area_id)
     if area is None:
         abort(404, "There is no such work area.")
-    row = db.session.scalar(select(WorkAreaKeywords).where(WorkAreaKeywords.work_area_id == area.id))
+    row = queries.keywords_for(area)
     form = KeywordsForm(keywords=row.keywords if row else "")
+    refused: Refused | None = None
     if form.validate_on_submit():
-        try:
-            services.set_keywords(current_user, area, form.keywords.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            form.keywords.errors = [exc.message]
-        else:
-            db.session.commit()
-            flash(f"Saved the keywords for {area.name}. They apply to items imported or changed from now on.",
-                  "success")
-            return redirect(url_for("intake.rules"))
-    status = 400 if form.errors else 200
-    return render_template("intake/keywords.html", area=area, form=form), status
+        outcome = run(form, lambda: rules_service.set_keywords(current_user, area, form.keywords.data or ""),
+                      success=f"Saved the keywords for {area.name}. They apply to items imported or changed from now on.",
+                      then=url_for("intake.rules"))
+        if not isinstance(outcome, Refused):
+            return outcome
+        refused = outcome
+    return render_template("intake/keywords.html", area=area, form=form), page_status(form, refused)
 
 
 @bp.get("/runs")
 @admin_required
-def runs():  # type: ignore[no-untyped-def]
-    rows = db.session.scalars(select(ImportRun).order_by(ImportRun.started_at.desc()).limit(50)).all()
+def runs() -> ResponseReturnValue:
+    rows = queries.recent_runs()
     return render_template("intake/runs.html", runs=rows)

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 def import_govuk() -> dict[str, int]:
     """Hourly (GOVUK_IMPORT_SECONDS). One at a time: a run that finds another under way is
     skipped (the next one catches up; the import is idempotent on content_id)."""
-    from tracker.intake import services
+    from tracker.intake import importer, sources
 
     with one_import_at_a_time("beat") as lock:
         if not lock.acquired:
@@ -24,7 +24,7 @@ def import_govuk() -> dict[str, int]:
             log.info("GOV.UK import skipped: %s", lock.held_by.describe())
             return {"skipped_run": 1}
         try:
-            result = services.run_import(services.make_api_source(), trigger="beat")
+            result = importer.run_import(sources.make_api_source(), trigger="beat")
             db.session.commit()
         except Exception:
             db.session.rollback()

@@ -1,5 +1,18 @@
+"""Reminders: the sweep that decides what is due, sending, notifications and preferences."""
+
 from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
 
 bp = Blueprint("reminders", __name__)
+
+
+@bp.record_once
+def _schedule(state: BlueprintSetupState) -> None:
+    """The sweep every REMINDER_SWEEP_SECONDS, run by beat; the sends are queued by the sweep."""
+    from tracker.celery import add_periodic
+    from tracker.reminders import tasks
+
+    add_periodic(state.app, "reminders-sweep", tasks.sweep.name, state.app.config["REMINDER_SWEEP_SECONDS"])
+
 
 from tracker.reminders import routes  # noqa: E402,F401

@@ -19,18 +19,20 @@ from __future__ import annotations
 import logging
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 from flask import current_app, render_template
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from tracker import mail
-from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, Consultation
-from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Kind, Reminder, Stage, State
-from tracker.reminders.services import NOT_APPROVED, NOT_YET_IN_REVIEW, REMINDER_KINDS, supersede_other_dates
+from tracker.extensions import db, rowcount
+from tracker.models import Consultation
+from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Reminder, Stage, State
+from tracker.reminders import rules
 from tracker.timeutil import to_uk, utcnow
 from tracker.urls import external_url
 
@@ -67,30 +69,6 @@ def retry_delay(attempt: int) -> float:
 
 def consultation_link(consultation_id: int) -> str:
     return external_url("consultations.detail", consultation_id=consultation_id)
-
-
-def _still_relevant(reminder: Reminder) -> str:
-    """'' if the reminder should still go out, else why not (the data changed since the sweep)."""
-    c = reminder.consultation
-    if reminder.kind not in REMINDER_KINDS and not reminder.kind.startswith("escalation_"):
-        return ""
-    if c is None:
-        return "The consultation no longer exists."
-    if c.status not in OPEN_STATUSES:
-        return f"The consultation is now {c.status_label.lower()}."
-    if not reminder.recipient.is_enabled:
-        return "The account is disabled."
-    if reminder.kind in REMINDER_KINDS - {Kind.CLOSING_DAY} or reminder.kind == Kind.ESCALATION_OVERDUE:
-        if c.internal_deadline != reminder.deadline:
-            return "The internal deadline has changed."
-    if reminder.kind in (Kind.CLOSING_DAY, Kind.ESCALATION_CLOSING):
-        if to_uk(c.closes_at).date() != reminder.deadline:
-            return "The closing date has changed."
-    if reminder.kind in (Kind.OVERDUE, Kind.ESCALATION_OVERDUE) and c.status not in NOT_YET_IN_REVIEW:
-        return "The work is now in review."
-    if reminder.kind == Kind.ESCALATION_CLOSING and c.status not in NOT_APPROVED:
-        return "The response has been approved."
-    return ""
 
 
 def _item(reminder: Reminder) -> dict:
@@ -130,28 +108,29 @@ def render_digest(user: object, reminders: list[Reminder], day: str) -> tuple[st
     )
 
 
-def _claim(model: type[Reminder] | type[DigestRun], row_id: int, now: datetime, *extra: object) -> str | None:
+def _claim(model: type[Reminder] | type[DigestRun], row_id: int, now: datetime,
+           *extra: ColumnElement[bool]) -> str | None:
     """Claim a pending row for this attempt; returns the claim token, or None if not ours."""
     token = uuid.uuid4().hex
-    claimed = db.session.execute(
+    claimed = rowcount(db.session.execute(
         update(model)
-        .where(model.id == row_id, model.state == State.PENDING.value, *extra)  # type: ignore[arg-type]
+        .where(model.id == row_id, model.state == State.PENDING.value, *extra)
         .values(state=State.SENDING.value, stage=Stage.CLAIMED.value, claim_token=token, claimed_at=now,
                 attempts=model.attempts + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.commit()
     return token if claimed else None
 
 
 def _fence(model: type[Reminder] | type[DigestRun], row_id: int, token: str) -> None:
     """Record that the message is about to go, if the claim is still ours; else abandon the send."""
-    moved = db.session.execute(
+    moved = rowcount(db.session.execute(
         update(model)
         .where(model.id == row_id, model.claim_token == token, model.state == State.SENDING.value)
         .values(stage=Stage.DATA.value, claimed_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.commit()
     if not moved:
         raise ClaimLost
@@ -160,12 +139,12 @@ def _fence(model: type[Reminder] | type[DigestRun], row_id: int, token: str) -> 
 def _settle(model: type[Reminder] | type[DigestRun], row_id: int, token: str, states: tuple[State, ...],
             **values: object) -> bool:
     """Write this attempt's result, unless another attempt has claimed the row since."""
-    done = db.session.execute(
+    done = rowcount(db.session.execute(
         update(model)
         .where(model.id == row_id, model.claim_token == token, model.state.in_([s.value for s in states]))
         .values(**values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     return bool(done)
 
 
@@ -192,6 +171,32 @@ def _result(exc: mail.MailError, attempts: int, now: datetime) -> tuple[Outcome,
     return Outcome("failed", reason=why), {"state": State.FAILED.value, "last_error": why}
 
 
+def _send(model: type[Reminder] | type[DigestRun], row_id: int, token: str, build: Callable[[], EmailMessage],
+          fail: Callable[[mail.MailError], Outcome]) -> Outcome | None:
+    """Build the message and hand it to the mail server, fenced by the claim: None once the
+    server has it, else the outcome (a failure recorded through ``fail``).
+
+    Commits what the caller changed (a digest's skipped items) before the message goes, so no
+    transaction is held open while the server talks."""
+    what = "digest" if model is DigestRun else "reminder"
+    try:
+        message = build()
+    except mail.MailError as exc:
+        return fail(exc)
+    except Exception as exc:  # noqa: BLE001 - a template fault would fail the same way every time
+        log.exception("%s %s: the email could not be built", what, row_id)
+        return fail(mail.MailError(f"The email could not be built ({type(exc).__name__}: {exc})", transient=False))
+    db.session.commit()
+    try:
+        mail.send(message, before_data=lambda: _fence(model, row_id, token))
+    except ClaimLost:
+        db.session.rollback()
+        return Outcome("not-claimed", reason="The claim was taken back before the message went.")
+    except mail.MailError as exc:
+        return fail(exc)
+    return None
+
+
 def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
     """Send one immediate reminder. Safe to call twice, concurrently or after it was sent."""
     now = now or utcnow()
@@ -207,32 +212,24 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
     assert reminder is not None
     attempts, address = reminder.attempts, reminder.recipient.email
     point = (reminder.consultation_id, reminder.recipient_id, reminder.kind, reminder.deadline)
-    reason = _still_relevant(reminder)
+    reason = rules.still_relevant(reminder)
     if reason:
         # Never sent, so it must not stand in the way of the same point planned again later.
         _settle(Reminder, reminder_id, token, OURS, state=State.SKIPPED.value, last_error=reason, superseded_at=now)
         db.session.commit()
         return Outcome("skipped", reason=reason)
-    try:
+
+    def build() -> EmailMessage:
         subject, text, html = render_reminder(reminder)
-        message = mail.build_message(to=address, subject=subject, text=text, html=html)
-    except mail.MailError as exc:
-        return _record_failure(reminder_id, token, exc, attempts, now)
-    except Exception as exc:  # noqa: BLE001 - a template fault would fail the same way every time
-        log.exception("reminder %s: the email could not be built", reminder_id)
-        return _record_failure(reminder_id, token, mail.MailError(
-            f"The email could not be built ({type(exc).__name__}: {exc})", transient=False), attempts, now)
-    db.session.rollback()  # end the read transaction: nothing is held open while the server talks
-    try:
-        mail.send(message, before_data=lambda: _fence(Reminder, reminder_id, token))
-    except ClaimLost:
-        db.session.rollback()
-        return Outcome("not-claimed", reason="The claim was taken back before the message went.")
-    except mail.MailError as exc:
-        return _record_failure(reminder_id, token, exc, attempts, now)
+        return mail.build_message(to=address, subject=subject, text=text, html=html)
+
+    failed = _send(Reminder, reminder_id, token, build,
+                   lambda exc: _record_failure(reminder_id, token, exc, attempts, now))
+    if failed is not None:
+        return failed
     sent_at = utcnow()
     if _settle(Reminder, reminder_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
-        supersede_other_dates([point], sent_at)  # type: ignore[list-item]
+        rules.supersede_other_dates([point], sent_at)
     else:
         log.warning("reminder %s was delivered, but another attempt has claimed it since", reminder_id)
     db.session.commit()
@@ -279,7 +276,7 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
     )
     keep: list[Reminder] = []
     for item in items:
-        reason = _still_relevant(item)
+        reason = rules.still_relevant(item)
         if reason:
             item.state = State.SKIPPED.value
             item.last_error = reason
@@ -293,27 +290,19 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
     keep_ids = [item.id for item in keep]
     points = [(item.consultation_id, item.recipient_id, item.kind, item.deadline) for item in keep]
     user = keep[0].recipient
-    try:
+
+    def build() -> EmailMessage:
         subject, text, html = render_digest(user, keep, f"{to_uk(now):%A %-d %B %Y}")
-        message = mail.build_message(to=user.email, subject=subject, text=text, html=html)
-    except mail.MailError as exc:
-        return _record_digest_failure(run_id, token, keep_ids, exc, attempts, now)
-    except Exception as exc:  # noqa: BLE001 - as for a single reminder
-        log.exception("digest %s: the email could not be built", run_id)
-        return _record_digest_failure(run_id, token, keep_ids, mail.MailError(
-            f"The email could not be built ({type(exc).__name__}: {exc})", transient=False), attempts, now)
-    db.session.commit()  # the skipped items
-    try:
-        mail.send(message, before_data=lambda: _fence(DigestRun, run_id, token))
-    except ClaimLost:
-        db.session.rollback()
-        return Outcome("not-claimed", reason="The claim was taken back before the message went.")
-    except mail.MailError as exc:
-        return _record_digest_failure(run_id, token, keep_ids, exc, attempts, now)
+        return mail.build_message(to=user.email, subject=subject, text=text, html=html)
+
+    failed = _send(DigestRun, run_id, token, build,
+                   lambda exc: _record_digest_failure(run_id, token, keep_ids, exc, attempts, now))
+    if failed is not None:
+        return failed
     sent_at = utcnow()
     if _settle(DigestRun, run_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
         _set_items(keep_ids, state=State.SENT.value, sent_at=sent_at, last_error="")
-        supersede_other_dates(points, sent_at)  # type: ignore[arg-type]
+        rules.supersede_other_dates(points, sent_at)
     else:
         log.warning("digest %s was delivered, but another attempt has claimed it since", run_id)
     db.session.commit()

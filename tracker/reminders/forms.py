@@ -44,6 +44,13 @@ class _ReminderFields(BaseForm):
                                  validate_choice=True)
     submit = SubmitField("Save", widget=GovSubmitInput())
 
+    def digest_clock(self) -> time:
+        """The digest time, once the form has validated (uk_clock has accepted it)."""
+        value = parse_clock(self.digest_time.data or "")
+        if value is None:
+            raise ValueError("digest_clock() before the form validated")
+        return value
+
 
 # How one kind of workflow event reaches a user; "" follows their choice for reminders.
 EVENT_CHOICES = [

@@ -62,10 +62,10 @@ def _after_commit(session: Session) -> None:
 
 
 def _mark_not_queued(task_name: str, idents: list[int]) -> None:
-    from tracker.extensions import db
+    from tracker.extensions import db, table_of
     from tracker.models.reminders import DigestRun, Reminder
 
-    table = (DigestRun if task_name == DIGEST else Reminder).__table__
+    table = table_of(DigestRun if task_name == DIGEST else Reminder)
     try:
         # Its own transaction: the caller's has just committed.
         with db.engine.begin() as conn:

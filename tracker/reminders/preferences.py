@@ -8,11 +8,14 @@ from datetime import time
 
 from sqlalchemy import select
 
+from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.models import User
 from tracker.models.reminders import (
     DEFAULT_POINTS,
     EVENT_LABELS,
     Delivery,
+    Kind,
     ReminderPreference,
     ReminderSettings,
 )
@@ -57,13 +60,7 @@ def preferences_for(user_ids: Iterable[int]) -> dict[int, Effective]:
         return result
     rows = db.session.scalars(select(ReminderPreference).where(ReminderPreference.user_id.in_(ids))).all()
     for row in rows:
-        result[row.user_id] = Effective(
-            delivery=row.delivery or defaults.delivery,
-            digest_time=row.digest_time or defaults.digest_time,
-            points=frozenset(row.points) if row.points is not None else defaults.points,
-            own=True,
-            events=dict(row.events or {}),
-        )
+        result[row.user_id] = _own(row, defaults)
     return result
 
 
@@ -72,18 +69,23 @@ def all_preferences() -> tuple[Effective, dict[int, Effective]]:
     defaults = _defaults()
     result: dict[int, Effective] = {}
     for row in db.session.scalars(select(ReminderPreference)).all():
-        result[row.user_id] = Effective(
-            delivery=row.delivery or defaults.delivery,
-            digest_time=row.digest_time or defaults.digest_time,
-            points=frozenset(row.points) if row.points is not None else defaults.points,
-            own=True,
-            events=dict(row.events or {}),
-        )
+        result[row.user_id] = _own(row, defaults)
     return defaults, result
 
 
+def _own(row: ReminderPreference, defaults: Effective) -> Effective:
+    """A user's choices, the network's defaults filling what they left unset."""
+    return Effective(
+        delivery=row.delivery or defaults.delivery,
+        digest_time=row.digest_time or defaults.digest_time,
+        points=frozenset(row.points) if row.points is not None else defaults.points,
+        own=True,
+        events=dict(row.events or {}),
+    )
+
+
 def save_preferences(
-    actor: object, user_id: int, *, delivery: str, digest_time: time, points: list[str],
+    actor: User | None, user_id: int, *, delivery: str, digest_time: time, points: list[str],
     events: Mapping[str, str] | None = None,
 ) -> ReminderPreference:
     """A user's own choices. Only that user may change them (checked here, not only in the view).
@@ -91,14 +93,14 @@ def save_preferences(
     ``events``: {workflow event kind: delivery}; None keeps what the user chose before.
     """
     from tracker import activity
-    from tracker.errors import DomainError, PermissionDenied
+    from tracker.errors import PermissionDenied
     from tracker.models.reminders import USER_POINTS
 
-    if actor is None or getattr(actor, "id", None) != user_id:
+    if actor is None or actor.id != user_id:
         raise PermissionDenied("You can only change your own reminder preferences.")
-    _check(delivery, points, DomainError, USER_POINTS)
+    _check(delivery, points, USER_POINTS)
     if events is not None:
-        _check_events(events, DomainError)
+        _check_events(events)
     row = db.session.scalar(select(ReminderPreference).where(ReminderPreference.user_id == user_id))
     if row is None:
         row = ReminderPreference(user_id=user_id)
@@ -109,43 +111,43 @@ def save_preferences(
     if events is not None:
         row.events = dict(sorted(events.items()))
     db.session.flush()
-    activity.record("reminder_preferences", actor=actor, message="Changed reminder preferences",  # type: ignore[arg-type]
+    activity.record("reminder_preferences", actor=actor, message="Changed reminder preferences",
                     subject_type="user", subject_id=user_id, before=before,
                     after={"delivery": delivery, "digest_time": str(digest_time), "points": sorted(points),
                            "events": row.events})
     return row
 
 
-def save_network_settings(actor: object, *, delivery: str, digest_time: time, points: list[str]) -> ReminderSettings:
+def save_network_settings(actor: User | None, *, delivery: str, digest_time: time, points: list[str]) -> ReminderSettings:
     from tracker import activity
-    from tracker.errors import DomainError, PermissionDenied
+    from tracker.errors import PermissionDenied
     from tracker.models.reminders import USER_POINTS
 
-    if actor is None or not getattr(actor, "is_coordinator", False):
+    if actor is None or not actor.is_coordinator:
         raise PermissionDenied("Only coordinators can set the network's reminder defaults.")
-    _check(delivery, points, DomainError, USER_POINTS)
+    _check(delivery, points, USER_POINTS)
     row = network_settings()
     before = {"delivery": row.delivery, "digest_time": str(row.digest_time), "points": row.points}
     row.delivery, row.digest_time, row.points = delivery, digest_time, sorted(points)
-    row.updated_by_id = actor.id  # type: ignore[attr-defined]
+    row.updated_by_id = actor.id
     db.session.flush()
-    activity.record("reminder_settings", actor=actor, message="Changed the network's reminder defaults",  # type: ignore[arg-type]
+    activity.record("reminder_settings", actor=actor, message="Changed the network's reminder defaults",
                     subject_type="reminder_settings", subject_id=row.id, before=before,
                     after={"delivery": delivery, "digest_time": str(digest_time), "points": sorted(points)})
     return row
 
 
-def _check(delivery: str, points: list[str], error: type[Exception], allowed: list) -> None:  # type: ignore[type-arg]
+def _check(delivery: str, points: list[str], allowed: list[Kind]) -> None:
     if delivery not in {d.value for d in Delivery}:
-        raise error("Choose how reminders are sent.")
+        raise DomainError("Choose how reminders are sent.", field="delivery")
     unknown = set(points) - {k.value for k in allowed}
     if unknown:
-        raise error(f"Unknown reminder points: {', '.join(sorted(unknown))}.")
+        raise DomainError(f"Unknown reminder points: {', '.join(sorted(unknown))}.", field="points")
 
 
-def _check_events(events: Mapping[str, str], error: type[Exception]) -> None:
+def _check_events(events: Mapping[str, str]) -> None:
     unknown = set(events) - set(EVENT_LABELS)
     if unknown:
-        raise error(f"Unknown kinds of notification: {', '.join(sorted(unknown))}.")
+        raise DomainError(f"Unknown kinds of notification: {', '.join(sorted(unknown))}.")
     if set(events.values()) - {d.value for d in Delivery}:
-        raise error("Choose how each kind of notification reaches you.")
+        raise DomainError("Choose how each kind of notification reaches you.")

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from flask import url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, load_only
 
 from tracker.extensions import db
 from tracker.models import Consultation, User
-from tracker.models.reminders import Delivery, DigestRun, Notification, Reminder, State
-from tracker.reminders.services import CLOSING_SOON, NOT_APPROVED
+from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Notification, Reminder, State
+from tracker.reminders.rules import CLOSING_SOON, NOT_APPROVED
 from tracker.timeutil import utcnow
+
+STATE_LABELS: dict[str, tuple[str, str]] = {
+    State.PENDING: ("Waiting", "govuk-tag--blue"),
+    State.SENDING: ("Sending", "govuk-tag--yellow"),
+    State.SENT: ("Sent", "govuk-tag--green"),
+    State.FAILED: ("Failed", "govuk-tag--red"),
+    State.UNCERTAIN: ("May not have been delivered", "govuk-tag--orange"),
+    State.SKIPPED: ("Not sent", "govuk-tag--grey"),
+}
 
 # Sends a coordinator should look at: failed, or perhaps not delivered.
 NEEDS_ATTENTION = (State.UNCERTAIN.value, State.FAILED.value)
@@ -107,9 +118,84 @@ def attention_digests() -> Select[tuple[DigestRun]]:
 def digest_item_counts(run_ids: list[int]) -> dict[int, int]:
     if not run_ids:
         return {}
-    return dict(
-        db.session.execute(
-            select(Reminder.digest_run_id, func.count()).where(Reminder.digest_run_id.in_(run_ids))
-            .group_by(Reminder.digest_run_id)
-        ).tuples().all()
+    rows = db.session.execute(
+        select(Reminder.digest_run_id, func.count()).where(Reminder.digest_run_id.in_(run_ids))
+        .group_by(Reminder.digest_run_id)
+    ).tuples()
+    return {run_id: count for run_id, count in rows if run_id is not None}
+
+
+# --- What the pages show, with the wording decided here ----------------------------------------
+
+
+def state_tag(state: str) -> dict[str, str]:
+    """A reminder's or digest's state as govukTag's parameters."""
+    label, classes = STATE_LABELS.get(state, (state, "govuk-tag--grey"))
+    return {"text": label, "classes": classes}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+def consultation_link(consultation_id: int | None) -> str | None:
+    return url_for("consultations.detail", consultation_id=consultation_id) if consultation_id else None
+
+
+def rows_shown(rows: list[Any]) -> dict[int, dict[str, Any]]:
+    """For a list page of reminders, notifications or digests: each row's state tag and link."""
+    return {
+        row.id: {"tag": state_tag(getattr(row, "state", "")),
+                 "url": consultation_link(getattr(row, "consultation_id", None))}
+        for row in rows
+    }
+
+
+def for_consultation(consultation: Consultation, limit: int = 50) -> list[Reminder]:
+    return list(
+        db.session.scalars(
+            select(Reminder)
+            .options(joinedload(Reminder.recipient))
+            .where(Reminder.consultation_id == consultation.id)
+            .order_by(Reminder.created_at.desc(), Reminder.id.desc())
+            .limit(limit)
+        )
     )
+
+
+def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]:
+    """The consultation's reminders, newest first."""
+    return {
+        "rows": [
+            {"created_at": r.created_at, "kind": r.kind_label, "to": r.recipient.name, "tag": state_tag(r.state)}
+            for r in for_consultation(consultation)
+        ]
+    }
+
+
+def dashboard_panel(user: User) -> dict[str, Any]:
+    """The user's latest notifications, the consultations closing within 3 days with no approved
+    response (for everyone), and for coordinators the sends that need attention."""
+    flags = closing_soon_without_approval()
+    notes = recent_notifications(user, 5)
+    attention = attention_counts() if user.is_coordinator else None
+    return {
+        "attention": None if attention is None or not attention.total else {
+            "text": f"{attention.total} email{'s' if attention.total != 1 else ''} "
+                    f"need{'s' if attention.total == 1 else ''} attention",
+            "uncertain": (f" ({attention.uncertain} may not have been delivered)" if attention.uncertain else ""),
+            "url": url_for("reminders.attention"),
+        },
+        "flags": [
+            {"title": c.title, "url": consultation_link(c.id), "closes_at": c.closes_at,
+             "status": c.status_label.lower()}
+            for c in flags
+        ],
+        "unread": unread_count(user),
+        "notes": [
+            {"subject": n.subject, "url": consultation_link(n.consultation_id), "created_at": n.created_at}
+            for n in notes
+        ],
+        "notifications_url": url_for("reminders.notifications"),
+        "preferences_url": url_for("reminders.preferences"),
+    }

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Update, or_, select, update
 
 from tracker.extensions import db
 from tracker.models.reminders import Delivery, DigestRun, Reminder, Stage, State
@@ -54,7 +54,7 @@ def recover(now: datetime) -> Recovered:
     return out
 
 
-def _update_returning_ids(stmt) -> list[int]:  # type: ignore[no-untyped-def]
+def _update_returning_ids(stmt: Update) -> list[int]:
     return list(db.session.scalars(stmt.returning(stmt.table.c.id).execution_options(synchronize_session=False)))
 
 

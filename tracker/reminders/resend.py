@@ -15,7 +15,7 @@ from sqlalchemy import func, update
 
 from tracker import activity
 from tracker.errors import DomainError, NotFound, PermissionDenied
-from tracker.extensions import db
+from tracker.extensions import db, rowcount
 from tracker.models import User
 from tracker.models.reminders import DigestRun, Reminder, State
 from tracker.reminders.outbox import DIGEST, SEND, queue_after_commit
@@ -43,24 +43,28 @@ def _resent_note(actor: User, now: datetime) -> str:
     return f"Resent by {actor.name} on {to_uk(now):%-d %B %Y at %H:%M}."
 
 
+def _put_back(model: type[Reminder] | type[DigestRun], row: Reminder | DigestRun, actor: User, version: str,
+              now: datetime, **extra: object) -> None:
+    """Back in the queue with fresh attempts, if it is still as the coordinator saw it (``version``)."""
+    changed = rowcount(db.session.execute(
+        update(model)
+        .where(model.id == row.id, model.state.in_(RESENDABLE), func.coalesce(model.claim_token, "") == version)
+        .values(state=State.PENDING.value, attempts=0, stage=None, queued_at=now,
+                last_error=_resent_note(actor, now), **extra)
+        .execution_options(synchronize_session=False)
+    ))
+    db.session.refresh(row)
+    if not changed:
+        raise _already(row)
+
+
 def resend_reminder(actor: User, reminder_id: int, version: str, now: datetime | None = None) -> Reminder:
     _check(actor)
     reminder = db.session.get(Reminder, reminder_id)
     if reminder is None:
         raise NotFound("There is no such email.")
-    now = now or utcnow()
     before = reminder.state
-    changed = db.session.execute(
-        update(Reminder)
-        .where(Reminder.id == reminder_id, Reminder.state.in_(RESENDABLE),
-               func.coalesce(Reminder.claim_token, "") == version)
-        .values(state=State.PENDING.value, attempts=0, stage=None, next_attempt_at=None, queued_at=now,
-                last_error=_resent_note(actor, now))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(reminder)
-    if not changed:
-        raise _already(reminder)
+    _put_back(Reminder, reminder, actor, version, now or utcnow(), next_attempt_at=None)
     activity.record(
         "reminder_resend", actor=actor, consultation=reminder.consultation,
         subject_type="reminder", subject_id=reminder.id,
@@ -77,19 +81,8 @@ def resend_digest(actor: User, run_id: int, version: str, now: datetime | None =
     run = db.session.get(DigestRun, run_id)
     if run is None:
         raise NotFound("There is no such digest.")
-    now = now or utcnow()
     before = run.state
-    changed = db.session.execute(
-        update(DigestRun)
-        .where(DigestRun.id == run_id, DigestRun.state.in_(RESENDABLE),
-               func.coalesce(DigestRun.claim_token, "") == version)
-        .values(state=State.PENDING.value, attempts=0, stage=None, queued_at=now,
-                last_error=_resent_note(actor, now))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(run)
-    if not changed:
-        raise _already(run)
+    _put_back(DigestRun, run, actor, version, now or utcnow())
     # Its items go with it (deliver_digest picks up the pending items attached to the run).
     db.session.execute(
         update(Reminder)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from datetime import time
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -11,72 +15,25 @@ from werkzeug.wrappers import Response
 from tracker.auth.permissions import admin_required, coordinator_required
 from tracker.errors import DomainError, NotFound, PermissionDenied
 from tracker.extensions import db
-from tracker.models.reminders import KIND_LABELS, Notification, Reminder, State
-from tracker.pagination import requested_page
+from tracker.models import User
+from tracker.models.reminders import DigestRun, Notification, Reminder, State
+from tracker.pagination import govuk_pagination, requested_page
 from tracker.reminders import bp, queries, resend, services
-from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, ResendForm, parse_clock
+from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, ResendForm
 from tracker.reminders.preferences import (
     network_settings,
     preferences_for,
     save_network_settings,
     save_preferences,
 )
+from tracker.views import Refused, run
 
 PAGE_SIZE = 50
-STATE_LABELS = {
-    State.PENDING: ("Waiting", "govuk-tag--blue"),
-    State.SENDING: ("Sending", "govuk-tag--yellow"),
-    State.SENT: ("Sent", "govuk-tag--green"),
-    State.FAILED: ("Failed", "govuk-tag--red"),
-    State.UNCERTAIN: ("May not have been delivered", "govuk-tag--orange"),
-    State.SKIPPED: ("Not sent", "govuk-tag--grey"),
-}
-
-
-class _Recent:
-    def __init__(self, items: list[Notification], unread: int) -> None:
-        self.items, self.unread = items, unread
-
-
-def _recent(limit: int = 5) -> _Recent:
-    if not current_user.is_authenticated:
-        return _Recent([], 0)
-    return _Recent(queries.recent_notifications(current_user, limit), queries.unread_count(current_user))
-
-
-def _for_consultation(consultation: object) -> list[Reminder]:
-    return list(
-        db.session.scalars(
-            select(Reminder)
-            .options(joinedload(Reminder.recipient))
-            .where(Reminder.consultation_id == consultation.id)  # type: ignore[attr-defined]
-            .order_by(Reminder.created_at.desc(), Reminder.id.desc())
-            .limit(50)
-        )
-    )
-
-
-def consultation_url(consultation_id: int) -> str:
-    return url_for("consultations.detail", consultation_id=consultation_id)
-
-
-@bp.app_context_processor
-def _reminder_helpers() -> dict[str, object]:
-    # Functions, not values: only the pages that include a panel run the queries.
-    return {
-        "reminder_state": lambda s: STATE_LABELS.get(s, (s, "govuk-tag--grey")),
-        "reminder_kind_label": lambda k: KIND_LABELS.get(k, k),
-        "reminders_recent": _recent,
-        "reminders_closing_soon": queries.closing_soon_without_approval,
-        "reminders_for_consultation": _for_consultation,
-        "reminder_consultation_url": consultation_url,
-        "reminders_attention_counts": queries.attention_counts,
-    }
 
 
 @bp.get("/notifications")
 @login_required
-def notifications():  # type: ignore[no-untyped-def]
+def notifications() -> ResponseReturnValue:
     page = db.paginate(
         select(Notification)
         .options(joinedload(Notification.consultation))
@@ -86,7 +43,10 @@ def notifications():  # type: ignore[no-untyped-def]
         per_page=PAGE_SIZE,
         error_out=False,
     )
-    return render_template("reminders/notifications.html", page=page, unread=queries.unread_count(current_user))
+    return render_template("reminders/notifications.html", page=page, unread=queries.unread_count(current_user),
+                           rows_shown=queries.rows_shown(page.items),
+                           pagination=govuk_pagination(page.page, page.pages,
+                                                       lambda n: url_for("reminders.notifications", page=n)))
 
 
 @bp.post("/notifications/read")
@@ -99,15 +59,16 @@ def mark_read() -> Response:
     return redirect(url_for("reminders.notifications"))
 
 
-def _fill(form: PreferencesForm | NetworkSettingsForm, delivery: str, digest_time: object, points: object) -> None:
+def _fill(form: PreferencesForm | NetworkSettingsForm, delivery: str, digest_time: time,
+          points: Iterable[str]) -> None:
     form.delivery.data = delivery
-    form.digest_time.data = digest_time.strftime("%H:%M")  # type: ignore[attr-defined]
-    form.points.data = sorted(points)  # type: ignore[call-overload]
+    form.digest_time.data = digest_time.strftime("%H:%M")
+    form.points.data = sorted(points)
 
 
 @bp.route("/account/preferences", methods=["GET", "POST"])
 @login_required
-def preferences():  # type: ignore[no-untyped-def]
+def preferences() -> ResponseReturnValue:
     form = PreferencesForm()
     mine = preferences_for([current_user.id])[current_user.id]
     if request.method == "GET":
@@ -116,47 +77,37 @@ def preferences():  # type: ignore[no-untyped-def]
             if hasattr(form, f"event_{kind}"):
                 getattr(form, f"event_{kind}").data = delivery
     elif form.validate_on_submit():
-        try:
-            save_preferences(current_user, current_user.id, delivery=form.delivery.data,
-                             digest_time=parse_clock(form.digest_time.data), points=form.points.data or [],
-                             events=form.events())
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash("Your reminder preferences are saved.", "success")
-            return redirect(url_for("reminders.preferences"))
+        outcome = run(form, lambda: save_preferences(
+                          current_user, current_user.id, delivery=form.delivery.data or "",
+                          digest_time=form.digest_clock(), points=form.points.data or [], events=form.events()),
+                      success="Your reminder preferences are saved.", then=url_for("reminders.preferences"))
+        if not isinstance(outcome, Refused):
+            return outcome
+    # A form sent back with errors answers 200 here, as it always has.
     return render_template("reminders/preferences.html", form=form, own=mine.own)
 
 
 @bp.route("/admin/reminder-settings", methods=["GET", "POST"])
 @coordinator_required
-def network_defaults():  # type: ignore[no-untyped-def]
+def network_defaults() -> ResponseReturnValue:
     form = NetworkSettingsForm()
     if request.method == "GET":
         row = network_settings()
         _fill(form, row.delivery, row.digest_time, row.points or [])
         db.session.commit()  # the defaults row, created on first visit
     elif form.validate_on_submit():
-        try:
-            save_network_settings(current_user, delivery=form.delivery.data,
-                                  digest_time=parse_clock(form.digest_time.data), points=form.points.data or [])
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash("The network's reminder defaults are saved.", "success")
-            return redirect(url_for("reminders.network_defaults"))
+        outcome = run(form, lambda: save_network_settings(
+                          current_user, delivery=form.delivery.data or "", digest_time=form.digest_clock(),
+                          points=form.points.data or []),
+                      success="The network's reminder defaults are saved.", then=url_for("reminders.network_defaults"))
+        if not isinstance(outcome, Refused):
+            return outcome
     return render_template("reminders/network_settings.html", form=form)
 
 
 @bp.get("/admin/reminders")
 @admin_required
-def admin_reminders():  # type: ignore[no-untyped-def]
+def admin_reminders() -> ResponseReturnValue:
     state = request.args.get("state", "")
     if state and state not in {s.value for s in State}:
         abort(400, "Unknown state.")
@@ -170,12 +121,14 @@ def admin_reminders():  # type: ignore[no-untyped-def]
     page = db.paginate(query, page=requested_page(request.args), per_page=PAGE_SIZE, error_out=False)
     counts = dict(db.session.execute(select(Reminder.state, func.count()).group_by(Reminder.state)).tuples().all())
     return render_template("reminders/admin_reminders.html", page=page, state=state, counts=counts,
-                           states=STATE_LABELS)
+                           states=queries.STATE_LABELS, rows_shown=queries.rows_shown(page.items),
+                           pagination=govuk_pagination(page.page, page.pages, lambda n: url_for(
+                               "reminders.admin_reminders", state=state or None, page=n)))
 
 
 @bp.get("/reminders/attention")
 @coordinator_required
-def attention():  # type: ignore[no-untyped-def]
+def attention() -> ResponseReturnValue:
     show = request.args.get("show", "emails")
     state = request.args.get("state", "")
     if show not in ("emails", "digests"):
@@ -188,13 +141,18 @@ def attention():  # type: ignore[no-untyped-def]
     else:
         page = db.paginate(queries.attention_digests(), per_page=PAGE_SIZE, error_out=False)
         items = queries.digest_item_counts([run.id for run in page.items])
+    shown = queries.rows_shown(page.items)
+    for row in page.items:
+        shown[row.id]["version"] = resend.version_of(row)
     return render_template(
         "reminders/attention.html", page=page, show=show, state=state, counts=queries.attention_counts(),
-        digest_items=items, version_of=resend.version_of, form=ResendForm(),
+        digest_items=items, rows_shown=shown, form=ResendForm(),
+        pagination=govuk_pagination(page.page, page.pages, lambda n: url_for(
+            "reminders.attention", show=show if show != "emails" else None, state=state or None, page=n)),
     )
 
 
-def _resend(verb, row_id: int, show: str, sent: str) -> Response:  # type: ignore[no-untyped-def]
+def _resend(verb: Callable[[User, int, str], Reminder | DigestRun], row_id: int, show: str, sent: str) -> Response:
     form = ResendForm()
     back = url_for("reminders.attention", show=show)
     if not form.validate_on_submit():  # the CSRF token: the page is too old

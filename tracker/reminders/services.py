@@ -1,4 +1,4 @@
-"""The reminder sweep and the rules about who is told what, when.
+"""The reminder sweep: who is told what, when (the rules themselves are in rules.py).
 
 The sweep is a query, not a schedule: whatever is due now (from the data) and
 has no reminder row yet gets one, so catch-up after downtime, changed deadlines
@@ -9,48 +9,22 @@ commits and the sends are queued after the commit (outbox.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, Row, and_, or_, select, update
 
-from tracker.extensions import db
-from tracker.mail import header_text
-from tracker.models import OPEN_STATUSES, Consultation, Role, Status, User
-from tracker.models.reminders import (
-    BEFORE_POINTS,
-    Delivery,
-    DigestRun,
-    Kind,
-    Notification,
-    Reminder,
-    State,
-)
+from tracker.extensions import db, dialect_insert, rowcount, table_of
+from tracker.models import OPEN_STATUSES, Consultation, Role, User
+from tracker.models.drafts import Contributor, Response
+from tracker.models.reminders import BEFORE_POINTS, Delivery, DigestRun, Notification, Reminder, State
+from tracker.reminders import rules
 from tracker.reminders.outbox import DIGEST, SEND, queue_after_commit
 from tracker.reminders.preferences import Effective, all_preferences
-from tracker.timeutil import (
-    add_working_days,
-    to_uk,
-    uk_today,
-    utcnow,
-    working_days_before,
-    working_days_between,
-)
+from tracker.timeutil import add_working_days, to_uk, uk_today, utcnow
 
-# Work that is past its internal deadline and not yet in review escalates.
-NOT_YET_IN_REVIEW = frozenset({Status.TRIAGED, Status.ASSIGNED, Status.DRAFTING})
-# "No approved draft": open and not approved.
-NOT_APPROVED = frozenset(OPEN_STATUSES - {Status.APPROVED})
-CLOSING_SOON = timedelta(days=3)
-
-REMINDER_KINDS = frozenset(
-    {Kind.BEFORE_14, Kind.BEFORE_7, Kind.BEFORE_3, Kind.BEFORE_1, Kind.CLOSING_DAY, Kind.OVERDUE}
-)
-# Which date a point is about: the closing day, or else the internal deadline.
-CLOSING_DATE_KINDS = frozenset({Kind.CLOSING_DAY.value, Kind.ESCALATION_CLOSING.value})
-DATED_KINDS = frozenset({k.value for k in REMINDER_KINDS} | {Kind.ESCALATION_OVERDUE.value,
-                                                            Kind.ESCALATION_CLOSING.value})
-REPLANNED = "Not sent: a later reminder named another date."
+# A due point found by the sweep: (the consultation's row, kind, deadline).
+Point = tuple[Row[Any], str, date]
 
 
 @dataclass
@@ -65,101 +39,17 @@ class SweepResult:
     missed: list[int] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Due:
-    consultation_id: int
-    kind: str
-    deadline: date
-    title: str
-
-
-def _dialect_insert(table):  # type: ignore[no-untyped-def]
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
-def latest_before_point(deadline: date, today: date) -> str | None:
-    """The most recent 'N working days before' point that has fallen due by today.
-
-    Only the latest one: after a long outage nobody wants the 14-day reminder
-    alongside the 3-day one.
-    """
-    if today > deadline:
-        return None
-    latest: str | None = None
-    for kind, n in BEFORE_POINTS.items():  # 14, 7, 3, 1: later points overwrite
-        if working_days_before(deadline, n) <= today:
-            latest = kind
-    return latest
-
-
-def due_points(
-    *,
-    status: str,
-    internal_deadline: date | None,
-    closes_at: datetime,
-    now: datetime,
-    today: date,
-) -> tuple[list[tuple[str, date]], list[tuple[str, date]]]:
-    """(points for the consultation's people, escalations for coordinators), each (kind, deadline)."""
-    people: list[tuple[str, date]] = []
-    coordinators: list[tuple[str, date]] = []
-    if status not in OPEN_STATUSES:
-        return people, coordinators
-    close_day = to_uk(closes_at).date()
-    if internal_deadline is not None:
-        kind = latest_before_point(internal_deadline, today)
-        if kind is not None:
-            people.append((kind, internal_deadline))
-        if today > internal_deadline and status in NOT_YET_IN_REVIEW:
-            people.append((Kind.OVERDUE.value, internal_deadline))
-            coordinators.append((Kind.ESCALATION_OVERDUE.value, internal_deadline))
-    if close_day == today and closes_at > now:
-        people.append((Kind.CLOSING_DAY.value, close_day))
-    if status in NOT_APPROVED and now < closes_at <= now + CLOSING_SOON:
-        coordinators.append((Kind.ESCALATION_CLOSING.value, close_day))
-    return people, coordinators
-
-
-def _subject(kind: str, title: str, deadline: date, today: date) -> str:
-    title = header_text(title, limit=10_000)  # a title holding CR/LF must not break the email's header
-    short = title if len(title) <= 120 else title[:117] + "…"
-    when = f"{deadline:%A %-d %B %Y}"
-    if kind in BEFORE_POINTS:
-        # Say how far off it really is today (a caught-up reminder may be a day late).
-        left = working_days_between(today, deadline)
-        if left <= 0:
-            text = f"Internal deadline today ({when})"
-        elif left == 1:
-            text = f"Internal deadline next working day ({when})"
-        else:
-            text = f"Internal deadline in {left} working days ({when})"
-    else:
-        text = {
-            Kind.CLOSING_DAY: "Government consultation closes today",
-            Kind.OVERDUE: f"Internal deadline passed ({when})",
-            Kind.ESCALATION_OVERDUE: f"Escalation: past its internal deadline ({when}) and not in review",
-            Kind.ESCALATION_CLOSING: f"Escalation: closes {when} with no approved response",
-        }.get(kind, "Reminder")
-    return f"{text}: {short}"[:300]
-
-
-def _candidate_filter(now: datetime, today: date):  # type: ignore[no-untyped-def]
+def _candidate_filter(now: datetime, today: date) -> ColumnElement[bool]:
     horizon = add_working_days(today, max(BEFORE_POINTS.values()) + 1)
     return and_(
         Consultation.status.in_([s.value for s in OPEN_STATUSES]),
         Consultation.closes_at > now,
-        or_(Consultation.internal_deadline <= horizon, Consultation.closes_at <= now + CLOSING_SOON),
+        or_(Consultation.internal_deadline <= horizon, Consultation.closes_at <= now + rules.CLOSING_SOON),
     )
 
 
 def _contributors(consultation_ids: list[int]) -> dict[int, set[int]]:
-    """consultation id -> contributor user ids, if the drafts feature is installed (one query)."""
-    try:
-        from tracker.models.drafts import Contributor, Response
-    except ImportError:
-        return {}
+    """consultation id -> contributor user ids (one query)."""
     if not consultation_ids:
         return {}
     result: dict[int, set[int]] = {}
@@ -199,10 +89,10 @@ def sweep(now: datetime | None = None) -> SweepResult:
     ).all()
     result.candidates = len(rows)
 
-    people_due: list[tuple[object, str, date]] = []
-    coord_due: list[tuple[object, str, date]] = []
+    people_due: list[Point] = []
+    coord_due: list[Point] = []
     for row in rows:
-        people, coords = due_points(
+        people, coords = rules.due_points(
             status=row.status,
             internal_deadline=row.internal_deadline,
             closes_at=row.closes_at,
@@ -221,13 +111,13 @@ def sweep(now: datetime | None = None) -> SweepResult:
 
 def _create_due(
     result: SweepResult,
-    people_due: list[tuple[object, str, date]],
-    coord_due: list[tuple[object, str, date]],
+    people_due: list[Point],
+    coord_due: list[Point],
     now: datetime,
 ) -> None:
     today = uk_today(now)
     # 2. Who: every enabled policy lead of the cities concerned, contributors, coordinators.
-    city_ids = {row.lead_city_id for row, _, _ in people_due if row.lead_city_id}  # type: ignore[attr-defined]
+    city_ids = {row.lead_city_id for row, _, _ in people_due if row.lead_city_id}
     leads_by_city: dict[int, set[int]] = {}
     enabled: set[int] = set()
     if city_ids:
@@ -238,7 +128,7 @@ def _create_due(
         ):
             leads_by_city.setdefault(city_id, set()).add(user_id)
             enabled.add(user_id)
-    contributors = _contributors(sorted({row.id for row, _, _ in people_due}))  # type: ignore[attr-defined]
+    contributors = _contributors(sorted({row.id for row, _, _ in people_due}))
     coordinators: set[int] = set()
     if coord_due:
         coordinators = set(
@@ -248,7 +138,7 @@ def _create_due(
         )
     defaults, own = all_preferences()
     # A named policy lead who has moved city or been disabled still counts only if enabled.
-    named_leads = {row.policy_lead_id for row, _, _ in people_due if row.policy_lead_id}  # type: ignore[attr-defined]
+    named_leads = {row.policy_lead_id for row, _, _ in people_due if row.policy_lead_id}
     if named_leads - enabled:
         enabled |= set(
             db.session.scalars(select(User.id).where(User.id.in_(named_leads - enabled), User.is_enabled.is_(True)))
@@ -258,21 +148,21 @@ def _create_due(
         return own.get(uid, defaults)
 
     # 3. The rows that should exist.
-    wanted: dict[tuple[int, int, str, date], tuple[object, str]] = {}
+    wanted: dict[tuple[int, int, str, date], tuple[Row[Any], str]] = {}
 
-    def want(row: object, uid: int, kind: str, deadline: date, *, escalation: bool) -> None:
+    def want(row: Row[Any], uid: int, kind: str, deadline: date, *, escalation: bool) -> None:
         p = prefs(uid)
         if not escalation and kind not in p.points:
             return
-        key = (row.id, uid, kind, deadline)  # type: ignore[attr-defined]
+        key = (row.id, uid, kind, deadline)
         if key not in wanted:
             wanted[key] = (row, p.delivery)
 
     for row, kind, deadline in people_due:
-        recipients = set(leads_by_city.get(row.lead_city_id, set()))  # type: ignore[attr-defined]
-        if row.policy_lead_id in enabled:  # type: ignore[attr-defined]
-            recipients.add(row.policy_lead_id)  # type: ignore[attr-defined]
-        recipients |= contributors.get(row.id, set())  # type: ignore[attr-defined]
+        recipients = set(leads_by_city.get(row.lead_city_id, set()))
+        if row.policy_lead_id in enabled:
+            recipients.add(row.policy_lead_id)
+        recipients |= contributors.get(row.id, set())
         for uid in recipients:
             want(row, uid, kind, deadline, escalation=False)
     for row, kind, deadline in coord_due:
@@ -301,7 +191,7 @@ def _create_due(
         consultation_id, uid, kind, deadline = key
         subject = subjects.get((consultation_id, kind, deadline))
         if subject is None:
-            subject = subjects[(consultation_id, kind, deadline)] = _subject(kind, row.title, deadline, today)  # type: ignore[attr-defined]
+            subject = subjects[(consultation_id, kind, deadline)] = rules.subject(kind, row.title, deadline, today)
         missing.append({
             "consultation_id": consultation_id,
             "recipient_id": uid,
@@ -318,9 +208,9 @@ def _create_due(
         })
     if not missing:
         return
-    table = Reminder.__table__
+    table = table_of(Reminder)
     stmt = (
-        _dialect_insert(table)
+        dialect_insert(Reminder)
         .on_conflict_do_nothing(index_elements=["consultation_id", "recipient_id", "kind", "deadline"],
                                 index_where=table.c.superseded_at.is_(None))
         .returning(table.c.id, table.c.recipient_id, table.c.consultation_id, table.c.kind,
@@ -331,7 +221,7 @@ def _create_due(
     if not inserted:
         return
     db.session.execute(
-        Notification.__table__.insert(),
+        table_of(Notification).insert(),
         [
             {
                 "user_id": r.recipient_id,
@@ -347,35 +237,6 @@ def _create_due(
     )
     result.queued = [r.id for r in inserted if r.delivery == Delivery.IMMEDIATE]
     queue_after_commit(db.session(), result.queued, SEND)
-
-
-def supersede_other_dates(sent: list[tuple[int, int, str, date]], now: datetime) -> None:
-    """A reminder naming date D went to a person: their reminders of the same consultation about
-    another date (of the same kind of deadline) stop counting, and any still waiting are not sent.
-
-    So when the deadline moves back to a date they were reminded of before, they are reminded
-    again (the last email they had named the other date); and a row that never went out changes
-    nothing (skipped rows are superseded when skipped). Flushes; the caller commits."""
-    for consultation_id, recipient_id, kind, deadline in sent:
-        if deadline is None or consultation_id is None:
-            continue
-        family = CLOSING_DATE_KINDS if kind in CLOSING_DATE_KINDS else DATED_KINDS - CLOSING_DATE_KINDS
-        others = (
-            Reminder.consultation_id == consultation_id,
-            Reminder.recipient_id == recipient_id,
-            Reminder.kind.in_(family),
-            Reminder.deadline != deadline,
-            Reminder.superseded_at.is_(None),
-        )
-        db.session.execute(
-            update(Reminder).where(*others, Reminder.state == State.PENDING.value)
-            .values(state=State.SKIPPED.value, last_error=REPLANNED)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.execute(
-            update(Reminder).where(*others).values(superseded_at=now)
-            .execution_options(synchronize_session=False)
-        )
 
 
 def _recover(result: SweepResult, now: datetime) -> None:
@@ -404,9 +265,9 @@ def _start_digests(result: SweepResult, now: datetime, today: date) -> None:
     if not ready:
         return
     stmt = (
-        _dialect_insert(DigestRun.__table__)
+        dialect_insert(DigestRun)
         .on_conflict_do_nothing(index_elements=["user_id", "day"])
-        .returning(DigestRun.__table__.c.id)
+        .returning(table_of(DigestRun).c.id)
     )
     rows = db.session.execute(
         stmt,
@@ -427,4 +288,4 @@ def mark_all_read(user: User, now: datetime | None = None) -> int:
         .values(read_at=now or utcnow())
         .execution_options(synchronize_session=False)
     )
-    return res.rowcount or 0
+    return rowcount(res)

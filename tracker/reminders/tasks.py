@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from tracker import health
 from tracker.extensions import db
@@ -42,7 +42,7 @@ def sweep() -> dict[str, int]:
 
 
 @shared_task(name="tracker.reminders.tasks.send_reminder", bind=True, ignore_result=True, max_retries=None)
-def send_reminder(self, reminder_id: int) -> str:  # type: ignore[no-untyped-def]
+def send_reminder(self: Task, reminder_id: int) -> str:
     outcome = delivery.deliver(reminder_id)
     if outcome.status == "retry":
         log.warning("reminder %s: transient failure, retrying in %.0fs: %s", reminder_id, outcome.delay,
@@ -65,7 +65,7 @@ def send_batch(reminder_ids: list[int]) -> int:
 
 
 @shared_task(name="tracker.reminders.tasks.send_digest", bind=True, ignore_result=True, max_retries=None)
-def send_digest(self, run_id: int) -> str:  # type: ignore[no-untyped-def]
+def send_digest(self: Task, run_id: int) -> str:
     outcome = delivery.deliver_digest(run_id)
     if outcome.status == "retry":
         log.warning("digest %s: transient failure, retrying in %.0fs: %s", run_id, outcome.delay, outcome.reason)

@@ -9,7 +9,9 @@ from flask_login import current_user, login_required
 from tracker.consultations import actions, bp, calendar, facts, lifecycle, queries
 from tracker.consultations.history import history_rows
 from tracker.drafts import queries as drafts_queries
+from tracker.intake import queries as intake_queries
 from tracker.models import Consultation
+from tracker.reminders import queries as reminders_queries
 from tracker.urls import base_host, external_url
 
 
@@ -33,6 +35,8 @@ def detail(consultation_id: int) -> ResponseReturnValue:
         history=history_rows(consultation.id),
         internal_deadline_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
         drafts_panel=drafts_queries.consultation_panel(current_user, consultation),
+        intake_panel=intake_queries.consultation_panel(current_user, consultation),
+        reminders_panel=reminders_queries.consultation_panel(current_user, consultation),
     )
 
 

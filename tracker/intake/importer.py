@@ -1,0 +1,378 @@
+"""The GOV.UK import: read the open lists and bring our items (and the consultations made
+from them) up to date. Flushes; the CLI and the task commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from tracker import activity
+from tracker.consultations import services as consultation_services
+from tracker.consultations import workflow
+from tracker.consultations.services import ConsultationData
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.intake.classify import Classifier
+from tracker.intake.govuk import BadData, Facts, FetchError, Gone, Source, fingerprint, parse_facts
+from tracker.intake.rules import ensure_default_rules
+from tracker.intake.sources import document_types, public_url
+from tracker.models import Role, User
+from tracker.models.intake import OUTCOME_TYPES, GovukItem, ImportRun, ItemState
+from tracker.timeutil import to_uk, utcnow
+
+log = logging.getLogger("tracker.intake")
+
+# Pending items are followed this long after closing (to notice withdrawal or an outcome).
+PENDING_FOLLOW_DAYS = 30
+# Accepted ones much longer: outcomes often take months.
+ACCEPTED_FOLLOW_DAYS = 400
+
+@dataclass
+class ImportResult:
+    found: int = 0
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    requests: int = 0
+    run_id: int | None = None
+
+    @property
+    def closing_line(self) -> str:
+        return f"found {self.found}, new {self.new}, updated {self.updated}, skipped {self.skipped}"
+
+
+class _Importer:
+    def __init__(self, source: Source, *, dry_run: bool, trigger: str, echo: Callable[[str], None] | None):
+        self.source = source
+        self.dry_run = dry_run
+        self.trigger = trigger
+        self.echo = echo
+        self.result = ImportResult()
+        self.now = utcnow()
+        self.classifier = Classifier()
+        self.items = {
+            i.content_id: i
+            for i in db.session.scalars(select(GovukItem).options(selectinload(GovukItem.consultation)))
+        }
+        self.seen: set[str] = set()
+
+    def error(self, where: str, message: str) -> None:
+        line = f"{where}: {message}"
+        log.warning("GOV.UK import: %s", line)
+        self.result.errors.append(line)
+
+    def change(self, text: str) -> None:
+        self.result.changes.append(text)
+        if self.echo:
+            self.echo(text)
+
+    def run(self) -> ImportResult:
+        for document_type in document_types():
+            for page in self.source.search_pages(document_type):
+                if isinstance(page, FetchError):
+                    self.error("search", str(page))
+                    continue
+                for result in page["results"]:
+                    self.search_result(result)
+        self.follow_up()
+        self.mark_seen()
+        self.result.requests = self.source.requests_made
+        return self.result
+
+    def search_result(self, result: object) -> None:
+        if not isinstance(result, dict):
+            self.result.found += 1
+            self.result.skipped += 1
+            self.error("search", "a result that is not an object")
+            return
+        content_id = result.get("content_id")
+        link = result.get("link")
+        where = str(content_id or link or "a search result")[:120]
+        if not isinstance(content_id, str) or not content_id or not isinstance(link, str) or not link.startswith("/"):
+            self.result.found += 1
+            self.result.skipped += 1
+            self.error(where, "no content_id or link in the search result")
+            return
+        if content_id in self.seen:
+            return  # listed under both document types or on two pages: once is enough
+        self.seen.add(content_id)
+        self.result.found += 1
+        item = self.items.get(content_id)
+        digest = fingerprint(result)
+        if item is not None:
+            if item.state == ItemState.DISMISSED or item.search_fingerprint == digest:
+                self.result.skipped += 1
+                return
+        self.fetch_and_apply(item, link, result, digest, where)
+
+    def fetch_and_apply(
+        self, item: GovukItem | None, link: str, result: dict, digest: str, where: str, *, follow_up: bool = False
+    ) -> None:
+        """Fetch the content item and create or update our row, inside a savepoint.
+
+        Follow-ups (items no longer in the search lists) are not part of "found", so an
+        unchanged one counts nowhere and a failed one only as an error.
+        """
+        skipped = 0 if follow_up else 1
+        try:
+            content = self.source.content(link)
+            facts = parse_facts(result, content)
+        except Gone:
+            if item is not None and item.withdrawn_at is None:
+                savepoint = db.session.begin_nested()
+                self.apply_withdrawn(item, "The page was removed from GOV.UK")
+                savepoint.commit()
+                self.result.updated += 1
+            else:
+                self.result.skipped += skipped
+            return
+        except (FetchError, BadData) as exc:
+            self.result.skipped += skipped
+            self.error(where, str(exc))
+            return
+        expected = item.content_id if item is not None else result.get("content_id")
+        if expected and facts.content_id != expected:
+            # Trusting either id would let the next run create a duplicate or clash.
+            self.result.skipped += skipped
+            self.error(where, f"the content item says its content_id is {facts.content_id}")
+            return
+        savepoint = db.session.begin_nested()
+        try:
+            if item is None:
+                created = self.create(facts, digest)
+                changed = True
+            else:
+                changed = self.update(item, facts, digest)
+            savepoint.commit()
+        except (DomainError, ValueError) as exc:
+            savepoint.rollback()
+            self.result.skipped += skipped
+            self.error(where, str(getattr(exc, "message", exc)))
+            return
+        except Exception as exc:  # one bad row must not stop the run
+            savepoint.rollback()
+            self.result.skipped += skipped
+            log.exception("GOV.UK import: %s failed", where)
+            self.error(where, f"could not be saved ({type(exc).__name__})")
+            return
+        if item is None:
+            self.items[created.content_id] = created
+            self.result.new += 1
+        elif changed:
+            self.result.updated += 1
+        else:
+            self.result.skipped += skipped
+
+    def create(self, facts: Facts, digest: str) -> GovukItem:
+        suggestion = self.classifier.suggest(facts.title, facts.summary, facts.organisations, facts.acronyms)
+        item = GovukItem(
+            content_id=facts.content_id,
+            search_fingerprint=digest,
+            suggested_work_area_id=suggestion.work_area_id,
+            suggestion_reasons=suggestion.reasons,
+            state=ItemState.WITHDRAWN.value if facts.withdrawn else ItemState.PENDING.value,
+            withdrawn_at=self.now if facts.withdrawn else None,
+            outcome_seen_at=self.now if facts.document_type in OUTCOME_TYPES else None,
+            first_seen_at=self.now,
+            last_seen_at=self.now,
+            last_changed_at=self.now,
+        )
+        self._copy_facts(item, facts)
+        db.session.add(item)
+        db.session.flush()
+        flag = "" if item.applies_to_network else " [does not apply to England or Wales]"
+        if facts.withdrawn:
+            flag += " [withdrawn]"
+        area = self.classifier.areas.get(suggestion.work_area_id) if suggestion.work_area_id else None
+        self.change(
+            f"new: {facts.title} ({facts.content_id}), closes {to_uk(facts.closes_at):%-d %b %Y %H:%M}, "
+            f"suggested {area.name if area else 'no work area'}{flag}"
+        )
+        return item
+
+    @staticmethod
+    def _copy_facts(item: GovukItem, facts: Facts) -> None:
+        item.base_path = facts.base_path
+        item.document_type = facts.document_type
+        item.title = facts.title
+        item.summary = facts.summary
+        item.organisations = facts.organisations
+        item.opened_at = facts.opened_at
+        item.closes_at = facts.closes_at
+        item.public_updated_at = facts.public_updated_at
+        item.ways_to_respond = facts.ways_to_respond
+        item.national_applicability = facts.national_applicability
+        item.applies_to_network = facts.applies_to_network
+
+    def update(self, item: GovukItem, facts: Facts, digest: str) -> bool:
+        old_closes, old_type = item.closes_at, item.document_type
+        before = (item.title, item.summary, item.organisations, item.opened_at, item.closes_at,
+                  item.document_type, item.ways_to_respond, item.national_applicability)
+        self._copy_facts(item, facts)
+        item.search_fingerprint = digest
+        after = (item.title, item.summary, item.organisations, item.opened_at, item.closes_at,
+                 item.document_type, item.ways_to_respond, item.national_applicability)
+        changed = before != after
+        if item.state == ItemState.PENDING and changed:
+            suggestion = self.classifier.suggest(facts.title, facts.summary, facts.organisations, facts.acronyms)
+            item.suggested_work_area_id = suggestion.work_area_id
+            item.suggestion_reasons = suggestion.reasons
+        if old_closes != facts.closes_at:
+            self.change(
+                f"closing date: {facts.title} ({facts.content_id}) "
+                f"{to_uk(old_closes):%-d %b %Y %H:%M} → {to_uk(facts.closes_at):%-d %b %Y %H:%M}"
+                if old_closes else f"closing date: {facts.title} now closes {to_uk(facts.closes_at):%-d %b %Y}"
+            )
+            self.closing_date_changed(item)
+        if old_type != facts.document_type:
+            self.change(f"document type: {facts.title} ({facts.content_id}) {old_type} → {facts.document_type}")
+            if facts.document_type in OUTCOME_TYPES and item.outcome_seen_at is None:
+                self.outcome_published(item)
+        if facts.withdrawn and item.withdrawn_at is None:
+            self.apply_withdrawn(item, facts.withdrawn_explanation or "Withdrawn on GOV.UK")
+            changed = True
+        if changed:
+            item.last_changed_at = self.now
+            if old_closes == facts.closes_at and old_type == facts.document_type:
+                self.change(f"updated: {facts.title} ({facts.content_id})")
+        db.session.flush()
+        return changed
+
+    def closing_date_changed(self, item: GovukItem) -> None:
+        consultation = item.consultation
+        if consultation is None or item.closes_at is None:
+            return
+        data = ConsultationData(
+            title=consultation.title,
+            issuing_organisation=consultation.issuing_organisation,
+            closes_at=item.closes_at,
+            url=consultation.url,
+            summary=consultation.summary,
+            opened_at=consultation.opened_at,
+        )
+        if data.opened_at and data.opened_at > data.closes_at:
+            data.opened_at = item.opened_at
+        consultation_services.update_consultation(None, consultation, data)
+
+    def outcome_published(self, item: GovukItem) -> None:
+        item.outcome_seen_at = self.now
+        consultation = item.consultation
+        if consultation is None:
+            return
+        link = public_url(item.base_path)
+        if workflow.allowed(None, consultation, "publish_outcome"):
+            workflow.apply(
+                consultation, "publish_outcome", None,
+                message=f"GOV.UK published the outcome: {link}",
+            )
+        else:
+            activity.record(
+                "govuk_outcome", actor=None, consultation=consultation,
+                message=f"GOV.UK published the outcome ({link}); the status stays "
+                f"{consultation.status_label.lower()}",
+            )
+        if self.dry_run:
+            return
+        from tracker.reminders.notify import notify
+
+        recipients: list[User] = [consultation.policy_lead] if consultation.policy_lead else _coordinators()
+        notify(
+            recipients,
+            kind="outcome",
+            subject=f"Outcome published: {consultation.title}"[:300],
+            body=(
+                f"The government has published its outcome for “{consultation.title}”.\n\n"
+                f"Read it on GOV.UK: {link}\n\nRecord whether it took up the network's asks in the tracker."
+            ),
+            consultation=consultation,
+        )
+
+    def apply_withdrawn(self, item: GovukItem, explanation: str) -> None:
+        item.withdrawn_at = self.now
+        item.last_changed_at = self.now
+        if item.state in (ItemState.PENDING, ItemState.ACCEPTED):
+            item.state = ItemState.WITHDRAWN.value
+        self.change(f"withdrawn: {item.title} ({item.content_id}): {explanation}")
+        consultation = item.consultation
+        if consultation is None:
+            return
+        if workflow.allowed(None, consultation, "withdraw"):
+            workflow.apply(consultation, "withdraw", None, message=f"Withdrawn on GOV.UK: {explanation}"[:1000])
+        else:
+            activity.record(
+                "govuk_withdrawn", actor=None, consultation=consultation,
+                message=f"GOV.UK marked it withdrawn ({explanation}); the status stays "
+                f"{consultation.status_label.lower()}"[:1000],
+            )
+        db.session.flush()
+
+    def follow_up(self) -> None:
+        """Items that left the open lists: closed, withdrawn or with an outcome now."""
+        pending_since = self.now - timedelta(days=PENDING_FOLLOW_DAYS)
+        accepted_since = self.now - timedelta(days=ACCEPTED_FOLLOW_DAYS)
+        for item in list(self.items.values()):
+            if item.content_id in self.seen or item.withdrawn_at is not None or item.outcome_seen_at is not None:
+                continue
+            if item.state == ItemState.PENDING:
+                if item.closes_at is not None and item.closes_at < pending_since:
+                    continue
+            elif item.state == ItemState.ACCEPTED:
+                if item.closes_at is not None and item.closes_at < accepted_since:
+                    continue
+            else:
+                continue
+            self.fetch_and_apply(
+                item, item.base_path, {}, item.search_fingerprint, item.content_id, follow_up=True
+            )
+
+    def mark_seen(self) -> None:
+        """One UPDATE per 500 seen items rather than one per item."""
+        ids = sorted(self.seen)
+        for start in range(0, len(ids), 500):
+            db.session.execute(
+                update(GovukItem)
+                .where(GovukItem.content_id.in_(ids[start : start + 500]))
+                .values(last_seen_at=self.now)
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _coordinators() -> list[User]:
+    return list(
+        db.session.scalars(select(User).where(User.role == Role.COORDINATOR.value, User.is_enabled.is_(True)))
+    )
+
+
+def run_import(
+    source: Source,
+    *,
+    dry_run: bool = False,
+    trigger: str = "cli",
+    echo: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Read GOV.UK and bring our items up to date. Flushes; the caller commits (or, for a
+    dry run, rolls back: nothing is written and nobody is notified)."""
+    ensure_default_rules()
+    run = ImportRun(started_at=utcnow(), source=source.name[:500], trigger=trigger[:20])
+    db.session.add(run)
+    # Writing the run first opens the transaction, so the per-item savepoints sit inside it.
+    db.session.flush()
+    importer = _Importer(source, dry_run=dry_run, trigger=trigger, echo=echo)
+    result = importer.run()
+    run.finished_at = utcnow()
+    run.found, run.new, run.updated, run.skipped = result.found, result.new, result.updated, result.skipped
+    run.error_count = len(result.errors)
+    run.errors = "\n".join(result.errors)[:50000]
+    run.requests = result.requests
+    db.session.flush()
+    result.run_id = run.id
+    log.info("GOV.UK import (%s): %s, %d errors", source.name, result.closing_line, len(result.errors))
+    return result
+

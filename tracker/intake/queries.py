@@ -1,0 +1,145 @@
+"""Reads of the intake feature: the inbox, an item, the rules, the runs and the panels other
+pages show (with their wording decided here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from tracker.extensions import db
+from tracker.models import Consultation, User, WorkArea
+from tracker.models.intake import GovukItem, ImportRun, ItemState, OrganisationRule, WorkAreaKeywords
+from tracker.timeutil import format_uk, utcnow
+
+STATE_TABS = [
+    (ItemState.PENDING, "To triage"),
+    (ItemState.ACCEPTED, "Accepted"),
+    (ItemState.DISMISSED, "Dismissed"),
+    (ItemState.WITHDRAWN, "Withdrawn"),
+]
+
+
+def inbox_count() -> int:
+    return db.session.scalar(
+        select(func.count(GovukItem.id)).where(GovukItem.state == ItemState.PENDING.value)
+    ) or 0
+
+
+def item_for_consultation(consultation: Consultation) -> GovukItem | None:
+    if consultation is None or getattr(consultation, "id", None) is None:
+        return None
+    return db.session.scalar(
+        select(GovukItem)
+        .options(selectinload(GovukItem.suggested_work_area))
+        .where(GovukItem.consultation_id == consultation.id)
+    )
+
+
+def is_closed(item: GovukItem, now: datetime | None = None) -> bool:
+    return item.closes_at is not None and item.closes_at <= (now or utcnow())
+
+
+def get_item(item_id: int) -> GovukItem | None:
+    return db.session.get(
+        GovukItem, item_id, options=[selectinload(GovukItem.suggested_work_area), selectinload(GovukItem.consultation)]
+    )
+
+
+def work_area_choices(blank: str | None = None) -> list[tuple[int, str]]:
+    areas = db.session.scalars(select(WorkArea).order_by(WorkArea.name)).all()
+    choices = [(a.id, a.name) for a in areas]
+    return ([(0, blank)] + choices) if blank else choices
+
+
+@dataclass
+class InboxPage:
+    items: list[GovukItem]
+    tabs: list[tuple[ItemState, str, int]]
+    total: int
+    pages: int
+    last_run: ImportRun | None
+
+
+def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
+    counts: dict[str, int] = dict(
+        db.session.execute(
+            select(GovukItem.state, func.count(GovukItem.id)).group_by(GovukItem.state)
+        ).tuples().all()
+    )
+    total = counts.get(state.value, 0)
+    items = db.session.scalars(
+        select(GovukItem)
+        .options(selectinload(GovukItem.suggested_work_area), selectinload(GovukItem.consultation))
+        .where(GovukItem.state == state.value)
+        # Newest closing first; items without a date last.
+        .order_by(GovukItem.closes_at.is_(None), GovukItem.closes_at.desc(), GovukItem.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return InboxPage(
+        items=list(items),
+        tabs=[(s, label, counts.get(s.value, 0)) for s, label in STATE_TABS],
+        total=total,
+        pages=max(1, -(-total // per_page)),
+        last_run=db.session.scalar(select(ImportRun).order_by(ImportRun.started_at.desc()).limit(1)),
+    )
+
+
+def rules_page() -> dict[str, Any]:
+    rules = db.session.scalars(
+        select(OrganisationRule)
+        .options(selectinload(OrganisationRule.work_area))
+        .order_by(func.lower(OrganisationRule.organisation), OrganisationRule.id)
+    ).all()
+    keywords = {k.work_area_id: k for k in db.session.scalars(select(WorkAreaKeywords))}
+    areas = db.session.scalars(select(WorkArea).order_by(WorkArea.name)).all()
+    return {"rules": rules, "keywords": keywords, "areas": areas}
+
+
+def keywords_for(area: WorkArea) -> WorkAreaKeywords | None:
+    return db.session.scalar(select(WorkAreaKeywords).where(WorkAreaKeywords.work_area_id == area.id))
+
+
+def recent_runs(limit: int = 50) -> list[ImportRun]:
+    return list(db.session.scalars(select(ImportRun).order_by(ImportRun.started_at.desc()).limit(limit)))
+
+
+# --- Panels on other pages ------------------------------------------------------------------
+
+
+def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]:
+    """The GOV.UK facts of an imported consultation (``item`` None for one typed in by hand)."""
+    item = item_for_consultation(consultation)
+    if item is None:
+        return {"item": None}
+    tags = []
+    if item.has_outcome:
+        tags.append({"text": "Outcome published on GOV.UK", "classes": "govuk-tag--green"})
+    if item.withdrawn_at:
+        tags.append({"text": f"Withdrawn on GOV.UK {format_uk(item.withdrawn_at, '%-d %B %Y')}", "classes": "govuk-tag--grey"})
+    return {
+        "item": item,
+        "warning": None if item.applies_to_network
+        else f"GOV.UK says this does not apply to England or Wales: {item.applicability_text}.",
+        "tags": tags,
+        "suggested_area": item.suggested_work_area.name if item.suggested_work_area else "none",
+        "reasons": "; ".join(item.suggestion_reasons),
+    }
+
+
+def dashboard_panel(user: User) -> dict[str, Any]:
+    """The inbox count, for coordinators only (``shown`` False for everyone else, with no query)."""
+    if not (user.is_authenticated and user.is_coordinator):
+        return {"shown": False}
+    pending = inbox_count()
+    return {
+        "shown": True,
+        "pending": pending,
+        "text": f"{pending} imported {'item waits' if pending == 1 else 'items wait'} for triage",
+        "url": url_for("intake.inbox"),
+    }
