@@ -64,12 +64,13 @@ def test_coordinator_sees_inbox_but_not_admin_pages(as_user, imported):
         assert admin.get(url).status_code == 200, url
 
 
-def test_inbox_lists_pending_newest_closing_first_with_flags(as_user, imported):
+def test_inbox_lists_pending_soonest_closing_first_with_flags(as_user, imported):
     page = as_user("coordinator").get("/intake/").get_data(as_text=True)
     latest = page.index("Latest closing care plan")
     middle = page.index("Scottish ferries")
     soonest = page.index("Soonest closing bus plan")
-    assert latest < middle < soonest
+    assert soonest < middle < latest  # the decision needed soonest on top
+    assert "soonest closing date first" in page
     assert "Not England or Wales" in page
     assert "found 3, new 3" in page
     # The nav shows the inbox to coordinators.
@@ -94,6 +95,7 @@ def test_accept_from_the_page_with_another_work_area(as_user, imported):
     assert response.status_code == 200
     assert "is now tracked as a new consultation" in response.get_data(as_text=True)
     consultation = db.session.scalar(select(Consultation))
+    assert response.request.path == f"/consultations/{consultation.id}"  # on to triage it
     assert consultation.status == Status.NEW and consultation.work_area_id == area.id
     db.session.expire_all()
     assert db.session.get(GovukItem, item.id).state == ItemState.ACCEPTED
@@ -206,3 +208,13 @@ def test_csrf_is_required_on_accept(app, as_user, imported, monkeypatch):
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(GovukItem, item.id).state == ItemState.PENDING
+
+
+def test_item_page_has_no_duplicate_element_ids(as_user, imported):
+    import re
+    from collections import Counter
+
+    item = imported["Scottish ferries"]
+    page = as_user("coordinator").get(f"/intake/items/{item.id}").get_data(as_text=True)
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [name for name, n in ids.items() if n > 1] == []

@@ -373,6 +373,9 @@ def run_import(
     run.requests = result.requests
     db.session.flush()
     result.run_id = run.id
-    log.info("GOV.UK import (%s): %s, %d errors", source.name, result.closing_line, len(result.errors))
+    count = len(result.errors)
+    log.info("GOV.UK import (%s): %s, %s%s", source.name, result.closing_line,
+             "1 error" if count == 1 else f"{count} errors",
+             " (each item and its reason on the Import runs page, /intake/runs)" if count else "")
     return result
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
@@ -72,12 +72,16 @@ def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
         ).tuples().all()
     )
     total = counts.get(state.value, 0)
+    now = utcnow()
     items = db.session.scalars(
         select(GovukItem)
         .options(selectinload(GovukItem.suggested_work_area), selectinload(GovukItem.consultation))
         .where(GovukItem.state == state.value)
-        # Newest closing first; items without a date last.
-        .order_by(GovukItem.closes_at.is_(None), GovukItem.closes_at.desc(), GovukItem.id.desc())
+        # What closes soonest first (the work is to decide in time), then those already
+        # closed, most recent first; items without a date last.
+        .order_by(GovukItem.closes_at.is_(None), GovukItem.closes_at < now,
+                  case((GovukItem.closes_at >= now, GovukItem.closes_at)),
+                  GovukItem.closes_at.desc(), GovukItem.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

@@ -77,8 +77,8 @@ def accept(item_id: int) -> ResponseReturnValue:
         return redirect(url_for("intake.item", item_id=row.id))
     area = db.session.get(WorkArea, form.work_area_id.data) if form.work_area_id.data else None
     outcome = run(form, lambda: services.accept_item(current_user, row, work_area=area),
-                  success=lambda c: f"“{c.title}” is now tracked as a new consultation.",
-                  then=url_for("intake.inbox"), invalid_to=url_for("intake.item", item_id=row.id))
+                  success=lambda c: f"“{c.title}” is now tracked as a new consultation: triage it next.",
+                  then=lambda c: url_for("consultations.detail", consultation_id=c.id), invalid_to=url_for("intake.item", item_id=row.id))
     if isinstance(outcome, Refused):
         return _item_page(row, accept_form=form, status=page_status(form, outcome))
     return outcome
