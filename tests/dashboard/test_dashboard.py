@@ -85,3 +85,22 @@ def test_contributor_empty_state(as_user) -> None:
 def test_dashboard_needs_login(client) -> None:
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_short_summary_at_the_top_links_to_every_section(as_user, lead) -> None:
+    factories.make_consultation("assigned", lead=lead, internal_deadline=uk_today() - timedelta(days=2))
+    factories.make_consultation("new")
+    db.session.commit()
+    for role, expected in (
+        ("coordinator", ["Consultations by status", "Overdue: 1", "To triage or assign: 1",
+                         "Closing in the next 14 days: 0", "Drafts", "Notifications", "GOV.UK inbox"]),
+        ("lead", ["Assigned to you: 1", "Other work led by your city: 0", "The network's open consultations",
+                  "Drafts", "Notifications"]),
+        ("contributor", ["Open consultations: 1", "Drafts", "Notifications"]),
+    ):
+        html = as_user(role).get("/").get_data(as_text=True).replace("&#39;", "'")
+        contents = html.split('id="contents-title"', 1)[1].split("</nav>", 1)[0]
+        links = re.findall(r'<a class="govuk-link" href="#([^"]+)">([^<]+)</a>', contents)
+        assert [text for _, text in links] == expected, role
+        for anchor, _ in links:
+            assert f'id="{anchor}"' in html, (role, anchor)  # every link lands on its section

@@ -36,6 +36,31 @@ def _lead_view() -> dict[str, Any]:
     return {"mine": mine, "city_work": others, "closing_soon": closing_soon}
 
 
+def _shown(rows: Any) -> str:
+    """How many a list shows, "10 or more" when it is cut at the dashboard's limit."""
+    n = len(rows)
+    return f"{n} or more" if n >= queries.DASHBOARD_LIMIT else str(n)
+
+
+def _contents(view: str, context: dict[str, Any], *, inbox: bool) -> list[tuple[str, str]]:
+    """The page's short summary at the top: each section with its count, as links to it."""
+    if view == "coordinator":
+        items = [("#status-counts", "Consultations by status"),
+                 ("#overdue", f"Overdue: {_shown(context['overdue'])}"),
+                 ("#to-assign", f"To triage or assign: {_shown(context['unassigned'])}"),
+                 ("#closing-soon", f"Closing in the next 14 days: {_shown(context['closing_soon'])}")]
+    elif view == "lead":
+        items = [("#mine", f"Assigned to you: {_shown(context['mine'])}"),
+                 ("#city-work", f"Other work led by your city: {_shown(context['city_work'])}"),
+                 ("#network-open", "The network's open consultations")]
+    else:
+        items = [("#network-open", f"Open consultations: {_shown(context['closing_soon'])}")]
+    items += [("#drafts-panel", "Drafts"), ("#kc-reminders-heading", "Notifications")]
+    if inbox:
+        items.append(("#kc-intake-dash-title", "GOV.UK inbox"))
+    return items
+
+
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
@@ -45,9 +70,11 @@ def index() -> ResponseReturnValue:
         view, context = "lead", _lead_view()
     else:
         view, context = "contributor", {"closing_soon": queries.open_closing_soon()}
+    intake_panel = intake_queries.dashboard_panel(current_user)
     return render_template(
         "dashboard/index.html", view=view, limit=queries.DASHBOARD_LIMIT, **context,
+        contents=_contents(view, context, inbox=intake_panel["shown"]),
         drafts_panel=drafts_queries.dashboard_panel(current_user),
-        intake_panel=intake_queries.dashboard_panel(current_user),
+        intake_panel=intake_panel,
         reminders_panel=reminders_queries.dashboard_panel(current_user),
     )
