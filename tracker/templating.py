@@ -1,4 +1,4 @@
-"""Template filters and globals: UK time, status tags, permissions for buttons."""
+"""Template filters and globals: UK time, status tags, the service navigation (no queries, no rules)."""
 
 from __future__ import annotations
 
