@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import redis
-from flask import Flask, g, request_started
+from flask import Flask, current_app, g, request_started
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import text
@@ -116,10 +116,12 @@ def _needs_committed_data(request: pytest.FixtureRequest) -> bool:
 
 class _JoinedSession(FlaskSQLAlchemySession):
     """Flask-SQLAlchemy's session picks the engine by bind key and ignores its own bind: this one
-    always uses the test's connection."""
+    uses the test's connection in the session app, and its own engine in an app a test built."""
 
     def get_bind(self, *args: Any, **kwargs: Any) -> Any:
-        return self.bind
+        if current_app._get_current_object() is self.info["app"]:  # type: ignore[attr-defined]
+            return self.bind
+        return super().get_bind(*args, **kwargs)
 
 
 class _JoinedEngine:
@@ -170,7 +172,8 @@ def _inside_rolled_back_transaction(app: Flask) -> Iterator[None]:
             undo.callback(setattr, connection.connection.driver_connection, "isolation_level", "")
         undo.callback(lambda: transaction.rollback() if transaction.is_active else None)
         joined = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _JoinedSession})
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _JoinedSession,
+             "info": {"app": app}})
         undo.callback(joined.remove)
         undo.callback(setattr, db, "session", saved_session)
         undo.callback(engines.__setitem__, None, engine)
