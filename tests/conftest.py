@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
 
 import pytest
 import redis
-from flask import Flask, g, request_started
+from flask import Flask, current_app, g, request_started
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import text
+from sqlalchemy.engine import Connection, Transaction
 
 from tests import factories
 from tracker import create_app
@@ -84,9 +88,110 @@ def _empty_all_tables() -> None:
                 conn.execute(table.delete())
 
 
+def _reset_to_reference_data() -> None:
+    _empty_all_tables()
+    seed_reference_data()
+    db.session.commit()
+    db.session.remove()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "committed(reason): the test's data must really be committed (other threads or processes, a browser, "
+        "an engine or app of its own read it): it runs on emptied tables reseeded with the reference data "
+        "instead of inside a transaction rolled back at its end",
+    )
+
+
+# Fixtures that serve the session app from another thread: its requests use connections of their
+# own, which see only committed rows.
+_COMMITTED_FIXTURES = {"live_server"}
+
+
+def _needs_committed_data(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("committed") is not None or bool(
+        _COMMITTED_FIXTURES.intersection(request.fixturenames))
+
+
+class _JoinedSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session picks the engine by bind key and ignores its own bind: this one
+    uses the test's connection in the session app, and its own engine in an app a test built."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        if current_app._get_current_object() is self.info["app"]:  # type: ignore[attr-defined]
+            return self.bind
+        return super().get_bind(*args, **kwargs)
+
+
+class _JoinedEngine:
+    """`db.engine` during a rolled-back test. Code that opens a connection of its own
+    (`db.engine.begin()`/`connect()`, e.g. the import lock, the session touch) gets the test's
+    connection inside a savepoint: another connection would not see the test's uncommitted rows,
+    and on SQLite would wait for the write lock the test's transaction holds."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection.engine, name)
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self._connection.begin_nested():
+            yield self._connection
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        with self._connection.begin_nested():
+            yield self._connection
+
+
+def _begin_outer_transaction(connection: Connection) -> Transaction:
+    transaction = connection.begin()
+    if connection.dialect.name == "sqlite":
+        # pysqlite begins a transaction only before INSERT/UPDATE/DELETE and never before SAVEPOINT,
+        # which breaks savepoints: switch its handling off on this connection and emit BEGIN
+        # ourselves (SQLAlchemy's pysqlite docs, "Serializable isolation / Savepoints / Transactional DDL").
+        connection.connection.driver_connection.isolation_level = None  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN")
+    return transaction
+
+
+@contextmanager
+def _inside_rolled_back_transaction(app: Flask) -> Iterator[None]:
+    """The test runs in one transaction on one connection, rolled back at its end. The code's own
+    commit()/rollback() work on a savepoint (join_transaction_mode="create_savepoint")."""
+    engines = db._app_engines[app]
+    engine = engines[None]
+    saved_session = db.session
+    with ExitStack() as undo:  # each step undone, last first, even when a test left things broken
+        connection = undo.enter_context(engine.connect())
+        transaction = _begin_outer_transaction(connection)
+        if connection.dialect.name == "sqlite":
+            undo.callback(setattr, connection.connection.driver_connection, "isolation_level", "")
+        undo.callback(lambda: transaction.rollback() if transaction.is_active else None)
+        joined = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _JoinedSession,
+             "info": {"app": app}})
+        undo.callback(joined.remove)
+        undo.callback(setattr, db, "session", saved_session)
+        undo.callback(engines.__setitem__, None, engine)
+        db.session = joined
+        engines[None] = _JoinedEngine(connection)  # type: ignore[assignment]
+        yield
+
+
+@pytest.fixture(scope="session")
+def _reference_data(app: Flask) -> None:
+    """The reference data (cities, work areas, settings), seeded once and committed."""
+    with app.app_context():
+        _reset_to_reference_data()
+
+
 @pytest.fixture(autouse=True)
-def _db(app: Flask) -> Iterator[None]:
-    """Every test starts with the reference data and nothing else."""
+def _db(app: Flask, _reference_data: None, request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts with the reference data and nothing else, and leaves nothing behind."""
     # create_app() makes its Celery app the default; a test that built another app must
     # not leave its tasks running in that app.
     app.extensions["celery"].set_current()
@@ -94,11 +199,15 @@ def _db(app: Flask) -> Iterator[None]:
     limiter._storage, limiter._limiter = app.extensions["kc_session_limiter"]
     limiter.reset()  # sign-in attempts of one test do not throttle the next
     with app.app_context():
-        _empty_all_tables()
-        seed_reference_data()
-        db.session.commit()
-        yield
-        _empty_all_tables()
+        if _needs_committed_data(request):
+            _reset_to_reference_data()
+            try:
+                yield
+            finally:
+                _reset_to_reference_data()
+        else:
+            with _inside_rolled_back_transaction(app):
+                yield
 
 
 def redis_test_url() -> str:

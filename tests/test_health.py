@@ -77,6 +77,7 @@ def test_redis_down_is_503_with_the_reason(app: Flask, own_redis: RedisServer) -
     assert healthz(app)[1]["redis"] == "ok"
 
 
+@pytest.mark.committed  # a Celery worker process reads and commits through its own connection
 def test_a_real_worker_beats_and_a_killed_one_goes_stale(
     app: Flask, own_redis: RedisServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

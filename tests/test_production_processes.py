@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
 from flask import Flask
 from honcho.environ import parse_procfile
 
@@ -60,6 +61,7 @@ def _up(port: int) -> bool:
         return False
 
 
+@pytest.mark.committed  # gunicorn, worker and beat processes read and commit through their own connections
 def test_procfile_processes_serve_sign_in_and_send_reminders(
         app: Flask, smtp: Inbox, redis_url: str, database_url: str, lead: User,  # noqa: F811 - the fixture
         tmp_path: Path) -> None:

@@ -229,6 +229,7 @@ def test_without_tracker_env_the_app_is_production_and_refuses_the_development_k
         create_app()
 
 
+@pytest.mark.committed  # a production app of its own reads the demo accounts through its own engine
 def test_production_refuses_demo_data_and_demo_passwords(monkeypatch, database_url, tmp_path,
                                                          restore_celery_default) -> None:
     _production_env(monkeypatch, database_url)
@@ -253,6 +254,7 @@ def test_production_refuses_demo_data_and_demo_passwords(monkeypatch, database_u
     assert admin_row is not None and not admin_row.check_password("admin-demo-2026")
 
 
+@pytest.mark.committed  # a production app of its own reads the demo accounts through its own engine
 def test_flask_run_in_production_serves_no_page_while_demo_passwords_are_published(
         monkeypatch, database_url, tmp_path, restore_celery_default) -> None:
     import click

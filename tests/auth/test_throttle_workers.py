@@ -20,6 +20,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
+
 from tests.factories import PASSWORD
 from tracker.models import User
 
@@ -51,6 +53,7 @@ def _attempt(port: int, email: str, password: str) -> int:
     return response.status
 
 
+@pytest.mark.committed  # gunicorn workers read and commit through their own connections
 def test_twenty_wrong_passwords_lock_the_account_on_two_workers(
         lead: User, redis_url: str, database_url: str, tmp_path: Path) -> None:
     port = _free_port()

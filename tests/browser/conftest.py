@@ -19,6 +19,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.browser.axe import serious_a11y_faults
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -70,7 +72,8 @@ def _browser() -> Iterator[Any]:
 @pytest.fixture
 def page(_browser: Any) -> Iterator[Any]:
     """A fresh page in its own browser context (no cookies shared between tests). Any script or
-    style the Content Security Policy blocked on any page the test visited fails the test."""
+    style the Content Security Policy blocked on any page the test visited fails the test, and so
+    does a serious accessibility fault on the page the test ends on."""
     context = _browser.new_context()
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -79,9 +82,12 @@ def page(_browser: Any) -> Iterator[Any]:
             if "Content Security Policy" in message.text else None)
     try:
         yield page
+        where = page.url
+        faults = serious_a11y_faults(page) if where.startswith("http") else []
     finally:
         context.close()
     assert not blocked, f"the CSP blocked something the pages need: {blocked}"
+    assert not faults, f"serious accessibility faults on {where}: {faults}"
 
 
 def browser_login(page: Any, base_url: str, email: str, password: str) -> None:

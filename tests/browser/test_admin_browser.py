@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.axe import serious_a11y_faults
 from tests.browser.conftest import browser_login
 from tracker.extensions import db
 from tracker.models import Role
@@ -17,21 +18,10 @@ pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("KC_SCREENSHOTS")  # a directory: save screenshots there for review
 
 
-def _serious(page: Any) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
 def _check(page: Any, name: str) -> None:
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/admin-{name}.png", full_page=True)
-    assert _serious(page) == [], name
+    assert serious_a11y_faults(page) == [], name
 
 
 def test_admin_creates_and_disables_an_account(live_server: str, page: Any) -> None:

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests import factories
+from tests.browser.axe import serious_a11y_faults
 from tests.browser.conftest import browser_login
-from tests.browser.test_admin_browser import _serious
 from tracker.extensions import db
 from tracker.models import ActivityLog, Role, Status
 from tracker.models.reminders import Reminder, Stage, State
@@ -37,12 +37,12 @@ def test_coordinator_resends_an_email_that_may_not_have_been_delivered(live_serv
     expect(page.locator("h1")).to_have_text("Emails that need attention")
     expect(page.locator("table")).to_contain_text("Bus franchising")
     expect(page.locator("table")).to_contain_text("May not have been delivered")
-    assert _serious(page) == []
+    assert serious_a11y_faults(page) == []
     page.click("button:has-text('Resend')")
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         f"The email to {lead.email} will be sent again in a moment.")
     expect(page.locator("table")).to_have_count(0)
-    assert _serious(page) == []
+    assert serious_a11y_faults(page) == []
     db.session.expire_all()
     assert db.session.scalars(select(Reminder)).one().state == State.PENDING
     assert len(db.session.scalars(select(ActivityLog).where(ActivityLog.action == "reminder_resend")).all()) == 1

@@ -8,23 +8,13 @@ from typing import Any
 import pytest
 
 from tests import factories
+from tests.browser.axe import serious_a11y_faults
 from tests.browser.conftest import browser_login
 from tracker.drafts import queries
 from tracker.extensions import db
 from tracker.models import Consultation, Role, Status
 
 pytestmark = pytest.mark.browser
-
-
-def _serious(page: Any) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def test_lead_saves_second_session_is_stale_coordinator_approves(live_server: str, page: Any) -> None:
@@ -47,7 +37,7 @@ def test_lead_saves_second_session_is_stale_coordinator_approves(live_server: st
         # The lead writes, sees the live preview, and saves version 1.
         browser_login(page, live_server, lead.email, factories.PASSWORD)
         page.goto(edit_url)
-        assert _serious(page) == []
+        assert serious_a11y_faults(page) == []
         page.fill("textarea[name=body]", "The network **welcomes** these proposals.")
         page.locator("[data-kc-preview-target=body] strong").wait_for()
         assert page.locator("[data-kc-preview-target=body] strong").inner_text() == "welcomes"
@@ -65,7 +55,7 @@ def test_lead_saves_second_session_is_stale_coordinator_approves(live_server: st
         assert "Lena Lead (Hull) saved version 1" in other.locator("#stale-version").inner_text()
         assert "The network **welcomes** these proposals." in other.locator("[data-kc-theirs]").first.inner_text()
         assert other.locator("textarea[name=body]").input_value() == "Hugo's rival opening paragraph."
-        assert _serious(other) == []
+        assert serious_a11y_faults(other) == []
     finally:
         other_context.close()
 
@@ -83,7 +73,7 @@ def test_lead_saves_second_session_is_stale_coordinator_approves(live_server: st
     page.context.clear_cookies()
     browser_login(page, live_server, coordinator.email, factories.PASSWORD)
     page.goto(f"{live_server}/consultations/{consultation.id}/response")
-    assert _serious(page) == []
+    assert serious_a11y_faults(page) == []
     page.get_by_role("button", name="Approve version 1").click()
     page.wait_for_load_state()
     assert "Draft approved." in page.content()

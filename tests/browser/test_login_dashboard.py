@@ -8,22 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.axe import serious_a11y_faults
 from tests.browser.conftest import browser_login
 from tracker.extensions import db
 from tracker.models import Role
 
 pytestmark = pytest.mark.browser
-
-
-def _serious(page: Any) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def test_coordinator_logs_in_and_sees_dashboard(live_server: str, page: Any) -> None:
@@ -32,13 +22,13 @@ def test_coordinator_logs_in_and_sees_dashboard(live_server: str, page: Any) -> 
     db.session.commit()
 
     page.goto(f"{live_server}/login")
-    assert _serious(page) == []
+    assert serious_a11y_faults(page) == []
 
     browser_login(page, live_server, user.email, factories.PASSWORD)
     assert page.url.rstrip("/") == live_server
     assert page.locator("h1").first.inner_text() == "Dashboard"
     assert "Cora Coordinator" in page.content()
-    assert _serious(page) == []
+    assert serious_a11y_faults(page) == []
 
 
 def test_wrong_password_stays_on_login(live_server: str, page: Any) -> None:
@@ -60,10 +50,10 @@ def test_coordinator_assigns_with_the_proposed_city(live_server: str, page: Any)
 
     page.goto(f"{live_server}/consultations/")
     assert page.get_by_role("link", name="Rail fares review").is_visible()
-    assert _serious(page) == []
+    assert serious_a11y_faults(page) == []
 
     page.goto(f"{live_server}/consultations/{c.id}/assign")
-    assert _serious(page) == []
+    assert serious_a11y_faults(page) == []
     page.select_option("[data-kc-work-area]", label="Transport")
     assert page.locator("[data-kc-city]").input_value() == str(factories.city("Hull").id)
     # The city's leads are fetched when the city changes: wait for the list to follow.
@@ -80,7 +70,7 @@ def test_coordinator_assigns_with_the_proposed_city(live_server: str, page: Any)
 
     assert page.url.endswith(f"/consultations/{c.id}")
     assert "Assigned to Hull, policy lead Hana Hull" in page.content()
-    assert _serious(page) == []
+    assert serious_a11y_faults(page) == []
     db.session.rollback()
     db.session.refresh(c)
     assert c.status == "assigned" and c.policy_lead_id == hull_lead.id

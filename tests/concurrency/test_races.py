@@ -181,6 +181,7 @@ def _in_thread(app: Flask, body: Callable[[], Any]) -> Any:
     return result[0]
 
 
+@pytest.mark.committed  # the other request runs in a thread with its own connection and commits
 def test_an_approval_read_before_a_save_committed_is_refused(app: Flask, make_draft, users) -> None:
     c = make_draft(Status.IN_REVIEW, versions=["v1"])
     cid, coordinator_id, lead_id = c.id, users["coordinator"].id, users["lead"].id
@@ -200,6 +201,7 @@ def test_an_approval_read_before_a_save_committed_is_refused(app: Flask, make_dr
     assert (response.current_number, response.approved_number, fresh(cid).status) == (2, None, Status.IN_REVIEW)
 
 
+@pytest.mark.committed  # the other request runs in a thread with its own connection and commits
 def test_a_save_read_before_an_approval_committed_is_refused(app: Flask, make_draft, users) -> None:
     c = make_draft(Status.IN_REVIEW, versions=["v1"])
     cid, coordinator_id, lead_id = c.id, users["coordinator"].id, users["lead"].id
@@ -219,6 +221,7 @@ def test_a_save_read_before_an_approval_committed_is_refused(app: Flask, make_dr
     assert (response.current_number, response.approved_number, fresh(cid).status) == (1, 1, Status.APPROVED)
 
 
+@pytest.mark.committed  # the other request runs in a thread with its own connection and commits
 def test_an_assignment_read_before_another_committed_is_refused(app: Flask, users) -> None:
     c = factories.make_consultation(Status.TRIAGED, area=None)
     db.session.commit()

@@ -65,6 +65,7 @@ def test_first_save_of_a_new_draft_then_stale(make_draft, as_user):
     assert [v[:2] for v in versions_of(consultation)] == [(1, "A")]
 
 
+@pytest.mark.committed  # another connection's commit must survive this session's rollback
 def test_conditional_update_catches_a_save_that_raced_past_the_check(make_draft, users):
     """The editor's in-memory counter is stale (another save committed after it was read):
     the guarded UPDATE matches no row and the save is refused."""
@@ -120,6 +121,7 @@ def test_bad_base_version_is_a_clear_error_not_a_500(make_draft, as_user):
     assert [v[0] for v in versions_of(consultation)] == [1]
 
 
+@pytest.mark.committed  # two threads, each with its own connection
 def test_truly_concurrent_saves_cannot_both_win(app, make_draft, users):
     """Two threads, two sessions, same base, released together: exactly one version 2."""
     import threading

@@ -11,6 +11,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -101,6 +102,7 @@ def _in_threads(app: Flask, fn, n: int = 5) -> list[object]:  # type: ignore[no-
     return results
 
 
+@pytest.mark.committed  # threads, each with its own connection, commit
 def test_concurrent_first_runs_create_the_default_rules_once(app: Flask) -> None:
     def first_run() -> bool:
         created = rules.ensure_default_rules()
@@ -113,6 +115,7 @@ def test_concurrent_first_runs_create_the_default_rules_once(app: Flask) -> None
     assert rules.ensure_default_rules() is False
 
 
+@pytest.mark.committed  # threads, each with its own connection, commit
 def test_five_simultaneous_import_tasks_on_a_fresh_database(app: Flask, govuk: GovukFixtureServer) -> None:
     for n in range(1, 8):
         govuk.add(*make_item(n))
@@ -124,6 +127,7 @@ def test_five_simultaneous_import_tasks_on_a_fresh_database(app: Flask, govuk: G
     assert _count(GovukItem) == 7 and _count(OrganisationRule) == len(rules.DEFAULT_ORGANISATION_RULES)
 
 
+@pytest.mark.committed  # CLI processes read and commit through their own connections
 def test_five_simultaneous_cli_imports_in_processes(app: Flask, govuk: GovukFixtureServer, tmp_path: Path) -> None:
     for n in range(1, 8):
         govuk.add(*make_item(n))

@@ -143,6 +143,7 @@ def _concurrent(app: Flask, fn, n: int = 2) -> list[object]:  # type: ignore[no-
     return results
 
 
+@pytest.mark.committed  # threads, each with its own connection, commit
 def test_two_concurrent_sweeps_send_one_email_each(app: Flask, smtp: Inbox, eager: None, lead: User) -> None:
     other = factories.make_user(Role.POLICY_LEAD, city_name="Hull")
     with time_machine.travel(at(date(2027, 3, 1)), tick=False):
@@ -158,6 +159,7 @@ def test_two_concurrent_sweeps_send_one_email_each(app: Flask, smtp: Inbox, eage
     assert {r.state for r in reminder_rows()} == {State.SENT}
 
 
+@pytest.mark.committed  # threads, each with its own connection, commit
 def test_two_workers_given_the_same_reminder_send_it_once(app: Flask, smtp: Inbox, lead: User) -> None:
     with time_machine.travel(at(date(2027, 3, 1)), tick=False):
         factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3), closes_in_days=20)

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from celery import Celery
 from flask import Flask
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from tracker.timeutil import add_working_days, uk_today
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.committed  # a Celery worker process reads and commits through its own connection
 def test_real_worker_runs_the_sweep_through_redis_and_the_email_arrives(
     app: Flask, smtp: Inbox, redis_url: str, lead: User, tmp_path: Path
 ) -> None:
