@@ -34,6 +34,7 @@ from wtforms.validators import (
 from tracker.drafts.limits import MAX_COMMENT, MAX_TEXT
 from tracker.forms import MAX_VERSION, BaseForm, UKDateField, VersionField, parse_time, time_of_day
 from tracker.models.drafts import Question, SubmissionMethod, TakenUp
+from tracker.routing import parse_id
 
 
 class EditForm(BaseForm):
@@ -115,8 +116,18 @@ class QuestionForm(BaseForm):
     submit = SubmitField("Add question", widget=GovSubmitInput())
 
 
+def row_id(value: Any) -> int:
+    """A chosen row's id; anything that cannot be one (a crafted form) is no choice, so the
+    field says "Choose ..." rather than the library's "Invalid Choice: could not coerce"."""
+    if isinstance(value, int):
+        return value
+    return parse_id(value if isinstance(value, str) else None) or 0
+
+
 class ContributorForm(BaseForm):
-    user_id = SelectField("Officer", widget=GovSelect(), coerce=int, validators=[DataRequired("Choose an officer.")])
+    # The choices are the page's; the service decides who may be added (validate_choice off).
+    user_id = SelectField("Officer", widget=GovSelect(), coerce=row_id, validate_choice=False,
+                          validators=[DataRequired("Choose an officer to add.")])
     submit = SubmitField("Add contributor", widget=GovSubmitInput())
 
 
@@ -141,7 +152,8 @@ class ReopenForm(BaseForm):
 
 
 class SupportForm(BaseForm):
-    city_id = SelectField("City", widget=GovSelect(), coerce=int, validators=[DataRequired("Choose a city.")])
+    city_id = SelectField("City", widget=GovSelect(), coerce=row_id, validate_choice=False,
+                          validators=[DataRequired("Choose a city.")])
     submit = SubmitField("Record support", widget=GovSubmitInput())
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import render_template, request
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -25,12 +25,11 @@ from tracker.drafts.forms import (
     SupportForm,
 )
 from tracker.drafts.limits import MAX_COMMENT
-from tracker.drafts.markdown import render
+from tracker.drafts.markdown import heading_top, render
 from tracker.drafts.routes.common import back_with, consultation_url, response_url
 from tracker.errors import Stale
 from tracker.models import Consultation
 from tracker.models.drafts import Question, ResponseVersion
-from tracker.routing import parse_id
 from tracker.views import Refused, run
 
 T = TypeVar("T")
@@ -41,7 +40,7 @@ REVIEW_STEPS = ("send_for_review", "approve", "reopen", "submit", "publish_outco
 
 def sections(version: ResponseVersion | None, qs: list[Question]) -> list[dict[str, Any]]:
     answers = (version.answers or {}) if version else {}
-    return [{"question": q, "html": render(answers.get(str(q.id), ""))} for q in qs]
+    return [{"question": q, "html": render(answers.get(str(q.id), ""), heading_top(True))} for q in qs]
 
 
 @bp.get("/<int:consultation_id>/response")
@@ -59,16 +58,8 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     version = queries.current_version(resp)
     qs = queries.questions(consultation)
     can_manage = permissions.can_manage_contributors(user, consultation)
-    contributor_form = ContributorForm()
-    if can_manage:
-        contributor_form.user_id.choices = [(0, "Choose an officer")] + [
-            (u.id, u.display_name) for u in queries.eligible_contributors(consultation)
-        ]
     supports = queries.supporting_cities(consultation)
     can_support = permissions.support_cities_for(user, consultation)
-    support_form = SupportForm()
-    if can_support:
-        support_form.city_id.choices = queries.support_choices(user, supports)
     # Each state-changing form carries the version this page shows (a fresh form, not the
     # request's data: only a refused form is redrawn with what was typed in it).
     seen = {"version": consultation.version}
@@ -81,24 +72,34 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         "mode_form": ModeForm(formdata=None, data=seen),
         "remove_question_form": StepForm(formdata=None, data=seen),
         "comment_form": CommentForm(formdata=None),
+        "contributor_form": ContributorForm(formdata=None),
+        "support_form": SupportForm(formdata=None),
     }
     error_form = None
     if failed is not None:
         forms[failed[0]] = error_form = failed[1]
+    # The choices are filled in after a refused form took its place, so it is redrawn with them.
+    if can_manage:
+        forms["contributor_form"].user_id.choices = [(0, "Choose an officer")] + [
+            (u.id, u.display_name) for u in queries.eligible_contributors(consultation)
+        ]
+    if can_support:
+        forms["support_form"].city_id.choices = queries.support_choices(user, supports)
     steps = {name: workflow.allowed(user, consultation, name) for name in REVIEW_STEPS}
     by_questions = queries.by_questions(resp)
+    comments = queries.list_comments(resp)
     return render_template(
         "drafts/response.html",
         consultation=consultation,
         response=resp,
         version=version,
         notice=queries.status_notice(consultation, resp),
-        body_html=render(version.body if version else ""),
+        body_html=render(version.body if version else "", heading_top(by_questions and bool(qs))),
         sections=sections(version, qs),
         questions=qs,
         answered_questions=qs if by_questions else [],
         by_questions=by_questions,
-        comments=queries.list_comments(resp),
+        comments=comments,
         contributors=queries.list_contributors(resp),
         supports=supports,
         withdrawable={s.city_id for s in supports if can_support and permissions.speaks_for(user, s.city_id)},
@@ -107,14 +108,12 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         can_edit=permissions.can_edit(user, consultation, resp),
         can_manage=can_manage,
         show_questions=can_manage or bool(qs),
-        can_record_support=can_support and bool(support_form.city_id.choices),
+        can_record_support=can_support and bool(forms["support_form"].city_id.choices),
         steps=steps,
         show_review=any(steps.values()),
         max_comment=MAX_COMMENT,
-        contributor_form=contributor_form,
-        support_form=support_form,
         consultation_url=consultation_url(consultation),
-        render=render,
+        comment_html={c.id: render(c.body, 3) for c in comments},
         stale=stale,
         form=error_form if error_form is not None and error_form.errors else None,
         **forms,
@@ -172,9 +171,13 @@ def _people(consultation_id: int, form_class: type[BaseForm], verb: Callable[[Co
 @bp.post("/<int:consultation_id>/response/contributors")
 @login_required
 def add_contributor(consultation_id: int) -> ResponseReturnValue:
-    user_id = parse_id(request.form.get("user_id")) or 0
-    return _people(consultation_id, ContributorForm, lambda c: people.add_contributor(current_user, c, user_id),
-                   "Contributor added.", "contributors")
+    consultation = queries.get_consultation(consultation_id)
+    permissions.require(permissions.can_manage_contributors(current_user, consultation),
+                        "Only the lead city's policy leads and coordinators can add contributors.")
+    form = ContributorForm()
+    return _step(consultation, "contributor_form", form,
+                 lambda: people.add_contributor(current_user, consultation, form.user_id.data or 0),
+                 "Contributor added.", "contributors")
 
 
 @bp.post("/<int:consultation_id>/response/contributors/<int:contributor_id>/remove")
@@ -187,9 +190,13 @@ def remove_contributor(consultation_id: int, contributor_id: int) -> ResponseRet
 @bp.post("/<int:consultation_id>/response/support")
 @login_required
 def support(consultation_id: int) -> ResponseReturnValue:
-    city_id = parse_id(request.form.get("city_id")) or 0
-    return _people(consultation_id, SupportForm, lambda c: people.record_support(current_user, c, city_id),
-                   "Support recorded.", "support")
+    consultation = queries.get_consultation(consultation_id)
+    permissions.require(permissions.support_cities_for(current_user, consultation),
+                        "You cannot record support for this response now.")
+    form = SupportForm()
+    return _step(consultation, "support_form", form,
+                 lambda: people.record_support(current_user, consultation, form.city_id.data or 0),
+                 "Support recorded.", "support")
 
 
 @bp.post("/<int:consultation_id>/response/support/<int:city_id>/withdraw")
