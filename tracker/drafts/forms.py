@@ -22,7 +22,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
-    URL,
     DataRequired,
     InputRequired,
     Length,
@@ -32,18 +31,31 @@ from wtforms.validators import (
 )
 
 from tracker.drafts.limits import MAX_COMMENT, MAX_TEXT
-from tracker.forms import MAX_VERSION, BaseForm, UKDateField, VersionField, parse_time, time_of_day
+from tracker.forms import (
+    MAX_VERSION,
+    BaseForm,
+    MaxLength,
+    UKDateField,
+    VersionField,
+    https_url,
+    parse_time,
+    time_of_day,
+)
 from tracker.models.drafts import Question, SubmissionMethod, TakenUp
 from tracker.routing import parse_id
 
+# A hidden field a page always fills: wrong or missing only in a crafted or truncated form.
+RELOAD = "Reload the page and try again."
+
 
 class EditForm(BaseForm):
-    base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    base_version = VersionField()
     # The consultation's version when the editor opened: saves are locked on base_version, this
     # only tells an editor whose save was refused (the draft was approved meanwhile) what changed.
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional(), NumberRange(min=0, max=MAX_VERSION)])
+    version = IntegerField(widget=HiddenField.widget,
+                           validators=[Optional(), NumberRange(min=0, max=MAX_VERSION, message=RELOAD)])
     body = TextAreaField("Text", widget=GovTextArea(), validators=[Optional()])
-    note = StringField("Note about this version (optional)", widget=GovTextInput(), validators=[Length(max=300)])
+    note = StringField("Note about this version (optional)", widget=GovTextInput(), validators=[MaxLength(300)])
     preview = SubmitField("Preview", widget=GovSubmitInput())
     save = SubmitField("Save version", widget=GovSubmitInput())
 
@@ -75,7 +87,7 @@ def edit_form_class(questions: list[Question]) -> type[EditForm]:
 
 
 class RestoreForm(BaseForm):
-    base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    base_version = VersionField()
 
 
 class CommentForm(BaseForm):
@@ -97,8 +109,7 @@ class ApproveForm(BaseForm):
     version = VersionField()
     # The response version the coordinator was reading: that one is approved, or none.
     number = IntegerField(widget=HiddenField.widget, validators=[
-        InputRequired("Reload the page and try again."),
-        NumberRange(min=1, max=MAX_VERSION, message="Reload the page and try again.")])
+        InputRequired(RELOAD), NumberRange(min=1, max=MAX_VERSION, message=RELOAD)])
 
 
 class ModeForm(BaseForm):
@@ -170,7 +181,7 @@ class SubmissionForm(BaseForm):
     submitted_time = StringField("Time submitted (UK time, 24-hour)", widget=GovTextInput(),
                                  validators=[time_of_day("Enter the time as hours and minutes, for example 14:30.")])
     reference = StringField(
-        "Reference (optional)", widget=GovTextInput(), validators=[Length(max=200)],
+        "Reference (optional)", widget=GovTextInput(), validators=[MaxLength(200)],
         description="A receipt number, the email's subject, or the form's confirmation code.",
     )
     submit = SubmitField("Record submission", widget=GovSubmitInput())
@@ -185,7 +196,7 @@ class OutcomeForm(BaseForm):
     version = VersionField()
     url = StringField(
         "Link to the government's response", widget=GovTextInput(),
-        validators=[Optional(), URL(message="Enter a full link starting with https://"), Length(max=500)],
+        validators=[Optional(), https_url, MaxLength(500)],
     )
     published_on = UKDateField(
         "Date published",
@@ -204,7 +215,7 @@ class LibrarySearchForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField("Words or phrase", widget=GovTextInput(), validators=[Length(max=200)])
+    q = StringField("Words or phrase", widget=GovTextInput(), validators=[MaxLength(200)])
     area = SelectField("Work area", widget=GovSelect(), validators=[Optional()])
     year = SelectField("Year submitted", widget=GovSelect(), validators=[Optional()])
     search = SubmitField("Search", widget=GovSubmitInput())
