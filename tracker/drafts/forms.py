@@ -211,11 +211,24 @@ class OutcomeForm(BaseForm):
     submit = SubmitField("Record outcome", widget=GovSubmitInput())
 
 
+def listed(message: str) -> Any:
+    """Validator: the value is one of the select's choices."""
+
+    def check(form: BaseForm, field: SelectField) -> None:
+        if str(field.data) not in {str(value) for value, _label in field.choices or []}:
+            raise ValidationError(message)
+
+    return check
+
+
 class LibrarySearchForm(BaseForm):
     class Meta:
         csrf = False
 
     q = StringField("Words or phrase", widget=GovTextInput(), validators=[MaxLength(200)])
-    area = SelectField("Work area", widget=GovSelect(), validators=[Optional()])
-    year = SelectField("Year submitted", widget=GovSelect(), validators=[Optional()])
+    # An area or year no longer offered (an old link) gets the service's message, not the library's.
+    area = SelectField("Work area", widget=GovSelect(), validate_choice=False,
+                       validators=[Optional(), listed("Choose a work area from the list")])
+    year = SelectField("Year submitted", widget=GovSelect(), validate_choice=False,
+                       validators=[Optional(), listed("Choose a year from the list")])
     search = SubmitField("Search", widget=GovSubmitInput())

@@ -95,3 +95,16 @@ def shift_source(source: str, top: int) -> str:
             content = " ".join(toks[i + 1].content.split("\n"))
             lines[first:end] = [f"{'#' * level} {content}", *[None] * (end - first - 1)]
     return "\n".join(line for line in lines if line is not None)
+
+
+def plain_text(source: str | None) -> str:
+    """The words of the Markdown text without its marks (for search snippets): blocks joined
+    by spaces, links as their text."""
+    parts: list[str] = []
+    for tok in _md.parse(source or ""):
+        if tok.type == "inline":
+            parts.append("".join(child.content for child in tok.children or []
+                                 if child.type in ("text", "code_inline")) or tok.content)
+        elif tok.type in ("fence", "code_block"):
+            parts.append(tok.content.strip())
+    return " ".join(" ".join(part.split()) for part in parts if part.strip())
