@@ -7,8 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from tracker.drafts import bp, queries
-from tracker.drafts.search import snippet
 from tracker.drafts.forms import LibrarySearchForm
+from tracker.drafts.search import snippet
 from tracker.pagination import requested_page
 
 
