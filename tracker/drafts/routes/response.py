@@ -28,7 +28,7 @@ from tracker.drafts.limits import MAX_COMMENT
 from tracker.drafts.markdown import heading_top, render
 from tracker.drafts.routes.common import back_with, consultation_url, response_url
 from tracker.errors import Stale
-from tracker.models import Consultation
+from tracker.models import Consultation, User
 from tracker.models.drafts import Question, ResponseVersion
 from tracker.views import Refused, run
 
@@ -168,16 +168,26 @@ def _people(consultation_id: int, form_class: type[BaseForm], verb: Callable[[Co
     return _act(consultation, form_class(), lambda: verb(consultation), success, anchor)
 
 
+F = TypeVar("F", bound=BaseForm)
+
+
+def _guarded(consultation_id: int, allowed: Callable[[User, Consultation], bool], refusal: str, name: str,
+             form_class: type[F], verb: Callable[[Consultation, F], object], success: str,
+             anchor: str) -> ResponseReturnValue:
+    """A form only some may send: anyone else is refused (403) before their input is read."""
+    consultation = queries.get_consultation(consultation_id)
+    permissions.require(allowed(current_user, consultation), refusal)
+    form = form_class()
+    return _step(consultation, name, form, lambda: verb(consultation, form), success, anchor)
+
+
 @bp.post("/<int:consultation_id>/response/contributors")
 @login_required
 def add_contributor(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    permissions.require(permissions.can_manage_contributors(current_user, consultation),
-                        "Only the lead city's policy leads and coordinators can add contributors.")
-    form = ContributorForm()
-    return _step(consultation, "contributor_form", form,
-                 lambda: people.add_contributor(current_user, consultation, form.user_id.data or 0),
-                 "Contributor added.", "contributors")
+    return _guarded(consultation_id, permissions.can_manage_contributors,
+                    "Only the lead city's policy leads and coordinators can add contributors.",
+                    "contributor_form", ContributorForm, lambda c, form: people.add_contributor(
+                        current_user, c, form.user_id.data or 0), "Contributor added.", "contributors")
 
 
 @bp.post("/<int:consultation_id>/response/contributors/<int:contributor_id>/remove")
@@ -190,13 +200,9 @@ def remove_contributor(consultation_id: int, contributor_id: int) -> ResponseRet
 @bp.post("/<int:consultation_id>/response/support")
 @login_required
 def support(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    permissions.require(permissions.support_cities_for(current_user, consultation),
-                        "You cannot record support for this response now.")
-    form = SupportForm()
-    return _step(consultation, "support_form", form,
-                 lambda: people.record_support(current_user, consultation, form.city_id.data or 0),
-                 "Support recorded.", "support")
+    return _guarded(consultation_id, permissions.support_cities_for, "You cannot record support for this response now.",
+                    "support_form", SupportForm, lambda c, form: people.record_support(
+                        current_user, c, form.city_id.data or 0), "Support recorded.", "support")
 
 
 @bp.post("/<int:consultation_id>/response/support/<int:city_id>/withdraw")
@@ -207,9 +213,6 @@ def withdraw_support(consultation_id: int, city_id: int) -> ResponseReturnValue:
 
 
 # --- review -----------------------------------------------------------------------------
-
-
-F = TypeVar("F", bound=BaseForm)
 
 
 def _review(consultation_id: int, step: str, name: str, form_class: type[F],
@@ -257,10 +260,8 @@ def reopen(consultation_id: int) -> ResponseReturnValue:
 
 def _structure(consultation_id: int, name: str, form_class: type[F], verb: Callable[[Consultation, F], T],
                success: str, refusal: str) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    permissions.require(permissions.can_manage_questions(current_user, consultation), refusal)
-    form = form_class()
-    return _step(consultation, name, form, lambda: verb(consultation, form), success, "questions")
+    return _guarded(consultation_id, permissions.can_manage_questions, refusal, name, form_class, verb, success,
+                    "questions")
 
 
 @bp.post("/<int:consultation_id>/response/mode")
