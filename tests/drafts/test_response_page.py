@@ -162,3 +162,24 @@ def test_a_comment_heading_is_not_an_h1(make_draft, as_user) -> None:
     client.post(f"/consultations/{consultation.id}/response/comments", data={"body": "# Shouting\n\nA point."})
     html = client.get(f"/consultations/{consultation.id}/response").get_data(as_text=True)
     assert html.count("<h1") == 1 and "<h3>Shouting</h3>" in html
+
+
+def test_a_refused_button_is_an_error_summary_linking_to_its_section(make_draft, as_user) -> None:
+    consultation = make_draft(Status.DRAFTING, versions=[])
+    r = as_user("lead").post(f"/consultations/{consultation.id}/response/send-for-review",
+                             data={"version": consultation.version})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert _summary_links(html) == ["review"]
+    assert "Save a first version of the draft before sending it for review." in html
+    assert "govuk-notification-banner" not in html and "<title>Error: " in html
+
+
+def test_a_question_without_text_is_marked_on_the_field(make_draft, as_user) -> None:
+    consultation = make_draft(Status.DRAFTING)
+    r = as_user("lead").post(f"/consultations/{consultation.id}/response/questions",
+                             data={"text": "  ", "version": consultation.version})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert _summary_links(html) == ["text"]
+    assert "Enter the question&#39;s text" in html or "Enter the question's text" in html

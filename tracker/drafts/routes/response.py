@@ -26,7 +26,7 @@ from tracker.drafts.forms import (
 )
 from tracker.drafts.limits import MAX_COMMENT
 from tracker.drafts.markdown import heading_top, render
-from tracker.drafts.routes.common import back_with, consultation_url, response_url
+from tracker.drafts.routes.common import back_with, consultation_url, messages, response_url, typed_in
 from tracker.errors import Stale
 from tracker.models import Consultation, User
 from tracker.models.drafts import Question, ResponseVersion
@@ -50,9 +50,11 @@ def response(consultation_id: int) -> ResponseReturnValue:
 
 
 def _response_page(consultation: Consultation, *, status: int = 200, stale: Stale | None = None,
-                   failed: tuple[str, Any] | None = None) -> ResponseReturnValue:
+                   failed: tuple[str, Any] | None = None,
+                   problems: list[dict[str, str]] | None = None) -> ResponseReturnValue:
     """The response page; ``failed`` is (name, form) of a refused form, redrawn with what the
-    user typed and its errors, ``stale`` the refusal of a change made on an older page."""
+    user typed and its errors, ``stale`` the refusal of a change made on an older page,
+    ``problems`` refusals of a button (no field to mark), each linking to where the button is."""
     user = current_user
     resp = queries.get_response(consultation)
     version = queries.current_version(resp)
@@ -116,6 +118,7 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         comment_html={c.id: render(c.body, 3) for c in comments},
         stale=stale,
         form=error_form if error_form is not None and error_form.errors else None,
+        problems=problems or [],
         **forms,
     ), status
 
@@ -126,10 +129,10 @@ def _step(consultation: Consultation, name: str, form: Any, action: Callable[[],
 
     A change made on an older page comes back (409) with what changed since and the form
     as typed; an input the rules refuse comes back (400) with the message on its field, and a
-    refusal about no field in particular is flashed on the page. Permission and impossible-step
-    errors go to the error page (403/409)."""
+    refusal about no field in particular (a button) in the error summary, linking to the
+    button's section. Permission and impossible-step errors go to the error page (403/409)."""
     if not form.validate():
-        return _response_page(consultation, status=400, failed=(name, form))
+        return _refused(consultation, name, form, anchor)
     outcome = run(form, action, success=success, then=response_url(consultation, anchor))
     if not isinstance(outcome, Refused):
         return outcome
@@ -137,9 +140,16 @@ def _step(consultation: Consultation, name: str, form: Any, action: Callable[[],
         # A refused approval is not redrawn: the page offers to approve what it shows now.
         return _response_page(consultation, status=409, stale=outcome.stale,
                               failed=None if name == "approve_form" else (name, form))
-    if not any(field.errors for field in form):
-        return back_with(form, outcome, response_url(consultation, anchor))
-    return _response_page(consultation, status=400, failed=(name, form))
+    return _refused(consultation, name, form, anchor)
+
+
+def _refused(consultation: Consultation, name: str, form: Any, anchor: str) -> ResponseReturnValue:
+    """The page again (400) with the form's errors in the summary: on the fields typed in, or,
+    for a button's form (only hidden inputs), linking to the button's section."""
+    if typed_in(form):
+        return _response_page(consultation, status=400, failed=(name, form))
+    return _response_page(consultation, status=400, problems=[
+        {"text": message, "href": f"#{anchor}"} for message in messages(form)])
 
 
 def _act(consultation: Consultation, form: Any, action: Callable[[], T], success: str,
