@@ -4,7 +4,7 @@ library's defaults; the outcome cannot predate the submission; all of a form's e
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from tracker.drafts import queries
 from tracker.extensions import db
@@ -13,7 +13,7 @@ from tracker.models.drafts import Outcome, Submission
 from tracker.timeutil import to_uk, uk_instant, utcnow
 
 LIBRARY_DEFAULTS = ("Not a valid date value", "Field cannot be longer than", "Not a valid integer value",
-                    "Invalid URL", "This field is required", "Invalid Choice")
+                    "Invalid URL", "This field is required", "Invalid Choice", "Not a valid choice")
 
 
 def _summary(html: str) -> list[str]:
@@ -93,6 +93,22 @@ def test_a_submission_in_the_future_is_shown_with_the_other_errors(make_draft, a
     assert db.session.scalar(db.select(Submission)) is None
 
 
+def test_a_crafted_method_and_answer_are_service_messages(make_draft, users, as_user) -> None:
+    approved = make_draft(Status.APPROVED, closes_in_days=-3)
+    r = as_user("coordinator").post(f"/consultations/{approved.id}/submission", data={
+        "method": "carrier pigeon", "submitted_on": ["1", "3", "2026"], "submitted_time": "10:00",
+        "version": approved.version})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Choose how the response was submitted." in html
+    _no_defaults(html)
+    submitted = _submitted_on(make_draft, users, date(2026, 3, 10))
+    r = as_user("coordinator").post(f"/consultations/{submitted.id}/outcome", data={
+        "published_on": ["11", "3", "2026"], "taken_up": "maybe", "version": submitted.version})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Choose yes, partly or no." in html
+    _no_defaults(html)
+
+
 def test_a_long_version_note_has_a_service_message(make_draft, as_user) -> None:
     consultation = make_draft(Status.DRAFTING, versions=["First."])
     r = as_user("lead").post(f"/consultations/{consultation.id}/response/edit",
@@ -118,7 +134,3 @@ def test_a_long_library_search_has_a_service_message(as_user) -> None:
     assert "Words or phrase must be 200 characters or fewer" in html
     _no_defaults(html)
 
-
-def test_uk_instant_round_trip() -> None:
-    assert to_uk(uk_instant(date(2026, 3, 10), time(10, 0))).date() == date(2026, 3, 10)
-    assert isinstance(datetime.now(), datetime)

@@ -168,12 +168,23 @@ class SupportForm(BaseForm):
     submit = SubmitField("Record support", widget=GovSubmitInput())
 
 
+def listed(message: str) -> Any:
+    """Validator: the value is one of the select's choices."""
+
+    def check(form: BaseForm, field: SelectField | RadioField) -> None:
+        if str(field.data) not in {str(value) for value, _label in field.choices or []}:
+            raise ValidationError(message)
+
+    return check
+
+
 class SubmissionForm(BaseForm):
     version = VersionField()
     method = RadioField(
         "How was it submitted?", widget=GovRadioInput(),
-        choices=[(m.value, m.label) for m in SubmissionMethod],
-        validators=[InputRequired("Choose how the response was submitted.")],
+        choices=[(m.value, m.label) for m in SubmissionMethod], validate_choice=False,
+        validators=[InputRequired("Choose how the response was submitted."),
+                    listed("Choose how the response was submitted.")],
     )
     submitted_on = UKDateField(
         "Date submitted", validators=[InputRequired("Enter the date it was submitted, for example 27 3 2026.")],
@@ -204,21 +215,12 @@ class OutcomeForm(BaseForm):
     )
     taken_up = RadioField(
         "Were the network's asks taken up?", widget=GovRadioInput(),
-        choices=[(t.value, t.label) for t in TakenUp], validators=[InputRequired("Choose yes, partly or no.")],
+        choices=[(t.value, t.label) for t in TakenUp], validate_choice=False,
+        validators=[InputRequired("Choose yes, partly or no."), listed("Choose yes, partly or no.")],
     )
     notes = TextAreaField("Notes", widget=GovCharacterCount(),
                           validators=[Length(max=20000, message="Notes must be 20,000 characters or fewer")])
     submit = SubmitField("Record outcome", widget=GovSubmitInput())
-
-
-def listed(message: str) -> Any:
-    """Validator: the value is one of the select's choices."""
-
-    def check(form: BaseForm, field: SelectField) -> None:
-        if str(field.data) not in {str(value) for value, _label in field.choices or []}:
-            raise ValidationError(message)
-
-    return check
 
 
 class LibrarySearchForm(BaseForm):
