@@ -96,7 +96,10 @@ def apply(query: Select[tuple[Submission]], q: str) -> Select[tuple[Submission]]
         tsquery = func.websearch_to_tsquery(ENGLISH, q)
         vector = func.to_tsvector(ENGLISH, ResponseVersion.search_text)
         rank = func.ts_rank(vector, tsquery)
-        return (query.where(or_(vector.op("@@")(tsquery), _title_matches(terms)))
+        # The match as a subquery, so the GIN index finds the versions (a hashed set), whatever
+        # the title condition beside it.
+        matching = select(ResponseVersion.id).where(vector.op("@@")(tsquery))
+        return (query.where(or_(ResponseVersion.id.in_(matching), _title_matches(terms)))
                 .order_by(None).order_by(rank.desc(), Submission.submitted_at.desc(), Submission.id.desc()))
     fts: ColumnClause[int] = literal_column("rowid")
     matches = (
