@@ -79,3 +79,47 @@ def test_lead_saves_second_session_is_stale_coordinator_approves(live_server: st
     assert "Draft approved." in page.content()
     db.session.expire_all()
     assert db.session.get(Consultation, consultation.id).status == Status.APPROVED
+
+
+def test_response_page_sections_errors_and_library_search(live_server: str, page: Any) -> None:
+    """Issue 11: the text first and one h1; a refused contributor in the error summary with the
+    field marked; the library finds words apart and marks them; axe finds nothing serious."""
+    from datetime import timedelta
+
+    from tracker.drafts import versions
+    from tracker.models.drafts import ResponseVersion, Submission
+    from tracker.timeutil import utcnow
+
+    lead = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead")
+    drafting = factories.make_consultation(Status.DRAFTING, title="Bus services: accessibility", lead=lead)
+    sent = factories.make_consultation(Status.SUBMITTED, title="Rural transport", lead=lead)
+    db.session.flush()
+    for consultation, body in ((drafting, "# Our view\n\nThe network **welcomes** these proposals."),
+                               (sent, "Rural areas need a bus every hour, and better links to the towns.")):
+        response = versions.ensure_response(consultation)
+        version = ResponseVersion(response_id=response.id, number=1, author_id=lead.id, body=body, answers={},
+                                  search_text=body)
+        db.session.add(version)
+        db.session.flush()
+        response.current_number = 1
+    db.session.add(Submission(consultation_id=sent.id, version_id=version.id, method="email",
+                              submitted_at=utcnow() - timedelta(days=3), reference="R"))
+    db.session.commit()
+
+    browser_login(page, live_server, lead.email, factories.PASSWORD)
+    page.goto(f"{live_server}/consultations/{drafting.id}/response")
+    assert page.locator("h1").count() == 1
+    assert page.locator("h2", has_text="Our view").count() == 1
+    assert _serious(page) == []
+    page.get_by_role("button", name="Add contributor").click()
+    page.wait_for_load_state()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible() and "Choose an officer to add" in summary.inner_text()
+    assert page.locator(".govuk-notification-banner").count() == 0
+    assert page.locator("#user_id.govuk-select--error").count() == 1
+    assert _serious(page) == []
+
+    page.goto(f"{live_server}/consultations/library?q=rural+bus+links")
+    assert page.locator(".kc-snippet mark").count() == 3
+    assert "Rural transport" in page.locator(".kc-library-item").first.inner_text()
+    assert _serious(page) == []

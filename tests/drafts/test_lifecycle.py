@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tracker.drafts import people, permissions, queries, review, versions
 from tracker.extensions import db
 from tracker.models import ActivityLog, Status
-from tracker.timeutil import utcnow
+from tracker.timeutil import uk_today, utcnow
 
 
 def test_whole_life_is_logged(make_draft, users):
@@ -30,7 +30,7 @@ def test_whole_life_is_logged(make_draft, users):
     review.send_for_review(lead, c)
     review.approve(coordinator, c)
     review.record_submission(coordinator, c, method="email", submitted_at=utcnow() - timedelta(hours=1), reference="E-1")
-    review.record_outcome(coordinator, c, url="https://www.gov.uk/x", published_on=date(2026, 3, 1), taken_up="yes", notes="")
+    review.record_outcome(coordinator, c, url="https://www.gov.uk/x", published_on=uk_today(), taken_up="yes", notes="")
     db.session.commit()
 
     assert c.status == Status.OUTCOME_PUBLISHED

@@ -12,7 +12,7 @@ from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 from markdown_it.token import Token
 
-from tracker.drafts.markdown import tokens
+from tracker.drafts.markdown import heading_top, shift_source, tokens
 from tracker.models import Consultation
 from tracker.models.drafts import Question, ResponseVersion
 from tracker.timeutil import format_uk
@@ -51,14 +51,17 @@ def to_markdown(ctx: ExportContext) -> str:
     if ctx.supporting_cities:
         lines.append(f"- Supported by: {', '.join(ctx.supporting_cities)}")
     lines.append("")
+    # The same outline as the response page: the draft's own headings sit under the title, or
+    # under the Introduction and Question headings.
+    top = heading_top(bool(ctx.questions))
     if ctx.version.body.strip():
         if ctx.questions:
             lines += [f"## {_intro_title(ctx)}", ""]
-        lines += [ctx.version.body.strip(), ""]
+        lines += [shift_source(ctx.version.body.strip(), top), ""]
     answers = ctx.version.answers or {}
     for q in ctx.questions:
         lines += [f"## Question {q.number}", "", f"*{q.text.strip()}*", ""]
-        lines += [answers.get(str(q.id), "").strip() or "_No answer._", ""]
+        lines += [shift_source(answers.get(str(q.id), "").strip(), top) or "_No answer._", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -93,8 +96,10 @@ def _add_inline(paragraph: Paragraph, inline: Token) -> None:
             paragraph.add_run().add_break()
 
 
-def _add_markdown(doc: DocxDocument, source: str, heading_offset: int = 1) -> None:
-    """Markdown blocks to Word paragraphs: headings, paragraphs, lists, quotes, code."""
+def _add_markdown(doc: DocxDocument, source: str, top: int) -> None:
+    """Markdown blocks to Word paragraphs: headings, paragraphs, lists, quotes, code. The title
+    is the page's h1, so a heading at page level ``top`` is Word's Heading ``top - 1``."""
+    heading_offset = top - 2
     list_stack: list[str] = []
     quote = False
     pending_style: str | None = None
@@ -160,10 +165,11 @@ def to_docx(ctx: ExportContext) -> bytes:
     p.add_run(", ".join(ctx.supporting_cities) if ctx.supporting_cities else "none recorded")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
+    top = heading_top(bool(ctx.questions))
     if ctx.version.body.strip():
         if ctx.questions:
             doc.add_heading(_intro_title(ctx), level=1)
-        _add_markdown(doc, ctx.version.body)
+        _add_markdown(doc, ctx.version.body, top)
     answers = ctx.version.answers or {}
     for q in ctx.questions:
         doc.add_heading(f"Question {q.number}", level=1)
@@ -173,7 +179,7 @@ def to_docx(ctx: ExportContext) -> bytes:
         run.font.size = Pt(11)
         answer = answers.get(str(q.id), "").strip()
         if answer:
-            _add_markdown(doc, answer)
+            _add_markdown(doc, answer, top)
         else:
             doc.add_paragraph("No answer.")
     out = io.BytesIO()

@@ -22,7 +22,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
-    URL,
     DataRequired,
     InputRequired,
     Length,
@@ -32,17 +31,31 @@ from wtforms.validators import (
 )
 
 from tracker.drafts.limits import MAX_COMMENT, MAX_TEXT
-from tracker.forms import MAX_VERSION, BaseForm, UKDateField, VersionField, parse_time, time_of_day
+from tracker.forms import (
+    MAX_VERSION,
+    BaseForm,
+    MaxLength,
+    UKDateField,
+    VersionField,
+    https_url,
+    parse_time,
+    time_of_day,
+)
 from tracker.models.drafts import Question, SubmissionMethod, TakenUp
+from tracker.routing import parse_id
+
+# A hidden field a page always fills: wrong or missing only in a crafted or truncated form.
+RELOAD = "Reload the page and try again."
 
 
 class EditForm(BaseForm):
-    base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    base_version = VersionField()
     # The consultation's version when the editor opened: saves are locked on base_version, this
     # only tells an editor whose save was refused (the draft was approved meanwhile) what changed.
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional(), NumberRange(min=0, max=MAX_VERSION)])
+    version = IntegerField(widget=HiddenField.widget,
+                           validators=[Optional(), NumberRange(min=0, max=MAX_VERSION, message=RELOAD)])
     body = TextAreaField("Text", widget=GovTextArea(), validators=[Optional()])
-    note = StringField("Note about this version (optional)", widget=GovTextInput(), validators=[Length(max=300)])
+    note = StringField("Note about this version (optional)", widget=GovTextInput(), validators=[MaxLength(300)])
     preview = SubmitField("Preview", widget=GovSubmitInput())
     save = SubmitField("Save version", widget=GovSubmitInput())
 
@@ -74,7 +87,7 @@ def edit_form_class(questions: list[Question]) -> type[EditForm]:
 
 
 class RestoreForm(BaseForm):
-    base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    base_version = VersionField()
 
 
 class CommentForm(BaseForm):
@@ -96,8 +109,7 @@ class ApproveForm(BaseForm):
     version = VersionField()
     # The response version the coordinator was reading: that one is approved, or none.
     number = IntegerField(widget=HiddenField.widget, validators=[
-        InputRequired("Reload the page and try again."),
-        NumberRange(min=1, max=MAX_VERSION, message="Reload the page and try again.")])
+        InputRequired(RELOAD), NumberRange(min=1, max=MAX_VERSION, message=RELOAD)])
 
 
 class ModeForm(BaseForm):
@@ -115,8 +127,18 @@ class QuestionForm(BaseForm):
     submit = SubmitField("Add question", widget=GovSubmitInput())
 
 
+def row_id(value: Any) -> int:
+    """A chosen row's id; anything that cannot be one (a crafted form) is no choice, so the
+    field says "Choose ..." rather than the library's "Invalid Choice: could not coerce"."""
+    if isinstance(value, int):
+        return value
+    return parse_id(value if isinstance(value, str) else None) or 0
+
+
 class ContributorForm(BaseForm):
-    user_id = SelectField("Officer", widget=GovSelect(), coerce=int, validators=[DataRequired("Choose an officer.")])
+    # The choices are the page's; the service decides who may be added (validate_choice off).
+    user_id = SelectField("Officer", widget=GovSelect(), coerce=row_id, validate_choice=False,
+                          validators=[DataRequired("Choose an officer to add.")])
     submit = SubmitField("Add contributor", widget=GovSubmitInput())
 
 
@@ -141,16 +163,28 @@ class ReopenForm(BaseForm):
 
 
 class SupportForm(BaseForm):
-    city_id = SelectField("City", widget=GovSelect(), coerce=int, validators=[DataRequired("Choose a city.")])
+    city_id = SelectField("City", widget=GovSelect(), coerce=row_id, validate_choice=False,
+                          validators=[DataRequired("Choose a city.")])
     submit = SubmitField("Record support", widget=GovSubmitInput())
+
+
+def listed(message: str) -> Any:
+    """Validator: the value is one of the select's choices."""
+
+    def check(form: BaseForm, field: SelectField | RadioField) -> None:
+        if str(field.data) not in {str(value) for value, _label in field.choices or []}:
+            raise ValidationError(message)
+
+    return check
 
 
 class SubmissionForm(BaseForm):
     version = VersionField()
     method = RadioField(
         "How was it submitted?", widget=GovRadioInput(),
-        choices=[(m.value, m.label) for m in SubmissionMethod],
-        validators=[InputRequired("Choose how the response was submitted.")],
+        choices=[(m.value, m.label) for m in SubmissionMethod], validate_choice=False,
+        validators=[InputRequired("Choose how the response was submitted."),
+                    listed("Choose how the response was submitted.")],
     )
     submitted_on = UKDateField(
         "Date submitted", validators=[InputRequired("Enter the date it was submitted, for example 27 3 2026.")],
@@ -158,7 +192,7 @@ class SubmissionForm(BaseForm):
     submitted_time = StringField("Time submitted (UK time, 24-hour)", widget=GovTextInput(),
                                  validators=[time_of_day("Enter the time as hours and minutes, for example 14:30.")])
     reference = StringField(
-        "Reference (optional)", widget=GovTextInput(), validators=[Length(max=200)],
+        "Reference (optional)", widget=GovTextInput(), validators=[MaxLength(200)],
         description="A receipt number, the email's subject, or the form's confirmation code.",
     )
     submit = SubmitField("Record submission", widget=GovSubmitInput())
@@ -173,7 +207,7 @@ class OutcomeForm(BaseForm):
     version = VersionField()
     url = StringField(
         "Link to the government's response", widget=GovTextInput(),
-        validators=[Optional(), URL(message="Enter a full link starting with https://"), Length(max=500)],
+        validators=[Optional(), https_url, MaxLength(500)],
     )
     published_on = UKDateField(
         "Date published",
@@ -181,7 +215,8 @@ class OutcomeForm(BaseForm):
     )
     taken_up = RadioField(
         "Were the network's asks taken up?", widget=GovRadioInput(),
-        choices=[(t.value, t.label) for t in TakenUp], validators=[InputRequired("Choose yes, partly or no.")],
+        choices=[(t.value, t.label) for t in TakenUp], validate_choice=False,
+        validators=[InputRequired("Choose yes, partly or no."), listed("Choose yes, partly or no.")],
     )
     notes = TextAreaField("Notes", widget=GovCharacterCount(),
                           validators=[Length(max=20000, message="Notes must be 20,000 characters or fewer")])
@@ -192,7 +227,10 @@ class LibrarySearchForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField("Words or phrase", widget=GovTextInput(), validators=[Length(max=200)])
-    area = SelectField("Work area", widget=GovSelect(), validators=[Optional()])
-    year = SelectField("Year submitted", widget=GovSelect(), validators=[Optional()])
+    q = StringField("Words or phrase", widget=GovTextInput(), validators=[MaxLength(200)])
+    # An area or year no longer offered (an old link) gets the service's message, not the library's.
+    area = SelectField("Work area", widget=GovSelect(), validate_choice=False,
+                       validators=[Optional(), listed("Choose a work area from the list")])
+    year = SelectField("Year submitted", widget=GovSelect(), validate_choice=False,
+                       validators=[Optional(), listed("Choose a year from the list")])
     search = SubmitField("Search", widget=GovSubmitInput())

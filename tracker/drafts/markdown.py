@@ -7,6 +7,8 @@ never show unsanitised HTML by forgetting a filter.
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -43,13 +45,66 @@ def sanitise(html: str) -> str:
     )
 
 
-def render(source: str | None) -> Markup:
-    """Markdown to safe HTML."""
+def shift_headings(toks: list[Token], top: int) -> list[Token]:
+    """Make the text's ``#`` heading an h``top`` (and ``##`` the level below, and so on, h6 at
+    most): a draft sits under the page's own headings, so the page keeps its one h1."""
+    for tok in toks:
+        if tok.type in ("heading_open", "heading_close"):
+            tok.tag = f"h{min(int(tok.tag[1]) + top - 1, 6)}"
+    return toks
+
+
+def heading_top(in_sections: bool) -> int:
+    """The level a draft's ``#`` heading takes, the same on the page and in the exports: under
+    the title (level 1) in a free-text response, under the Introduction or Question heading
+    (level 2) in one answered question by question."""
+    return 3 if in_sections else 2
+
+
+def render(source: str | None, top: int = 2) -> Markup:
+    """Markdown to safe HTML, its headings starting at h``top``."""
     if not source:
         return Markup("")
-    return Markup(sanitise(_md.render(source)))  # noqa: S704 - sanitised by nh3 just above
+    html = _md.renderer.render(shift_headings(_md.parse(source), top), _md.options, {})
+    return Markup(sanitise(html))  # noqa: S704 - sanitised by nh3 just above
 
 
 def tokens(source: str) -> list[Token]:
     """The markdown-it token stream, for the DOCX export."""
     return _md.parse(source or "")
+
+
+# An ATX heading's hashes, after any blockquote or list marker that contains it.
+_ATX = re.compile(r"^((?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?[ \t]*)(#{1,6})(?=[ \t]|$)")
+
+
+def shift_source(source: str, top: int) -> str:
+    """The Markdown text with its headings moved as ``render(source, top)`` moves them, for the
+    Markdown export; an underlined (setext) heading becomes a ``#`` one."""
+    lines: list[str | None] = list(source.split("\n"))
+    toks = _md.parse(source)
+    for i, tok in enumerate(toks):
+        if tok.type != "heading_open" or tok.map is None:
+            continue
+        level = min(int(tok.tag[1]) + top - 1, 6)
+        first, end = tok.map
+        if tok.markup.startswith("#"):
+            lines[first] = _ATX.sub(r"\g<1>" + "#" * level, lines[first] or "", count=1)
+        else:
+            # Text lines, then the underline: one ATX heading line instead.
+            content = " ".join(toks[i + 1].content.split("\n"))
+            lines[first:end] = [f"{'#' * level} {content}", *[None] * (end - first - 1)]
+    return "\n".join(line for line in lines if line is not None)
+
+
+def plain_text(source: str | None) -> str:
+    """The words of the Markdown text without its marks (for search snippets): blocks joined
+    by spaces, links as their text."""
+    parts: list[str] = []
+    for tok in _md.parse(source or ""):
+        if tok.type == "inline":
+            parts.append("".join(child.content for child in tok.children or []
+                                 if child.type in ("text", "code_inline")) or tok.content)
+        elif tok.type in ("fence", "code_block"):
+            parts.append(tok.content.strip())
+    return " ".join(" ".join(part.split()) for part in parts if part.strip())

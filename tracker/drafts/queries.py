@@ -13,6 +13,7 @@ from sqlalchemy.orm import load_only, selectinload
 
 from tracker.consultations import workflow
 from tracker.drafts import permissions
+from tracker.drafts import search as library_search
 from tracker.errors import NotFound
 from tracker.extensions import db
 from tracker.models import City, Consultation, Status, User, WorkArea
@@ -193,11 +194,6 @@ def submission_years() -> list[int]:
     return list(range(this_year, first_year - 1, -1))
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def library_query(search: LibrarySearch) -> Select[tuple[Submission]]:
     query = (
         select(Submission)
@@ -211,10 +207,7 @@ def library_query(search: LibrarySearch) -> Select[tuple[Submission]]:
         .order_by(Submission.submitted_at.desc(), Submission.id.desc())
     )
     if search.q:
-        pattern = _like(search.q)
-        query = query.where(
-            ResponseVersion.search_text.ilike(pattern, escape="\\") | Consultation.title.ilike(pattern, escape="\\")
-        )
+        query = library_search.apply(query, search.q)
     if search.area_id is not None:
         query = query.where(Consultation.work_area_id == search.area_id)
     if search.year is not None:

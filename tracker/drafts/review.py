@@ -28,7 +28,7 @@ from tracker.errors import Change, DomainError, NotFound, Stale
 from tracker.extensions import db
 from tracker.models import Consultation, User
 from tracker.models.drafts import Outcome, Response, ResponseVersion, Submission, SubmissionMethod, TakenUp
-from tracker.timeutil import utcnow
+from tracker.timeutil import format_date, to_uk, utcnow
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -155,8 +155,9 @@ def record_submission(
     method_enum = _choice(SubmissionMethod, method, "Choose how the response was submitted.", "method")
     if submitted_at.tzinfo is None:
         raise DomainError("The submission time must have a time zone.", field="submitted_time")
-    if submitted_at > utcnow():
-        raise DomainError("The submission time cannot be in the future.", field="submitted_on")
+    problem = submission_time_problem(submitted_at)
+    if problem:
+        raise DomainError(problem, field="submitted_on")
     locking.claim(consultation)
     # Approved on this page or by the consultation page's generic transition: either way the
     # latest version is the approved one.
@@ -180,6 +181,27 @@ def record_submission(
     return submission
 
 
+def submission_time_problem(submitted_at: datetime) -> str | None:
+    """Why the submission cannot have been made then, or None (the form shows it beside the
+    form's other errors; record_submission refuses it too)."""
+    if submitted_at > utcnow():
+        return "Date and time submitted must be now or in the past"
+    return None
+
+
+def outcome_date_problem(consultation: Consultation, published_on: date) -> str | None:
+    """Why the government cannot have answered on that day, or None: not before the network's
+    response went in."""
+    submission = get_submission(consultation)
+    if submission is None:
+        return None
+    submitted_on = to_uk(submission.submitted_at).date()
+    if published_on < submitted_on:
+        return (f"Date published must be the same as or after {format_date(submitted_on)}, "
+                "when the response was submitted")
+    return None
+
+
 def record_outcome(
     actor: User, consultation: Consultation, *, url: str, published_on: date, taken_up: str, notes: str,
     seen_version: int | None = None,
@@ -189,6 +211,9 @@ def record_outcome(
     url = url.strip()
     if url and not url.lower().startswith(("http://", "https://")):
         raise DomainError("The link must start with http:// or https://.", field="url")
+    problem = outcome_date_problem(consultation, published_on)
+    if problem:
+        raise DomainError(problem, field="published_on")
     locking.claim(consultation)
     if get_outcome(consultation) is not None:
         raise DomainError("An outcome is already recorded for this consultation.")

@@ -6,7 +6,19 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model
@@ -89,7 +101,12 @@ class ResponseVersion(Model):
     """One saved state of a response. Never updated after insert."""
 
     __tablename__ = "response_version"
-    __table_args__ = (UniqueConstraint("response_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("response_id", "number"),
+        # The library's full-text search on PostgreSQL (drafts/search.py uses the same expression).
+        Index("ix_response_version_search", text("to_tsvector('english'::regconfig, search_text)"),
+              postgresql_using="gin").ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
@@ -103,11 +120,33 @@ class ResponseVersion(Model):
     body: Mapped[str] = mapped_column(Text, default="")
     # {str(question_id): answer markdown}
     answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    # Body and answers in one column so the library can search with LIKE on both databases.
+    # Body and answers in one column, for the library's full-text search.
     search_text: Mapped[str] = mapped_column(Text, default="")
 
     response: Mapped[Response] = relationship(back_populates="versions")
     author: Mapped[User | None] = relationship()
+
+
+# On SQLite the library searches an FTS5 index of search_text, kept in step by triggers (a
+# version is never updated, but the triggers follow any change). Migration 0009 creates the same.
+SEARCH_FTS_TABLE = "response_version_fts"
+SEARCH_FTS_DDL = (
+    "CREATE VIRTUAL TABLE response_version_fts USING fts5(search_text, content='response_version', "
+    "content_rowid='id', tokenize='porter unicode61')",
+    "CREATE TRIGGER response_version_fts_insert AFTER INSERT ON response_version BEGIN "
+    "INSERT INTO response_version_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER response_version_fts_delete AFTER DELETE ON response_version BEGIN "
+    "INSERT INTO response_version_fts(response_version_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER response_version_fts_update AFTER UPDATE OF search_text ON response_version BEGIN "
+    "INSERT INTO response_version_fts(response_version_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO response_version_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+)
+for _statement in SEARCH_FTS_DDL:
+    event.listen(ResponseVersion.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+event.listen(ResponseVersion.__table__, "before_drop",
+             DDL("DROP TABLE IF EXISTS response_version_fts").execute_if(dialect="sqlite"))
 
 
 class Contributor(Model):

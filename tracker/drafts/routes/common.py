@@ -25,6 +25,12 @@ def messages(form: Any) -> list[str]:
     return found + list(form.form_errors)
 
 
+def typed_in(form: Any) -> bool:
+    """Whether an error is on a field the user sees (not a hidden input or the CSRF token)."""
+    return any(field.errors for field in form
+               if field.type != "CSRFTokenField" and getattr(field.widget, "input_type", "") != "hidden")
+
+
 def back_with(form: Any, refused: Refused, to: str) -> ResponseBase:
     """A refusal for a form that is not redrawn (a button, a short list): flash why and go back."""
     for message in [refused.stale.message] if refused.stale is not None else messages(form):

@@ -14,7 +14,7 @@ from tracker.consultations import locking
 from tracker.drafts import bp, permissions, queries, versions
 from tracker.drafts.forms import EditForm, edit_form_class
 from tracker.drafts.limits import MAX_TEXT
-from tracker.drafts.markdown import render
+from tracker.drafts.markdown import heading_top, render
 from tracker.drafts.routes.common import consultation_url, response_url
 from tracker.errors import Stale
 from tracker.models import Consultation, Status
@@ -67,8 +67,10 @@ def edit(consultation_id: int) -> ResponseReturnValue:
         return _edit_page(consultation, form, qs, 409, orphans=orphans,
                           stale=_questions_changed(consultation, form.version.data))
     if form.preview.data and not form.save.data:
-        preview = {"body": render(form.body.data or ""),
-                   "answers": {str(q.id): render(getattr(form, n).data) for q, n in form.question_fields}}
+        # Under the page's "Preview" heading (and its Introduction and Question headings).
+        top = heading_top(bool(qs)) + 1
+        preview = {"body": render(form.body.data or "", top),
+                   "answers": {str(q.id): render(getattr(form, n).data, top) for q, n in form.question_fields}}
         return _edit_page(consultation, form, qs, preview=preview)
     text = versions.DraftText(body=form.body.data or "", answers=form.answers(), note=form.note.data or "")
     outcome = run(form, lambda: versions.save_version(current_user, consultation, text, form.base_version.data or 0),

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from tracker.drafts import bp, export, permissions, queries, versions
 from tracker.drafts.diff import diff_versions
 from tracker.drafts.forms import RestoreForm
-from tracker.drafts.markdown import render
+from tracker.drafts.markdown import heading_top, render
 from tracker.drafts.routes.common import back_with, consultation_url, response_url
 from tracker.drafts.routes.response import sections
 from tracker.errors import DomainError
@@ -50,7 +50,7 @@ def version(consultation_id: int, number: int) -> ResponseReturnValue:
         consultation=consultation,
         response=resp,
         version=v,
-        body_html=render(v.body),
+        body_html=render(v.body, heading_top(bool(qs))),
         sections=sections(v, qs),
         is_submitted=submission is not None and submission.version_id == v.id,
         submission=submission,

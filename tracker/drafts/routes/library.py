@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from tracker.drafts import bp, queries
 from tracker.drafts.forms import LibrarySearchForm
+from tracker.drafts.search import snippet
 from tracker.pagination import requested_page
 
 
@@ -18,7 +19,9 @@ def library() -> ResponseReturnValue:
     form.area.choices = [("", "Any work area")] + [(str(a.id), a.name) for a in queries.work_areas()]
     form.year.choices = [("", "Any year")] + [(str(y), str(y)) for y in queries.submission_years()]
     if not form.validate():
-        abort(400, "Check the search terms.")
+        # Drawn again with the errors in the summary; an unknown area or year (a stale or
+        # crafted link) says so on its own field.
+        return render_template("drafts/library.html", form=form, pagination=None, args={}, q="", snippets={}), 400
     q = (form.q.data or "").strip()
     search = queries.LibrarySearch(
         q=q,
@@ -27,6 +30,9 @@ def library() -> ResponseReturnValue:
     )
     pagination, supports = queries.library_page(search, requested_page(request.args), current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in {"q": q, "area": form.area.data, "year": form.year.data}.items() if v}
+    snippets = {s.id: snippet(s.version.search_text, q)
+                for s in pagination.items}
     return render_template(
         "drafts/library.html", form=form, pagination=pagination, supports=supports, args=args, q=q,
+        snippets=snippets,
     )

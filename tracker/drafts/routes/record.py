@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from tracker.consultations import workflow
 from tracker.drafts import bp, queries, review
-from tracker.drafts.forms import BaseForm, OutcomeForm, SubmissionForm
+from tracker.drafts.forms import BaseForm, OutcomeForm, SubmissionForm, parse_time
 from tracker.drafts.routes.common import consultation_url, response_url
 from tracker.models import Consultation
 from tracker.timeutil import to_uk, uk_instant, utcnow
@@ -35,9 +35,11 @@ def _given(day: date | None) -> date:
 
 def _record_page(consultation_id: int, step: str, form_class: type[BaseForm], verb: Callable[[Consultation, Any], object],
                  success: str, template: str, extra: Callable[[Consultation], dict[str, Any]],
-                 prefill: Callable[[Any], None] | None = None) -> ResponseReturnValue:
+                 prefill: Callable[[Any], None] | None = None,
+                 rules: Callable[[Consultation, Any], dict[str, str | None]] | None = None) -> ResponseReturnValue:
     """A form recording a step after approval: drawn on the consultation's version, refused with
-    what was typed kept."""
+    what was typed kept. ``rules`` gives the service's verdict on fields the form read, so a
+    broken rule is shown together with the form's own errors rather than after them."""
     consultation = queries.get_consultation(consultation_id)
     form: Any = form_class()
     _check_step(consultation, step)
@@ -46,7 +48,7 @@ def _record_page(consultation_id: int, step: str, form_class: type[BaseForm], ve
         form.version.data = consultation.version
         if prefill is not None:
             prefill(form)
-    elif form.validate():
+    elif _validate(consultation, form, rules):
         outcome = run(form, lambda: verb(consultation, form), success=success, then=response_url(consultation))
         if not isinstance(outcome, Refused):
             return outcome
@@ -55,6 +57,30 @@ def _record_page(consultation_id: int, step: str, form_class: type[BaseForm], ve
         template, consultation=consultation, form=form, consultation_url=consultation_url(consultation),
         stale=refused.stale if refused else None, **extra(consultation),
     ), page_status(form, refused)
+
+
+def _validate(consultation: Consultation, form: Any,
+              rules: Callable[[Consultation, Any], dict[str, str | None]] | None) -> bool:
+    valid: bool = form.validate()
+    for name, problem in (rules(consultation, form) if rules else {}).items():
+        if problem:
+            field = getattr(form, name)
+            field.errors = [*field.errors, problem]
+            valid = False
+    return valid
+
+
+def _submission_rules(consultation: Consultation, form: SubmissionForm) -> dict[str, str | None]:
+    at = parse_time(form.submitted_time.data)
+    if form.submitted_on.data is None or at is None:
+        return {}
+    return {"submitted_on": review.submission_time_problem(uk_instant(form.submitted_on.data, at))}
+
+
+def _outcome_rules(consultation: Consultation, form: OutcomeForm) -> dict[str, str | None]:
+    if form.published_on.data is None:
+        return {}
+    return {"published_on": review.outcome_date_problem(consultation, form.published_on.data)}
 
 
 def _now(form: SubmissionForm) -> None:
@@ -74,7 +100,7 @@ def submit(consultation_id: int) -> ResponseReturnValue:
         ), "Submission recorded. The submitted version is now frozen.", "drafts/submit.html",
         lambda c: {"approved": queries.approved_version(queries.get_response(c)),
                    "supports": queries.supporting_cities(c)},
-        prefill=_now,
+        prefill=_now, rules=_submission_rules,
     )
 
 
@@ -85,5 +111,5 @@ def outcome(consultation_id: int) -> ResponseReturnValue:
         consultation_id, "publish_outcome", OutcomeForm, lambda c, form: review.record_outcome(
             current_user, c, url=form.url.data or "", published_on=_given(form.published_on.data),
             taken_up=form.taken_up.data, notes=form.notes.data or "", seen_version=form.version.data,
-        ), "Outcome recorded.", "drafts/outcome.html", lambda c: {},
+        ), "Outcome recorded.", "drafts/outcome.html", lambda c: {}, rules=_outcome_rules,
     )

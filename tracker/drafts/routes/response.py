@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import render_template, request
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -25,12 +25,11 @@ from tracker.drafts.forms import (
     SupportForm,
 )
 from tracker.drafts.limits import MAX_COMMENT
-from tracker.drafts.markdown import render
-from tracker.drafts.routes.common import back_with, consultation_url, response_url
+from tracker.drafts.markdown import heading_top, render
+from tracker.drafts.routes.common import back_with, consultation_url, messages, response_url, typed_in
 from tracker.errors import Stale
-from tracker.models import Consultation
+from tracker.models import Consultation, User
 from tracker.models.drafts import Question, ResponseVersion
-from tracker.routing import parse_id
 from tracker.views import Refused, run
 
 T = TypeVar("T")
@@ -41,7 +40,7 @@ REVIEW_STEPS = ("send_for_review", "approve", "reopen", "submit", "publish_outco
 
 def sections(version: ResponseVersion | None, qs: list[Question]) -> list[dict[str, Any]]:
     answers = (version.answers or {}) if version else {}
-    return [{"question": q, "html": render(answers.get(str(q.id), ""))} for q in qs]
+    return [{"question": q, "html": render(answers.get(str(q.id), ""), heading_top(True))} for q in qs]
 
 
 @bp.get("/<int:consultation_id>/response")
@@ -51,24 +50,18 @@ def response(consultation_id: int) -> ResponseReturnValue:
 
 
 def _response_page(consultation: Consultation, *, status: int = 200, stale: Stale | None = None,
-                   failed: tuple[str, Any] | None = None) -> ResponseReturnValue:
+                   failed: tuple[str, Any] | None = None,
+                   problems: list[dict[str, str]] | None = None) -> ResponseReturnValue:
     """The response page; ``failed`` is (name, form) of a refused form, redrawn with what the
-    user typed and its errors, ``stale`` the refusal of a change made on an older page."""
+    user typed and its errors, ``stale`` the refusal of a change made on an older page,
+    ``problems`` refusals of a button (no field to mark), each linking to where the button is."""
     user = current_user
     resp = queries.get_response(consultation)
     version = queries.current_version(resp)
     qs = queries.questions(consultation)
     can_manage = permissions.can_manage_contributors(user, consultation)
-    contributor_form = ContributorForm()
-    if can_manage:
-        contributor_form.user_id.choices = [(0, "Choose an officer")] + [
-            (u.id, u.display_name) for u in queries.eligible_contributors(consultation)
-        ]
     supports = queries.supporting_cities(consultation)
     can_support = permissions.support_cities_for(user, consultation)
-    support_form = SupportForm()
-    if can_support:
-        support_form.city_id.choices = queries.support_choices(user, supports)
     # Each state-changing form carries the version this page shows (a fresh form, not the
     # request's data: only a refused form is redrawn with what was typed in it).
     seen = {"version": consultation.version}
@@ -81,24 +74,34 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         "mode_form": ModeForm(formdata=None, data=seen),
         "remove_question_form": StepForm(formdata=None, data=seen),
         "comment_form": CommentForm(formdata=None),
+        "contributor_form": ContributorForm(formdata=None),
+        "support_form": SupportForm(formdata=None),
     }
     error_form = None
     if failed is not None:
         forms[failed[0]] = error_form = failed[1]
+    # The choices are filled in after a refused form took its place, so it is redrawn with them.
+    if can_manage:
+        forms["contributor_form"].user_id.choices = [(0, "Choose an officer")] + [
+            (u.id, u.display_name) for u in queries.eligible_contributors(consultation)
+        ]
+    if can_support:
+        forms["support_form"].city_id.choices = queries.support_choices(user, supports)
     steps = {name: workflow.allowed(user, consultation, name) for name in REVIEW_STEPS}
     by_questions = queries.by_questions(resp)
+    comments = queries.list_comments(resp)
     return render_template(
         "drafts/response.html",
         consultation=consultation,
         response=resp,
         version=version,
         notice=queries.status_notice(consultation, resp),
-        body_html=render(version.body if version else ""),
+        body_html=render(version.body if version else "", heading_top(by_questions and bool(qs))),
         sections=sections(version, qs),
         questions=qs,
         answered_questions=qs if by_questions else [],
         by_questions=by_questions,
-        comments=queries.list_comments(resp),
+        comments=comments,
         contributors=queries.list_contributors(resp),
         supports=supports,
         withdrawable={s.city_id for s in supports if can_support and permissions.speaks_for(user, s.city_id)},
@@ -107,16 +110,15 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         can_edit=permissions.can_edit(user, consultation, resp),
         can_manage=can_manage,
         show_questions=can_manage or bool(qs),
-        can_record_support=can_support and bool(support_form.city_id.choices),
+        can_record_support=can_support and bool(forms["support_form"].city_id.choices),
         steps=steps,
         show_review=any(steps.values()),
         max_comment=MAX_COMMENT,
-        contributor_form=contributor_form,
-        support_form=support_form,
         consultation_url=consultation_url(consultation),
-        render=render,
+        comment_html={c.id: render(c.body, 3) for c in comments},
         stale=stale,
         form=error_form if error_form is not None and error_form.errors else None,
+        problems=problems or [],
         **forms,
     ), status
 
@@ -127,10 +129,10 @@ def _step(consultation: Consultation, name: str, form: Any, action: Callable[[],
 
     A change made on an older page comes back (409) with what changed since and the form
     as typed; an input the rules refuse comes back (400) with the message on its field, and a
-    refusal about no field in particular is flashed on the page. Permission and impossible-step
-    errors go to the error page (403/409)."""
+    refusal about no field in particular (a button) in the error summary, linking to the
+    button's section. Permission and impossible-step errors go to the error page (403/409)."""
     if not form.validate():
-        return _response_page(consultation, status=400, failed=(name, form))
+        return _refused(consultation, name, form, anchor)
     outcome = run(form, action, success=success, then=response_url(consultation, anchor))
     if not isinstance(outcome, Refused):
         return outcome
@@ -138,9 +140,16 @@ def _step(consultation: Consultation, name: str, form: Any, action: Callable[[],
         # A refused approval is not redrawn: the page offers to approve what it shows now.
         return _response_page(consultation, status=409, stale=outcome.stale,
                               failed=None if name == "approve_form" else (name, form))
-    if not any(field.errors for field in form):
-        return back_with(form, outcome, response_url(consultation, anchor))
-    return _response_page(consultation, status=400, failed=(name, form))
+    return _refused(consultation, name, form, anchor)
+
+
+def _refused(consultation: Consultation, name: str, form: Any, anchor: str) -> ResponseReturnValue:
+    """The page again (400) with the form's errors in the summary: on the fields typed in, or,
+    for a button's form (only hidden inputs), linking to the button's section."""
+    if typed_in(form):
+        return _response_page(consultation, status=400, failed=(name, form))
+    return _response_page(consultation, status=400, problems=[
+        {"text": message, "href": f"#{anchor}"} for message in messages(form)])
 
 
 def _act(consultation: Consultation, form: Any, action: Callable[[], T], success: str,
@@ -169,12 +178,26 @@ def _people(consultation_id: int, form_class: type[BaseForm], verb: Callable[[Co
     return _act(consultation, form_class(), lambda: verb(consultation), success, anchor)
 
 
+F = TypeVar("F", bound=BaseForm)
+
+
+def _guarded(consultation_id: int, allowed: Callable[[User, Consultation], bool], refusal: str, name: str,
+             form_class: type[F], verb: Callable[[Consultation, F], object], success: str,
+             anchor: str) -> ResponseReturnValue:
+    """A form only some may send: anyone else is refused (403) before their input is read."""
+    consultation = queries.get_consultation(consultation_id)
+    permissions.require(allowed(current_user, consultation), refusal)
+    form = form_class()
+    return _step(consultation, name, form, lambda: verb(consultation, form), success, anchor)
+
+
 @bp.post("/<int:consultation_id>/response/contributors")
 @login_required
 def add_contributor(consultation_id: int) -> ResponseReturnValue:
-    user_id = parse_id(request.form.get("user_id")) or 0
-    return _people(consultation_id, ContributorForm, lambda c: people.add_contributor(current_user, c, user_id),
-                   "Contributor added.", "contributors")
+    return _guarded(consultation_id, permissions.can_manage_contributors,
+                    "Only the lead city's policy leads and coordinators can add contributors.",
+                    "contributor_form", ContributorForm, lambda c, form: people.add_contributor(
+                        current_user, c, form.user_id.data or 0), "Contributor added.", "contributors")
 
 
 @bp.post("/<int:consultation_id>/response/contributors/<int:contributor_id>/remove")
@@ -187,9 +210,9 @@ def remove_contributor(consultation_id: int, contributor_id: int) -> ResponseRet
 @bp.post("/<int:consultation_id>/response/support")
 @login_required
 def support(consultation_id: int) -> ResponseReturnValue:
-    city_id = parse_id(request.form.get("city_id")) or 0
-    return _people(consultation_id, SupportForm, lambda c: people.record_support(current_user, c, city_id),
-                   "Support recorded.", "support")
+    return _guarded(consultation_id, permissions.support_cities_for, "You cannot record support for this response now.",
+                    "support_form", SupportForm, lambda c, form: people.record_support(
+                        current_user, c, form.city_id.data or 0), "Support recorded.", "support")
 
 
 @bp.post("/<int:consultation_id>/response/support/<int:city_id>/withdraw")
@@ -200,9 +223,6 @@ def withdraw_support(consultation_id: int, city_id: int) -> ResponseReturnValue:
 
 
 # --- review -----------------------------------------------------------------------------
-
-
-F = TypeVar("F", bound=BaseForm)
 
 
 def _review(consultation_id: int, step: str, name: str, form_class: type[F],
@@ -250,10 +270,8 @@ def reopen(consultation_id: int) -> ResponseReturnValue:
 
 def _structure(consultation_id: int, name: str, form_class: type[F], verb: Callable[[Consultation, F], T],
                success: str, refusal: str) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    permissions.require(permissions.can_manage_questions(current_user, consultation), refusal)
-    form = form_class()
-    return _step(consultation, name, form, lambda: verb(consultation, form), success, "questions")
+    return _guarded(consultation_id, permissions.can_manage_questions, refusal, name, form_class, verb, success,
+                    "questions")
 
 
 @bp.post("/<int:consultation_id>/response/mode")
