@@ -110,16 +110,16 @@ def test_response_page_sections_errors_and_library_search(live_server: str, page
     page.goto(f"{live_server}/consultations/{drafting.id}/response")
     assert page.locator("h1").count() == 1
     assert page.locator("h2", has_text="Our view").count() == 1
-    assert _serious(page) == []
+    assert serious_a11y_faults(page) == []
     page.get_by_role("button", name="Add contributor").click()
     page.wait_for_load_state()
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible() and "Choose an officer to add" in summary.inner_text()
     assert page.locator(".govuk-notification-banner").count() == 0
     assert page.locator("#user_id.govuk-select--error").count() == 1
-    assert _serious(page) == []
+    assert serious_a11y_faults(page) == []
 
     page.goto(f"{live_server}/consultations/library?q=rural+bus+links")
     assert page.locator(".kc-snippet mark").count() == 3
     assert "Rural transport" in page.locator(".kc-library-item").first.inner_text()
-    assert _serious(page) == []
+    assert serious_a11y_faults(page) == []
