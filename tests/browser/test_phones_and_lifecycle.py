@@ -52,7 +52,7 @@ def test_main_pages_fit_a_320_px_phone_with_no_serious_a11y_fault(live_server: s
 @pytest.mark.parametrize("role, status, primary, current_step", [
     ("coordinator", "new", "Triage", "Triage"),
     ("coordinator", "triaged", "Assign", "Assign to a lead city"),
-    ("lead", "assigned", "Start drafting", "Draft the response"),
+    ("lead", "assigned", "Start the draft", "Draft the response"),
     ("lead", "drafting", "Send for review", "Draft the response"),
     ("coordinator", "in_review", "Approve", "Review and approve"),
     ("coordinator", "approved", "Record submission", "Submit to government"),

@@ -122,7 +122,7 @@ def test_detail_shows_facts_history_and_buttons(as_user, coordinator, lead) -> N
     assert "Assigned to Hull, policy lead Lena Lead" in html  # the history
     assert "Cora Coordinator" in html
     assert "To assign → Assigned" in html  # status labels, not stored values
-    assert "Start drafting" in html
+    assert "Start the draft" in html  # saving the first version starts drafting
     assert '<a class="govuk-link" href="https://www.gov.uk/government/consultations/' in html
     assert "&lt;span" not in html and "&lt;a" not in html  # summary rows are markup, not escaped text
     assert "Lead city</strong>: – → Hull" in html  # ids in the history shown as names
@@ -234,7 +234,7 @@ def _primary_buttons(html: str) -> list[str]:
 @pytest.mark.parametrize("status, role, primary, rare", [
     ("new", "coordinator", "Triage", ["Mark as withdrawn"]),
     ("triaged", "coordinator", "Assign", ["Mark as withdrawn"]),
-    ("assigned", "lead", "Start drafting", []),
+    ("assigned", "lead", "Start the draft", []),
     ("in_review", "coordinator", "Approve", ["Mark as missed", "Mark as withdrawn"]),
     ("approved", "coordinator", "Record submission", ["Reopen for editing", "Mark as missed", "Mark as withdrawn"]),
 ])

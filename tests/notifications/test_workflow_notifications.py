@@ -5,7 +5,7 @@ it, with links on BASE_URL."""
 from __future__ import annotations
 
 import html as html_lib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from tracker.drafts import review as drafts_review
 from tracker.extensions import db
 from tracker.models import Consultation, Role, Status, User
 from tracker.models.reminders import Delivery, Notification, Reminder, State
-from tracker.timeutil import utcnow
+from tracker.timeutil import uk_today, utcnow
 
 
 def _told(consultation_id: int, kind: str) -> dict[int, str]:
@@ -161,7 +161,7 @@ def test_submission_and_outcome_reach_everyone_who_took_part(smtp: Inbox, eager:
     assert "by email, reference KC-77" in body and "Version 2 is now frozen" in body
 
     drafts_review.record_outcome(people["bea"], db.session.get(Consultation, c.id), url="https://www.gov.uk/outcome",
-                          published_on=date(2026, 3, 1), taken_up="partly", notes="Two of three asks.")
+                          published_on=uk_today(), taken_up="partly", notes="Two of three asks.")
     db.session.commit()
     # ...and whoever else took part: the commenter and the coordinator who recorded the submission.
     assert set(_told(c.id, "outcome")) == {people["lead"].id, people["hull2"].id, helper.id,

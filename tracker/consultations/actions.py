@@ -62,6 +62,9 @@ def page_actions(user: User, consultation: Consultation) -> PageActions:
         if name == "assign":
             return Action("Assign" if status == Status.TRIAGED else "Reassign",
                           url_for("consultations.assign", consultation_id=cid))
+        if name == "start_drafting":
+            # Saving the first version starts drafting: the step is to write it.
+            return Action("Start the draft", url_for("drafts.edit", consultation_id=cid))
         if name in DRAFT_PAGES:
             return Action(workflow.TRANSITIONS[name].label, url_for(DRAFT_PAGES[name], consultation_id=cid))
         return Action(workflow.TRANSITIONS[name].label,

@@ -255,6 +255,7 @@ def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]
     version = current_version(resp)
     status = Status(consultation.status)
     editable = permissions.can_edit(user, consultation, resp)
+    starts_drafting = status == Status.ASSIGNED and workflow.allowed(user, consultation, "start_drafting")
     return {
         "consultation_id": consultation.id,
         "version": version,
@@ -262,7 +263,9 @@ def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]
         "submission": get_submission(consultation),
         "outcome": get_outcome(consultation),
         "supports": supporting_cities(consultation),
-        "edit_label": ("Edit the draft" if version else "Start the draft") if editable else None,
+        # Starting the draft is the page's own next step (its primary button) for who may start it.
+        "edit_label": None if not editable or (version is None and starts_drafting) else
+        ("Edit the draft" if version else "Start the draft"),
         "comment_count": db.session.scalar(
             select(func.count()).select_from(Comment).where(Comment.response_id == resp.id)
         ) if resp else 0,
