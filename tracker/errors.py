@@ -21,6 +21,17 @@ class DomainError(Exception):
         self.field = field
 
 
+def one_line(value: str, *, field: str, missing: str, limit: int, too_long: str) -> str:
+    """Typed text as one line (runs of spaces made one), or a refusal on its field when it is
+    empty or longer than ``limit``."""
+    text = " ".join(value.split())
+    if not text:
+        raise DomainError(missing, field=field)
+    if len(text) > limit:
+        raise DomainError(too_long, field=field)
+    return text
+
+
 class NotAllowed(DomainError):
     status_code = 403
 

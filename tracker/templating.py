@@ -75,12 +75,33 @@ def navigation() -> list[dict[str, Any]]:
     ]
 
 
+# The GOV.UK Frontend macros every page may use, by component: loaded once as globals rather
+# than imported by each template.
+GOVUK_MACROS = {
+    "govukServiceNavigation": "service-navigation",
+    "govukNotificationBanner": "notification-banner",
+    "govukErrorSummary": "error-summary",
+    "govukButton": "button",
+    "govukTag": "tag",
+    "govukTable": "table",
+    "govukSummaryList": "summary-list",
+    "govukPagination": "pagination",
+    "govukBreadcrumbs": "breadcrumbs",
+    "govukInsetText": "inset-text",
+    "govukWarningText": "warning-text",
+    "govukDetails": "details",
+}
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         uk_datetime=uk_datetime, uk_date=uk_date, closes_hint=closes_hint, due_hint=due_hint
     )
     app.jinja_env.globals.update(
         status_tag=status_tag, navigation=navigation, now=utcnow)
+    for name, component in GOVUK_MACROS.items():
+        module = app.jinja_env.get_template(f"govuk_frontend_jinja/components/{component}/macro.html").module
+        app.jinja_env.globals[name] = getattr(module, name)
 
     @app.context_processor
     def _service() -> dict[str, Any]:

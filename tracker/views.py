@@ -84,6 +84,13 @@ def run(form: Any, action: Callable[[], T], *, success: str | Callable[[T], str]
     return redirect(then(result) if callable(then) else then)
 
 
+def saved(form: Any, action: Callable[[], T], *, success: str | Callable[[T], str],
+          then: str | Callable[[T], str]) -> ResponseBase | None:
+    """run() for a page drawn again the same way when refused: the redirect, or None."""
+    outcome = run(form, action, success=success, then=then)
+    return None if isinstance(outcome, Refused) else outcome
+
+
 def page_status(form: Any, refused: Refused | None = None) -> int:
     """200 for a page shown, 400 when the form has errors, or the refusal's own status."""
     if refused is not None:

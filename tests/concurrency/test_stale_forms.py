@@ -79,7 +79,8 @@ CASES = [
          _hull_lead, None, lambda c: c.status == Status.ASSIGNED),
     Case("reassign", Status.DRAFTING, "coordinator", "/consultations/{id}/assign", "/consultations/{id}/assign",
          _salford_lead, None, lambda c: c.lead_city_id == factories.city("Salford").id),
-    Case("start drafting", Status.ASSIGNED, "lead", "/consultations/{id}",
+    # The consultation page offers the editor ("Start the draft"); the step keeps its own page.
+    Case("start drafting", Status.ASSIGNED, "lead", "/consultations/{id}/transition/start_drafting",
          "/consultations/{id}/transition/start_drafting", changed=lambda c: c.status == Status.DRAFTING),
     Case("mark missed", Status.DRAFTING, "coordinator", "/consultations/{id}/transition/mark_missed",
          "/consultations/{id}/transition/mark_missed", lambda c, u: {"message": "My typed note: out of time"},

@@ -32,7 +32,7 @@ from tracker.extensions import db
 from tracker.models import City, Role, User, WorkArea
 from tracker.pagination import govuk_pagination, requested_page
 from tracker.routing import parse_id
-from tracker.views import Refused, attach_error, run
+from tracker.views import Refused, attach_error, run, saved
 
 
 def _get_or_404(model: Any, id_: int) -> Any:
@@ -184,17 +184,13 @@ def cities() -> ResponseReturnValue:
 def city_edit(city_id: int) -> ResponseReturnValue:
     city: City = _get_or_404(City, city_id)
     form = CityForm(obj=None if request.method == "POST" else city)
-    if form.validate_on_submit():
-        done = run(
-            form,
-            lambda: services.update_city(
-                current_user, city, name=form.name.data or "", nation=form.nation.data or "",
-                is_member=bool(form.is_member.data),
-            ),
-            success=lambda _: f"Saved {city.name}.", then=url_for("admin.cities"),
-        )
-        if not isinstance(done, Refused):
-            return done
+    def change() -> None:
+        services.update_city(current_user, city, name=form.name.data or "", nation=form.nation.data or "",
+                             is_member=bool(form.is_member.data))
+
+    if form.validate_on_submit() and (done := saved(form, change, success=lambda _: f"Saved {city.name}.",
+                                                    then=url_for("admin.cities"))):
+        return done
     return render_template("admin/city_edit.html", form=form, city=city)
 
 
@@ -215,17 +211,13 @@ def work_area_edit(area_id: int) -> ResponseReturnValue:
     form.lead_city.choices = city_choices("No lead city")
     if not form.is_submitted():
         form.lead_city.data = str(area.lead_city_id or "")
-    if form.validate_on_submit():
-        done = run(
-            form,
-            lambda: services.update_work_area(
-                current_user, area, name=form.name.data or "", description=form.description.data or "",
-                lead_city=_city_from(form.lead_city.data),
-            ),
-            success=lambda _: f"Saved {area.name}.", then=url_for("admin.work_areas"),
-        )
-        if not isinstance(done, Refused):
-            return done
+    def change() -> None:
+        services.update_work_area(current_user, area, name=form.name.data or "",
+                                  description=form.description.data or "", lead_city=_city_from(form.lead_city.data))
+
+    if form.validate_on_submit() and (done := saved(form, change, success=lambda _: f"Saved {area.name}.",
+                                                    then=url_for("admin.work_areas"))):
+        return done
     return render_template("admin/work_area_edit.html", form=form, area=area)
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tracker import activity
 from tracker.auth.permissions import require
-from tracker.errors import DomainError
+from tracker.errors import DomainError, one_line
 from tracker.extensions import db, dialect_insert
 from tracker.models import User, WorkArea
 from tracker.models.intake import OrganisationRule, WorkAreaKeywords
@@ -80,11 +80,9 @@ def _require_admin(actor: User) -> None:
 
 def add_organisation_rule(actor: User, organisation: str, work_area: WorkArea) -> OrganisationRule:
     _require_admin(actor)
-    organisation = " ".join(organisation.split())
-    if not organisation:
-        raise DomainError("Enter the organisation's name as GOV.UK writes it, or its acronym.", field="organisation")
-    if len(organisation) > 200:
-        raise DomainError("The organisation's name must be 200 characters or fewer.", field="organisation")
+    organisation = one_line(organisation, field="organisation", limit=200,
+                            missing="Enter the organisation's name as GOV.UK writes it, or its acronym.",
+                            too_long="The organisation's name must be 200 characters or fewer.")
     duplicate = db.session.scalar(
         select(OrganisationRule).where(
             func.lower(OrganisationRule.organisation) == organisation.lower(),

@@ -9,7 +9,7 @@ from tracker import activity
 from tracker.auth.permissions import require
 from tracker.consultations import services as consultation_services
 from tracker.consultations.services import ConsultationData
-from tracker.errors import DomainError, InvalidTransition
+from tracker.errors import InvalidTransition, one_line
 from tracker.extensions import db
 from tracker.intake.sources import public_url
 from tracker.models import Consultation, User, WorkArea
@@ -66,11 +66,9 @@ def accept_item(actor: User, item: GovukItem, work_area: WorkArea | None = None)
 
 def dismiss_item(actor: User, item: GovukItem, reason: str) -> None:
     _require_coordinator(actor)
-    reason = " ".join(reason.split())
-    if not reason:
-        raise DomainError("Give a reason for dismissing it, so colleagues can see why.", field="reason")
-    if len(reason) > 1000:
-        raise DomainError("Keep the reason to 1,000 characters or fewer.", field="reason")
+    reason = one_line(reason, field="reason", limit=1000,
+                      missing="Give a reason for dismissing it, so colleagues can see why.",
+                      too_long="Keep the reason to 1,000 characters or fewer.")
     if item.state != ItemState.PENDING:
         raise InvalidTransition(f"This item is already {item.state_enum.label.lower()}.")
     item.state = ItemState.DISMISSED.value

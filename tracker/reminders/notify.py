@@ -50,26 +50,14 @@ def notify(
     immediate: list[Reminder] = []
     for user_id, user in recipients.items():
         delivery = prefs[user_id].delivery_for(kind)
+        # What the email and the in-app notification share.
+        said = {"consultation": consultation, "kind": kind, "subject": subject[:300], "body": body}
         reminder = Reminder(
-            consultation=consultation,
-            recipient=user,
-            kind=kind,
-            deadline=None,
-            subject=subject[:300],
-            body=body,
-            delivery=delivery,
-            state=State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value,
-            event_key=key,
+            recipient=user, deadline=None, delivery=delivery, event_key=key,
+            state=State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value, **said,
         )
         db.session.add(reminder)
-        notification = Notification(
-            user=user,
-            consultation=consultation,
-            reminder=reminder,
-            kind=kind,
-            subject=subject[:300],
-            body=body,
-        )
+        notification = Notification(user=user, reminder=reminder, **said)
         db.session.add(notification)
         notifications.append(notification)
         if delivery == Delivery.IMMEDIATE:
