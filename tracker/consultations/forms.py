@@ -5,14 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
+from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
 
@@ -25,17 +18,17 @@ from tracker.timeutil import uk_instant, utcnow
 class ConsultationForm(BaseForm):
     title = StringField(
         "Title",
-        widget=GovTextInput(),
+        widget=gov.GovTextInput(),
         validators=[DataRequired("Enter the consultation's title"), MaxLength(300)],
     )
     issuing_organisation = StringField(
         "Issuing organisation",
-        widget=GovTextInput(),
+        widget=gov.GovTextInput(),
         validators=[DataRequired("Enter the organisation that issued the consultation"), MaxLength(200)],
     )
-    url = StringField("Link to the consultation", widget=GovTextInput(),
+    url = StringField("Link to the consultation", widget=gov.GovTextInput(),
                       validators=[Optional(), MaxLength(500), https_url])
-    summary = TextAreaField("Summary", widget=GovCharacterCount(), validators=[
+    summary = TextAreaField("Summary", widget=gov.GovCharacterCount(), validators=[
         Optional(), MaxLength(MAX_SUMMARY)])
     opened_on = UKDateField("Opening date", validators=[Optional()],
                             message="Enter a real opening date, for example 27 3 2026")
@@ -43,14 +36,14 @@ class ConsultationForm(BaseForm):
                             message="Enter a real closing date, for example 27 3 2026")
     closes_time = StringField(
         "Closing time (UK time)",
-        widget=GovTextInput(),
+        widget=gov.GovTextInput(),
         default="23:59",
         validators=[
             InputRequired("Enter the closing time, for example 23:59"),
             Regexp(TIME_RE, message="Enter the closing time as hours and minutes, for example 23:59"),
         ],
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = SubmitField("Save", widget=gov.GovSubmitInput())
 
     # Set by the edit view: a closing time already in the past may be kept unchanged.
     existing_closes_at: datetime | None = None
@@ -86,17 +79,17 @@ class TriageForm(BaseForm):
     version = VersionField()
     decision = RadioField(
         "What should the network do?",
-        widget=GovRadioInput(),
+        widget=gov.GovRadioInput(),
         choices=[(d.value, d.label) for d in Decision],
         validators=[InputRequired("Choose whether the network will respond")],
     )
     reason = TextAreaField(
         "Reason",
-        widget=GovTextArea(),
+        widget=gov.GovTextArea(),
         description="Needed for monitor only and no response, so members can see why.",
         validators=[Optional(), MaxLength(2000)],
     )
-    submit = SubmitField("Save decision", widget=GovSubmitInput())
+    submit = SubmitField("Save decision", widget=gov.GovSubmitInput())
 
     def validate_reason(self, field: TextAreaField) -> None:
         if self.decision.data in (Decision.MONITOR.value, Decision.NO_RESPONSE.value) and not (
@@ -105,7 +98,7 @@ class TriageForm(BaseForm):
             raise ValidationError("Give a reason for not responding, so members can see why")
 
 
-class GovSelectWithAttributes(GovSelect):
+class GovSelectWithAttributes(gov.GovSelect):
     """GovSelect that keeps each choice's render_kw as option attributes (e.g. data-city)."""
 
     def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
@@ -130,11 +123,11 @@ def _choice_triples(field: SelectField) -> list[tuple[Any, str, dict[str, Any]]]
 
 class AssignForm(BaseForm):
     version = VersionField()
-    work_area = SelectField("Work area", widget=GovSelect(),
+    work_area = SelectField("Work area", widget=gov.GovSelect(),
                             validators=[InputRequired("Choose the work area")])
     city = SelectField(
         "Lead city",
-        widget=GovSelect(),
+        widget=gov.GovSelect(),
         description="Proposed from the work area; you may choose another member city.",
         validators=[Optional()],
     )
@@ -149,12 +142,12 @@ class AssignForm(BaseForm):
         validators=[Optional()],
         message="Enter a real internal deadline, for example 20 3 2026",
     )
-    submit = SubmitField("Assign", widget=GovSubmitInput())
+    submit = SubmitField("Assign", widget=gov.GovSubmitInput())
 
 
 class TransitionForm(BaseForm):
     version = VersionField()
-    message = TextAreaField("Note for the history (optional)", widget=GovTextArea(),
+    message = TextAreaField("Note for the history (optional)", widget=gov.GovTextArea(),
                             validators=[Optional(), MaxLength(2000)])
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
+    submit = SubmitField("Confirm", widget=gov.GovSubmitInput())
 

@@ -10,6 +10,7 @@ the send is queued after the commit.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import func, update
 
@@ -20,6 +21,8 @@ from tracker.models import User
 from tracker.models.reminders import DigestRun, Reminder, State
 from tracker.reminders.outbox import DIGEST, SEND, queue_after_commit
 from tracker.timeutil import to_uk, utcnow
+
+R = TypeVar("R", Reminder, DigestRun)
 
 RESENDABLE = (State.UNCERTAIN.value, State.FAILED.value)
 
@@ -58,11 +61,16 @@ def _put_back(model: type[Reminder] | type[DigestRun], row: Reminder | DigestRun
         raise _already(row)
 
 
-def resend_reminder(actor: User, reminder_id: int, version: str, now: datetime | None = None) -> Reminder:
+def _resendable(actor: User, model: type[R], row_id: int, missing: str) -> R:
     _check(actor)
-    reminder = db.session.get(Reminder, reminder_id)
-    if reminder is None:
-        raise NotFound("There is no such email.")
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
+def resend_reminder(actor: User, reminder_id: int, version: str, now: datetime | None = None) -> Reminder:
+    reminder = _resendable(actor, Reminder, reminder_id, "There is no such email.")
     before = reminder.state
     _put_back(Reminder, reminder, actor, version, now or utcnow(), next_attempt_at=None)
     activity.record(
@@ -77,10 +85,7 @@ def resend_reminder(actor: User, reminder_id: int, version: str, now: datetime |
 
 
 def resend_digest(actor: User, run_id: int, version: str, now: datetime | None = None) -> DigestRun:
-    _check(actor)
-    run = db.session.get(DigestRun, run_id)
-    if run is None:
-        raise NotFound("There is no such digest.")
+    run = _resendable(actor, DigestRun, run_id, "There is no such digest.")
     before = run.state
     _put_back(DigestRun, run, actor, version, now or utcnow())
     # Its items go with it (deliver_digest picks up the pending items attached to the run).
