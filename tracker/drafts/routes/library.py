@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from tracker.drafts import bp, queries
 from tracker.drafts.forms import LibrarySearchForm
 from tracker.drafts.search import snippet
-from tracker.pagination import requested_page
+from tracker.pagination import govuk_pagination, requested_page
 
 
 @bp.get("/library")
@@ -34,5 +34,6 @@ def library() -> ResponseReturnValue:
                 for s in pagination.items}
     return render_template(
         "drafts/library.html", form=form, pagination=pagination, supports=supports, args=args, q=q,
-        snippets=snippets,
+        snippets=snippets, pages_nav=govuk_pagination(pagination.page, pagination.pages,
+                                                      lambda n: url_for("drafts.library", page=n, **args)),
     )
