@@ -1,3 +1,5 @@
+"""Forms of the admin pages: accounts, member cities, work areas (GOV.UK widgets)."""
+
 from __future__ import annotations
 
 from typing import Any

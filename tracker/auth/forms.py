@@ -1,3 +1,5 @@
+"""Forms of signing in, changing a password and signing out everywhere."""
+
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput

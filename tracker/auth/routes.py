@@ -1,3 +1,5 @@
+"""Views of signing in and out, the password change and the list of sessions."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for

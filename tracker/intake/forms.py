@@ -1,3 +1,5 @@
+"""Forms of the intake pages: accept or dismiss an item, organisation rules, keywords."""
+
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput

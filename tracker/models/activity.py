@@ -1,3 +1,5 @@
+"""The activity log's rows: who changed what, with the before and after values."""
+
 from __future__ import annotations
 
 from datetime import datetime

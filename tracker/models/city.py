@@ -1,3 +1,5 @@
+"""Member cities and the work areas they lead."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -1,3 +1,5 @@
+"""The consultation, its statuses (with their labels) and the triage decisions."""
+
 from __future__ import annotations
 
 import enum

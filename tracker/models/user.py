@@ -1,3 +1,5 @@
+"""Accounts, their roles and their server-side sessions; passwords hashed with argon2id."""
+
 from __future__ import annotations
 
 import enum

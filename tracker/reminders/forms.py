@@ -1,3 +1,5 @@
+"""Forms of the reminder preferences, the network's settings and the resend button."""
+
 from __future__ import annotations
 
 import re
