@@ -35,9 +35,10 @@ RARE = ("reopen", "mark_missed", "withdraw")
 
 @dataclass(frozen=True)
 class Action:
+    """A link to the step's own page (a form, or a confirmation that carries the page's version)."""
+
     label: str
     href: str
-    post: bool = False  # a one-click form carrying the page's version, not a link
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,7 @@ def page_actions(user: User, consultation: Consultation) -> PageActions:
         if name in DRAFT_PAGES:
             return Action(workflow.TRANSITIONS[name].label, url_for(DRAFT_PAGES[name], consultation_id=cid))
         return Action(workflow.TRANSITIONS[name].label,
-                      url_for("consultations.transition", consultation_id=cid, name=name),
-                      post=name not in DESTRUCTIVE)
+                      url_for("consultations.transition", consultation_id=cid, name=name))
 
     # "Change decision" and "Reassign" revisit a step already taken: not the way forward.
     forward = [n for n in NEXT_STEPS if n in allowed
