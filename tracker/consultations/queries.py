@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.sql.expression import ColumnClause
 
+from tracker.consultations import counts as list_counts
 from tracker.extensions import db
 from tracker.models import (
     ACTIVE_WORK_STATUSES,
@@ -157,27 +158,53 @@ def filtered(filters: ListFilters, now: datetime | None = None) -> Select:
     return stmt
 
 
-def list_order(now: datetime) -> tuple[Any, ...]:
-    """What is still to close first, the next to close at the top; then the closed ones,
-    newest first. Years of closed consultations must not push this week's off page one."""
-    is_closed = case((Consultation.closes_at < now, 1), else_=0)
-    return (
-        is_closed.asc(),
-        case((Consultation.closes_at >= now, Consultation.closes_at)).asc(),
-        case((Consultation.closes_at < now, Consultation.closes_at)).desc(),
-        Consultation.id.asc(),
-    )
+def _page_ids(base: Select, now: datetime, open_count: int, offset: int, size: int) -> list[int]:
+    """One page's ids in the list's order: what is still to close first, the next to close at
+    the top; then the closed ones, newest first (years of closed consultations must not push
+    this week's off page one).
+
+    Each half is its own range of the closing-date index (ascending, then descending), read
+    only as far as the page needs, and the page takes from one or both: an ordering by an
+    expression ("closed or not") would make the database sort every matching row."""
+    take_open = max(0, min(size, open_count - offset))
+    still_open = (base.where(Consultation.closes_at >= now)
+                  .order_by(Consultation.closes_at.asc(), Consultation.id.asc())
+                  .limit(take_open).offset(offset).subquery())
+    closed = (base.where(Consultation.closes_at < now)
+              .order_by(Consultation.closes_at.desc(), Consultation.id.asc())
+              .limit(size - take_open).offset(max(0, offset - open_count)).subquery())
+    # One statement whatever the page (a half may be empty), the halves in order.
+    both = union_all(
+        select(still_open.c.id, literal(0).label("half"), still_open.c.closes_at),
+        select(closed.c.id, literal(1).label("half"), closed.c.closes_at),
+    ).subquery()
+    return list(db.session.scalars(
+        select(both.c.id).order_by(
+            both.c.half,
+            case((both.c.half == 0, both.c.closes_at)).asc(),
+            case((both.c.half == 1, both.c.closes_at)).desc(),
+            both.c.id,
+        )
+    ))
 
 
 def list_consultations(filters: ListFilters, page: int, page_size: int) -> Page:
-    """One page of consultations: three queries (count, ids, rows)."""
+    """One page of consultations: a count of the open and all, the page's ids, its rows."""
     now = utcnow()
     base = filtered(filters, now)
-    total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
+    matching = base.with_only_columns(Consultation.closes_at).order_by(None).subquery()
+
+    def count() -> tuple[int, int]:
+        total, still_open = db.session.execute(
+            select(func.count(), func.count().filter(matching.c.closes_at >= now)).select_from(matching)
+        ).one()
+        return int(total), int(still_open)
+
+    total, open_count = list_counts.counts(astuple(filters), count)
     pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 1), pages)
-    rows = _bounded(base.order_by(*list_order(now)), page_size, (page - 1) * page_size)
-    return Page(items=rows, total=total, number=page, size=page_size)
+    ids = _page_ids(base, now, open_count, (page - 1) * page_size, page_size)
+    return Page(items=_rows(ids), total=total, number=page, size=page_size)
 
 
 def cities() -> Sequence[City]:
@@ -254,8 +281,12 @@ def _bounded(stmt: Select, limit: int = DASHBOARD_LIMIT, offset: int = 0) -> Seq
     narrow rows, using the indexes), then load those few rows with their relations.
     Joining first makes the database join every matching row before sorting: on 10,000
     consultations that was five times slower."""
-    ids = db.session.scalars(stmt.with_only_columns(Consultation.id).limit(limit).offset(offset)).all()
-    # Always the second query, even for no ids: a page's query count must not depend on the data.
+    return _rows(db.session.scalars(stmt.with_only_columns(Consultation.id).limit(limit).offset(offset)).all())
+
+
+def _rows(ids: Sequence[int]) -> list[Consultation]:
+    """The consultations with these ids, in this order, with what the lists show."""
+    # Always the query, even for no ids: a page's query count must not depend on the data.
     rows = db.session.scalars(
         _with_list_relations(select(Consultation).where(Consultation.id.in_(ids)))
     ).unique()

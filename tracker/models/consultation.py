@@ -98,6 +98,10 @@ class Consultation(Model):
         UniqueConstraint("source", "external_id"),
         Index("ix_consultation_status_closes_at", "status", "closes_at"),
         Index("ix_consultation_status_internal_deadline", "status", "internal_deadline"),
+        # The list filtered by work area or lead city reads one range of these in closing order
+        # (and counts from them alone); their first column serves the foreign keys too.
+        Index("ix_consultation_work_area_closes_at", "work_area_id", "closes_at"),
+        Index("ix_consultation_lead_city_closes_at", "lead_city_id", "closes_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,12 +118,8 @@ class Consultation(Model):
     decision: Mapped[str | None] = mapped_column(String(20))
     decision_reason: Mapped[str] = mapped_column(Text, default="")
 
-    work_area_id: Mapped[int | None] = mapped_column(
-        ForeignKey("work_area.id", ondelete="SET NULL"), index=True
-    )
-    lead_city_id: Mapped[int | None] = mapped_column(
-        ForeignKey("city.id", ondelete="RESTRICT"), index=True
-    )
+    work_area_id: Mapped[int | None] = mapped_column(ForeignKey("work_area.id", ondelete="SET NULL"))
+    lead_city_id: Mapped[int | None] = mapped_column(ForeignKey("city.id", ondelete="RESTRICT"))
     policy_lead_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="RESTRICT"), index=True
     )

@@ -1,0 +1,65 @@
+"""The consultation list's counts (all that match, and how many of those are still open), reused
+for a few seconds by each web process.
+
+Counting every matching row is the one part of the list that grows with the table (a scan of
+100,000 rows for the unfiltered list); the rows of a page come from index ranges. A change of
+consultations committed in this process forgets the counts at once; a change made by another
+process is seen within LIST_COUNT_CACHE_SECONDS.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from tracker.models import Consultation
+
+_KEY = "kc_consultations_changed"
+_lock = threading.Lock()
+_counts: dict[Hashable, tuple[float, tuple[int, int]]] = {}
+
+
+def counts(key: Hashable, count: Callable[[], tuple[int, int]]) -> tuple[int, int]:
+    """(all, still open) for these filters: from the last few seconds, or counted now."""
+    ttl = current_app.config["LIST_COUNT_CACHE_SECONDS"]
+    if ttl <= 0:
+        return count()
+    now = time.monotonic()
+    with _lock:
+        hit = _counts.get(key)
+    if hit is not None and now - hit[0] < ttl:
+        return hit[1]
+    value = count()
+    with _lock:
+        if len(_counts) > 1000:  # filters are many; keep only what is in use
+            _counts.clear()
+        _counts[key] = (now, value)
+    return value
+
+
+def forget() -> None:
+    with _lock:
+        _counts.clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, flush_context: Any) -> None:
+    if any(isinstance(o, Consultation) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info[_KEY] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_commit(session: Session) -> None:
+    if session.info.pop(_KEY, False):
+        forget()
+
+
+@event.listens_for(Session, "after_rollback")
+def _nothing_changed(session: Session) -> None:
+    session.info.pop(_KEY, None)
