@@ -159,3 +159,21 @@ def test_library_year_filter_and_bad_input(make_draft, as_user):
     assert "Recent one" in client.get(f"/consultations/library?year={year}").get_data(as_text=True)
     assert client.get("/consultations/library?year=1999").status_code == 400
     assert client.get("/consultations/library?page=999").status_code == 200
+
+
+def test_a_rendered_text_is_reused_the_same_and_stays_inert() -> None:
+    """The per-process cache of rendered texts (keyed by the text and the heading level) gives
+    back what a fresh render gives, and never a different level's HTML."""
+    from tracker.drafts import markdown
+
+    text = "# Our view\n\n<script>alert('cached')</script> and **bold**"
+    markdown._cache.clear()
+    fresh = render(text, 2)
+    assert len(markdown._cache) == 1
+    assert render(text, 2) == fresh  # from the cache
+    assert len(markdown._cache) == 1
+    assert "<h2>Our view</h2>" in fresh and "<script" not in fresh
+    assert "<h3>Our view</h3>" in render(text, 3)
+    long_text = "word " * 20_000
+    render(long_text)
+    assert len(markdown._cache) == 2  # too long to keep: rendered each time

@@ -7,7 +7,10 @@ never show unsanitised HTML by forgetting a filter.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 
 import nh3
 from markdown_it import MarkdownIt
@@ -61,12 +64,37 @@ def heading_top(in_sections: bool) -> int:
     return 3 if in_sections else 2
 
 
+# Saved versions and comments never change, and the response page shows the same ones to
+# everyone: each web process keeps the sanitised HTML of the texts it rendered last.
+_CACHE_SIZE = 256
+_CACHE_MAX_SOURCE = 50_000  # characters; longer drafts are rendered every time
+_cache: OrderedDict[tuple[bytes, int], str] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
 def render(source: str | None, top: int = 2) -> Markup:
     """Markdown to safe HTML, its headings starting at h``top``."""
     if not source:
         return Markup("")
+    if len(source) > _CACHE_MAX_SOURCE:
+        return Markup(_render(source, top))  # noqa: S704 - sanitised by nh3 in _render
+    key = (hashlib.blake2b(source.encode(), digest_size=16).digest(), top)
+    with _cache_lock:
+        html = _cache.get(key)
+        if html is not None:
+            _cache.move_to_end(key)
+    if html is None:
+        html = _render(source, top)
+        with _cache_lock:
+            _cache[key] = html
+            if len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return Markup(html)  # noqa: S704 - sanitised by nh3 in _render
+
+
+def _render(source: str, top: int) -> str:
     html = _md.renderer.render(shift_headings(_md.parse(source), top), _md.options, {})
-    return Markup(sanitise(html))  # noqa: S704 - sanitised by nh3 just above
+    return sanitise(html)
 
 
 def tokens(source: str) -> list[Token]:
