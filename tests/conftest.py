@@ -8,6 +8,7 @@ tests/<feature>/conftest.py.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -19,6 +20,7 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Transaction
+from werkzeug.serving import make_server
 
 from tests import factories
 from tracker import create_app
@@ -308,3 +310,18 @@ def as_user(app: Flask, users: dict[str, User]):  # type: ignore[no-untyped-def]
         return c
 
     return _client
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    """The session app served by a threaded werkzeug server on a free port (browser and race
+    tests): requests really run at the same time, each with its own session and connection.
+    A test using it sees committed data only (see _db)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

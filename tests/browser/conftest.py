@@ -10,14 +10,11 @@ set) where they must fail: DESIGN.md says CI runs them.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
 
 from tests.browser.axe import serious_a11y_faults
 
@@ -41,19 +38,6 @@ def _require_chromium() -> None:
         pytest.fail(f"{CHROMIUM} is missing and CI is set: browser tests must run in CI", pytrace=False)
     _skipped.append(SKIP_MESSAGE)
     pytest.skip(SKIP_MESSAGE)
-
-
-@pytest.fixture(scope="session")
-def live_server(app: Flask) -> Iterator[str]:
-    """The session app served on 127.0.0.1 (a free port); yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,9 @@ under the first one's feet, the app served over real HTTP, and page-version help
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 
 import pytest
 import requests
-from flask import Flask
-from werkzeug.serving import make_server
 
 from tests import factories
 from tests.drafts.conftest import added_contributor, make_draft  # noqa: F401 - fixtures used here
@@ -50,20 +46,6 @@ def edit_summary(user: User, consultation_id: int, summary: str = "Changed by so
         summary=summary, opened_at=c.opened_at))
     db.session.commit()
     return fresh(consultation_id).version
-
-
-@pytest.fixture(scope="session")
-def live_server(app: Flask) -> Iterator[str]:
-    """The session app served by a threaded werkzeug server on a free port: requests really run
-    at the same time, each with its own database session and connection."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="concurrency-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 def http_login(base_url: str, user: User) -> requests.Session:

@@ -253,6 +253,7 @@ def test_one_primary_button_for_the_next_step_and_rare_steps_as_links(as_user, s
     ("new", ["To do", "Cannot start yet"]),
     ("drafting", ["Completed", "Completed", "In progress", "Cannot start yet"]),
     ("submitted", ["Completed"] * 5 + ["Waiting for government"]),
+    ("outcome_published", ["Completed"] * 6),
     ("declined", ["Completed", "Not needed: no response"]),
     ("withdrawn", ["Completed", "Stopped: withdrawn by government"]),
 ])

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.intake.govuk_server import GovukFixtureServer, make_item
+from tests.threads import at_once
 from tracker.extensions import db
 from tracker.intake import lock, rules, tasks
 from tracker.models.intake import GovukItem, ImportLock, ImportRun, OrganisationRule, WorkAreaKeywords
@@ -78,30 +78,6 @@ def test_a_lock_left_by_a_crashed_run_expires(app: Flask, govuk: GovukFixtureSer
     assert _count(GovukItem) == 1
 
 
-def _in_threads(app: Flask, fn, n: int = 5) -> list[object]:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(n)
-    results: list[object] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                barrier.wait()
-                results.append(fn())
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not errors, errors
-    return results
-
-
 @pytest.mark.committed  # threads, each with its own connection, commit
 def test_concurrent_first_runs_create_the_default_rules_once(app: Flask) -> None:
     def first_run() -> bool:
@@ -109,7 +85,7 @@ def test_concurrent_first_runs_create_the_default_rules_once(app: Flask) -> None
         db.session.commit()
         return created
 
-    _in_threads(app, first_run)
+    at_once(app, first_run, 5, timeout=120)
     assert _count(OrganisationRule) == len(rules.DEFAULT_ORGANISATION_RULES)
     assert _count(WorkAreaKeywords) == 9
     assert rules.ensure_default_rules() is False
@@ -119,7 +95,7 @@ def test_concurrent_first_runs_create_the_default_rules_once(app: Flask) -> None
 def test_five_simultaneous_import_tasks_on_a_fresh_database(app: Flask, govuk: GovukFixtureServer) -> None:
     for n in range(1, 8):
         govuk.add(*make_item(n))
-    results = _in_threads(app, tasks.import_govuk)
+    results = at_once(app, tasks.import_govuk, 5, timeout=120)
     ran = [r for r in results if "found" in r]  # type: ignore[operator]
     assert ran and all(r["errors"] == 0 for r in ran)  # type: ignore[index]
     assert sum(r["new"] for r in ran) == 7  # type: ignore[index]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.reminders.conftest import Inbox
+from tests.threads import at_once
 from tracker.extensions import db
 from tracker.models import Role, Status, User
 from tracker.models.reminders import Notification, Reminder, ReminderPreference, Stage, State
@@ -119,30 +119,6 @@ def test_sweep_twice_sends_one_email_per_reminder(smtp: Inbox, eager: None, lead
     assert row.state == State.SENT and row.kind == "before_3" and row.attempts == 1
 
 
-def _concurrent(app: Flask, fn, n: int = 2) -> list[object]:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(n)
-    results: list[object] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                barrier.wait()
-                results.append(fn())
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors, errors
-    return results
-
-
 @pytest.mark.committed  # threads, each with its own connection, commit
 def test_two_concurrent_sweeps_send_one_email_each(app: Flask, smtp: Inbox, eager: None, lead: User) -> None:
     other = factories.make_user(Role.POLICY_LEAD, city_name="Hull")
@@ -152,7 +128,7 @@ def test_two_concurrent_sweeps_send_one_email_each(app: Flask, smtp: Inbox, eage
                 Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 2 + n), closes_in_days=20
             )
         db.session.commit()
-        results = _concurrent(app, tasks.sweep, n=3)
+        results = at_once(app, tasks.sweep, 3)
     assert sum(r["created"] for r in results) == 10  # type: ignore[index]
     assert len(smtp.messages) == 10
     assert len(smtp.to(lead.email)) == 5 and len(smtp.to(other.email)) == 5
@@ -166,7 +142,7 @@ def test_two_workers_given_the_same_reminder_send_it_once(app: Flask, smtp: Inbo
         db.session.commit()
         sweep()  # not eager: the send is queued to the in-memory broker, nobody runs it
         (row,) = reminder_rows()
-        outcomes = _concurrent(app, lambda: delivery.deliver(row.id), n=4)
+        outcomes = at_once(app, lambda: delivery.deliver(row.id), 4)
     assert sorted(o.status for o in outcomes) == ["not-claimed"] * 3 + ["sent"]  # type: ignore[attr-defined]
     assert len(smtp.messages) == 1
     assert delivery.deliver(row.id).status == "not-claimed"  # and never again later

@@ -5,9 +5,6 @@ Fails (never skips) when Redis is missing and CI is set.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,12 +15,11 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.reminders.conftest import Inbox
+from tests.reminders.processes import Worker
 from tracker.extensions import db
 from tracker.models import Status, User
 from tracker.models.reminders import Reminder, State
 from tracker.timeutil import add_working_days, uk_today
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.committed  # a Celery worker process reads and commits through its own connection
@@ -35,39 +31,17 @@ def test_real_worker_runs_the_sweep_through_redis_and_the_email_arrives(
         title="Worker end to end",
     )
     db.session.commit()
-    env = dict(
-        os.environ,
-        TRACKER_ENV="development",
-        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        REDIS_URL=redis_url,
-        MAIL_BACKEND="smtp",
-        MAIL_SMTP_HOST="127.0.0.1",
-        MAIL_SMTP_PORT=str(app.config["MAIL_SMTP_PORT"]),
-        TRACKER_INSTANCE_DIR=str(tmp_path),
-        PYTHONUNBUFFERED="1",
-    )
-    log = (tmp_path / "worker.log").open("w+")
-    worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "wsgi.celery_app", "worker", "--pool", "solo",
-         "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    worker = Worker(app, redis_url, tmp_path)
     try:
         client = Celery("test-client", broker=redis_url, set_as_current=False)
         client.conf.update(task_serializer="json", accept_content=["json"])
         client.send_task("tracker.reminders.tasks.sweep")
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not smtp.messages and worker.poll() is None:
+        while time.monotonic() < deadline and not smtp.messages and worker.proc.poll() is None:
             time.sleep(0.2)
+        output = worker.output()
     finally:
-        worker.terminate()
-        try:
-            worker.wait(15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.seek(0)
-        output = log.read()
-        log.close()
+        worker.stop()
     assert len(smtp.messages) == 1, output[-4000:]
     assert "Worker end to end" in str(smtp.messages[0]["Subject"])
     assert smtp.messages[0]["To"] == lead.email

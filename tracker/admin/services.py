@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import activity
 from tracker.auth.permissions import require
-from tracker.errors import DomainError
+from tracker.errors import DomainError, one_line
 from tracker.extensions import db
 from tracker.models import ActivityLog, City, Role, User, WorkArea
 
@@ -49,9 +49,8 @@ def activity_query() -> Select[tuple[ActivityLog]]:
 
 def update_city(actor: User, city: City, *, name: str, nation: str, is_member: bool) -> None:
     require(actor, "admins")
-    name = " ".join(name.split())
-    if not name:
-        raise DomainError("Enter the city's name.", "name")
+    name = one_line(name, field="name", limit=120, missing="Enter the city's name.",
+                    too_long="The city's name must be 120 characters or fewer.")
     if nation not in NATIONS:
         raise DomainError("Choose England or Wales.", "nation")
     clash = db.session.scalar(
@@ -80,9 +79,8 @@ def update_work_area(
     actor: User, area: WorkArea, *, name: str, description: str, lead_city: City | None
 ) -> None:
     require(actor, "admins")
-    name = " ".join(name.split())
-    if not name:
-        raise DomainError("Enter the work area's name.", "name")
+    name = one_line(name, field="name", limit=120, missing="Enter the work area's name.",
+                    too_long="The work area's name must be 120 characters or fewer.")
     clash = db.session.scalar(
         select(WorkArea.id).where(func.lower(WorkArea.name) == name.lower(), WorkArea.id != area.id)
     )

@@ -12,7 +12,7 @@ COORDINATORS = "Coordinators"
 # The steps in order, and for each status: how many steps are done and what the next one is doing.
 STEPS = ("Triage", "Assign to a lead city", "Draft the response", "Review and approve",
          "Submit to government", "Government's outcome")
-_AT: dict[Status, tuple[int, str]] = {
+_AT: dict[Status, tuple[int, str | None]] = {
     Status.NEW: (0, "to_do"),
     Status.TRIAGED: (1, "to_do"),
     Status.ASSIGNED: (2, "to_do"),
@@ -20,7 +20,7 @@ _AT: dict[Status, tuple[int, str]] = {
     Status.IN_REVIEW: (3, "in_progress"),
     Status.APPROVED: (4, "to_do"),
     Status.SUBMITTED: (5, "waiting"),
-    Status.OUTCOME_PUBLISHED: (6, "done"),
+    Status.OUTCOME_PUBLISHED: (len(STEPS), None),  # every step done
 }
 # Statuses that end the path early, and what the steps not taken then say.
 _ENDED = {
@@ -30,7 +30,6 @@ _ENDED = {
     Status.WITHDRAWN: "Stopped: withdrawn by government",
 }
 _WORDS = {
-    "done": ("Completed", None),
     "to_do": ("To do", "govuk-tag--blue"),
     "in_progress": ("In progress", "govuk-tag--light-blue"),
     "waiting": ("Waiting for government", "govuk-tag--grey"),
@@ -61,7 +60,7 @@ def steps(consultation: Consultation) -> list[Step]:
     for i, name in enumerate(STEPS):
         if i < done:
             out.append(Step(name, who[i], "Completed", None))
-        elif i == done:
+        elif i == done and state is not None:
             words, classes = _WORDS[state]
             out.append(Step(name, who[i], words, classes))
         else:

@@ -80,8 +80,7 @@ def _title_matches(terms: Terms) -> ColumnElement[bool]:
     """A consultation title holding every group's words (the title is short: LIKE will do)."""
 
     def like(phrase: str) -> ColumnElement[bool]:
-        escaped = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return Consultation.title.ilike(f"%{escaped}%", escape="\\")
+        return Consultation.title.icontains(phrase, autoescape=True)
 
     return and_(*(or_(*(like(alt) for alt in group)) for group in terms.groups),
                 *(~like(phrase) for phrase in terms.excluded))
