@@ -9,7 +9,8 @@ import re
 
 from docx import Document
 
-from tracker.drafts import versions
+from tests import factories
+from tracker.drafts import permissions, queries, versions
 from tracker.extensions import db
 from tracker.models import Status
 from tracker.models.drafts import CitySupport, Question, ResponseVersion
@@ -46,6 +47,24 @@ def test_a_refused_contributor_is_an_error_summary_not_a_banner(make_draft, as_u
     assert "govuk-form-group--error" in html
     assert "govuk-notification-banner" not in html
     assert "<title>Error: " in html
+
+
+def test_contributors_are_added_on_their_own_page(make_draft, as_user, users) -> None:
+    """Issue 12: the officers' list is its own page, linked from the response page."""
+    consultation = make_draft(Status.DRAFTING)
+    target = factories.make_user("contributor", city_name="Wrexham", name="Wyn Wrexham")
+    lead = as_user("lead")
+    page = lead.get(f"/consultations/{consultation.id}/response").get_data(as_text=True)
+    assert f'href="/consultations/{consultation.id}/response/contributors/add"' in page
+    assert 'name="user_id"' not in page
+    form = lead.get(f"/consultations/{consultation.id}/response/contributors/add")
+    assert form.status_code == 200 and "Wyn Wrexham" in form.get_data(as_text=True)
+    r = lead.post(f"/consultations/{consultation.id}/response/contributors", data={"user_id": str(target.id)})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/response#contributors")
+    assert permissions.is_contributor(target, queries.get_response(consultation))
+    again = lead.get(f"/consultations/{consultation.id}/response/contributors/add").get_data(as_text=True)
+    assert "Wyn Wrexham" not in again
+    assert as_user("contributor").get(f"/consultations/{consultation.id}/response/contributors/add").status_code == 403
 
 
 def test_a_contributor_already_added_keeps_the_choice(make_draft, as_user, added_contributor) -> None:

@@ -167,6 +167,8 @@ def _page_ids(base: Select, now: datetime, open_count: int, offset: int, size: i
     only as far as the page needs, and the page takes from one or both: an ordering by an
     expression ("closed or not") would make the database sort every matching row."""
     take_open = max(0, min(size, open_count - offset))
+    # Two columns, not the model's all: the subqueries' column collections are built per request.
+    base = base.with_only_columns(Consultation.id, Consultation.closes_at)
     still_open = (base.where(Consultation.closes_at >= now)
                   .order_by(Consultation.closes_at.asc(), Consultation.id.asc())
                   .limit(take_open).offset(offset).subquery())
@@ -192,9 +194,9 @@ def list_consultations(filters: ListFilters, page: int, page_size: int) -> Page:
     """One page of consultations: a count of the open and all, the page's ids, its rows."""
     now = utcnow()
     base = filtered(filters, now)
-    matching = base.with_only_columns(Consultation.closes_at).order_by(None).subquery()
 
     def count() -> tuple[int, int]:
+        matching = base.with_only_columns(Consultation.closes_at).order_by(None).subquery()
         total, still_open = db.session.execute(
             select(func.count(), func.count().filter(matching.c.closes_at >= now)).select_from(matching)
         ).one()

@@ -8,8 +8,8 @@ from datetime import date, time
 from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, select, union
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy import Select, and_, func, select, union
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from tracker.consultations import workflow
 from tracker.drafts import permissions
@@ -74,6 +74,45 @@ def get_version(response: Response | None, number: int) -> ResponseVersion:
     return version
 
 
+@dataclass
+class Draft:
+    """A consultation's response as its pages show it: the response, its current version with
+    the author and their city, how many comments it has, and what was submitted and decided."""
+
+    response: Response | None
+    version: ResponseVersion | None
+    comment_count: int
+    submission: Submission | None
+    outcome: Outcome | None
+
+
+_comment_count = (
+    select(func.count()).where(Comment.response_id == Response.id).correlate(Response).scalar_subquery()
+)
+
+
+def draft_of(consultation: Consultation) -> Draft:
+    """The draft in two statements, whatever it holds (the pages took eight one by one)."""
+    row = db.session.execute(
+        select(Response, ResponseVersion, _comment_count)
+        .outerjoin(ResponseVersion, and_(ResponseVersion.response_id == Response.id,
+                                         ResponseVersion.number == Response.current_number))
+        .options(joinedload(ResponseVersion.author).joinedload(User.city))
+        .where(Response.consultation_id == consultation.id)
+    ).first()
+    response, version, comment_count = row if row is not None else (None, None, 0)
+    # Both outer-joined to the consultation's own row, so the statement always returns one row.
+    submission, outcome = db.session.execute(
+        select(Submission, Outcome)
+        .select_from(Consultation)
+        .outerjoin(Submission, Submission.consultation_id == Consultation.id)
+        .outerjoin(Outcome, Outcome.consultation_id == Consultation.id)
+        .options(joinedload(Submission.version), joinedload(Submission.recorded_by))
+        .where(Consultation.id == consultation.id)
+    ).one()
+    return Draft(response, version, int(comment_count or 0), submission, outcome)
+
+
 def current_version(response: Response | None) -> ResponseVersion | None:
     if response is None or not response.current_number:
         return None
@@ -93,7 +132,7 @@ def _of_response(response: Response | None, model: type[T], column: Any, person:
     if response is None:
         return []
     return list(db.session.scalars(
-        select(model).options(selectinload(person).selectinload(User.city)).where(column == response.id).order_by(*order)
+        select(model).options(joinedload(person).joinedload(User.city)).where(column == response.id).order_by(*order)
     ))
 
 
@@ -113,25 +152,26 @@ def list_contributors(response: Response | None) -> list[Contributor]:
 
 
 def eligible_contributors(consultation: Consultation) -> list[User]:
-    response = get_response(consultation)
-    taken = set()
-    if response is not None:
-        taken = set(db.session.scalars(select(Contributor.user_id).where(Contributor.response_id == response.id)))
-    users = db.session.scalars(
-        select(User)
-        .options(selectinload(User.city))
-        .where(User.is_enabled.is_(True), User.city_id.is_not(None))
-        .order_by(User.name)
+    """Enabled member-city officers not yet contributing to the consultation's response."""
+    taken = (
+        select(Contributor.user_id)
+        .join(Response, Response.id == Contributor.response_id)
+        .where(Response.consultation_id == consultation.id)
     )
-    return [u for u in users if u.id not in taken]
+    return list(db.session.scalars(
+        select(User)
+        .options(joinedload(User.city))
+        .where(User.is_enabled.is_(True), User.city_id.is_not(None), User.id.not_in(taken))
+        .order_by(User.name)
+    ))
 
 
 def supporting_cities(consultation: Consultation) -> list[CitySupport]:
     return list(
         db.session.scalars(
             select(CitySupport)
-            .options(selectinload(CitySupport.city))
             .join(City, City.id == CitySupport.city_id)
+            .options(contains_eager(CitySupport.city))
             .where(CitySupport.consultation_id == consultation.id)
             .order_by(City.name)
         )
@@ -251,8 +291,8 @@ def _no_version_text(status: Status) -> str:
 
 def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]:
     """What the consultation page's drafts panel shows: a few queries, whatever the history."""
-    resp = get_response(consultation)
-    version = current_version(resp)
+    draft = draft_of(consultation)
+    resp, version = draft.response, draft.version
     status = Status(consultation.status)
     editable = permissions.can_edit(user, consultation, resp)
     starts_drafting = status == Status.ASSIGNED and workflow.allowed(user, consultation, "start_drafting")
@@ -260,15 +300,13 @@ def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]
         "consultation_id": consultation.id,
         "version": version,
         "no_version_text": _no_version_text(status),
-        "submission": get_submission(consultation),
-        "outcome": get_outcome(consultation),
+        "submission": draft.submission,
+        "outcome": draft.outcome,
         "supports": supporting_cities(consultation),
         # Starting the draft is the page's own next step (its primary button) for who may start it.
         "edit_label": None if not editable or (version is None and starts_drafting) else
         ("Edit the draft" if version else "Start the draft"),
-        "comment_count": db.session.scalar(
-            select(func.count()).select_from(Comment).where(Comment.response_id == resp.id)
-        ) if resp else 0,
+        "comment_count": draft.comment_count,
         "show_response_link": resp is not None or status not in _NOT_DRAFTED,
         "can_submit": workflow.allowed(user, consultation, "submit"),
         "can_record_outcome": workflow.allowed(user, consultation, "publish_outcome"),

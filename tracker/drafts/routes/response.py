@@ -56,8 +56,8 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     user typed and its errors, ``stale`` the refusal of a change made on an older page,
     ``problems`` refusals of a button (no field to mark), each linking to where the button is."""
     user = current_user
-    resp = queries.get_response(consultation)
-    version = queries.current_version(resp)
+    draft = queries.draft_of(consultation)
+    resp, version = draft.response, draft.version
     qs = queries.questions(consultation)
     can_manage = permissions.can_manage_contributors(user, consultation)
     supports = queries.supporting_cities(consultation)
@@ -74,17 +74,12 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         "mode_form": ModeForm(formdata=None, data=seen),
         "remove_question_form": StepForm(formdata=None, data=seen),
         "comment_form": CommentForm(formdata=None),
-        "contributor_form": ContributorForm(formdata=None),
         "support_form": SupportForm(formdata=None),
     }
     error_form = None
     if failed is not None:
         forms[failed[0]] = error_form = failed[1]
     # The choices are filled in after a refused form took its place, so it is redrawn with them.
-    if can_manage:
-        forms["contributor_form"].user_id.choices = [(0, "Choose an officer")] + [
-            (u.id, u.display_name) for u in queries.eligible_contributors(consultation)
-        ]
     if can_support:
         forms["support_form"].city_id.choices = queries.support_choices(user, supports)
     steps = {name: workflow.allowed(user, consultation, name) for name in REVIEW_STEPS}
@@ -105,8 +100,8 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         contributors=queries.list_contributors(resp),
         supports=supports,
         withdrawable={s.city_id for s in supports if can_support and permissions.speaks_for(user, s.city_id)},
-        submission=queries.get_submission(consultation),
-        outcome=queries.get_outcome(consultation),
+        submission=draft.submission,
+        outcome=draft.outcome,
         can_edit=permissions.can_edit(user, consultation, resp),
         can_manage=can_manage,
         show_questions=can_manage or bool(qs),
@@ -191,13 +186,43 @@ def _guarded(consultation_id: int, allowed: Callable[[User, Consultation], bool]
     return _step(consultation, name, form, lambda: verb(consultation, form), success, anchor)
 
 
+_MANAGE_REFUSAL = "Only the lead city's policy leads and coordinators can add contributors."
+
+
+def _contributor_page(consultation: Consultation, form: ContributorForm, status: int = 200) -> ResponseReturnValue:
+    """Choosing an officer to add: its own page, as the list holds every officer of the network."""
+    form.user_id.choices = [(0, "Choose an officer")] + [
+        (u.id, u.display_name) for u in queries.eligible_contributors(consultation)
+    ]
+    return render_template(
+        "drafts/contributor.html", consultation=consultation, form=form if form.errors else None,
+        contributor_form=form, consultation_url=consultation_url(consultation),
+        back_url=response_url(consultation, "contributors"),
+    ), status
+
+
+@bp.get("/<int:consultation_id>/response/contributors/add")
+@login_required
+def contributor_form(consultation_id: int) -> ResponseReturnValue:
+    consultation = queries.get_consultation(consultation_id)
+    permissions.require(permissions.can_manage_contributors(current_user, consultation), _MANAGE_REFUSAL)
+    return _contributor_page(consultation, ContributorForm(formdata=None))
+
+
 @bp.post("/<int:consultation_id>/response/contributors")
 @login_required
 def add_contributor(consultation_id: int) -> ResponseReturnValue:
-    return _guarded(consultation_id, permissions.can_manage_contributors,
-                    "Only the lead city's policy leads and coordinators can add contributors.",
-                    "contributor_form", ContributorForm, lambda c, form: people.add_contributor(
-                        current_user, c, form.user_id.data or 0), "Contributor added.", "contributors")
+    consultation = queries.get_consultation(consultation_id)
+    permissions.require(permissions.can_manage_contributors(current_user, consultation), _MANAGE_REFUSAL)
+    form = ContributorForm()
+    if form.validate():
+        outcome = run(form, lambda: people.add_contributor(current_user, consultation, form.user_id.data or 0),
+                      success="Contributor added.", then=response_url(consultation, "contributors"))
+        if not isinstance(outcome, Refused):
+            return outcome
+        if outcome.stale is not None:
+            return back_with(form, outcome, response_url(consultation, "contributors"))
+    return _contributor_page(consultation, form, 400)
 
 
 @bp.post("/<int:consultation_id>/response/contributors/<int:contributor_id>/remove")
