@@ -111,9 +111,10 @@ def _configure_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from tracker import templating
+    from tracker import templating, widgets
 
     templating.register(app)
+    widgets.install()
 
 
 def _register_extensions(app: Flask) -> None:

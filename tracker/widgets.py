@@ -1,0 +1,76 @@
+"""GOV.UK Frontend's WTForms widgets, drawn by calling their component macro directly.
+
+govuk-frontend-wtf draws every field through a whole ``flask.render_template`` of a two-line
+template (``{% from '<component>/macro.html' import govukX %}{{ govukX(params) }}``): context
+processors, template signals and a macro import for each field, a third of the response page's
+time. The same macro called with the same parameters gives the same HTML; tests/test_widgets.py
+checks that for every widget the tracker uses.
+
+The component macros read nothing but their parameters (no request, no globals), so a field's HTML
+is a function of them: each web process keeps the last few hundred, which covers the empty forms
+every page shows. Parameters carrying more than a short text (a typed-in draft) are drawn anew.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, cast
+
+from flask import Flask, current_app
+from govuk_frontend_wtf.gov_form_base import GovFormBase
+from markupsafe import Markup
+
+_IMPORT = re.compile(r"""\{%\s*from\s+['"]([^'"]+)['"]\s+import\s+(\w+)\s*%\}\s*\{\{\s*\2\(params\)\s*\}\}\s*$""")
+_EXTENSION_KEY = "kc_widget_macros"
+
+
+def _macro(app: Flask, template: str) -> Callable[[dict[str, Any]], Markup] | None:
+    """The component macro a widget template calls, or None if the template is not the
+    library's two-line form (then the library's own rendering is used)."""
+    cache: dict[str, Callable[[dict[str, Any]], Markup] | None] = app.extensions.setdefault(_EXTENSION_KEY, {})
+    if template not in cache:
+        source, _, _ = app.jinja_env.loader.get_source(app.jinja_env, template)  # type: ignore[union-attr]
+        found = _IMPORT.match(source.strip())
+        cache[template] = (
+            getattr(app.jinja_env.get_template(found.group(1)).module, found.group(2)) if found else None
+        )
+    return cache[template]
+
+
+_library_render = GovFormBase.render
+_KEPT = 512
+_KEY_LIMIT = 4_000
+_lock = threading.Lock()
+_drawn: OrderedDict[tuple[str, str], Markup] = OrderedDict()
+
+
+def _render(self: GovFormBase, params: dict[str, Any]) -> Markup:
+    template: str = self.template
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    macro = _macro(app, template)
+    if macro is None:
+        return cast(Markup, _library_render(self, params))
+    key_text = json.dumps(params, sort_keys=True, default=str)
+    if len(key_text) > _KEY_LIMIT:
+        return macro(params)
+    key = (template, key_text)
+    with _lock:
+        hit = _drawn.get(key)
+        if hit is not None:
+            _drawn.move_to_end(key)
+            return hit
+    # The macros return Markup: Jinja escaped every parameter as it drew them.
+    html = macro(params)
+    with _lock:
+        _drawn[key] = html
+        if len(_drawn) > _KEPT:
+            _drawn.popitem(last=False)
+    return html
+
+
+def install() -> None:
+    GovFormBase.render = _render
