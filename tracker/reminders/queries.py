@@ -79,6 +79,24 @@ class AttentionCounts:
         return self.uncertain + self.failed + self.digests
 
 
+def _attention_columns() -> list[Any]:
+    def immediate(state: State) -> Any:
+        return select(func.count()).select_from(Reminder).where(
+            Reminder.state == state.value, Reminder.delivery == Delivery.IMMEDIATE.value).scalar_subquery()
+
+    digests = select(func.count()).select_from(DigestRun).where(DigestRun.state.in_(NEEDS_ATTENTION))
+    return [immediate(State.UNCERTAIN), immediate(State.FAILED), digests.scalar_subquery()]
+
+
+def _panel_counts(user: User) -> tuple[int, AttentionCounts | None]:
+    """The user's unread notifications and, for coordinators, the sends needing attention: one statement."""
+    unread = select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).scalar_subquery()
+    row = db.session.execute(select(unread, *(_attention_columns() if user.is_coordinator else []))).one()
+    attention = AttentionCounts(*(int(n or 0) for n in row[1:])) if user.is_coordinator else None
+    return int(row[0] or 0), attention
+
+
 def attention_counts() -> AttentionCounts:
     """One query: immediate emails by state, and digests needing attention."""
     reminders = dict(
@@ -178,7 +196,7 @@ def dashboard_panel(user: User) -> dict[str, Any]:
     response (for everyone), and for coordinators the sends that need attention."""
     flags = closing_soon_without_approval()
     notes = recent_notifications(user, 5)
-    attention = attention_counts() if user.is_coordinator else None
+    unread, attention = _panel_counts(user)
     return {
         "attention": None if attention is None or not attention.total else {
             "text": f"{attention.total} email{'s' if attention.total != 1 else ''} "
@@ -191,7 +209,7 @@ def dashboard_panel(user: User) -> dict[str, Any]:
              "status": c.status_label.lower()}
             for c in flags
         ],
-        "unread": unread_count(user),
+        "unread": unread,
         "notes": [
             {"subject": n.subject, "url": consultation_link(n.consultation_id), "created_at": n.created_at}
             for n in notes
