@@ -7,7 +7,7 @@ related rows are eager-loaded and long lists are bounded (a page, or a limit).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.expression import ColumnClause
 
 from tracker.consultations import counts as list_counts
@@ -87,7 +87,7 @@ class ListFilters:
 
 @dataclass
 class Page:
-    items: Sequence[Consultation]
+    items: Sequence[Row[Any]]
     total: int
     number: int
     size: int
@@ -97,27 +97,27 @@ class Page:
         self.pages = max(1, math.ceil(self.total / self.size))
 
 
-# Only the columns consultations/_macros.html shows: building the ORM objects from whole rows
-# (the summary, a policy lead's password hash ...) was most of a list page's query time.
-# Built once: loader options are immutable, and building them for every query showed in profiles.
-_LIST_OPTIONS = (
-    load_only(
-        Consultation.id,
-        Consultation.title,
-        Consultation.issuing_organisation,
-        Consultation.status,
-        Consultation.closes_at,
-        Consultation.internal_deadline,
-        Consultation.lead_city_id,
-        Consultation.policy_lead_id,
-    ),
-    joinedload(Consultation.lead_city).load_only(City.id, City.name),
-    joinedload(Consultation.policy_lead).load_only(User.id, User.name),
+# Only what consultations/_macros.html shows, as plain rows: building ORM objects (a consultation,
+# its city and its policy lead for each row) was most of a list's time in the profiles.
+_LeadCity = aliased(City, name="lead_city")
+_PolicyLead = aliased(User, name="policy_lead")
+_LIST_COLUMNS = (
+    Consultation.id,
+    Consultation.title,
+    Consultation.issuing_organisation,
+    Consultation.status,
+    Consultation.closes_at,
+    Consultation.internal_deadline,
+    Consultation.lead_city_id,
+    Consultation.policy_lead_id,
+    _LeadCity.name.label("lead_city_name"),
+    _PolicyLead.name.label("policy_lead_name"),
 )
-
-
-def _with_list_relations(stmt: Select) -> Select:
-    return stmt.options(*_LIST_OPTIONS)
+_LIST_ROWS = (
+    select(*_LIST_COLUMNS)
+    .outerjoin(_LeadCity, _LeadCity.id == Consultation.lead_city_id)
+    .outerjoin(_PolicyLead, _PolicyLead.id == Consultation.policy_lead_id)
+)
 
 
 def _window_clause(window: str, now: datetime) -> ColumnElement[bool]:
@@ -206,7 +206,7 @@ def list_consultations(filters: ListFilters, page: int, page_size: int) -> Page:
     pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 1), pages)
     ids = _page_ids(base, now, open_count, (page - 1) * page_size, page_size)
-    return Page(items=_rows(ids), total=total, number=page, size=page_size)
+    return Page(items=_in_order(ids), total=total, number=page, size=page_size)
 
 
 def cities() -> Sequence[City]:
@@ -239,7 +239,7 @@ def policy_leads(city_id: int | None = None) -> Sequence[User]:
     return db.session.scalars(stmt.options(joinedload(User.city)).order_by(User.name)).all()
 
 
-# Built once, like _LIST_OPTIONS.
+# Built once: loader options are immutable, and building them for every query showed in profiles.
 _PAGE_OPTIONS = (
     joinedload(Consultation.work_area).joinedload(WorkArea.lead_city),
     joinedload(Consultation.lead_city),
@@ -281,21 +281,22 @@ def counts_by_status() -> dict[Status, int]:
     return dict(list_counts.counts("by status", count))
 
 
-def _bounded(stmt: Select, limit: int = DASHBOARD_LIMIT, offset: int = 0) -> Sequence[Consultation]:
+def _bounded(stmt: Select, limit: int = DASHBOARD_LIMIT, offset: int = 0) -> Sequence[Row[Any]]:
     """The first rows of an ordered query, in two steps: pick the ids (filter and sort the
     narrow rows, using the indexes), then load those few rows with their relations.
     Joining first makes the database join every matching row before sorting."""
-    return _rows(db.session.scalars(stmt.with_only_columns(Consultation.id).limit(limit).offset(offset)).all())
+    return _in_order(db.session.scalars(stmt.with_only_columns(Consultation.id).limit(limit).offset(offset)).all())
 
 
-def _rows(ids: Sequence[int]) -> list[Consultation]:
-    """The consultations with these ids, in this order, with what the lists show."""
+def _rows(ids: Iterable[int]) -> dict[int, Row[Any]]:
+    """What the lists show of the consultations with these ids, by id."""
     # Always the query, even for no ids: a page's query count must not depend on the data.
-    rows = db.session.scalars(
-        _with_list_relations(select(Consultation).where(Consultation.id.in_(ids)))
-    ).unique()
-    by_id = {row.id: row for row in rows}
-    return [by_id[i] for i in ids if i in by_id]
+    return {row.id: row for row in db.session.execute(_LIST_ROWS.where(Consultation.id.in_(list(ids))))}
+
+
+def _in_order(ids: Sequence[int]) -> list[Row[Any]]:
+    rows = _rows(ids)
+    return [rows[i] for i in ids if i in rows]
 
 
 @dataclass(frozen=True)
@@ -307,7 +308,7 @@ class ShortList:
     order: tuple[Any, ...]
 
 
-def short_lists(lists: Sequence[ShortList], limit: int = DASHBOARD_LIMIT) -> list[list[Consultation]]:
+def short_lists(lists: Sequence[ShortList], limit: int = DASHBOARD_LIMIT) -> list[list[Row[Any]]]:
     """The first rows of several lists in two queries however many lists: their ids (one
     UNION ALL of narrow picks that use the indexes, each numbered in its own order),
     then those rows with their relations. Two queries a list cost a dashboard 6 of its 15."""
@@ -318,13 +319,8 @@ def short_lists(lists: Sequence[ShortList], limit: int = DASHBOARD_LIMIT) -> lis
         rank = func.row_number().over(order_by=[picked.c[c.key] for c in columns])
         parts.append(select(literal(n).label("part"), picked.c.id, rank.label("rank")))
     rows = db.session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
-    ids = {row.id for row in rows}
-    # Always the second query, even for no ids: a page's query count must not depend on the data.
-    loaded = db.session.scalars(
-        _with_list_relations(select(Consultation).where(Consultation.id.in_(ids)))
-    ).unique()
-    by_id = {c.id: c for c in loaded}
-    result: list[list[Consultation]] = [[] for _ in lists]
+    by_id = _rows({row.id for row in rows})
+    result: list[list[Row[Any]]] = [[] for _ in lists]
     for row in sorted(rows, key=lambda r: (r.part, r.rank)):
         if row.id in by_id:
             result[row.part].append(by_id[row.id])
@@ -386,17 +382,17 @@ def open_closing_soon_list(now: datetime | None = None) -> ShortList:
     )
 
 
-def closing_soon(days: int = 14, now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:
+def closing_soon(days: int = 14, now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Row[Any]]:
     return short_lists([closing_soon_list(days, now)], limit)[0]
 
 
-def overdue(now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:
+def overdue(now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Row[Any]]:
     return short_lists([overdue_list(now)], limit)[0]
 
 
-def unassigned(now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:
+def unassigned(now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Row[Any]]:
     return short_lists([unassigned_list(now)], limit)[0]
 
 
-def open_closing_soon(now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Consultation]:
+def open_closing_soon(now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Row[Any]]:
     return short_lists([open_closing_soon_list(now)], limit)[0]
