@@ -8,8 +8,8 @@ from datetime import date, time
 from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, func, select, union
-from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
+from sqlalchemy import Row, Select, and_, func, select, union
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.consultations import workflow
 from tracker.drafts import permissions
@@ -313,11 +313,11 @@ def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]
     }
 
 
-# Built once (loader options are immutable; building one per query showed in the profile).
-_PANEL_COLUMNS = load_only(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at)
+# Plain rows of what the panel shows: ORM objects per row showed in the profile.
+_PANEL_ROWS = select(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at)
 
 
-def _panel_rows(*stmts: Select[Any], limit: int = 10) -> list[Consultation]:
+def _panel_rows(*stmts: Select[Any], limit: int = 10) -> list[Row[Any]]:
     """The first rows of each consultation query, in one query, closing first, loading only
     what the panel shows.
 
@@ -327,20 +327,15 @@ def _panel_rows(*stmts: Select[Any], limit: int = 10) -> list[Consultation]:
     order = (Consultation.closes_at, Consultation.id)
     picks = [stmt.with_only_columns(Consultation.id).order_by(*order).limit(limit) for stmt in stmts]
     ids = picks[0] if len(picks) == 1 else union(*(select(pick.subquery().c.id) for pick in picks))
-    return list(db.session.scalars(
-        select(Consultation)
-        .options(_PANEL_COLUMNS)
-        .where(Consultation.id.in_(ids))
-        .order_by(*order)
-    ))
+    return list(db.session.execute(_PANEL_ROWS.where(Consultation.id.in_(ids)).order_by(*order)))
 
 
 def dashboard_panel(user: User) -> dict[str, Any]:
     """Drafts the user can work on, and (coordinators) drafts waiting for review or submission."""
     editable = sorted(s.value for s in permissions.EDITABLE_STATUSES)
     query = select(Consultation).where(Consultation.status.in_(editable))
-    review: list[Consultation] = []
-    to_submit: list[Consultation] = []
+    review: list[Row[Any]] = []
+    to_submit: list[Row[Any]] = []
     if user.is_coordinator:
         # The three lists in one query: the first ten of each, in one closing-date order, so
         # each list's first ten are exactly its own rows in that order.

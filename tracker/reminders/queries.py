@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
-from tracker.models import Consultation, User
+from tracker.models import STATUS_LABELS, Consultation, Status, User
 from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Notification, Reminder, State
 from tracker.reminders.rules import CLOSING_SOON, NOT_APPROVED
 from tracker.timeutil import utcnow
@@ -28,16 +28,15 @@ STATE_LABELS: dict[str, tuple[str, str]] = {
 # Sends a coordinator should look at: failed, or perhaps not delivered.
 NEEDS_ATTENTION = (State.UNCERTAIN.value, State.FAILED.value)
 
-# The dashboard panel shows these four: whole rows cost more to load than the query.
-_PANEL_COLUMNS = load_only(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at)
+# Plain rows of what the panel shows: ORM objects per row showed in the dashboard's profile.
+_PANEL_ROWS = select(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at)
 
 
-def closing_soon_without_approval(now: datetime | None = None, limit: int = 20) -> list[Consultation]:
+def closing_soon_without_approval(now: datetime | None = None, limit: int = 20) -> list[Row[Any]]:
     now = now or utcnow()
     return list(
-        db.session.scalars(
-            select(Consultation)
-            .options(_PANEL_COLUMNS)
+        db.session.execute(
+            _PANEL_ROWS
             .where(
                 Consultation.status.in_([s.value for s in NOT_APPROVED]),
                 Consultation.closes_at > now,
@@ -206,7 +205,7 @@ def dashboard_panel(user: User) -> dict[str, Any]:
         },
         "flags": [
             {"title": c.title, "url": consultation_link(c.id), "closes_at": c.closes_at,
-             "status": c.status_label.lower()}
+             "status": STATUS_LABELS[Status(c.status)].lower()}
             for c in flags
         ],
         "unread": unread,
