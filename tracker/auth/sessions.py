@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app, request
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, bindparam, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
@@ -47,21 +47,26 @@ def start(user: User, *, user_agent: str = "", ip_address: str = "") -> str:
     return token
 
 
+# Every request runs it: built once, with its values bound at each execution, so that neither the
+# statement nor its cache key is made anew per request.
+_LIVE_SESSION = (
+    select(User, UserSession.id, UserSession.last_seen_at)
+    .join(UserSession, UserSession.user_id == User.id)
+    .options(joinedload(User.city))
+    .where(
+        UserSession.token_hash == bindparam("token_hash"),
+        UserSession.ended_at.is_(None),
+        UserSession.expires_at > bindparam("now"),
+    )
+)
+
+
 def load(token: str, now: datetime | None = None) -> User | None:
     """The enabled user of a live session, with their city, in one statement; None otherwise."""
     if not token or len(token) > 100:
         return None
     now = now or utcnow()
-    row = db.session.execute(
-        select(User, UserSession.id, UserSession.last_seen_at)
-        .join(UserSession, UserSession.user_id == User.id)
-        .options(joinedload(User.city))
-        .where(
-            UserSession.token_hash == _hash(token),
-            UserSession.ended_at.is_(None),
-            UserSession.expires_at > now,
-        )
-    ).first()
+    row = db.session.execute(_LIVE_SESSION, {"token_hash": _hash(token), "now": now}).first()
     if row is None:
         return None
     user, session_id, last_seen_at = row

@@ -7,7 +7,7 @@ related rows are eager-loaded and long lists are bounded (a page, or a limit).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import astuple, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     Row,
     Select,
+    bindparam,
     case,
     false,
     func,
@@ -113,10 +114,13 @@ _LIST_COLUMNS = (
     _LeadCity.name.label("lead_city_name"),
     _PolicyLead.name.label("policy_lead_name"),
 )
+# Built once with the ids bound at each execution: building a statement and its cache key per
+# request showed in the profiles.
 _LIST_ROWS = (
     select(*_LIST_COLUMNS)
     .outerjoin(_LeadCity, _LeadCity.id == Consultation.lead_city_id)
     .outerjoin(_PolicyLead, _PolicyLead.id == Consultation.policy_lead_id)
+    .where(Consultation.id.in_(bindparam("ids", expanding=True)))
 )
 
 
@@ -291,7 +295,7 @@ def _bounded(stmt: Select, limit: int = DASHBOARD_LIMIT, offset: int = 0) -> Seq
 def _rows(ids: Iterable[int]) -> dict[int, Row[Any]]:
     """What the lists show of the consultations with these ids, by id."""
     # Always the query, even for no ids: a page's query count must not depend on the data.
-    return {row.id: row for row in db.session.execute(_LIST_ROWS.where(Consultation.id.in_(list(ids))))}
+    return {row.id: row for row in db.session.execute(_LIST_ROWS, {"ids": list(ids)})}
 
 
 def _in_order(ids: Sequence[int]) -> list[Row[Any]]:
@@ -301,24 +305,43 @@ def _in_order(ids: Sequence[int]) -> list[Row[Any]]:
 
 @dataclass(frozen=True)
 class ShortList:
-    """A dashboard list: which consultations (a query without order) and their order
-    (ascending columns; the id breaks ties)."""
+    """A dashboard list: which consultations and in which order (ascending columns; the id breaks
+    ties), as a statement with bound parameters, built once per ``key`` by ``build`` and executed
+    with ``params``."""
 
-    stmt: Select
-    order: tuple[Any, ...]
+    key: str
+    build: Callable[[], tuple[Select, tuple[Any, ...]]]
+    params: dict[str, Any]
+
+
+# The UNION ALL statement of each combination of lists, built once: building it (and its cache
+# key) on every request was a tenth of the dashboard's time.
+_short_list_statements: dict[tuple[Hashable, ...], Any] = {}
+
+
+def _short_list_statement(lists: Sequence[ShortList], limit: int) -> Any:
+    key = (*(short.key for short in lists), limit)
+    stmt = _short_list_statements.get(key)
+    if stmt is None:
+        parts = []
+        for n, short in enumerate(lists):
+            where, order = short.build()
+            columns = (*order, Consultation.id)
+            picked = where.with_only_columns(*columns).order_by(*columns).limit(limit).subquery()
+            rank = func.row_number().over(order_by=[picked.c[c.key] for c in columns])
+            parts.append(select(literal(n).label("part"), picked.c.id, rank.label("rank")))
+        stmt = _short_list_statements[key] = parts[0] if len(parts) == 1 else union_all(*parts)
+    return stmt
 
 
 def short_lists(lists: Sequence[ShortList], limit: int = DASHBOARD_LIMIT) -> list[list[Row[Any]]]:
     """The first rows of several lists in two queries however many lists: their ids (one
     UNION ALL of narrow picks that use the indexes, each numbered in its own order),
-    then those rows with their relations. Two queries a list cost a dashboard 6 of its 15."""
-    parts = []
-    for n, short in enumerate(lists):
-        columns = (*short.order, Consultation.id)
-        picked = short.stmt.with_only_columns(*columns).order_by(*columns).limit(limit).subquery()
-        rank = func.row_number().over(order_by=[picked.c[c.key] for c in columns])
-        parts.append(select(literal(n).label("part"), picked.c.id, rank.label("rank")))
-    rows = db.session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
+    then those rows with what the tables show. Two queries a list cost a dashboard 6 of its 15."""
+    params: dict[str, Any] = {}
+    for short in lists:
+        params.update(short.params)
+    rows = db.session.execute(_short_list_statement(lists, limit), params).all()
     by_id = _rows({row.id for row in rows})
     result: list[list[Row[Any]]] = [[] for _ in lists]
     for row in sorted(rows, key=lambda r: (r.part, r.rank)):
@@ -329,57 +352,55 @@ def short_lists(lists: Sequence[ShortList], limit: int = DASHBOARD_LIMIT) -> lis
 
 def closing_soon_list(days: int = 14, now: datetime | None = None) -> ShortList:
     now = now or utcnow()
-    until = end_of_uk_day(uk_today(now) + timedelta(days=days))
-    return ShortList(
-        select(Consultation).where(
-            Consultation.status.in_([s.value for s in OPEN_STATUSES]),
-            Consultation.closes_at >= now,
-            Consultation.closes_at <= until,
-        ),
-        (Consultation.closes_at,),
-    )
+    until = f"until_{days}"
+    return ShortList(f"closing soon {days}", lambda: (select(Consultation).where(
+        Consultation.status.in_([s.value for s in OPEN_STATUSES]),
+        Consultation.closes_at >= bindparam("now"),
+        Consultation.closes_at <= bindparam(until),
+    ), (Consultation.closes_at,)), {"now": now, until: end_of_uk_day(uk_today(now) + timedelta(days=days))})
 
 
 def overdue_list(now: datetime | None = None) -> ShortList:
-    return ShortList(
-        select(Consultation).where(_window_clause("overdue", now or utcnow())), (Consultation.internal_deadline,)
-    )
+    return ShortList("overdue", lambda: (select(Consultation).where(
+        Consultation.internal_deadline.is_not(None),
+        Consultation.internal_deadline < bindparam("today"),
+        Consultation.status.in_([s.value for s in OVERDUE_STATUSES]),
+    ), (Consultation.internal_deadline,)), {"today": uk_today(now or utcnow())})
 
 
 def unassigned_list(now: datetime | None = None) -> ShortList:
     """New (to triage) and triaged (to assign) consultations still open, next to close first."""
-    return ShortList(
-        select(Consultation).where(
-            Consultation.status.in_([s.value for s in UNASSIGNED_STATUSES]),
-            Consultation.closes_at >= (now or utcnow()),
-        ),
-        (Consultation.closes_at,),
-    )
+    return ShortList("unassigned", lambda: (select(Consultation).where(
+        Consultation.status.in_([s.value for s in UNASSIGNED_STATUSES]),
+        Consultation.closes_at >= bindparam("now"),
+    ), (Consultation.closes_at,)), {"now": now or utcnow()})
+
+
+_ACTIVE = [s.value for s in ACTIVE_WORK_STATUSES]
+_BY_DEADLINE = (Consultation.internal_deadline, Consultation.closes_at)
 
 
 def assignment_lists(user: User) -> tuple[ShortList, ShortList]:
     """A policy lead's active work: (assigned to them, the rest of their city's), by internal deadline."""
-    active = [s.value for s in ACTIVE_WORK_STATUSES]
-    order = (Consultation.internal_deadline, Consultation.closes_at)
-    mine = select(Consultation).where(Consultation.policy_lead_id == user.id, Consultation.status.in_(active))
+    mine = ShortList("mine", lambda: (select(Consultation).where(
+        Consultation.policy_lead_id == bindparam("user_id"), Consultation.status.in_(_ACTIVE)), _BY_DEADLINE),
+        {"user_id": user.id})
     # No city: an empty list, still picked in the same query (the page's query count stays fixed).
-    others = select(Consultation).where(
-        Consultation.lead_city_id == user.city_id if user.city_id is not None else false(),
-        Consultation.status.in_(active),
-        or_(Consultation.policy_lead_id.is_(None), Consultation.policy_lead_id != user.id),
-    )
-    return ShortList(mine, order), ShortList(others, order)
+    has_city = user.city_id is not None
+    others = ShortList("city's others" if has_city else "no city", lambda: (select(Consultation).where(
+        Consultation.lead_city_id == bindparam("city_id") if has_city else false(),
+        Consultation.status.in_(_ACTIVE),
+        or_(Consultation.policy_lead_id.is_(None), Consultation.policy_lead_id != bindparam("user_id")),
+    ), _BY_DEADLINE), {"user_id": user.id, **({"city_id": user.city_id} if has_city else {})})
+    return mine, others
 
 
 def open_closing_soon_list(now: datetime | None = None) -> ShortList:
     """What the network is responding to, next to close first (contributors' view)."""
-    return ShortList(
-        select(Consultation).where(
-            Consultation.status.in_([s.value for s in OPEN_STATUSES - {Status.NEW}]),
-            Consultation.closes_at >= (now or utcnow()),
-        ),
-        (Consultation.closes_at,),
-    )
+    return ShortList("network open", lambda: (select(Consultation).where(
+        Consultation.status.in_([s.value for s in OPEN_STATUSES - {Status.NEW}]),
+        Consultation.closes_at >= bindparam("now"),
+    ), (Consultation.closes_at,)), {"now": now or utcnow()})
 
 
 def closing_soon(days: int = 14, now: datetime | None = None, limit: int = DASHBOARD_LIMIT) -> Sequence[Row[Any]]:
