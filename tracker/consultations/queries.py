@@ -253,20 +253,23 @@ _PAGE_OPTIONS = (
 _HISTORY_OPTIONS = joinedload(ActivityLog.actor).joinedload(User.city)
 
 
+# The pages' statements are built once, their values bound at each execution (see _LIST_ROWS).
+_CONSULTATION = select(Consultation).where(Consultation.id == bindparam("id")).options(*_PAGE_OPTIONS)
+_HISTORY = (
+    select(ActivityLog)
+    .where(ActivityLog.consultation_id == bindparam("id"))
+    .options(_HISTORY_OPTIONS)
+    .order_by(ActivityLog.created_at.desc(), ActivityLog.id.desc())
+)
+
+
 def get_consultation(consultation_id: int) -> Consultation | None:
-    return db.session.scalar(
-        select(Consultation).where(Consultation.id == consultation_id).options(*_PAGE_OPTIONS)
-    )
+    return db.session.scalar(_CONSULTATION, {"id": consultation_id})
 
 
 def history(consultation_id: int) -> Sequence[ActivityLog]:
     """The activity log of a consultation, newest first, with the actors in the same query."""
-    return db.session.scalars(
-        select(ActivityLog)
-        .where(ActivityLog.consultation_id == consultation_id)
-        .options(_HISTORY_OPTIONS)
-        .order_by(ActivityLog.created_at.desc(), ActivityLog.id.desc())
-    ).all()
+    return db.session.scalars(_HISTORY, {"id": consultation_id}).all()
 
 
 # --- dashboard -------------------------------------------------------------

@@ -3,12 +3,13 @@ pages show, with what they say and which links they offer decided here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Row, Select, and_, func, select, union
+from sqlalchemy import Row, Select, and_, bindparam, func, select, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.consultations import workflow
@@ -48,12 +49,11 @@ def get_response(consultation: Consultation) -> Response | None:
     return db.session.scalar(select(Response).where(Response.consultation_id == consultation.id))
 
 
+_QUESTIONS = select(Question).where(Question.consultation_id == bindparam("id")).order_by(Question.number)
+
+
 def questions(consultation: Consultation) -> list[Question]:
-    return list(
-        db.session.scalars(
-            select(Question).where(Question.consultation_id == consultation.id).order_by(Question.number)
-        )
-    )
+    return list(db.session.scalars(_QUESTIONS, {"id": consultation.id}))
 
 
 def by_questions(response: Response | None) -> bool:
@@ -91,25 +91,31 @@ _comment_count = (
 )
 
 
+# The pages' statements are built once, their values bound at each execution: building a
+# statement and its cache key per request showed in the profiles.
+_DRAFT = (
+    select(Response, ResponseVersion, _comment_count)
+    .outerjoin(ResponseVersion, and_(ResponseVersion.response_id == Response.id,
+                                     ResponseVersion.number == Response.current_number))
+    .options(joinedload(ResponseVersion.author).joinedload(User.city))
+    .where(Response.consultation_id == bindparam("id"))
+)
+# Both outer-joined to the consultation's own row, so the statement always returns one row.
+_RECORD = (
+    select(Submission, Outcome)
+    .select_from(Consultation)
+    .outerjoin(Submission, Submission.consultation_id == Consultation.id)
+    .outerjoin(Outcome, Outcome.consultation_id == Consultation.id)
+    .options(joinedload(Submission.version), joinedload(Submission.recorded_by))
+    .where(Consultation.id == bindparam("id"))
+)
+
+
 def draft_of(consultation: Consultation) -> Draft:
     """The draft in two statements, whatever it holds (the pages took eight one by one)."""
-    row = db.session.execute(
-        select(Response, ResponseVersion, _comment_count)
-        .outerjoin(ResponseVersion, and_(ResponseVersion.response_id == Response.id,
-                                         ResponseVersion.number == Response.current_number))
-        .options(joinedload(ResponseVersion.author).joinedload(User.city))
-        .where(Response.consultation_id == consultation.id)
-    ).first()
+    row = db.session.execute(_DRAFT, {"id": consultation.id}).first()
     response, version, comment_count = row if row is not None else (None, None, 0)
-    # Both outer-joined to the consultation's own row, so the statement always returns one row.
-    submission, outcome = db.session.execute(
-        select(Submission, Outcome)
-        .select_from(Consultation)
-        .outerjoin(Submission, Submission.consultation_id == Consultation.id)
-        .outerjoin(Outcome, Outcome.consultation_id == Consultation.id)
-        .options(joinedload(Submission.version), joinedload(Submission.recorded_by))
-        .where(Consultation.id == consultation.id)
-    ).one()
+    submission, outcome = db.session.execute(_RECORD, {"id": consultation.id}).one()
     return Draft(response, version, int(comment_count or 0), submission, outcome)
 
 
@@ -126,29 +132,24 @@ def approved_version(response: Response | None) -> ResponseVersion | None:
     return get_version(response, number) if response and number else None
 
 
-def _of_response(response: Response | None, model: type[T], column: Any, person: Any, *order: Any) -> list[T]:
-    """The response's rows of ``model`` (``column`` is its response id), each row's person and
-    their city loaded in one go: constant queries, however many rows."""
-    if response is None:
-        return []
-    return list(db.session.scalars(
-        select(model).options(joinedload(person).joinedload(User.city)).where(column == response.id).order_by(*order)
-    ))
+def _of_response(model: type[T], column: Any, person: Any, *order: Any) -> Callable[[Response | None], list[T]]:
+    """A reader of a response's rows of ``model`` (``column`` is its response id), each row's
+    person and their city loaded in one go: constant queries, however many rows."""
+    stmt = select(model).options(joinedload(person).joinedload(User.city)).where(
+        column == bindparam("id")).order_by(*order)
+
+    def rows(response: Response | None) -> list[T]:
+        return [] if response is None else list(db.session.scalars(stmt, {"id": response.id}))
+
+    return rows
 
 
-def list_versions(response: Response | None) -> list[ResponseVersion]:
-    """Newest first."""
-    return _of_response(response, ResponseVersion, ResponseVersion.response_id, ResponseVersion.author,
-                        ResponseVersion.number.desc())
-
-
-def list_comments(response: Response | None) -> list[Comment]:
-    return _of_response(response, Comment, Comment.response_id, Comment.author, Comment.created_at, Comment.id)
-
-
-def list_contributors(response: Response | None) -> list[Contributor]:
-    return _of_response(response, Contributor, Contributor.response_id, Contributor.user,
-                        Contributor.created_at, Contributor.id)
+list_versions = _of_response(ResponseVersion, ResponseVersion.response_id, ResponseVersion.author,
+                             ResponseVersion.number.desc())
+list_versions.__doc__ = "Newest first."
+list_comments = _of_response(Comment, Comment.response_id, Comment.author, Comment.created_at, Comment.id)
+list_contributors = _of_response(Contributor, Contributor.response_id, Contributor.user,
+                                 Contributor.created_at, Contributor.id)
 
 
 def eligible_contributors(consultation: Consultation) -> list[User]:
@@ -166,16 +167,17 @@ def eligible_contributors(consultation: Consultation) -> list[User]:
     ))
 
 
+_SUPPORTS = (
+    select(CitySupport)
+    .join(City, City.id == CitySupport.city_id)
+    .options(contains_eager(CitySupport.city))
+    .where(CitySupport.consultation_id == bindparam("id"))
+    .order_by(City.name)
+)
+
+
 def supporting_cities(consultation: Consultation) -> list[CitySupport]:
-    return list(
-        db.session.scalars(
-            select(CitySupport)
-            .join(City, City.id == CitySupport.city_id)
-            .options(contains_eager(CitySupport.city))
-            .where(CitySupport.consultation_id == consultation.id)
-            .order_by(City.name)
-        )
-    )
+    return list(db.session.scalars(_SUPPORTS, {"id": consultation.id}))
 
 
 def support_choices(user: User, supports: list[CitySupport]) -> list[tuple[int, str]]:
