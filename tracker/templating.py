@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from tracker import drawings
 from tracker.models import STATUS_LABELS, Status
 from tracker.timeutil import format_date, format_uk, relative_day, relative_to_now, utcnow
 
@@ -76,7 +77,7 @@ def navigation() -> list[dict[str, Any]]:
 
 
 # The GOV.UK Frontend macros every page may use, by component: loaded once as globals rather
-# than imported by each template.
+# than imported by each template, and drawing through tracker.drawings.
 GOVUK_MACROS = {
     "govukServiceNavigation": "service-navigation",
     "govukNotificationBanner": "notification-banner",
@@ -101,7 +102,7 @@ def register(app: Flask) -> None:
         status_tag=status_tag, navigation=navigation, now=utcnow)
     for name, component in GOVUK_MACROS.items():
         module = app.jinja_env.get_template(f"govuk_frontend_jinja/components/{component}/macro.html").module
-        app.jinja_env.globals[name] = getattr(module, name)
+        app.jinja_env.globals[name] = drawings.kept(name, getattr(module, name))
 
     @app.context_processor
     def _service() -> dict[str, Any]:

@@ -6,23 +6,21 @@ processors, template signals and a macro import for each field, a third of the r
 time. The same macro called with the same parameters gives the same HTML; tests/test_widgets.py
 checks that for every widget the tracker uses.
 
-The component macros read nothing but their parameters (no request, no globals), so a field's HTML
-is a function of them: each web process keeps the last few hundred, which covers the empty forms
-every page shows. Parameters carrying more than a short text (a typed-in draft) are drawn anew.
+A field's HTML is a function of its parameters, so it is drawn through tracker.drawings, which
+keeps what each process drew (the empty forms every page shows).
 """
 
 from __future__ import annotations
 
-import json
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, cast
 
 from flask import Flask, current_app
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from markupsafe import Markup
+
+from tracker import drawings
 
 _IMPORT = re.compile(r"""\{%\s*from\s+['"]([^'"]+)['"]\s+import\s+(\w+)\s*%\}\s*\{\{\s*\2\(params\)\s*\}\}\s*$""")
 _EXTENSION_KEY = "kc_widget_macros"
@@ -42,10 +40,6 @@ def _macro(app: Flask, template: str) -> Callable[[dict[str, Any]], Markup] | No
 
 
 _library_render = GovFormBase.render
-_KEPT = 512
-_KEY_LIMIT = 4_000
-_lock = threading.Lock()
-_drawn: OrderedDict[tuple[str, str], Markup] = OrderedDict()
 
 
 def _render(self: GovFormBase, params: dict[str, Any]) -> Markup:
@@ -54,22 +48,7 @@ def _render(self: GovFormBase, params: dict[str, Any]) -> Markup:
     macro = _macro(app, template)
     if macro is None:
         return cast(Markup, _library_render(self, params))
-    key_text = json.dumps(params, sort_keys=True, default=str)
-    if len(key_text) > _KEY_LIMIT:
-        return macro(params)
-    key = (template, key_text)
-    with _lock:
-        hit = _drawn.get(key)
-        if hit is not None:
-            _drawn.move_to_end(key)
-            return hit
-    # The macros return Markup: Jinja escaped every parameter as it drew them.
-    html = macro(params)
-    with _lock:
-        _drawn[key] = html
-        if len(_drawn) > _KEPT:
-            _drawn.popitem(last=False)
-    return html
+    return drawings.draw(template, macro, params)
 
 
 def install() -> None:
