@@ -60,7 +60,19 @@ def include_object(obj, name, type_, reflected, compare_to):
     # migration 0009 and kept by triggers: it is not a model table, so autogenerate leaves it.
     from tracker.models.drafts import SEARCH_FTS_TABLE
 
+    if type_ == "index" and not reflected and not made_here(obj, get_engine().dialect.name):
+        return False
     return not (type_ == "table" and (name or "").startswith(SEARCH_FTS_TABLE))
+
+
+def made_here(index, dialect):
+    """False for an index the models make on another database only (Index.ddl_if), such as
+    PostgreSQL's trigram indexes: on SQLite its absence is no difference."""
+    condition = getattr(index, "_ddl_if", None)
+    if condition is None or condition.dialect is None:
+        return True
+    wanted = condition.dialect
+    return dialect == wanted if isinstance(wanted, str) else dialect in wanted
 
 
 def run_migrations_offline():

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import pytest
+from flask import Flask
+from sqlalchemy import func, select, text
 
 from tests.conftest import login
 from tracker.extensions import db
-from tracker.models import ActivityLog, Consultation, Status, User
+from tracker.models import ActivityLog, Consultation, Status, User, UserSession
 from tracker.models.drafts import Response, ResponseVersion, Submission
 from tracker.scale import seed_scale
+from tracker.timeutil import utcnow
 
 
 def _count(model: object) -> int:
@@ -34,6 +37,10 @@ def test_scale_builds_a_network_the_pages_can_read(app) -> None:
     )
     assert matching == _count(Submission) > 0
     assert _count(ActivityLog) >= 300
+    # Years of sign-ins, every one of them over: none signs anyone in.
+    assert _count(UserSession) == 300 == summary.counts["user_session"]
+    assert db.session.scalar(select(func.count()).select_from(UserSession).where(
+        UserSession.ended_at.is_(None), UserSession.expires_at > utcnow())) == 0
 
     coordinator = db.session.scalar(select(User).where(User.email == "coordinator@keycities.test"))
     assert coordinator is not None
@@ -52,3 +59,18 @@ def test_scale_twice_adds_more_without_clashing_ids() -> None:
     # Ids handed out afterwards by the database do not collide with the chosen ones.
     db.session.add(ActivityLog(action="check", message="", subject_type="test"))
     db.session.commit()
+
+
+@pytest.mark.committed  # VACUUM runs outside any transaction, on a connection of its own
+def test_seed_scale_command_leaves_statistics_for_the_planner(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["seed", "--scale", "60"])
+    assert result.exit_code == 0, result.output
+    assert "60 consultation" in result.output
+    assert _count(Consultation) == 60
+    if db.engine.dialect.name == "postgresql":
+        analyzed = db.session.execute(text(
+            "SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'consultation'")).one()
+        assert tuple(analyzed) == (True, True)
+    else:
+        assert db.session.scalar(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'consultation'"))

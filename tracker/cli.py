@@ -29,10 +29,11 @@ def register(app: Flask) -> None:
                 "Demo data is refused in production: its accounts have passwords published in the README."
             )
         if scale:
-            from tracker.scale import seed_scale
+            from tracker.scale import analyze, seed_scale
 
             seed_scale(scale, echo=click.echo)
             db.session.commit()
+            analyze()
             return
         created = seed.seed_reference_data()
         click.echo(f"Reference data: {created['cities']} cities and {created['work_areas']} work areas added.")

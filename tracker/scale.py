@@ -2,9 +2,11 @@
 
 Years of closed consultations (submitted with their frozen version, outcomes, missed, declined,
 monitored, withdrawn), a few hundred open ones near their deadlines, responses with versions,
-comments, contributors and supporting cities, reminders and notifications, and the activity log.
+comments, contributors and supporting cities, reminders and notifications, the activity log, and
+years of sign-ins that have ended or expired.
 Rows go in with bulk inserts and ids chosen here, so that children can name their parents
-without reading anything back; PostgreSQL's sequences are moved past them at the end.
+without reading anything back; PostgreSQL's sequences are moved past them at the end. After the
+commit, analyze() gives the planner the statistics of the new data.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select, text
 
 from tracker.extensions import Model, db
-from tracker.models import ActivityLog, City, Consultation, Role, User, WorkArea
+from tracker.models import ActivityLog, City, Consultation, Role, User, UserSession, WorkArea
 from tracker.models.drafts import (
     CitySupport,
     Comment,
@@ -65,6 +67,12 @@ PHRASES = [
     "We ask the department to involve urban councils early in the detailed design.",
     "Short-term funding rounds cost officer time that is better spent on delivery.",
     "The proposals would add new burdens unless they are fully funded.",
+]
+
+USER_AGENTS = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
 ]
 
 
@@ -287,10 +295,33 @@ def seed_scale(n: int, *, seed: int = 2026, echo: Callable[[str], None] = print)
                     "body": "", "created_at": sent, "read_at": None if is_open else sent})
     for model, batch in rows.items():
         _insert(model, batch, summary)
+    _sessions(rng, n, summary)
     db.session.flush()
     _move_sequences()
     echo(", ".join(f"{count:,} {table}" for table, count in summary.counts.items()))
     return summary
+
+
+def _sessions(rng: random.Random, n: int, summary: ScaleSummary) -> None:
+    """About one sign-in per consultation over the years, all over now: sessions are kept when they
+    end (the Sessions page, sign-out everywhere), so the table grows as the network works. Their
+    token hashes are the id and random bits (unique however often this runs), not the hash of any
+    token: none of them could sign anyone in even if it had not ended."""
+    users = list(db.session.scalars(select(User.id)))
+    first = _next_id(UserSession)
+    now = utcnow()
+    rows = []
+    for i in range(n):
+        created = now - timedelta(days=1, minutes=rng.randint(0, YEARS * 365 * 24 * 60))
+        seen = created + timedelta(minutes=rng.randint(0, 8 * 60))
+        signed_out = rng.random() < 0.6  # the rest simply expired
+        rows.append({
+            "id": first + i, "user_id": rng.choice(users), "token_hash": f"{first + i:016x}{rng.getrandbits(192):048x}",
+            "created_at": created, "expires_at": created + timedelta(hours=12), "last_seen_at": seen,
+            "ended_at": seen + timedelta(minutes=1) if signed_out else None,
+            "ended_reason": "signed out" if signed_out else "", "user_agent": rng.choice(USER_AGENTS),
+            "ip_address": f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"})
+    _insert(UserSession, rows, summary)
 
 
 def _move_sequences() -> None:
@@ -304,3 +335,18 @@ def _move_sequences() -> None:
                 f"(SELECT COALESCE(MAX(id), 0) + 1 FROM \"{table.name}\"), false)"
             ))
 
+
+def analyze() -> None:
+    """Statistics for the planner once the data is committed: plans made with the empty tables'
+    statistics are not the plans production's data gets.
+
+    On PostgreSQL, VACUUM as well: autovacuum would get round to the freshly loaded tables at
+    some moment, and until then their visibility map is empty, so counts cannot be index-only;
+    vacuuming now makes the plans the same in every run. VACUUM cannot run in a transaction."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE)")
+        return
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.exec_driver_sql("PRAGMA optimize")

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DDL, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model
@@ -102,6 +102,13 @@ class Consultation(Model):
         # (and counts from them alone); their first column serves the foreign keys too.
         Index("ix_consultation_work_area_closes_at", "work_area_id", "closes_at"),
         Index("ix_consultation_lead_city_closes_at", "lead_city_id", "closes_at"),
+        # The list's search (a case-blind substring of the title or the organisation) on PostgreSQL:
+        # trigrams serve ILIKE '%...%', each side of the OR from its own index. No index of SQLite's
+        # serves a pattern that starts with a wildcard.
+        Index("ix_consultation_title_trgm", "title", postgresql_using="gin",
+              postgresql_ops={"title": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        Index("ix_consultation_issuing_organisation_trgm", "issuing_organisation", postgresql_using="gin",
+              postgresql_ops={"issuing_organisation": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,3 +154,9 @@ class Consultation(Model):
 
     def __repr__(self) -> str:
         return f"<Consultation {self.id} {self.title[:40]!r} {self.status}>"
+
+
+# The trigram indexes' operator class: pg_trgm, in PostgreSQL's contrib and a trusted extension
+# (the database's owner may create it). Migration 0011 does the same.
+TRIGRAM_EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm"
+event.listen(Consultation.__table__, "before_create", DDL(TRIGRAM_EXTENSION).execute_if(dialect="postgresql"))
