@@ -319,7 +319,7 @@ def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]
 _PANEL_ROWS = select(Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at)
 
 
-def _panel_rows(*stmts: Select[Any], limit: int = 10) -> list[Row[Any]]:
+def _panel_rows_statement(*stmts: Select[Any], limit: int = 10) -> Select[Any]:
     """The first rows of each consultation query, in one query, closing first, loading only
     what the panel shows.
 
@@ -329,38 +329,46 @@ def _panel_rows(*stmts: Select[Any], limit: int = 10) -> list[Row[Any]]:
     order = (Consultation.closes_at, Consultation.id)
     picks = [stmt.with_only_columns(Consultation.id).order_by(*order).limit(limit) for stmt in stmts]
     ids = picks[0] if len(picks) == 1 else union(*(select(pick.subquery().c.id) for pick in picks))
-    return list(db.session.execute(_PANEL_ROWS.where(Consultation.id.in_(ids)).order_by(*order)))
+    return _PANEL_ROWS.where(Consultation.id.in_(ids)).order_by(*order)
+
+
+_EDITABLE = sorted(s.value for s in permissions.EDITABLE_STATUSES)
+_EDITABLE_QUERY = select(Consultation).where(Consultation.status.in_(_EDITABLE))
+# Built once, the user's id and city bound at each execution (see _DRAFT).
+_COORDINATOR_PANEL = _panel_rows_statement(
+    _EDITABLE_QUERY,
+    select(Consultation).where(Consultation.status == Status.IN_REVIEW.value),
+    select(Consultation).where(Consultation.status == Status.APPROVED.value),
+)
+_CONTRIBUTED = (
+    select(Response.consultation_id)
+    .join(Contributor, Contributor.response_id == Response.id)
+    .where(Contributor.user_id == bindparam("user_id"))
+)
+_LED = select(Consultation.id).where(Consultation.policy_lead_id == bindparam("user_id"))
+_CITY = select(Consultation.id).where(Consultation.lead_city_id == bindparam("city_id"))
+# A union of ids, each part using its own index: an OR of the three made SQLite read every
+# editable consultation.
+_OFFICER_PANEL = _panel_rows_statement(_EDITABLE_QUERY.where(Consultation.id.in_(union(_CONTRIBUTED, _LED))))
+_CITY_LEAD_PANEL = _panel_rows_statement(
+    _EDITABLE_QUERY.where(Consultation.id.in_(union(_CONTRIBUTED, _LED, _CITY))))
 
 
 def dashboard_panel(user: User) -> dict[str, Any]:
     """Drafts the user can work on, and (coordinators) drafts waiting for review or submission."""
-    editable = sorted(s.value for s in permissions.EDITABLE_STATUSES)
-    query = select(Consultation).where(Consultation.status.in_(editable))
     review: list[Row[Any]] = []
     to_submit: list[Row[Any]] = []
     if user.is_coordinator:
         # The three lists in one query: the first ten of each, in one closing-date order, so
         # each list's first ten are exactly its own rows in that order.
-        rows = _panel_rows(
-            query,
-            select(Consultation).where(Consultation.status == Status.IN_REVIEW.value),
-            select(Consultation).where(Consultation.status == Status.APPROVED.value),
-        )
-        mine = [c for c in rows if c.status in editable][:10]
+        rows = list(db.session.execute(_COORDINATOR_PANEL))
+        mine = [c for c in rows if c.status in _EDITABLE][:10]
         review = [c for c in rows if c.status == Status.IN_REVIEW.value][:10]
         to_submit = [c for c in rows if c.status == Status.APPROVED.value][:10]
+    elif user.is_policy_lead and user.city_id:
+        mine = list(db.session.execute(_CITY_LEAD_PANEL, {"user_id": user.id, "city_id": user.city_id}))
     else:
-        contributed = (
-            select(Response.consultation_id)
-            .join(Contributor, Contributor.response_id == Response.id)
-            .where(Contributor.user_id == user.id)
-        )
-        # A union of ids, each part using its own index: an OR of the three made SQLite
-        # read every editable consultation.
-        parts = [contributed, select(Consultation.id).where(Consultation.policy_lead_id == user.id)]
-        if user.is_policy_lead and user.city_id:
-            parts.append(select(Consultation.id).where(Consultation.lead_city_id == user.city_id))
-        mine = _panel_rows(query.where(Consultation.id.in_(union(*parts))))
+        mine = list(db.session.execute(_OFFICER_PANEL, {"user_id": user.id}))
     return {
         "mine": mine,
         "review": review,
