@@ -285,6 +285,26 @@ def test_pages_that_straddle_the_open_and_the_closed_keep_the_order(app: Flask, 
     assert second == ["Closed 9 ago", "Closed 30 ago"]
 
 
+def test_every_page_read_from_either_end_keeps_the_order(app: Flask, as_user) -> None:
+    """Issue 12: pages in the older half of the closed ones are read from the oldest end (the
+    last page skips nothing); walked page by page, the list is still every consultation once,
+    open soonest first, then closed newest first, ties by number."""
+    made = [factories.make_consultation("new", title=f"Open in {d}", closes_in_days=d) for d in (2, 7)]
+    made += [factories.make_consultation("missed", title=f"Closed {d} ago ({n})", closes_in_days=-d)
+             for n, d in enumerate((3, 40, 11, 11, 90, 25, 6, 60, 11, 200, 1))]
+    db.session.commit()
+    expected = [c.title for c in sorted(made, key=lambda c: (
+        c.status == "missed", (-1 if c.status == "missed" else 1) * c.closes_at.timestamp(), c.id))]
+    app.config["PAGE_SIZE"] = 3
+    try:
+        client = as_user("contributor")
+        walked = [title for n in range(1, 6)
+                  for title in _titles(client.get(f"/consultations/?page={n}").get_data(as_text=True))]
+    finally:
+        app.config["PAGE_SIZE"] = 25
+    assert walked == expected
+
+
 def test_the_list_reuses_its_counts_until_a_consultation_changes(app: Flask, as_user) -> None:
     from sqlalchemy import event
 

@@ -162,7 +162,8 @@ def filtered(filters: ListFilters, now: datetime | None = None) -> Select:
     return stmt
 
 
-def _page_ids(base: Select, now: datetime, open_count: int, offset: int, size: int) -> list[int]:
+def _page_ids(base: Select, now: datetime, open_count: int, closed_count: int, offset: int,
+              size: int) -> list[int]:
     """One page's ids in the list's order: what is still to close first, the next to close at
     the top; then the closed ones, newest first (years of closed consultations must not push
     this week's off page one).
@@ -171,14 +172,25 @@ def _page_ids(base: Select, now: datetime, open_count: int, offset: int, size: i
     only as far as the page needs, and the page takes from one or both: an ordering by an
     expression ("closed or not") would make the database sort every matching row."""
     take_open = max(0, min(size, open_count - offset))
+    take_closed = size - take_open
     # Two columns, not the model's all: the subqueries' column collections are built per request.
     base = base.with_only_columns(Consultation.id, Consultation.closes_at)
     still_open = (base.where(Consultation.closes_at >= now)
                   .order_by(Consultation.closes_at.asc(), Consultation.id.asc())
                   .limit(take_open).offset(offset).subquery())
-    closed = (base.where(Consultation.closes_at < now)
-              .order_by(Consultation.closes_at.desc(), Consultation.id.asc())
-              .limit(size - take_open).offset(max(0, offset - open_count)).subquery())
+    closed_offset = max(0, offset - open_count)
+    remaining = closed_count - closed_offset  # closed ones from this page's first to the oldest
+    if closed_offset > remaining:
+        # A page in the older half is read from the oldest end, so no page skips more than half
+        # the closed ones (the last page skips none); the outer order puts its rows back.
+        take = min(take_closed, max(0, remaining))
+        closed = (base.where(Consultation.closes_at < now)
+                  .order_by(Consultation.closes_at.asc(), Consultation.id.desc())
+                  .limit(take).offset(max(0, remaining - take)).subquery())
+    else:
+        closed = (base.where(Consultation.closes_at < now)
+                  .order_by(Consultation.closes_at.desc(), Consultation.id.asc())
+                  .limit(take_closed).offset(closed_offset).subquery())
     # One statement whatever the page (a half may be empty), the halves in order.
     both = union_all(
         select(still_open.c.id, literal(0).label("half"), still_open.c.closes_at),
@@ -209,7 +221,7 @@ def list_consultations(filters: ListFilters, page: int, page_size: int) -> Page:
     total, open_count = list_counts.counts(astuple(filters), count)
     pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 1), pages)
-    ids = _page_ids(base, now, open_count, (page - 1) * page_size, page_size)
+    ids = _page_ids(base, now, open_count, total - open_count, (page - 1) * page_size, page_size)
     return Page(items=_in_order(ids), total=total, number=page, size=page_size)
 
 
