@@ -180,11 +180,14 @@ def supporting_cities(consultation: Consultation) -> list[CitySupport]:
     return list(db.session.scalars(_SUPPORTS, {"id": consultation.id}))
 
 
+_MEMBER_CITIES = select(City.id, City.name).where(City.is_member.is_(True)).order_by(City.name)
+
+
 def support_choices(user: User, supports: list[CitySupport]) -> list[tuple[int, str]]:
     """The cities whose support the user may still record (the caller checked they may at all)."""
     taken = {s.city_id for s in supports}
     if user.is_coordinator:
-        cities = db.session.scalars(select(City).where(City.is_member.is_(True)).order_by(City.name))
+        cities = db.session.execute(_MEMBER_CITIES)
         return [(0, "Choose a city")] + [(c.id, c.name) for c in cities if c.id not in taken]
     if user.city_id not in taken and user.city_id is not None and user.city is not None:
         return [(user.city_id, user.city.name)]
