@@ -64,25 +64,29 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     can_support = permissions.support_cities_for(user, consultation)
     # Each state-changing form carries the version this page shows (a fresh form, not the
     # request's data: only a refused form is redrawn with what was typed in it).
+    # Only the forms the page shows to this person are made.
     seen = {"version": consultation.version}
-    forms: dict[str, Any] = {
-        "review_form": StepForm(formdata=None, data=seen),
-        "approve_form": ApproveForm(formdata=None, data={**seen, "number": resp.current_number if resp else 0}),
-        "return_form": ReturnForm(formdata=None, data=seen),
-        "reopen_form": ReopenForm(formdata=None, data=seen),
-        "question_form": QuestionForm(formdata=None, data=seen),
-        "mode_form": ModeForm(formdata=None, data=seen),
-        "remove_question_form": StepForm(formdata=None, data=seen),
-        "comment_form": CommentForm(formdata=None),
-        "support_form": SupportForm(formdata=None),
-    }
+    steps = {name: workflow.allowed(user, consultation, name) for name in REVIEW_STEPS}
+    forms: dict[str, Any] = {"comment_form": CommentForm(formdata=None)}
+    if steps["send_for_review"]:
+        forms["review_form"] = StepForm(formdata=None, data=seen)
+    if steps["approve"]:
+        forms["approve_form"] = ApproveForm(formdata=None, data={**seen, "number": resp.current_number if resp else 0})
+        forms["return_form"] = ReturnForm(formdata=None, data=seen)
+    if steps["reopen"]:
+        forms["reopen_form"] = ReopenForm(formdata=None, data=seen)
+    if can_manage:
+        forms["question_form"] = QuestionForm(formdata=None, data=seen)
+        forms["mode_form"] = ModeForm(formdata=None, data=seen)
+        forms["remove_question_form"] = StepForm(formdata=None, data=seen)
+    if can_support:
+        forms["support_form"] = SupportForm(formdata=None)
     error_form = None
     if failed is not None:
         forms[failed[0]] = error_form = failed[1]
     # The choices are filled in after a refused form took its place, so it is redrawn with them.
     if can_support:
         forms["support_form"].city_id.choices = queries.support_choices(user, supports)
-    steps = {name: workflow.allowed(user, consultation, name) for name in REVIEW_STEPS}
     by_questions = queries.by_questions(resp)
     comments = queries.list_comments(resp)
     return render_template(
