@@ -300,13 +300,6 @@ def counts_by_status() -> dict[Status, int]:
     return dict(list_counts.counts("by status", count))
 
 
-def _bounded(stmt: Select, limit: int = DASHBOARD_LIMIT, offset: int = 0) -> Sequence[Row[Any]]:
-    """The first rows of an ordered query, in two steps: pick the ids (filter and sort the
-    narrow rows, using the indexes), then load those few rows with their relations.
-    Joining first makes the database join every matching row before sorting."""
-    return _in_order(db.session.scalars(stmt.with_only_columns(Consultation.id).limit(limit).offset(offset)).all())
-
-
 def _rows(ids: Iterable[int]) -> dict[int, Row[Any]]:
     """What the lists show of the consultations with these ids, by id."""
     # Always the query, even for no ids: a page's query count must not depend on the data.
