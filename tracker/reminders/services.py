@@ -182,11 +182,16 @@ def _existing(consultation_ids: Iterable[int]) -> dict[tuple[int, str, date], fr
 
     One row per point with its recipients in a list, not one per reminder: a re-sweep reads every
     reminder of every candidate, and reading each as a row of its own cost most of its time."""
+    ids = sorted(consultation_ids)
     rows = db.session.execute(
         select(Reminder.consultation_id, Reminder.kind, Reminder.deadline,
                func.aggregate_strings(cast(Reminder.recipient_id, String), ","))
         .where(
-            Reminder.consultation_id.in_(list(consultation_ids)),
+            Reminder.consultation_id.in_(ids),
+            # The range says nothing the list does not, but PostgreSQL has no statistics yet for a
+            # table the first sweep is filling, and for a long list alone it then reads the whole
+            # table, batch after batch.
+            Reminder.consultation_id.between(ids[0], ids[-1]),
             Reminder.deadline.is_not(None),
             Reminder.superseded_at.is_(None),
         )
