@@ -26,7 +26,8 @@ from tracker.models.reminders import Delivery, Notification, Reminder, State
 from tracker.models.types import UTCDateTime
 
 KEY = ["consultation_id", "recipient_id", "kind", "deadline"]
-# The payload's fields, in order, and their types.
+# The payload's fields, in order, and their types. Dates travel as ISO text: what PostgreSQL casts
+# from, and how SQLite stores a date.
 FIELDS: list[tuple[str, Any]] = [
     ("consultation_id", Integer),
     ("recipient_id", Integer),
@@ -39,6 +40,8 @@ FIELDS: list[tuple[str, Any]] = [
 # Plain strings: an enum member's value is looked up on every use, and this runs once a row.
 # Nothing to email (in-app only) is settled at once.
 IN_APP_ONLY, SKIPPED, PENDING = Delivery.NONE.value, State.SKIPPED.value, State.PENDING.value
+CONSTANT_FIELDS = ["body", "attempts", "last_error", "created_at", "queued_at"]
+NAMES = [name for name, _ in FIELDS] + CONSTANT_FIELDS
 NOTIFICATION_FIELDS = ["user_id", "consultation_id", "reminder_id", "kind", "subject", "body", "created_at"]
 
 
@@ -73,10 +76,10 @@ def insert_new(new: NewReminders, now: datetime) -> Inserted:
     return _sqlite(payload, now)
 
 
-def _constants(now: datetime) -> tuple[list[str], list[Any]]:
+def _constants(now: datetime) -> list[Any]:
+    """The values of CONSTANT_FIELDS, the same for every row of the batch."""
     when = literal(now, UTCDateTime())
-    return ["body", "attempts", "last_error", "created_at", "queued_at"], [literal(""), literal(0), literal(""),
-                                                                         when, when]
+    return [literal(""), literal(0), literal(""), when, when]
 
 
 def _postgresql(payload: str, now: datetime) -> Inserted:
@@ -86,11 +89,10 @@ def _postgresql(payload: str, now: datetime) -> Inserted:
         .table_valued(column("value", postgresql.JSON))
         .render_derived(name="new")
     )
-    names, constants = _constants(now)
     values = [cast(new.c.value[i].astext, kind) for i, (_, kind) in enumerate(FIELDS)]
     inserted = (
         postgresql.insert(reminder)
-        .from_select([name for name, _ in FIELDS] + names, select(*values, *constants))
+        .from_select(NAMES, select(*values, *_constants(now)))
         .on_conflict_do_nothing(index_elements=KEY, index_where=reminder.c.superseded_at.is_(None))
         .returning(reminder.c.id, reminder.c.recipient_id, reminder.c.consultation_id, reminder.c.kind,
                    reminder.c.subject, reminder.c.delivery)
@@ -116,11 +118,11 @@ def _postgresql(payload: str, now: datetime) -> Inserted:
 def _sqlite(payload: str, now: datetime) -> Inserted:
     reminder = table_of(Reminder)
     new = func.json_each(bindparam("rows", payload, type_=Text)).table_valued("value")
-    names, constants = _constants(now)
     values = [func.json_extract(new.c.value, f"$[{i}]") for i in range(len(FIELDS))]
     stmt = (
         sqlite.insert(reminder)
-        .from_select([name for name, _ in FIELDS] + names, select(*values, *constants).where(true()))
+        # "WHERE true": without a WHERE, SQLite reads the upsert's ON CONFLICT as a join's ON.
+        .from_select(NAMES, select(*values, *_constants(now)).where(true()))
         .on_conflict_do_nothing(index_elements=KEY, index_where=reminder.c.superseded_at.is_(None))
         .returning(reminder.c.id, reminder.c.delivery)
     )
