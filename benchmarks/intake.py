@@ -48,7 +48,7 @@ def main() -> None:
     from tests.intake.govuk_server import iso, make_item, running_server
     from tracker import create_app
     from tracker.extensions import db
-    from tracker.intake import services
+    from tracker.intake import importer, sources
     from tracker.models.intake import GovukItem
     from tracker.seed import seed_reference_data
 
@@ -84,11 +84,11 @@ def main() -> None:
         def _count(*_args: object) -> None:
             statements[0] += 1
 
-        def run(label: str) -> services.ImportResult:
+        def run(label: str) -> importer.ImportResult:
             server.requests.clear()
             statements[0] = 0
             started = time.perf_counter()
-            result = services.run_import(services.make_api_source(), trigger="bench")
+            result = importer.run_import(sources.make_api_source(), trigger="bench")
             db.session.commit()
             elapsed = time.perf_counter() - started
             per_item = statements[0] / max(1, result.found)

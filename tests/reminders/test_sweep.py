@@ -392,6 +392,64 @@ def test_contributors_get_reminders_and_disabled_accounts_do_not(
     assert smtp.to(disabled.email) == []
 
 
+def test_a_sweep_in_many_batches_creates_each_reminder_once(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, lead: User, contributor: User, coordinator: User
+) -> None:
+    from tracker.models.drafts import Contributor, Response
+
+    monkeypatch.setitem(app.config, "REMINDER_SWEEP_BATCH_SIZE", 2)
+    colleague = factories.make_user(Role.POLICY_LEAD, city_name="Hull")
+    choosy = factories.make_user(Role.POLICY_LEAD, city_name="Hull")
+    db.session.add(ReminderPreference(user_id=choosy.id, points=["before_1"]))
+    with time_machine.travel(at(date(2027, 3, 1)), tick=False):  # Monday
+        # Seven consultations near a deadline, one that is not, another that is not open.
+        near = [
+            factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3),
+                                        closes_in_days=20)
+            for _ in range(4)
+        ]
+        near += [
+            factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 2),
+                                        closes_in_days=20),
+            factories.make_consultation(Status.ASSIGNED, lead=lead, internal_deadline=date(2027, 2, 25),
+                                        closes_in_days=20),
+            factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3),
+                                        closes_in_days=20),
+        ]
+        factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 4, 20),
+                                    closes_in_days=60)
+        factories.make_consultation(Status.SUBMITTED, lead=lead, internal_deadline=date(2027, 3, 2),
+                                    closes_in_days=20)
+        for c in near[1::2]:
+            response = Response(consultation_id=c.id)
+            db.session.add(response)
+            db.session.flush()
+            db.session.add(Contributor(response_id=response.id, user_id=contributor.id))
+        db.session.commit()
+
+        first = services.sweep()
+        db.session.commit()
+        again = services.sweep(batch_size=3)  # batches that fall differently change nothing
+        db.session.commit()
+
+    def people(c: object) -> set[int]:
+        return {lead.id, colleague.id} | ({contributor.id} if c in near[1::2] else set())
+
+    # The lead who chose the 1-day point hears of nothing else.
+    expected = {(c.id, uid, "before_3") for c in near[:4] + near[6:] for uid in people(c)}
+    expected |= {(near[4].id, uid, "before_1") for uid in people(near[4]) | {choosy.id}}
+    expected |= {(near[5].id, uid, "overdue") for uid in people(near[5])}
+    expected |= {(near[5].id, coordinator.id, "escalation_overdue")}
+
+    rows = reminder_rows()
+    assert sorted((r.consultation_id, r.recipient_id, r.kind) for r in rows) == sorted(expected)
+    assert first.batches == 4 and first.candidates == 7 and first.created == len(expected)
+    assert again.created == 0 and again.batches == 3
+    notes = db.session.execute(select(Notification.reminder_id, func.count()).group_by(Notification.reminder_id))
+    assert dict(notes.tuples().all()) == {r.id: 1 for r in rows}
+    assert sorted(first.queued) == sorted(r.id for r in rows)
+
+
 def test_a_send_lost_by_the_broker_is_requeued_and_a_send_cut_off_midway_is_not_repeated(
     smtp: Inbox, lead: User
 ) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import update
 
@@ -32,6 +33,10 @@ DATED_KINDS = frozenset({k.value for k in REMINDER_KINDS} | {Kind.ESCALATION_OVE
 REPLANNED = "Not sent: a later reminder named another date."
 
 
+# Working days are counted by stepping through the calendar a day at a time, and a sweep asks
+# the same few questions (a few dozen deadlines, one today) for every consultation: remember
+# the answers. They depend on nothing but their arguments.
+@lru_cache(maxsize=4096)
 def latest_before_point(deadline: date, today: date) -> str | None:
     """The most recent 'N working days before' point that has fallen due by today.
 
@@ -81,7 +86,7 @@ def subject(kind: str, title: str, deadline: date, today: date) -> str:
     when = f"{deadline:%A %-d %B %Y}"
     if kind in BEFORE_POINTS:
         # Say how far off it really is today (a caught-up reminder may be a day late).
-        left = working_days_between(today, deadline)
+        left = _working_days_left(today, deadline)
         if left <= 0:
             text = f"Internal deadline today ({when})"
         elif left == 1:
@@ -97,6 +102,11 @@ def subject(kind: str, title: str, deadline: date, today: date) -> str:
         }
         text = labels.get(kind, "Reminder")
     return f"{text}: {short}"[:300]
+
+
+@lru_cache(maxsize=4096)
+def _working_days_left(today: date, deadline: date) -> int:
+    return working_days_between(today, deadline)
 
 
 def still_relevant(reminder: Reminder) -> str:

@@ -4,32 +4,44 @@ The sweep is a query, not a schedule: whatever is due now (from the data) and
 has no reminder row yet gets one, so catch-up after downtime, changed deadlines
 and concurrent sweeps all come out right. Flushes, never commits: the task
 commits and the sends are queued after the commit (outbox.py).
+
+It works through the open consultations near a deadline in batches (REMINDER_SWEEP_BATCH_SIZE),
+by keyset over the consultation id, with the same few statements per batch, each reading through
+an index only the rows of that batch's consultations: its memory, and its time per consultation,
+stay the same whatever the number of consultations. (One pass over every candidate at once held
+all their rows in memory, close to 1 GB at 50,000, and compared them with every live reminder.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, or_, select, update
+from flask import current_app
+from sqlalchemy import ColumnElement, Row, Select, String, and_, cast, func, or_, select, update
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
 
 from tracker.extensions import db, dialect_insert, rowcount, table_of
 from tracker.models import OPEN_STATUSES, Consultation, Role, User
 from tracker.models.drafts import Contributor, Response
 from tracker.models.reminders import BEFORE_POINTS, Delivery, DigestRun, Notification, Reminder, State
 from tracker.reminders import rules
+from tracker.reminders.bulk import NewReminders, insert_new
 from tracker.reminders.outbox import DIGEST, SEND, queue_after_commit
 from tracker.reminders.preferences import Effective, all_preferences
 from tracker.timeutil import add_working_days, to_uk, uk_today, utcnow
 
-# A due point found by the sweep: (the consultation's row, kind, deadline).
-Point = tuple[Row[Any], str, date]
+NOBODY: frozenset[int] = frozenset()
 
 
 @dataclass
 class SweepResult:
     candidates: int = 0
+    batches: int = 0
     created: int = 0
     queued: list[int] = field(default_factory=list)
     digests: list[int] = field(default_factory=list)
@@ -41,202 +53,203 @@ class SweepResult:
 
 def _candidate_filter(now: datetime, today: date) -> ColumnElement[bool]:
     horizon = add_working_days(today, max(BEFORE_POINTS.values()) + 1)
+    status: Any = Consultation.status
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite would otherwise read every open consultation through the status index and sort
+        # them, batch after batch; "+status" leaves it the primary key, read once in order.
+        status = UnaryExpression(table_of(Consultation).c.status, operator=operators.custom_op("+"), type_=String())
     return and_(
-        Consultation.status.in_([s.value for s in OPEN_STATUSES]),
+        status.in_([s.value for s in OPEN_STATUSES]),
         Consultation.closes_at > now,
         or_(Consultation.internal_deadline <= horizon, Consultation.closes_at <= now + rules.CLOSING_SOON),
     )
 
 
-def _contributors(consultation_ids: list[int]) -> dict[int, set[int]]:
-    """consultation id -> contributor user ids (one query)."""
-    if not consultation_ids:
-        return {}
-    result: dict[int, set[int]] = {}
-    rows = db.session.execute(
-        select(Response.consultation_id, Contributor.user_id)
-        .join(Contributor, Contributor.response_id == Response.id)
-        .join(User, User.id == Contributor.user_id)
-        .where(User.is_enabled.is_(True))
-        .where(Response.consultation_id.in_(select(Consultation.id).where(Consultation.id.in_(consultation_ids))))
-    )
-    for consultation_id, user_id in rows:
-        result.setdefault(consultation_id, set()).add(user_id)
-    return result
+@dataclass
+class _People:
+    """Who may hear of a consultation's deadlines, and how: read once per sweep (the network's
+    officers, a few hundred people, not a table that grows with the consultations)."""
+
+    leads_by_city: dict[int, frozenset[int]]
+    coordinators: frozenset[int]
+    defaults: Effective
+    own: dict[int, Effective]
+    # Per kind of point, the users whose own choice about it differs from the network's.
+    differ: dict[str, frozenset[int]]
+
+    @classmethod
+    def load(cls) -> _People:
+        leads: dict[int, set[int]] = {}
+        for user_id, city_id in db.session.execute(
+            select(User.id, User.city_id).where(
+                User.role == Role.POLICY_LEAD.value, User.is_enabled.is_(True), User.city_id.is_not(None)
+            )
+        ):
+            leads.setdefault(city_id, set()).add(user_id)
+        coordinators = frozenset(db.session.scalars(
+            select(User.id).where(User.role == Role.COORDINATOR.value, User.is_enabled.is_(True))
+        ))
+        defaults, own = all_preferences()
+        differ = {
+            kind.value: frozenset(uid for uid, p in own.items() if (kind in p.points) != (kind in defaults.points))
+            for kind in rules.REMINDER_KINDS
+        }
+        return cls({c: frozenset(u) for c, u in leads.items()}, coordinators, defaults, own, differ)
+
+    def wanting(self, kind: str, people: frozenset[int]) -> frozenset[int]:
+        """Those of ``people`` who want reminders of this kind."""
+        if kind in self.defaults.points:
+            return people - self.differ[kind]
+        return people & self.differ[kind]
+
+    def delivery(self, user_id: int) -> str:
+        return self.own.get(user_id, self.defaults).delivery
 
 
-def sweep(now: datetime | None = None) -> SweepResult:
-    """Insert every reminder that is due and missing; queue the sends after commit."""
+def sweep(now: datetime | None = None, *, batch_size: int | None = None) -> SweepResult:
+    """Insert every reminder that is due and missing; queue the sends after commit.
+
+    ``batch_size``: consultations per batch (default: the REMINDER_SWEEP_BATCH_SIZE setting).
+    """
     from tracker.consultations.services import mark_missed_consultations
 
     now = now or utcnow()
     today = uk_today(now)
+    size = max(1, batch_size or int(current_app.config["REMINDER_SWEEP_BATCH_SIZE"]))
     result = SweepResult()
     # Closed-and-unsubmitted work becomes missed first, so it gets no reminders.
     result.missed = mark_missed_consultations(now)
 
-    # 1. What is due: one query over the open consultations near a deadline.
-    rows = db.session.execute(
+    people: _People | None = None
+    query = _candidates(now, today, size)
+    after = 0
+    while True:
+        rows = db.session.execute(query.where(Consultation.id > after)).all()
+        if not rows:
+            break
+        result.candidates += len(rows)
+        result.batches += 1
+        people = people or _People.load()
+        _plan_batch(result, rows, people, now, today)
+        if len(rows) < size:
+            break
+        after = rows[-1].id
+    _recover(result, now)
+    _start_digests(result, now, today, people)
+    return result
+
+
+def _candidates(now: datetime, today: date, size: int) -> Select[Any]:
+    """One batch of the open consultations near a deadline, in id order (add ``id > after``)."""
+    lead = aliased(User)
+    # Each candidate's enabled contributors, as "3,17,42": looked up per consultation through the
+    # indexes. A join over the batch's ids let PostgreSQL hash the whole contributor table instead,
+    # once per batch.
+    contributors = (
+        select(func.aggregate_strings(cast(Contributor.user_id, String), ","))
+        .join(Response, Response.id == Contributor.response_id)
+        .join(User, User.id == Contributor.user_id)
+        .where(Response.consultation_id == Consultation.id, User.is_enabled.is_(True))
+        .scalar_subquery()
+    )
+    return (
         select(
             Consultation.id,
             Consultation.title,
             Consultation.status,
             Consultation.internal_deadline,
             Consultation.closes_at,
-            Consultation.policy_lead_id,
             Consultation.lead_city_id,
-        ).where(_candidate_filter(now, today))
-    ).all()
-    result.candidates = len(rows)
+            Consultation.policy_lead_id,
+            # A named policy lead who has moved city still hears, but only while enabled.
+            lead.is_enabled.label("policy_lead_enabled"),
+            contributors.label("contributors"),
+        )
+        .outerjoin(lead, lead.id == Consultation.policy_lead_id)
+        .where(_candidate_filter(now, today))
+        .order_by(Consultation.id)
+        .limit(size)
+    )
 
-    people_due: list[Point] = []
-    coord_due: list[Point] = []
+
+def _ids(text: str | None) -> frozenset[int]:
+    return frozenset(map(int, text.split(","))) if text else NOBODY
+
+
+def _existing(consultation_ids: Iterable[int]) -> dict[tuple[int, str, date], frozenset[int]]:
+    """(consultation, kind, deadline) -> who has a live reminder of it (one query). Superseded rows
+    do not count (see rules.supersede_other_dates): a date told again after another is planned again.
+
+    One row per point with its recipients in a list, not one per reminder: a re-sweep reads every
+    reminder of every candidate, and reading each as a row of its own cost most of its time."""
+    ids = sorted(consultation_ids)
+    rows = db.session.execute(
+        select(Reminder.consultation_id, Reminder.kind, Reminder.deadline,
+               func.aggregate_strings(cast(Reminder.recipient_id, String), ","))
+        .where(
+            Reminder.consultation_id.in_(ids),
+            # The range says nothing the list does not, but PostgreSQL has no statistics yet for a
+            # table the first sweep is filling, and for a long list alone it then reads the whole
+            # table, batch after batch.
+            Reminder.consultation_id.between(ids[0], ids[-1]),
+            Reminder.deadline.is_not(None),
+            Reminder.superseded_at.is_(None),
+        )
+        .group_by(Reminder.consultation_id, Reminder.kind, Reminder.deadline)
+    ).tuples()
+    return {
+        (consultation_id, kind, deadline): frozenset(map(int, recipients.split(",")))
+        for consultation_id, kind, deadline, recipients in rows
+        if consultation_id is not None and deadline is not None
+    }
+
+
+def _plan_batch(result: SweepResult, rows: Sequence[Row[Any]], people: _People, now: datetime,
+                today: date) -> None:
+    """One batch of candidates: what is due, to whom, minus what exists; insert the rest."""
+    # 1. What is due, from each consultation's own columns.
+    due: list[tuple[Row[Any], list[tuple[str, date]], list[tuple[str, date]]]] = []
     for row in rows:
-        people, coords = rules.due_points(
+        own, escalations = rules.due_points(
             status=row.status,
             internal_deadline=row.internal_deadline,
             closes_at=row.closes_at,
             now=now,
             today=today,
         )
-        people_due.extend((row, kind, d) for kind, d in people)
-        coord_due.extend((row, kind, d) for kind, d in coords)
+        if own or (escalations and people.coordinators):
+            due.append((row, own, escalations))
+    if not due:
+        return
 
-    if people_due or coord_due:
-        _create_due(result, people_due, coord_due, now)
-    _recover(result, now)
-    _start_digests(result, now, today)
-    return result
+    # 2. Who: the lead city's policy leads, the named policy lead, contributors; coordinators.
+    wanted: list[tuple[Row[Any], str, date, frozenset[int]]] = []
+    for row, own, escalations in due:
+        if own:
+            team = people.leads_by_city.get(row.lead_city_id, NOBODY) | _ids(row.contributors)
+            if row.policy_lead_id is not None and row.policy_lead_enabled:
+                team |= {row.policy_lead_id}
+            wanted.extend((row, kind, deadline, people.wanting(kind, team)) for kind, deadline in own)
+        # Escalations go to every coordinator, whatever their choice of points.
+        wanted.extend((row, kind, deadline, people.coordinators) for kind, deadline in escalations)
 
-
-def _create_due(
-    result: SweepResult,
-    people_due: list[Point],
-    coord_due: list[Point],
-    now: datetime,
-) -> None:
-    today = uk_today(now)
-    # 2. Who: every enabled policy lead of the cities concerned, contributors, coordinators.
-    city_ids = {row.lead_city_id for row, _, _ in people_due if row.lead_city_id}
-    leads_by_city: dict[int, set[int]] = {}
-    enabled: set[int] = set()
-    if city_ids:
-        for user_id, city_id in db.session.execute(
-            select(User.id, User.city_id).where(
-                User.role == Role.POLICY_LEAD.value, User.is_enabled.is_(True), User.city_id.in_(city_ids)
-            )
-        ):
-            leads_by_city.setdefault(city_id, set()).add(user_id)
-            enabled.add(user_id)
-    contributors = _contributors(sorted({row.id for row, _, _ in people_due}))
-    coordinators: set[int] = set()
-    if coord_due:
-        coordinators = set(
-            db.session.scalars(
-                select(User.id).where(User.role == Role.COORDINATOR.value, User.is_enabled.is_(True))
-            )
-        )
-    defaults, own = all_preferences()
-    # A named policy lead who has moved city or been disabled still counts only if enabled.
-    named_leads = {row.policy_lead_id for row, _, _ in people_due if row.policy_lead_id}
-    if named_leads - enabled:
-        enabled |= set(
-            db.session.scalars(select(User.id).where(User.id.in_(named_leads - enabled), User.is_enabled.is_(True)))
-        )
-
-    def prefs(uid: int) -> Effective:
-        return own.get(uid, defaults)
-
-    # 3. The rows that should exist.
-    wanted: dict[tuple[int, int, str, date], tuple[Row[Any], str]] = {}
-
-    def want(row: Row[Any], uid: int, kind: str, deadline: date, *, escalation: bool) -> None:
-        p = prefs(uid)
-        if not escalation and kind not in p.points:
-            return
-        key = (row.id, uid, kind, deadline)
-        if key not in wanted:
-            wanted[key] = (row, p.delivery)
-
-    for row, kind, deadline in people_due:
-        recipients = set(leads_by_city.get(row.lead_city_id, set()))
-        if row.policy_lead_id in enabled:
-            recipients.add(row.policy_lead_id)
-        recipients |= contributors.get(row.id, set())
-        for uid in recipients:
-            want(row, uid, kind, deadline, escalation=False)
-    for row, kind, deadline in coord_due:
-        for uid in coordinators:
-            want(row, uid, kind, deadline, escalation=True)
+    # 3. Drop what exists already; the rest is inserted unless another sweep got there first.
+    wanted = [(row, kind, deadline, who) for row, kind, deadline, who in wanted if who]
     if not wanted:
         return
-
-    # 4. Drop what exists already (one query), then insert-unless-exists: the unique index
-    # settles a race with another sweep, and only the winner gets the id back. Superseded rows
-    # do not count (see supersede_other_dates), so a date told again after another is planned again.
-    # The same filter as the candidates query, so this is one query whatever the data size.
-    existing = {
-        tuple(r)
-        for r in db.session.execute(
-            select(Reminder.consultation_id, Reminder.recipient_id, Reminder.kind, Reminder.deadline)
-            .join(Consultation, Consultation.id == Reminder.consultation_id)
-            .where(_candidate_filter(now, today), Reminder.deadline.is_not(None), Reminder.superseded_at.is_(None))
-        )
-    }
-    subjects: dict[tuple[int, str, date], str] = {}
-    missing = []
-    for key, (row, delivery) in wanted.items():
-        if key in existing:
+    existing = _existing({row.id for row, _, _, _ in wanted})
+    new = NewReminders()
+    for row, kind, deadline, who in wanted:
+        missing = who - existing.get((row.id, kind, deadline), NOBODY)
+        if not missing:
             continue
-        consultation_id, uid, kind, deadline = key
-        subject = subjects.get((consultation_id, kind, deadline))
-        if subject is None:
-            subject = subjects[(consultation_id, kind, deadline)] = rules.subject(kind, row.title, deadline, today)
-        missing.append({
-            "consultation_id": consultation_id,
-            "recipient_id": uid,
-            "kind": kind,
-            "deadline": deadline,
-            "subject": subject,
-            "body": "",
-            "delivery": delivery,
-            "state": State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value,
-            "attempts": 0,
-            "last_error": "",
-            "created_at": now,
-            "queued_at": now,
-        })
-    if not missing:
-        return
-    table = table_of(Reminder)
-    stmt = (
-        dialect_insert(Reminder)
-        .on_conflict_do_nothing(index_elements=["consultation_id", "recipient_id", "kind", "deadline"],
-                                index_where=table.c.superseded_at.is_(None))
-        .returning(table.c.id, table.c.recipient_id, table.c.consultation_id, table.c.kind,
-                   table.c.subject, table.c.delivery)
-    )
-    inserted = db.session.execute(stmt, missing).all()
-    result.created = len(inserted)
-    if not inserted:
-        return
-    db.session.execute(
-        table_of(Notification).insert(),
-        [
-            {
-                "user_id": r.recipient_id,
-                "consultation_id": r.consultation_id,
-                "reminder_id": r.id,
-                "kind": r.kind,
-                "subject": r.subject,
-                "body": "",
-                "created_at": now,
-            }
-            for r in inserted
-        ],
-    )
-    result.queued = [r.id for r in inserted if r.delivery == Delivery.IMMEDIATE]
-    queue_after_commit(db.session(), result.queued, SEND)
+        subject = rules.subject(kind, row.title, deadline, today)
+        for uid in sorted(missing):
+            new.add(row.id, uid, kind, deadline, subject, people.delivery(uid))
+    inserted = insert_new(new, now)
+    result.created += inserted.created
+    result.queued.extend(inserted.queued)
+    queue_after_commit(db.session(), inserted.queued, SEND)
 
 
 def _recover(result: SweepResult, now: datetime) -> None:
@@ -248,7 +261,7 @@ def _recover(result: SweepResult, now: datetime) -> None:
     result.uncertain = out.uncertain + out.digests_uncertain
 
 
-def _start_digests(result: SweepResult, now: datetime, today: date) -> None:
+def _start_digests(result: SweepResult, now: datetime, today: date, people: _People | None) -> None:
     """One digest per user per UK day, once their digest time has passed."""
     waiting = list(
         db.session.scalars(
@@ -259,7 +272,7 @@ def _start_digests(result: SweepResult, now: datetime, today: date) -> None:
     )
     if not waiting:
         return
-    defaults, own = all_preferences()
+    defaults, own = (people.defaults, people.own) if people else all_preferences()
     clock: time = to_uk(now).time()
     ready = [uid for uid in waiting if own.get(uid, defaults).digest_time <= clock]
     if not ready:
