@@ -63,8 +63,8 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     supports = queries.supporting_cities(consultation)
     can_support = permissions.support_cities_for(user, consultation)
     # Each state-changing form carries the version this page shows (a fresh form, not the
-    # request's data: only a refused form is redrawn with what was typed in it).
-    # Only the forms the page shows to this person are made.
+    # request's data: only a refused form is redrawn with what was typed in it). Only the forms
+    # the page shows to this person are made.
     seen = {"version": consultation.version}
     steps = {name: workflow.allowed(user, consultation, name) for name in REVIEW_STEPS}
     forms: dict[str, Any] = {"comment_form": CommentForm(formdata=None)}
