@@ -262,7 +262,9 @@ _PAGE_OPTIONS = (
     joinedload(Consultation.policy_lead).joinedload(User.city),
     joinedload(Consultation.created_by),
 )
-_HISTORY_OPTIONS = joinedload(ActivityLog.actor).joinedload(User.city)
+# Who made each change is shown by name and city: their other columns are many on PostgreSQL's wire.
+_HISTORY_OPTIONS = (joinedload(ActivityLog.actor).load_only(User.id, User.name, User.city_id)
+                    .joinedload(User.city).load_only(City.id, City.name))
 
 
 # The pages' statements are built once, their values bound at each execution (see _LIST_ROWS).

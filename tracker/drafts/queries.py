@@ -91,13 +91,20 @@ _comment_count = (
 )
 
 
+def _shown(person: Any) -> Any:
+    """A person as the pages show them, by name and city: the rest of their columns would only
+    cost the loading."""
+    return joinedload(person).load_only(User.id, User.name, User.city_id).joinedload(User.city).load_only(
+        City.id, City.name)
+
+
 # The pages' statements are built once, their values bound at each execution: building a
 # statement and its cache key per request showed in the profiles.
 _DRAFT = (
     select(Response, ResponseVersion, _comment_count)
     .outerjoin(ResponseVersion, and_(ResponseVersion.response_id == Response.id,
                                      ResponseVersion.number == Response.current_number))
-    .options(joinedload(ResponseVersion.author).joinedload(User.city))
+    .options(_shown(ResponseVersion.author))
     .where(Response.consultation_id == bindparam("id"))
 )
 # Both outer-joined to the consultation's own row, so the statement always returns one row.
@@ -135,8 +142,7 @@ def approved_version(response: Response | None) -> ResponseVersion | None:
 def _of_response(model: type[T], column: Any, person: Any, *order: Any) -> Callable[[Response | None], list[T]]:
     """A reader of a response's rows of ``model`` (``column`` is its response id), each row's
     person and their city loaded in one go: constant queries, however many rows."""
-    stmt = select(model).options(joinedload(person).joinedload(User.city)).where(
-        column == bindparam("id")).order_by(*order)
+    stmt = select(model).options(_shown(person)).where(column == bindparam("id")).order_by(*order)
 
     def rows(response: Response | None) -> list[T]:
         return [] if response is None else list(db.session.scalars(stmt, {"id": response.id}))
