@@ -124,46 +124,103 @@ _LIST_ROWS = (
 )
 
 
-def _window_clause(window: str, now: datetime) -> ColumnElement[bool]:
-    if window in ("7", "14", "30"):
-        until = end_of_uk_day(uk_today(now) + timedelta(days=int(window)))
-        return (Consultation.closes_at >= now) & (Consultation.closes_at <= until)
-    if window == "open":
-        return Consultation.closes_at >= now
-    if window == "closed":
-        return Consultation.closes_at < now
-    if window == "overdue":
-        return Consultation.internal_deadline.is_not(None) & (
-            Consultation.internal_deadline < uk_today(now)
-        ) & Consultation.status.in_([s.value for s in OVERDUE_STATUSES])
-    raise ValueError(window)
+def _like_pattern(text: str) -> str:
+    """``text`` matched anywhere, its own % and _ meaning themselves (the escape character is /)."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
-def filtered(filters: ListFilters, now: datetime | None = None) -> Select:
-    now = now or utcnow()
-    stmt = select(Consultation)
+def _filtering(filters: ListFilters, now: datetime) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """Which conditions the filters make (the statement's shape) and their values."""
+    shape: list[str] = []
+    params: dict[str, Any] = {"now": now}
     if filters.status == OPEN_FILTER:
-        stmt = stmt.where(Consultation.status.in_([s.value for s in OPEN_STATUSES]))
+        shape.append("open statuses")
     elif filters.status:
-        stmt = stmt.where(Consultation.status == filters.status)
+        shape.append("status")
+        params["status"] = filters.status
     if filters.work_area_id:
-        stmt = stmt.where(Consultation.work_area_id == filters.work_area_id)
+        shape.append("work area")
+        params["work_area_id"] = filters.work_area_id
     if filters.city_id:
-        stmt = stmt.where(Consultation.lead_city_id == filters.city_id)
+        shape.append("city")
+        params["city_id"] = filters.city_id
     if filters.window:
-        stmt = stmt.where(_window_clause(filters.window, now))
+        shape.append(f"closing {filters.window}")
+        if filters.window in ("7", "14", "30"):
+            params["until"] = end_of_uk_day(uk_today(now) + timedelta(days=int(filters.window)))
+        elif filters.window == "overdue":
+            params["today"] = uk_today(now)
+        elif filters.window not in ("open", "closed"):
+            raise ValueError(filters.window)
     if filters.q:
-        stmt = stmt.where(
-            or_(
-                Consultation.title.icontains(filters.q, autoescape=True),
-                Consultation.issuing_organisation.icontains(filters.q, autoescape=True),
-            )
+        shape.append("words")
+        params["q"] = _like_pattern(filters.q)
+    return tuple(shape), params
+
+
+def _conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
+    """The conditions of a shape, their values bound when the statement runs."""
+    conditions: list[ColumnElement[bool]] = []
+    for part in shape:
+        if part == "open statuses":
+            conditions.append(Consultation.status.in_([s.value for s in OPEN_STATUSES]))
+        elif part == "status":
+            conditions.append(Consultation.status == bindparam("status"))
+        elif part == "work area":
+            conditions.append(Consultation.work_area_id == bindparam("work_area_id"))
+        elif part == "city":
+            conditions.append(Consultation.lead_city_id == bindparam("city_id"))
+        elif part in ("closing 7", "closing 14", "closing 30"):
+            conditions += [Consultation.closes_at >= bindparam("now"), Consultation.closes_at <= bindparam("until")]
+        elif part == "closing open":
+            conditions.append(Consultation.closes_at >= bindparam("now"))
+        elif part == "closing closed":
+            conditions.append(Consultation.closes_at < bindparam("now"))
+        elif part == "closing overdue":
+            conditions += [Consultation.internal_deadline.is_not(None),
+                           Consultation.internal_deadline < bindparam("today"),
+                           Consultation.status.in_([s.value for s in OVERDUE_STATUSES])]
+        elif part == "words":
+            conditions.append(or_(Consultation.title.icontains(bindparam("q"), escape="/"),
+                                  Consultation.issuing_organisation.icontains(bindparam("q"), escape="/")))
+    return conditions
+
+
+# A page's statement for each shape of filters and each end the closed ones are read from,
+# built once: building it per request was a fifth of the list's time.
+_page_statements: dict[tuple[tuple[str, ...], bool], Any] = {}
+
+
+def _page_statement(shape: tuple[str, ...], from_oldest: bool) -> Any:
+    key = (shape, from_oldest)
+    stmt = _page_statements.get(key)
+    if stmt is None:
+        # Two columns, not the model's all: less for the subqueries' column collections.
+        base = select(Consultation.id, Consultation.closes_at).where(*_conditions(shape))
+        still_open = (base.where(Consultation.closes_at >= bindparam("now"))
+                      .order_by(Consultation.closes_at.asc(), Consultation.id.asc())
+                      .limit(bindparam("open_limit")).offset(bindparam("open_offset")).subquery())
+        closed_order = ((Consultation.closes_at.asc(), Consultation.id.desc()) if from_oldest
+                        else (Consultation.closes_at.desc(), Consultation.id.asc()))
+        closed = (base.where(Consultation.closes_at < bindparam("now"))
+                  .order_by(*closed_order)
+                  .limit(bindparam("closed_limit")).offset(bindparam("closed_offset")).subquery())
+        # One statement whatever the page (a half may be empty), the halves in order.
+        both = union_all(
+            select(still_open.c.id, literal(0).label("half"), still_open.c.closes_at),
+            select(closed.c.id, literal(1).label("half"), closed.c.closes_at),
+        ).subquery()
+        stmt = _page_statements[key] = select(both.c.id).order_by(
+            both.c.half,
+            case((both.c.half == 0, both.c.closes_at)).asc(),
+            case((both.c.half == 1, both.c.closes_at)).desc(),
+            both.c.id,
         )
     return stmt
 
 
-def _page_ids(base: Select, now: datetime, open_count: int, closed_count: int, offset: int,
-              size: int) -> list[int]:
+def _page_ids(shape: tuple[str, ...], params: dict[str, Any], open_count: int, closed_count: int,
+              offset: int, size: int) -> list[int]:
     """One page's ids in the list's order: what is still to close first, the next to close at
     the top; then the closed ones, newest first (years of closed consultations must not push
     this week's off page one).
@@ -173,55 +230,37 @@ def _page_ids(base: Select, now: datetime, open_count: int, closed_count: int, o
     expression ("closed or not") would make the database sort every matching row."""
     take_open = max(0, min(size, open_count - offset))
     take_closed = size - take_open
-    # Two columns, not the model's all: the subqueries' column collections are built per request.
-    base = base.with_only_columns(Consultation.id, Consultation.closes_at)
-    still_open = (base.where(Consultation.closes_at >= now)
-                  .order_by(Consultation.closes_at.asc(), Consultation.id.asc())
-                  .limit(take_open).offset(offset).subquery())
     closed_offset = max(0, offset - open_count)
     remaining = closed_count - closed_offset  # closed ones from this page's first to the oldest
-    if closed_offset > remaining:
-        # A page in the older half is read from the oldest end, so no page skips more than half
-        # the closed ones (the last page skips none); the outer order puts its rows back.
-        take = min(take_closed, max(0, remaining))
-        closed = (base.where(Consultation.closes_at < now)
-                  .order_by(Consultation.closes_at.asc(), Consultation.id.desc())
-                  .limit(take).offset(max(0, remaining - take)).subquery())
-    else:
-        closed = (base.where(Consultation.closes_at < now)
-                  .order_by(Consultation.closes_at.desc(), Consultation.id.asc())
-                  .limit(take_closed).offset(closed_offset).subquery())
-    # One statement whatever the page (a half may be empty), the halves in order.
-    both = union_all(
-        select(still_open.c.id, literal(0).label("half"), still_open.c.closes_at),
-        select(closed.c.id, literal(1).label("half"), closed.c.closes_at),
-    ).subquery()
-    return list(db.session.scalars(
-        select(both.c.id).order_by(
-            both.c.half,
-            case((both.c.half == 0, both.c.closes_at)).asc(),
-            case((both.c.half == 1, both.c.closes_at)).desc(),
-            both.c.id,
-        )
-    ))
+    # A page in the older half is read from the oldest end, so no page skips more than half the
+    # closed ones (the last page skips none); the outer order puts its rows back.
+    from_oldest = closed_offset > remaining
+    if from_oldest:
+        take_closed = min(take_closed, max(0, remaining))
+        closed_offset = max(0, remaining - take_closed)
+    return list(db.session.scalars(_page_statement(shape, from_oldest), {
+        **params, "open_limit": take_open, "open_offset": offset,
+        "closed_limit": take_closed, "closed_offset": closed_offset,
+    }))
 
 
 def list_consultations(filters: ListFilters, page: int, page_size: int) -> Page:
     """One page of consultations: a count of the open and all, the page's ids, its rows."""
     now = utcnow()
-    base = filtered(filters, now)
+    shape, params = _filtering(filters, now)
 
     def count() -> tuple[int, int]:
-        matching = base.with_only_columns(Consultation.closes_at).order_by(None).subquery()
+        matching = select(Consultation.closes_at).where(*_conditions(shape)).subquery()
         total, still_open = db.session.execute(
-            select(func.count(), func.count().filter(matching.c.closes_at >= now)).select_from(matching)
+            select(func.count(), func.count().filter(matching.c.closes_at >= bindparam("now"))).select_from(matching),
+            params,
         ).one()
         return int(total), int(still_open)
 
     total, open_count = list_counts.counts(astuple(filters), count)
     pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 1), pages)
-    ids = _page_ids(base, now, open_count, total - open_count, (page - 1) * page_size, page_size)
+    ids = _page_ids(shape, params, open_count, total - open_count, (page - 1) * page_size, page_size)
     return Page(items=_in_order(ids), total=total, number=page, size=page_size)
 
 
@@ -235,16 +274,17 @@ def work_areas() -> Sequence[WorkArea]:
     ).all()
 
 
+_kind: ColumnClause[str] = literal_column("kind")
+_FILTER_CHOICES = union_all(
+    select(literal("area").label("kind"), WorkArea.id, WorkArea.name),
+    select(literal("city").label("kind"), City.id, City.name),
+).order_by(_kind, literal_column("name"))
+
+
 def filter_choices() -> tuple[list[Row[Any]], list[Row[Any]]]:
-    """(work areas, cities) as (id, name) rows for the list's filters, in one query: no ORM
-    objects, no lead cities."""
-    kind: ColumnClause[str] = literal_column("kind")
-    rows = db.session.execute(
-        union_all(
-            select(literal("area").label("kind"), WorkArea.id, WorkArea.name),
-            select(literal("city").label("kind"), City.id, City.name),
-        ).order_by(kind, literal_column("name"))
-    ).all()
+    """(work areas, cities) as (id, name) rows for the list's filters, in one query (built once):
+    no ORM objects, no lead cities."""
+    rows = db.session.execute(_FILTER_CHOICES).all()
     return [r for r in rows if r.kind == "area"], [r for r in rows if r.kind == "city"]
 
 
