@@ -1,9 +1,10 @@
 """Counts of consultations (the list's: all that match and how many are still open; the
-dashboard's: how many in each status), reused for a few seconds by each web process.
+dashboard's: how many in each status, and how many imported items wait in the inbox), reused for
+a few seconds by each web process.
 
 Counting every matching row is the one part of these pages that grows with the table (a scan of
 100,000 rows for the unfiltered list); the rows of a page come from index ranges. A change of
-consultations committed in this process forgets the counts at once; a change made by another
+consultations (or of imported items) committed in this process forgets the counts at once; a change made by another
 process is seen within LIST_COUNT_CACHE_SECONDS.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tracker.models import Consultation
+from tracker.models.intake import GovukItem
 
 _KEY = "kc_consultations_changed"
 _lock = threading.Lock()
@@ -51,7 +53,7 @@ def forget() -> None:
 
 @event.listens_for(Session, "after_flush")
 def _note_changes(session: Session, flush_context: Any) -> None:
-    if any(isinstance(o, Consultation) for o in (*session.new, *session.dirty, *session.deleted)):
+    if any(isinstance(o, Consultation | GovukItem) for o in (*session.new, *session.dirty, *session.deleted)):
         session.info[_KEY] = True
 
 

@@ -9,7 +9,7 @@ from datetime import date, time
 from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Row, Select, and_, bindparam, func, select, union
+from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.consultations import workflow
@@ -101,29 +101,24 @@ def _shown(person: Any) -> Any:
 # The pages' statements are built once, their values bound at each execution: building a
 # statement and its cache key per request showed in the profiles.
 _DRAFT = (
-    select(Response, ResponseVersion, _comment_count)
+    select(Response, ResponseVersion, _comment_count, Submission, Outcome)
+    .select_from(Consultation)
+    .outerjoin(Response, Response.consultation_id == Consultation.id)
     .outerjoin(ResponseVersion, and_(ResponseVersion.response_id == Response.id,
                                      ResponseVersion.number == Response.current_number))
-    .options(_shown(ResponseVersion.author))
-    .where(Response.consultation_id == bindparam("id"))
-)
-# Both outer-joined to the consultation's own row, so the statement always returns one row.
-_RECORD = (
-    select(Submission, Outcome)
-    .select_from(Consultation)
     .outerjoin(Submission, Submission.consultation_id == Consultation.id)
     .outerjoin(Outcome, Outcome.consultation_id == Consultation.id)
-    .options(joinedload(Submission.version), joinedload(Submission.recorded_by))
+    .options(_shown(ResponseVersion.author), joinedload(Submission.version), joinedload(Submission.recorded_by))
     .where(Consultation.id == bindparam("id"))
 )
 
 
 def draft_of(consultation: Consultation) -> Draft:
-    """The draft in two statements, whatever it holds (the pages took eight one by one)."""
-    row = db.session.execute(_DRAFT, {"id": consultation.id}).first()
-    response, version, comment_count = row if row is not None else (None, None, 0)
-    submission, outcome = db.session.execute(_RECORD, {"id": consultation.id}).one()
-    return Draft(response, version, int(comment_count or 0), submission, outcome)
+    """The draft in one statement, whatever it holds (the pages took eight one by one). Every
+    part is outer-joined to the consultation's own row, so there is always one row."""
+    response, version, comment_count, submission, outcome = db.session.execute(
+        _DRAFT, {"id": consultation.id}).one()
+    return Draft(response, version, int(comment_count or 0) if response is not None else 0, submission, outcome)
 
 
 def current_version(response: Response | None) -> ResponseVersion | None:
@@ -186,15 +181,27 @@ def supporting_cities(consultation: Consultation) -> list[CitySupport]:
     return list(db.session.scalars(_SUPPORTS, {"id": consultation.id}))
 
 
-_MEMBER_CITIES = select(City.id, City.name).where(City.is_member.is_(True)).order_by(City.name)
+# Every member city, each with its support for the consultation if it gave it (and any other
+# city that gave it): the response page's supports and a coordinator's choices in one statement.
+_CITIES_AND_SUPPORT = (
+    select(City, CitySupport)
+    .outerjoin(CitySupport, and_(CitySupport.city_id == City.id, CitySupport.consultation_id == bindparam("id")))
+    .where(or_(City.is_member.is_(True), CitySupport.id.is_not(None)))
+    .order_by(City.name)
+)
 
 
-def support_choices(user: User, supports: list[CitySupport]) -> list[tuple[int, str]]:
+def support_of(consultation: Consultation) -> tuple[list[CitySupport], list[City]]:
+    """(the cities' supports, by city name; the member cities)."""
+    rows = db.session.execute(_CITIES_AND_SUPPORT, {"id": consultation.id}).all()
+    return [s for _, s in rows if s is not None], [c for c, _ in rows if c.is_member]
+
+
+def support_choices(user: User, supports: list[CitySupport], members: list[City]) -> list[tuple[int, str]]:
     """The cities whose support the user may still record (the caller checked they may at all)."""
     taken = {s.city_id for s in supports}
     if user.is_coordinator:
-        cities = db.session.execute(_MEMBER_CITIES)
-        return [(0, "Choose a city")] + [(c.id, c.name) for c in cities if c.id not in taken]
+        return [(0, "Choose a city")] + [(c.id, c.name) for c in members if c.id not in taken]
     if user.city_id not in taken and user.city_id is not None and user.city is not None:
         return [(user.city_id, user.city.name)]
     return []

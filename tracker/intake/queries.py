@@ -11,6 +11,7 @@ from flask import url_for
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
+from tracker.consultations import counts as list_counts
 from tracker.extensions import db
 from tracker.models import Consultation, User, WorkArea
 from tracker.models.intake import GovukItem, ImportRun, ItemState, OrganisationRule, WorkAreaKeywords
@@ -29,7 +30,8 @@ _INBOX_COUNT = select(func.count(GovukItem.id)).where(GovukItem.state == ItemSta
 
 
 def inbox_count() -> int:
-    return db.session.scalar(_INBOX_COUNT) or 0
+    """Reused for a few seconds like the list's counts: the dashboard shows it on every visit."""
+    return list_counts.counts("inbox", lambda: int(db.session.scalar(_INBOX_COUNT) or 0))
 
 
 def item_for_consultation(consultation: Consultation) -> GovukItem | None:

@@ -60,7 +60,7 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     resp, version = draft.response, draft.version
     qs = queries.questions(consultation)
     can_manage = permissions.can_manage_contributors(user, consultation)
-    supports = queries.supporting_cities(consultation)
+    supports, members = queries.support_of(consultation)
     can_support = permissions.support_cities_for(user, consultation)
     # Each state-changing form carries the version this page shows (a fresh form, not the
     # request's data: only a refused form is redrawn with what was typed in it). Only the forms
@@ -86,7 +86,7 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         forms[failed[0]] = error_form = failed[1]
     # The choices are filled in after a refused form took its place, so it is redrawn with them.
     if can_support:
-        forms["support_form"].city_id.choices = queries.support_choices(user, supports)
+        forms["support_form"].city_id.choices = queries.support_choices(user, supports, members)
     by_questions = queries.by_questions(resp)
     comments = queries.list_comments(resp)
     return render_template(
