@@ -91,6 +91,7 @@ GOVUK_MACROS = {
     "govukInsetText": "inset-text",
     "govukWarningText": "warning-text",
     "govukDetails": "details",
+    "govukTaskList": "task-list",
 }
 
 

@@ -35,13 +35,10 @@ def inbox_count() -> int:
 
 
 def item_for_consultation(consultation: Consultation) -> GovukItem | None:
+    """The item the consultation was accepted from, loaded with it (consultations.queries)."""
     if consultation is None or getattr(consultation, "id", None) is None:
         return None
-    return db.session.scalar(
-        select(GovukItem)
-        .options(selectinload(GovukItem.suggested_work_area))
-        .where(GovukItem.consultation_id == consultation.id)
-    )
+    return consultation.govuk_item
 
 
 def is_closed(item: GovukItem, now: datetime | None = None) -> bool:

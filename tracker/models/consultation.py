@@ -15,6 +15,7 @@ from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
     from tracker.models.city import City, WorkArea
+    from tracker.models.intake import GovukItem
     from tracker.models.user import User
 
 
@@ -140,6 +141,9 @@ class Consultation(Model):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     work_area: Mapped[WorkArea | None] = relationship()
+    # The GOV.UK item it was accepted from (one at most: an item's content id names one
+    # consultation), read with the consultation's page; intake's services set the item's side.
+    govuk_item: Mapped[GovukItem | None] = relationship(viewonly=True, uselist=False)
     lead_city: Mapped[City | None] = relationship()
     policy_lead: Mapped[User | None] = relationship(foreign_keys=[policy_lead_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

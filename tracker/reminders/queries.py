@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import url_for
 from sqlalchemy import Row, Select, bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from tracker.extensions import db
 from tracker.models import STATUS_LABELS, Consultation, Status, User
@@ -173,16 +173,19 @@ def rows_shown(rows: list[Any]) -> dict[int, dict[str, Any]]:
     }
 
 
+# What the consultation page's panel shows of each reminder: not its email's subject and body.
+_FOR_CONSULTATION = (
+    select(Reminder)
+    .options(load_only(Reminder.id, Reminder.created_at, Reminder.kind, Reminder.state, Reminder.recipient_id),
+             joinedload(Reminder.recipient).load_only(User.id, User.name))
+    .where(Reminder.consultation_id == bindparam("id"))
+    .order_by(Reminder.created_at.desc(), Reminder.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def for_consultation(consultation: Consultation, limit: int = 50) -> list[Reminder]:
-    return list(
-        db.session.scalars(
-            select(Reminder)
-            .options(joinedload(Reminder.recipient))
-            .where(Reminder.consultation_id == consultation.id)
-            .order_by(Reminder.created_at.desc(), Reminder.id.desc())
-            .limit(limit)
-        )
-    )
+    return list(db.session.scalars(_FOR_CONSULTATION, {"id": consultation.id, "limit": limit}))
 
 
 def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]:
