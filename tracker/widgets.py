@@ -2,8 +2,8 @@
 
 govuk-frontend-wtf draws every field through a whole ``flask.render_template`` of a two-line
 template (``{% from '<component>/macro.html' import govukX %}{{ govukX(params) }}``): context
-processors, template signals and a macro import for each field, a third of the response page's
-time. The same macro called with the same parameters gives the same HTML; tests/test_widgets.py
+processors, template signals and a macro import for each field, the largest part of the response
+page's drawing. The same macro called with the same parameters gives the same HTML; tests/test_widgets.py
 checks that for every widget the tracker uses.
 
 A field's HTML is a function of its parameters, so it is drawn through tracker.drawings, which

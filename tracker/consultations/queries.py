@@ -188,7 +188,7 @@ def _conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
 
 
 # A page's statement for each shape of filters and each end the closed ones are read from,
-# built once: building it per request was a fifth of the list's time.
+# built once: building it per request showed in the list's profile.
 _page_statements: dict[tuple[tuple[str, ...], bool], Any] = {}
 
 
@@ -368,7 +368,7 @@ class ShortList:
 
 
 # The UNION ALL statement of each combination of lists, built once: building it (and its cache
-# key) on every request was a tenth of the dashboard's time.
+# key) on every request showed in the dashboard's profile.
 _short_list_statements: dict[tuple[Hashable, ...], Any] = {}
 
 
