@@ -18,10 +18,11 @@ from typing import Any
 import pytest
 from flask import Flask, request_started
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, event, select
 from sqlalchemy.engine import make_url
 
 from tests.conftest import _forget_request_state, login
+from tests.databases import scratch_postgres_database
 from tests.perf.conftest import skip_plans
 from tracker import create_app
 from tracker.extensions import db, limiter
@@ -59,22 +60,6 @@ class Scale:
     city_id: int
 
 
-@contextmanager
-def _scale_database(test_url: str) -> Iterator[str]:
-    url = make_url(test_url)
-    name = f"{url.database}_scale"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _first(stmt: Any) -> int:
     value = db.session.scalar(stmt.limit(1))
     assert value is not None, f"the scale data has none of: {stmt}"
@@ -87,7 +72,7 @@ def scale(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         skip_plans()
     # create_app() points the process-wide limiter at the app it builds; the suite's own is put back.
     saved_limiter = (limiter._storage, limiter._limiter)
-    with _scale_database(database_url) as url:
+    with scratch_postgres_database(database_url, "scale") as url:
         app = create_app("test", overrides={
             "SQLALCHEMY_DATABASE_URI": url,
             "INSTANCE_DIR": str(tmp_path_factory.mktemp("scale-instance")),

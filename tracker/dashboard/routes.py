@@ -8,7 +8,7 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from tracker.consultations import queries
+from tracker.consultations import lists
 from tracker.dashboard import bp
 from tracker.drafts import queries as drafts_queries
 from tracker.intake import queries as intake_queries
@@ -17,12 +17,12 @@ from tracker.reminders import queries as reminders_queries
 
 
 def _coordinator_view() -> dict[str, Any]:
-    # The three lists in two queries (see queries.short_lists).
-    closing_soon, overdue, unassigned = queries.short_lists(
-        [queries.closing_soon_list(14), queries.overdue_list(), queries.unassigned_list()]
+    # The three lists in one statement (see lists.short_lists).
+    closing_soon, overdue, unassigned = lists.short_lists(
+        [lists.closing_soon_list(14), lists.overdue_list(), lists.unassigned_list()]
     )
     return {
-        "counts": [(status, STATUS_LABELS[status], n) for status, n in queries.counts_by_status().items()],
+        "counts": [(status, STATUS_LABELS[status], n) for status, n in lists.counts_by_status().items()],
         "closing_soon": closing_soon,
         "overdue": overdue,
         "unassigned": unassigned,
@@ -30,8 +30,8 @@ def _coordinator_view() -> dict[str, Any]:
 
 
 def _lead_view() -> dict[str, Any]:
-    mine, others, closing_soon = queries.short_lists(
-        [*queries.assignment_lists(current_user), queries.open_closing_soon_list()]
+    mine, others, closing_soon = lists.short_lists(
+        [*lists.assignment_lists(current_user), lists.open_closing_soon_list()]
     )
     return {"mine": mine, "city_work": others, "closing_soon": closing_soon}
 
@@ -39,7 +39,7 @@ def _lead_view() -> dict[str, Any]:
 def _shown(rows: Any) -> str:
     """How many a list shows, "10 or more" when it is cut at the dashboard's limit."""
     n = len(rows)
-    return f"{n} or more" if n >= queries.DASHBOARD_LIMIT else str(n)
+    return f"{n} or more" if n >= lists.DASHBOARD_LIMIT else str(n)
 
 
 def _contents(view: str, context: dict[str, Any], *, inbox: bool) -> list[tuple[str, str]]:
@@ -69,10 +69,10 @@ def index() -> ResponseReturnValue:
     elif current_user.role == Role.POLICY_LEAD:
         view, context = "lead", _lead_view()
     else:
-        view, context = "contributor", {"closing_soon": queries.open_closing_soon()}
+        view, context = "contributor", {"closing_soon": lists.open_closing_soon()}
     intake_panel = intake_queries.dashboard_panel(current_user)
     return render_template(
-        "dashboard/index.html", view=view, limit=queries.DASHBOARD_LIMIT, **context,
+        "dashboard/index.html", view=view, limit=lists.DASHBOARD_LIMIT, **context,
         contents=_contents(view, context, inbox=intake_panel["shown"]),
         drafts_panel=drafts_queries.dashboard_panel(current_user),
         intake_panel=intake_panel,
