@@ -123,7 +123,7 @@ def _register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401 - every table known before migrations run
     from tracker.auth import loader  # noqa: F401 - the user loader
     from tracker.celery import celery_init_app
-    from tracker.db_setup import configure_engine_events
+    from tracker.db_setup import configure_engine_events, register_request_end
     from tracker.extensions import csrf, db, limiter, limiter_storage_uri, login_manager, migrate
 
     db.init_app(app)
@@ -135,6 +135,8 @@ def _register_extensions(app: Flask) -> None:
     WTFormsHelpers(app)
     with app.app_context():
         configure_engine_events(db.engine)
+        # After db.init_app: teardowns run last-registered first, so this one sees the session open.
+        register_request_end(app, db.session)
     # Before the blueprints: each feature adds its tasks and beat entries as it is registered.
     celery_init_app(app)
 
