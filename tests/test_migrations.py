@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from tests.databases import scratch_postgres_database
 from tracker import create_app
 from tracker.extensions import db
+from tracker.models.consultation import LIST_SEARCH_FTS_TABLE
 from tracker.models.drafts import SEARCH_FTS_TABLE
 
 
@@ -37,9 +38,10 @@ def _describe(change: object) -> str:
 
 
 def _not_search_index(name: str | None, type_: str, parent_names: object) -> bool:
-    """SQLite's FTS5 index of the library (a virtual table and its shadow tables) is made by
-    DDL the models attach to response_version, not by a Table of the metadata: not a difference."""
-    return not (type_ == "table" and (name or "").startswith(SEARCH_FTS_TABLE))
+    """SQLite's FTS5 indexes of the library and of the list's search (virtual tables and their
+    shadow tables) are made by DDL the models attach to their tables, not by Tables of the
+    metadata: not a difference."""
+    return not (type_ == "table" and (name or "").startswith((SEARCH_FTS_TABLE, LIST_SEARCH_FTS_TABLE)))
 
 
 def _made_here(dialect: str) -> Callable[[object, str | None, str, bool, object], bool]:

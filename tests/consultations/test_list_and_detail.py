@@ -7,6 +7,7 @@ import re
 
 import pytest
 from flask import Flask
+from flask_sqlalchemy.record_queries import get_recorded_queries
 
 from tests import factories
 from tests.consultations.conftest import reload
@@ -50,6 +51,29 @@ def test_list_filters(as_user, mix, query: str, expected: list[str]) -> None:
     response = as_user("contributor").get(f"/consultations/{query}")
     assert response.status_code == 200
     assert _titles(response.get_data(as_text=True)) == expected
+
+
+def test_search_finds_words_anywhere_in_the_title_or_organisation_and_follows_edits(as_user, coordinator) -> None:
+    bus = factories.make_consultation("new", title="Bus franchising guidance", organisation="Department for Transport")
+    pay = factories.make_consultation("new", title="Pay policy", organisation='HM Treasury "Spending" team')
+    db.session.commit()
+    client = as_user("contributor")
+
+    def found(q: str) -> list[str]:
+        return _titles(client.get("/consultations/", query_string={"q": q}).get_data(as_text=True))
+
+    assert found("FRANCHIS") == ["Bus franchising guidance"]  # part of a word, any case
+    assert found("for trans") == ["Bus franchising guidance"]  # the organisation
+    assert found('"spending"') == ["Pay policy"]  # quotes are the words' own
+    assert found("us") == ["Bus franchising guidance"]  # shorter than a trigram: read from the table
+    assert found("franchising pay") == []  # the words as typed, together
+    services.update_consultation(coordinator, bus, services.ConsultationData(
+        title="Tram timetables", issuing_organisation=bus.issuing_organisation, closes_at=bus.closes_at, url=bus.url))
+    db.session.delete(pay)
+    db.session.commit()
+    assert found("franchising") == []
+    assert found("tram time") == ["Tram timetables"]
+    assert found("treasury") == []
 
 
 def test_filter_by_work_area_and_city(as_user, mix) -> None:
@@ -332,3 +356,20 @@ def test_the_list_reuses_its_counts_until_a_consultation_changes(app: Flask, as_
         app.config["LIST_COUNT_CACHE_SECONDS"] = 0
         counts.forget()
     assert first, "the first page view counted"
+
+
+def test_on_sqlite_the_search_reads_its_index_not_the_table(app: Flask, as_user) -> None:
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's plans are checked at 100,000 consultations in tests/perf")
+    factories.make_consultation("new", title="Housing delivery")
+    db.session.commit()
+    start = len(get_recorded_queries())
+    html = as_user("contributor").get("/consultations/?q=housing").get_data(as_text=True)
+    assert _titles(html) == ["Housing delivery"]
+    searching = [q for q in get_recorded_queries()[start:] if "consultation_fts" in q.statement]
+    assert len(searching) == 2  # the count and the page
+    for query in searching:
+        plan = [row[-1] for row in db.session.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + query.statement, tuple(query.parameters[0]))]
+        assert any("consultation_fts VIRTUAL TABLE" in step for step in plan), plan
+        assert not any(step.startswith("SCAN consultation") and "fts" not in step for step in plan), plan
