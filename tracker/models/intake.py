@@ -193,6 +193,11 @@ class ImportRun(Model):
     errors: Mapped[str] = mapped_column(Text, default="")
 
     @property
+    def source_label(self) -> str:
+        """Which source the run read: the committees adapter names its runs committees:..."""
+        return "Parliament select committees" if self.source.startswith("committees:") else "GOV.UK"
+
+    @property
     def error_lines(self) -> list[str]:
         return [line for line in self.errors.splitlines() if line.strip()]
 
