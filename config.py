@@ -138,6 +138,14 @@ class Config:
     # One import at a time: a run holds the lock this long at most (a crashed run frees it then).
     GOVUK_IMPORT_LOCK_SECONDS = _int("GOVUK_IMPORT_LOCK_SECONDS", 2 * 3600)
 
+    # Select committees' calls for evidence (UK Parliament's Committees API, no key). Read with
+    # the GOV.UK client settings above (rate, timeouts, retries); one import per source at a time.
+    COMMITTEES_API_BASE_URL = os.environ.get("COMMITTEES_API_BASE_URL", "https://committees-api.parliament.uk")
+    # Where a business's public page is: <site>/work/<id>/.
+    COMMITTEES_SITE_URL = os.environ.get("COMMITTEES_SITE_URL", "https://committees.parliament.uk")
+    COMMITTEES_PAGE_SIZE = _int("COMMITTEES_PAGE_SIZE", 30)
+    COMMITTEES_IMPORT_SECONDS = _int("COMMITTEES_IMPORT_SECONDS", 3600)
+
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
     @staticmethod

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import ActivityLog, City, Decision, Role, Status, User, WorkArea
+from tracker.models import ActivityLog, City, Decision, IssuerType, Role, Status, User, WorkArea
 from tracker.models.drafts import ResponseMode, SubmissionMethod, TakenUp
 from tracker.models.intake import ItemState
 from tracker.timeutil import to_uk
@@ -34,6 +34,7 @@ FIELD_NAMES = {
     "closes_at": "Closes",
     "opened_at": "Opened",
     "issuing_organisation": "Organisation",
+    "issuer_type": "Issuer type",
     "url": "Link",
     "mode": "Response format",
     "method": "Sent by",
@@ -46,7 +47,7 @@ FIELD_NAMES = {
     "state": "State",
 }
 # Ids that mean nothing to a reader and are said by the entry's message already.
-HIDDEN = frozenset({"comment_id", "govuk_content_id"})
+HIDDEN = frozenset({"comment_id", "govuk_content_id", "committee_business_id"})
 
 _LABELS: dict[str, Callable[[str], str]] = {
     "status": lambda v: Status(v).label,
@@ -56,6 +57,7 @@ _LABELS: dict[str, Callable[[str], str]] = {
     "method": lambda v: SubmissionMethod(v).label,
     "taken_up": lambda v: TakenUp(v).label,
     "state": lambda v: ItemState(v).label,
+    "issuer_type": lambda v: IssuerType(v).label,
 }
 # Which table names the ids under each key.
 _NAMED_BY: dict[str, tuple[Any, Any]] = {

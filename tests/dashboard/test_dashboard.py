@@ -93,7 +93,7 @@ def test_a_short_summary_at_the_top_links_to_every_section(as_user, lead) -> Non
     db.session.commit()
     for role, expected in (
         ("coordinator", ["Consultations by status", "Overdue: 1", "To triage or assign: 1",
-                         "Closing in the next 14 days: 0", "Drafts", "Notifications", "GOV.UK inbox"]),
+                         "Closing in the next 14 days: 0", "Drafts", "Notifications", "Triage inbox"]),
         ("lead", ["Assigned to you: 1", "Other work led by your city: 0", "The network's open consultations",
                   "Drafts", "Notifications"]),
         ("contributor", ["Open consultations: 1", "Drafts", "Notifications"]),

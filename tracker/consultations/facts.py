@@ -15,6 +15,7 @@ class Facts:
     link_text: str
     decision: str | None
     source: str
+    issuer_type: str
 
 
 def on_govuk(url: str) -> bool:
@@ -22,13 +23,29 @@ def on_govuk(url: str) -> bool:
     return host == "gov.uk" or host.endswith(".gov.uk")
 
 
+def on_parliament(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host == "parliament.uk" or host.endswith(".parliament.uk")
+
+
+HOW: dict[str, str] = {Source.GOVUK: "Imported from GOV.UK", Source.COMMITTEES: "Imported from a Parliament select committee"}
+
+
 def facts(consultation: Consultation) -> Facts:
-    govuk = on_govuk(consultation.url or "")
-    how = "Imported from GOV.UK" if consultation.source == Source.GOVUK else "Logged by hand"
+    url = consultation.url or ""
+    govuk, parliament = on_govuk(url), on_parliament(url)
+    how = HOW.get(consultation.source, "Logged by hand")
     by = f" by {consultation.created_by.name}" if consultation.created_by else ""
+    if parliament:
+        link_key, link_text = "On Parliament's website", "View the call for evidence on the committee's page"
+    elif govuk:
+        link_key, link_text = "On GOV.UK", "View the consultation on GOV.UK"
+    else:
+        link_key, link_text = "On GOV.UK" if not url else "Link", "View the consultation"
     return Facts(
-        link_key="On GOV.UK" if govuk or not consultation.url else "Link",
-        link_text="View the consultation on GOV.UK" if govuk else "View the consultation",
+        link_key=link_key,
+        link_text=link_text,
         decision=Decision(consultation.decision).label if consultation.decision else None,
         source=f"{how}{by} on {format_uk(consultation.created_at, '%-d %B %Y')}",
+        issuer_type=consultation.issuer_type_label,
     )

@@ -10,7 +10,7 @@ from wtforms import Field, RadioField, SelectField, StringField, SubmitField, Te
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
 
 from tracker.forms import TIME_RE, BaseForm, MaxLength, UKDateField, VersionField, https_url
-from tracker.models import Decision
+from tracker.models import Decision, IssuerType
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.timeutil import uk_instant, utcnow
 
@@ -25,6 +25,14 @@ class ConsultationForm(BaseForm):
         "Issuing organisation",
         widget=gov.GovTextInput(),
         validators=[DataRequired("Enter the organisation that issued the consultation"), MaxLength(200)],
+    )
+    issuer_type = RadioField(
+        "Who issued it?",
+        widget=gov.GovRadioInput(),
+        choices=[(t.value, t.label) for t in IssuerType],
+        default=IssuerType.GOVERNMENT_DEPARTMENT.value,
+        # Not sent (a script's post): a government department when logged, unchanged when edited.
+        validators=[Optional()],
     )
     url = StringField("Link to the consultation", widget=gov.GovTextInput(),
                       validators=[Optional(), MaxLength(500), https_url])

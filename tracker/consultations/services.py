@@ -18,6 +18,7 @@ from tracker.models import (
     City,
     Consultation,
     Decision,
+    IssuerType,
     Role,
     Source,
     Status,
@@ -28,8 +29,12 @@ from tracker.models.consultation import MAX_SUMMARY
 from tracker.timeutil import default_internal_deadline, to_uk, uk_today, utcnow
 from tracker.urls import is_web_address
 
-EDITABLE_FIELDS = ("title", "issuing_organisation", "url", "summary", "opened_at", "closes_at")
+EDITABLE_FIELDS = ("title", "issuing_organisation", "issuer_type", "url", "summary", "opened_at", "closes_at")
 ASSIGNMENT_FIELDS = ("work_area_id", "lead_city_id", "policy_lead_id", "internal_deadline")
+
+
+IMPORTED_MESSAGES = {Source.GOVUK: "Imported from GOV.UK",
+                     Source.COMMITTEES: "Imported from a Parliament select committee"}
 
 
 @dataclass
@@ -40,6 +45,8 @@ class ConsultationData:
     url: str = ""
     summary: str = ""
     opened_at: datetime | None = None
+    # None: a government department for a new one, unchanged for an edit (the importer's).
+    issuer_type: IssuerType | None = None
 
 
 def _validate(data: ConsultationData, *, now: datetime | None = None, allow_past: bool = False) -> None:
@@ -91,6 +98,7 @@ def create_consultation(
     consultation = Consultation(
         title=data.title.strip(),
         issuing_organisation=data.issuing_organisation.strip(),
+        issuer_type=(data.issuer_type or IssuerType.GOVERNMENT_DEPARTMENT).value,
         url=data.url.strip(),
         summary=data.summary.strip(),
         opened_at=data.opened_at,
@@ -107,7 +115,7 @@ def create_consultation(
         "create",
         actor=actor,
         consultation=consultation,
-        message="Imported from GOV.UK" if source == Source.GOVUK else "Logged the consultation",
+        message=IMPORTED_MESSAGES.get(source, "Logged the consultation"),
         after=activity.snapshot(consultation, EDITABLE_FIELDS),
     )
     return consultation
@@ -132,6 +140,8 @@ def update_consultation(
     before = activity.snapshot(consultation, fields)
     consultation.title = data.title.strip()
     consultation.issuing_organisation = data.issuing_organisation.strip()
+    if data.issuer_type is not None:
+        consultation.issuer_type = data.issuer_type.value
     consultation.url = data.url.strip()
     consultation.summary = data.summary.strip()
     consultation.opened_at = data.opened_at

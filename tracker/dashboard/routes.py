@@ -57,7 +57,7 @@ def _contents(view: str, context: dict[str, Any], *, inbox: bool) -> list[tuple[
         items = [("#network-open", f"Open consultations: {_shown(context['closing_soon'])}")]
     items += [("#drafts-panel", "Drafts"), ("#kc-reminders-heading", "Notifications")]
     if inbox:
-        items.append(("#kc-intake-dash-title", "GOV.UK inbox"))
+        items.append(("#kc-intake-dash-title", "Triage inbox"))
     return items
 
 

@@ -40,6 +40,10 @@ class Gone(FetchError):
     """GOV.UK answered 410: the page was removed."""
 
 
+class NotFound(FetchError):
+    """HTTP 404: no such record (the Committees API's answer for business it no longer has)."""
+
+
 class BadData(Exception):
     """The response was read but its content is not usable."""
 
@@ -90,7 +94,8 @@ def _retry_after(value: str | None) -> float | None:
 
 
 class GovukClient:
-    """GET JSON with timeouts, a polite User-Agent, a rate limit and retries with backoff."""
+    """GET JSON with timeouts, a polite User-Agent, a rate limit and retries with backoff
+    (written for GOV.UK; the Committees API is read with it too)."""
 
     def __init__(
         self,
@@ -139,6 +144,8 @@ class GovukClient:
                 continue
             if status == 410:
                 raise Gone(f"{path}: HTTP 410, removed from GOV.UK")
+            if status == 404:
+                raise NotFound(f"{path}: HTTP 404")
             if status >= 400:
                 raise FetchError(f"{path}: HTTP {status}")
             try:

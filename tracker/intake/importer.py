@@ -1,5 +1,6 @@
-"""The GOV.UK import: read the open lists and bring our items (and the consultations made
-from them) up to date. Flushes; the CLI and the task commit."""
+"""The import: read a source's open list and bring our items (and the consultations made from
+them) up to date. One pipeline for every source (GOV.UK, Parliament's select committees); what
+differs is in each source's adapter (adapter.py). Flushes; the CLI and the tasks commit."""
 
 from __future__ import annotations
 
@@ -17,20 +18,17 @@ from tracker.consultations import workflow
 from tracker.consultations.services import ConsultationData
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.intake.adapter import SourceAdapter
 from tracker.intake.classify import Classifier
-from tracker.intake.govuk import BadData, Facts, FetchError, Gone, Source, fingerprint, parse_facts
+from tracker.intake.govuk import BadData, Facts, FetchError, Gone, Source
 from tracker.intake.rules import ensure_default_rules
-from tracker.intake.sources import document_types, public_url
+from tracker.intake.sources import adapter_for, public_url
 from tracker.models import Role, User
-from tracker.models.intake import OUTCOME_TYPES, GovukItem, ImportRun, ItemState
+from tracker.models.intake import OUTCOME_TYPES, GovukItem, ImportRun, ItemSource, ItemState
 from tracker.timeutil import to_uk, utcnow
 
 log = logging.getLogger("tracker.intake")
 
-# Pending items are followed this long after closing (to notice withdrawal or an outcome).
-PENDING_FOLLOW_DAYS = 30
-# Accepted ones much longer: outcomes often take months.
-ACCEPTED_FOLLOW_DAYS = 400
 
 @dataclass
 class ImportResult:
@@ -49,7 +47,7 @@ class ImportResult:
 
 
 class _Importer:
-    def __init__(self, source: Source, *, dry_run: bool, trigger: str, echo: Callable[[str], None] | None):
+    def __init__(self, source: SourceAdapter, *, dry_run: bool, trigger: str, echo: Callable[[str], None] | None):
         self.source = source
         self.dry_run = dry_run
         self.trigger = trigger
@@ -59,13 +57,14 @@ class _Importer:
         self.classifier = Classifier()
         self.items = {
             i.content_id: i
-            for i in db.session.scalars(select(GovukItem).options(selectinload(GovukItem.consultation)))
+            for i in db.session.scalars(select(GovukItem).where(GovukItem.source == source.key.value)
+                                        .options(selectinload(GovukItem.consultation)))
         }
         self.seen: set[str] = set()
 
     def error(self, where: str, message: str) -> None:
         line = f"{where}: {message}"
-        log.warning("GOV.UK import: %s", line)
+        log.warning("%s import: %s", self.source.label, line)
         self.result.errors.append(line)
 
     def change(self, text: str) -> None:
@@ -74,13 +73,12 @@ class _Importer:
             self.echo(text)
 
     def run(self) -> ImportResult:
-        for document_type in document_types():
-            for page in self.source.search_pages(document_type):
-                if isinstance(page, FetchError):
-                    self.error("search", str(page))
-                    continue
-                for result in page["results"]:
-                    self.search_result(result)
+        for page in self.source.listings():
+            if isinstance(page, FetchError):
+                self.error("search", str(page))
+                continue
+            for result in page:
+                self.search_result(result)
         self.follow_up()
         self.mark_seen()
         self.result.requests = self.source.requests_made
@@ -92,20 +90,19 @@ class _Importer:
             self.result.skipped += 1
             self.error("search", "a result that is not an object")
             return
-        content_id = result.get("content_id")
-        link = result.get("link")
-        where = str(content_id or link or "a search result")[:120]
-        if not isinstance(content_id, str) or not content_id or not isinstance(link, str) or not link.startswith("/"):
+        listed = self.source.identify(result)
+        content_id, link, where = listed.key, listed.locator, listed.where
+        if content_id is None:
             self.result.found += 1
             self.result.skipped += 1
-            self.error(where, "no content_id or link in the search result")
+            self.error(where, listed.problem)
             return
         if content_id in self.seen:
             return  # listed under both document types or on two pages: once is enough
         self.seen.add(content_id)
         self.result.found += 1
         item = self.items.get(content_id)
-        digest = fingerprint(result)
+        digest = self.source.fingerprint(result)
         if item is not None:
             if item.state == ItemState.DISMISSED or item.search_fingerprint == digest:
                 self.result.skipped += 1
@@ -115,19 +112,18 @@ class _Importer:
     def fetch_and_apply(
         self, item: GovukItem | None, link: str, result: dict, digest: str, where: str, *, follow_up: bool = False
     ) -> None:
-        """Fetch the content item and create or update our row, inside a savepoint.
+        """Fetch the item's facts and create or update our row, inside a savepoint.
 
         Follow-ups (items no longer in the search lists) are not part of "found", so an
         unchanged one counts nowhere and a failed one only as an error.
         """
         skipped = 0 if follow_up else 1
         try:
-            content = self.source.content(link)
-            facts = parse_facts(result, content)
+            facts = self.source.facts(link, result)
         except Gone:
             if item is not None and item.withdrawn_at is None:
                 savepoint = db.session.begin_nested()
-                self.apply_withdrawn(item, "The page was removed from GOV.UK")
+                self.apply_withdrawn(item, self.source.gone_message)
                 savepoint.commit()
                 self.result.updated += 1
             else:
@@ -141,7 +137,9 @@ class _Importer:
         if expected and facts.content_id != expected:
             # Trusting either id would let the next run create a duplicate or clash.
             self.result.skipped += skipped
-            self.error(where, f"the content item says its content_id is {facts.content_id}")
+            self.error(where, f"the full record says its id is {facts.content_id}"
+                       if self.source.key != ItemSource.GOVUK else
+                       f"the content item says its content_id is {facts.content_id}")
             return
         savepoint = db.session.begin_nested()
         try:
@@ -159,7 +157,7 @@ class _Importer:
         except Exception as exc:  # one bad row must not stop the run
             savepoint.rollback()
             self.result.skipped += skipped
-            log.exception("GOV.UK import: %s failed", where)
+            log.exception("%s import: %s failed", self.source.label, where)
             self.error(where, f"could not be saved ({type(exc).__name__})")
             return
         if item is None:
@@ -173,6 +171,7 @@ class _Importer:
     def create(self, facts: Facts, digest: str) -> GovukItem:
         suggestion = self.classifier.suggest(facts.title, facts.summary, facts.organisations, facts.acronyms)
         item = GovukItem(
+            source=self.source.key.value,
             content_id=facts.content_id,
             search_fingerprint=digest,
             suggested_work_area_id=suggestion.work_area_id,
@@ -188,6 +187,8 @@ class _Importer:
         db.session.add(item)
         db.session.flush()
         flag = "" if item.applies_to_network else " [does not apply to England or Wales]"
+        if self.source.key != ItemSource.GOVUK:
+            flag += f" [{item.organisation_text}]"
         if facts.withdrawn:
             flag += " [withdrawn]"
         area = self.classifier.areas.get(suggestion.work_area_id) if suggestion.work_area_id else None
@@ -252,7 +253,7 @@ class _Importer:
         data = ConsultationData(
             title=consultation.title,
             issuing_organisation=consultation.issuing_organisation,
-            closes_at=item.closes_at,
+            closes_at=item.closes_at,  # issuer_type None: left as it is
             url=consultation.url,
             summary=consultation.summary,
             opened_at=consultation.opened_at,
@@ -300,23 +301,24 @@ class _Importer:
         if item.state in (ItemState.PENDING, ItemState.ACCEPTED):
             item.state = ItemState.WITHDRAWN.value
         self.change(f"withdrawn: {item.title} ({item.content_id}): {explanation}")
+        label = self.source.label
         consultation = item.consultation
         if consultation is None:
             return
         if workflow.allowed(None, consultation, "withdraw"):
-            workflow.apply(consultation, "withdraw", None, message=f"Withdrawn on GOV.UK: {explanation}"[:1000])
+            workflow.apply(consultation, "withdraw", None, message=f"Withdrawn on {label}: {explanation}"[:1000])
         else:
             activity.record(
                 "govuk_withdrawn", actor=None, consultation=consultation,
-                message=f"GOV.UK marked it withdrawn ({explanation}); the status stays "
+                message=f"{label} marked it withdrawn ({explanation}); the status stays "
                 f"{consultation.status_label.lower()}"[:1000],
             )
         db.session.flush()
 
     def follow_up(self) -> None:
         """Items that left the open lists: closed, withdrawn or with an outcome now."""
-        pending_since = self.now - timedelta(days=PENDING_FOLLOW_DAYS)
-        accepted_since = self.now - timedelta(days=ACCEPTED_FOLLOW_DAYS)
+        pending_since = self.now - timedelta(days=self.source.pending_follow_days)
+        accepted_since = self.now - timedelta(days=self.source.accepted_follow_days)
         for item in list(self.items.values()):
             if item.content_id in self.seen or item.withdrawn_at is not None or item.outcome_seen_at is not None:
                 continue
@@ -329,7 +331,7 @@ class _Importer:
             else:
                 continue
             self.fetch_and_apply(
-                item, item.base_path, {}, item.search_fingerprint, item.content_id, follow_up=True
+                item, self.source.locator(item), {}, item.search_fingerprint, item.content_id, follow_up=True
             )
 
     def mark_seen(self) -> None:
@@ -338,7 +340,7 @@ class _Importer:
         for start in range(0, len(ids), 500):
             db.session.execute(
                 update(GovukItem)
-                .where(GovukItem.content_id.in_(ids[start : start + 500]))
+                .where(GovukItem.source == self.source.key.value, GovukItem.content_id.in_(ids[start : start + 500]))
                 .values(last_seen_at=self.now)
                 .execution_options(synchronize_session=False)
             )
@@ -351,14 +353,16 @@ def _coordinators() -> list[User]:
 
 
 def run_import(
-    source: Source,
+    source: Source | SourceAdapter,
     *,
     dry_run: bool = False,
     trigger: str = "cli",
     echo: Callable[[str], None] | None = None,
 ) -> ImportResult:
-    """Read GOV.UK and bring our items up to date. Flushes; the caller commits (or, for a
-    dry run, rolls back: nothing is written and nobody is notified)."""
+    """Read a source (GOV.UK's, given as such or in its adapter, or another source's adapter)
+    and bring our items up to date. Flushes; the caller commits (or, for a dry run, rolls
+    back: nothing is written and nobody is notified)."""
+    source = adapter_for(source)
     ensure_default_rules()
     run = ImportRun(started_at=utcnow(), source=source.name[:500], trigger=trigger[:20])
     db.session.add(run)
@@ -374,7 +378,7 @@ def run_import(
     db.session.flush()
     result.run_id = run.id
     count = len(result.errors)
-    log.info("GOV.UK import (%s): %s, %s%s", source.name, result.closing_line,
+    log.info("%s import (%s): %s, %s%s", source.label, source.name, result.closing_line,
              "1 error" if count == 1 else f"{count} errors",
              " (each item and its reason on the Import runs page, /intake/runs)" if count else "")
     return result

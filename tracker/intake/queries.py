@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.consultations import counts as list_counts
 from tracker.extensions import db
+from tracker.intake.sources import item_url
 from tracker.models import Consultation, User, WorkArea
 from tracker.models.intake import GovukItem, ImportRun, ItemState, OrganisationRule, WorkAreaKeywords
 from tracker.timeutil import format_uk, utcnow
@@ -118,7 +119,8 @@ def recent_runs(limit: int = 50) -> list[ImportRun]:
 
 
 def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]:
-    """The GOV.UK facts of an imported consultation (``item`` None for one typed in by hand)."""
+    """The imported facts of a consultation, from GOV.UK or a select committee (``item`` None
+    for one typed in by hand)."""
     item = item_for_consultation(consultation)
     if item is None:
         return {"item": None}
@@ -129,6 +131,8 @@ def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]
         tags.append({"text": f"Withdrawn on GOV.UK {format_uk(item.withdrawn_at, '%-d %B %Y')}", "classes": "govuk-tag--grey"})
     return {
         "item": item,
+        "heading": "From a Parliament select committee" if item.is_from_committee else "From GOV.UK",
+        "public_url": item_url(item),
         "warning": None if item.applies_to_network
         else f"GOV.UK says this does not apply to England or Wales: {item.applicability_text}.",
         "tags": tags,

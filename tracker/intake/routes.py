@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from tracker.auth.permissions import admin_required, coordinator_required
 from tracker.extensions import db
-from tracker.intake import bp, queries, services
+from tracker.intake import bp, queries, services, sources
 from tracker.intake import rules as rules_service
 from tracker.intake.forms import AcceptForm, DismissForm, KeywordsForm, OrganisationRuleForm
 from tracker.models import WorkArea
@@ -57,6 +57,7 @@ def _item_page(row: GovukItem, dismiss_form: DismissForm | None = None,
     return render_template(
         "intake/item.html", item=row, accept_form=accept_form, dismiss_form=dismiss_form or DismissForm(),
         form=dismiss_form or (accept_form if status != 200 else None), closed=queries.is_closed(row),
+        item_public_url=sources.item_url(row),
     ), status
 
 

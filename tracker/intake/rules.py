@@ -23,6 +23,20 @@ DEFAULT_ORGANISATION_RULES: list[tuple[str, str]] = [
     ("Department for Culture, Media and Sport", "Culture"),
     ("Department for Business and Trade", "Brexit and Trade"),
     ("Home Office", "Community Cohesion"),
+    # Select committees (the committee plays the organisation's part), by their names on
+    # Parliament's site; Housing's committee has had both names.
+    ("Transport Committee", "Transport"),
+    ("Levelling Up, Housing and Communities Committee", "Housing"),
+    ("Levelling Up, Housing and Communities Committee", "Towns and Urban Centres"),
+    ("Housing, Communities and Local Government Committee", "Housing"),
+    ("Housing, Communities and Local Government Committee", "Towns and Urban Centres"),
+    ("Health and Social Care Committee", "Health and Social Care"),
+    ("Education Committee", "Young People, Skills and Education"),
+    ("Environmental Audit Committee", "Climate Emergency"),
+    ("Energy Security and Net Zero Committee", "Climate Emergency"),
+    ("Culture, Media and Sport Committee", "Culture"),
+    ("Business and Trade Committee", "Brexit and Trade"),
+    ("Home Affairs Committee", "Community Cohesion"),
 ]
 
 DEFAULT_KEYWORDS: dict[str, list[str]] = {

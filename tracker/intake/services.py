@@ -11,11 +11,17 @@ from tracker.consultations import services as consultation_services
 from tracker.consultations.services import ConsultationData
 from tracker.errors import InvalidTransition, one_line
 from tracker.extensions import db
-from tracker.intake.sources import public_url
-from tracker.models import Consultation, User, WorkArea
+from tracker.intake.sources import item_url
+from tracker.models import Consultation, IssuerType, User, WorkArea
 from tracker.models import Source as ConsultationSource
-from tracker.models.intake import GovukItem, ItemState
+from tracker.models.intake import GovukItem, ItemSource, ItemState
 from tracker.timeutil import utcnow
+
+# Per item source: the consultation's source, its issuer type, the inbox's name in the log.
+CONSULTATION_FROM = {
+    ItemSource.GOVUK: (ConsultationSource.GOVUK, IssuerType.GOVERNMENT_DEPARTMENT, "GOV.UK"),
+    ItemSource.COMMITTEES: (ConsultationSource.COMMITTEES, IssuerType.SELECT_COMMITTEE, "select committee"),
+}
 
 
 def _require_coordinator(actor: User) -> None:
@@ -27,12 +33,13 @@ def accept_item(actor: User, item: GovukItem, work_area: WorkArea | None = None)
     _require_coordinator(actor)
     if item.state != ItemState.PENDING:
         raise InvalidTransition(f"This item is already {item.state_enum.label.lower()}.")
+    source, issuer_type, label = CONSULTATION_FROM[item.source_enum]
     if item.closes_at is None:
-        raise InvalidTransition("GOV.UK gave no closing date for this item, so it cannot be tracked.")
+        raise InvalidTransition(f"{item.source_label} gave no closing date for this item, so it cannot be tracked.")
     area = work_area or item.suggested_work_area
     existing = db.session.scalar(
         select(Consultation).where(
-            Consultation.source == ConsultationSource.GOVUK.value, Consultation.external_id == item.content_id
+            Consultation.source == source.value, Consultation.external_id == item.content_id
         )
     )
     if existing is not None:
@@ -40,16 +47,17 @@ def accept_item(actor: User, item: GovukItem, work_area: WorkArea | None = None)
     else:
         data = ConsultationData(
             title=item.title,
-            issuing_organisation=(item.organisation_text or "GOV.UK")[:200],
+            issuing_organisation=(item.organisation_text or item.source_label)[:200],
+            issuer_type=issuer_type,
             closes_at=item.closes_at,
-            url=public_url(item.base_path)[:500],
+            url=item_url(item)[:500],
             summary=item.summary,
             opened_at=item.opened_at,
         )
         # The importer is the author of the facts (actor None): a closed item may still be
         # tracked, e.g. to follow its outcome. Who accepted it is logged just below.
         consultation = consultation_services.create_consultation(
-            None, data, source=ConsultationSource.GOVUK, external_id=item.content_id, work_area=area
+            None, data, source=source, external_id=item.content_id, work_area=area
         )
     item.state = ItemState.ACCEPTED.value
     item.consultation = consultation
@@ -57,8 +65,9 @@ def accept_item(actor: User, item: GovukItem, work_area: WorkArea | None = None)
     item.decided_at = utcnow()
     activity.record(
         "govuk_accept", actor=actor, consultation=consultation,
-        message=f"Accepted from the GOV.UK inbox ({area.name if area else 'no work area'})",
-        after={"govuk_content_id": item.content_id, "work_area": area.name if area else None},
+        message=f"Accepted from the inbox: a {label} item ({area.name if area else 'no work area'})",
+        after={("govuk_content_id" if item.source == ItemSource.GOVUK else "committee_business_id"): item.content_id,
+               "work_area": area.name if area else None},
     )
     db.session.flush()
     return consultation
@@ -77,7 +86,7 @@ def dismiss_item(actor: User, item: GovukItem, reason: str) -> None:
     item.decided_at = utcnow()
     activity.record(
         "govuk_dismiss", actor=actor, subject_type="govuk_item", subject_id=item.id,
-        message=f"Dismissed “{item.title}” from the GOV.UK inbox: {reason}",
+        message=f"Dismissed “{item.title}” ({item.source_label}) from the inbox: {reason}",
         after={"state": item.state, "reason": reason},
     )
     db.session.flush()

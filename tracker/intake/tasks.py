@@ -1,36 +1,37 @@
-"""Celery tasks of the intake feature."""
+"""Celery tasks of the intake feature: one hourly import per source, each under its own lock."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from celery import shared_task
 
 from tracker.extensions import db
-from tracker.intake.lock import one_import_at_a_time
+from tracker.intake import lock
+from tracker.intake.adapter import SourceAdapter
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="tracker.intake.tasks.import_govuk")
-def import_govuk() -> dict[str, int]:
-    """Hourly (GOVUK_IMPORT_SECONDS). One at a time: a run that finds another under way is
-    skipped (the next one catches up; the import is idempotent on content_id)."""
-    from tracker.intake import importer, sources
+def _run(adapter: Callable[[], SourceAdapter], lock_name: str, label: str) -> dict[str, int]:
+    """One at a time per source: a run that finds another under way is skipped (the next one
+    catches up; the import is idempotent on each source's ids)."""
+    from tracker.intake import importer
 
-    with one_import_at_a_time("beat") as lock:
-        if not lock.acquired:
-            assert lock.held_by is not None
-            log.info("GOV.UK import skipped: %s", lock.held_by.describe())
+    with lock.one_import_at_a_time("beat", name=lock_name) as held:
+        if not held.acquired:
+            assert held.held_by is not None
+            log.info("%s import skipped: %s", label, held.held_by.describe())
             return {"skipped_run": 1}
         try:
-            result = importer.run_import(sources.make_api_source(), trigger="beat")
+            result = importer.run_import(adapter(), trigger="beat")
             db.session.commit()
         except Exception:
             db.session.rollback()
             raise
     if result.errors:
-        log.warning("GOV.UK import: %d items or pages could not be read or saved", len(result.errors))
+        log.warning("%s import: %d items or pages could not be read or saved", label, len(result.errors))
     return {
         "found": result.found,
         "new": result.new,
@@ -38,3 +39,19 @@ def import_govuk() -> dict[str, int]:
         "skipped": result.skipped,
         "errors": len(result.errors),
     }
+
+
+@shared_task(name="tracker.intake.tasks.import_govuk")
+def import_govuk() -> dict[str, int]:
+    """Hourly (GOVUK_IMPORT_SECONDS)."""
+    from tracker.intake import sources
+
+    return _run(lambda: sources.adapter_for(sources.make_api_source()), lock.NAME, "GOV.UK")
+
+
+@shared_task(name="tracker.intake.tasks.import_committees")
+def import_committees() -> dict[str, int]:
+    """Hourly (COMMITTEES_IMPORT_SECONDS), beside the GOV.UK one."""
+    from tracker.intake import sources
+
+    return _run(sources.make_committees_api_source, lock.COMMITTEES, "Committees")

@@ -11,6 +11,7 @@ from tracker.models.consultation import (
     STATUS_LABELS,
     Consultation,
     Decision,
+    IssuerType,
     Source,
     Status,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "City",
     "Consultation",
     "Decision",
+    "IssuerType",
     "Role",
     "Source",
     "Status",

@@ -91,6 +91,28 @@ class Decision(enum.StrEnum):
 class Source(enum.StrEnum):
     MANUAL = "manual"
     GOVUK = "govuk"
+    COMMITTEES = "committees"  # a Parliament select committee's call for evidence
+
+
+class IssuerType(enum.StrEnum):
+    """Who issued it: the importers set it, a coordinator chooses it for one logged by hand."""
+
+    GOVERNMENT_DEPARTMENT = "government_department"
+    SELECT_COMMITTEE = "select_committee"
+    COMMISSION = "commission"
+    OTHER_BODY = "other_body"
+
+    @property
+    def label(self) -> str:
+        return ISSUER_TYPE_LABELS[self]
+
+
+ISSUER_TYPE_LABELS = {
+    IssuerType.GOVERNMENT_DEPARTMENT: "Government department",
+    IssuerType.SELECT_COMMITTEE: "Select committee",
+    IssuerType.COMMISSION: "Commission",
+    IssuerType.OTHER_BODY: "Other body",
+}
 
 
 class Consultation(Model):
@@ -115,6 +137,10 @@ class Consultation(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     issuing_organisation: Mapped[str] = mapped_column(String(200))
+    issuer_type: Mapped[str] = mapped_column(
+        String(30), default=IssuerType.GOVERNMENT_DEPARTMENT.value,
+        server_default=IssuerType.GOVERNMENT_DEPARTMENT.value,
+    )
     url: Mapped[str] = mapped_column(String(500), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(20), default=Source.MANUAL.value)
@@ -141,8 +167,9 @@ class Consultation(Model):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     work_area: Mapped[WorkArea | None] = relationship()
-    # The GOV.UK item it was accepted from (one at most: an item's content id names one
-    # consultation), read with the consultation's page; intake's services set the item's side.
+    # The imported item (GOV.UK or a select committee) it was accepted from (one at most: an
+    # item's id names one consultation), read with the consultation's page; intake's services
+    # set the item's side.
     govuk_item: Mapped[GovukItem | None] = relationship(viewonly=True, uselist=False)
     lead_city: Mapped[City | None] = relationship()
     policy_lead: Mapped[User | None] = relationship(foreign_keys=[policy_lead_id])
@@ -151,6 +178,13 @@ class Consultation(Model):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[Status(self.status)]
+
+    @property
+    def issuer_type_label(self) -> str:
+        try:
+            return IssuerType(self.issuer_type).label
+        except ValueError:
+            return self.issuer_type.replace("_", " ").capitalize()
 
     @property
     def is_open(self) -> bool:

@@ -1,4 +1,5 @@
-"""Models of the intake feature: what GOV.UK published, how we classify it, each import run."""
+"""Models of the intake feature: what GOV.UK and Parliament's select committees published, how
+we classify it, each import run."""
 
 from __future__ import annotations
 
@@ -17,6 +18,17 @@ if TYPE_CHECKING:
     from tracker.models.city import WorkArea
     from tracker.models.consultation import Consultation
     from tracker.models.user import User
+
+
+class ItemSource(enum.StrEnum):
+    """Where an imported item comes from; its id (``content_id``) is unique within its source."""
+
+    GOVUK = "govuk"  # keyed on GOV.UK's content_id
+    COMMITTEES = "committees"  # keyed on the Committees API's business id
+
+    @property
+    def label(self) -> str:
+        return {"govuk": "GOV.UK", "committees": "Parliament select committee"}[self.value]
 
 
 class ItemState(enum.StrEnum):
@@ -42,16 +54,26 @@ DOCUMENT_TYPE_LABELS = {
     "closed_call_for_evidence": "Closed call for evidence",
     "call_for_evidence_outcome": "Call for evidence outcome",
 }
+# A select committee's business types become "committee_<type>" (e.g. committee_inquiry).
+COMMITTEE_TYPE_PREFIX = "committee_"
 
 
 class GovukItem(Model):
-    """One GOV.UK document, keyed by its content_id, whatever we decided about it."""
+    """One imported item, whatever we decided about it: a GOV.UK document (keyed by its
+    content_id) or a select committee's call for evidence (keyed by its business id).
+
+    The name and table predate the second source; ``source`` tells them apart."""
 
     __tablename__ = "govuk_item"
-    __table_args__ = (Index("ix_govuk_item_state_closes_at", "state", "closes_at"),)
+    __table_args__ = (
+        Index("ix_govuk_item_state_closes_at", "state", "closes_at"),
+        UniqueConstraint("source", "content_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_id: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(20), default=ItemSource.GOVUK.value,
+                                        server_default=ItemSource.GOVUK.value)
+    content_id: Mapped[str] = mapped_column(String(64))
     base_path: Mapped[str] = mapped_column(String(500))
     document_type: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(300))
@@ -95,8 +117,21 @@ class GovukItem(Model):
         return ItemState(self.state)
 
     @property
+    def source_enum(self) -> ItemSource:
+        return ItemSource(self.source)
+
+    @property
+    def source_label(self) -> str:
+        return self.source_enum.label
+
+    @property
+    def is_from_committee(self) -> bool:
+        return self.source == ItemSource.COMMITTEES
+
+    @property
     def is_call_for_evidence(self) -> bool:
-        return "call_for_evidence" in self.document_type
+        # A committee's business is listed only while it accepts evidence.
+        return self.is_from_committee or "call_for_evidence" in self.document_type
 
     @property
     def kind_label(self) -> str:
@@ -104,6 +139,9 @@ class GovukItem(Model):
 
     @property
     def document_type_label(self) -> str:
+        if self.is_from_committee:
+            kind = self.document_type.removeprefix(COMMITTEE_TYPE_PREFIX).replace("_", " ").capitalize()
+            return f"Select committee {kind.lower() or 'business'}"
         return DOCUMENT_TYPE_LABELS.get(self.document_type, self.document_type.replace("_", " "))
 
     @property
@@ -112,7 +150,8 @@ class GovukItem(Model):
 
     @property
     def organisation_text(self) -> str:
-        return ", ".join(self.organisations or []) or "Unknown organisation"
+        return ", ".join(self.organisations or []) or (
+            "Unknown committee" if self.is_from_committee else "Unknown organisation")
 
     @property
     def applicability_text(self) -> str:
@@ -132,7 +171,7 @@ class GovukItem(Model):
         return "Applies to " + ", ".join(nations[:-1]) + " and " + nations[-1]
 
     def __repr__(self) -> str:
-        return f"<GovukItem {self.content_id} {self.state} {self.title[:30]!r}>"
+        return f"<GovukItem {self.source}:{self.content_id} {self.state} {self.title[:30]!r}>"
 
 
 class ImportRun(Model):
@@ -152,6 +191,11 @@ class ImportRun(Model):
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     requests: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def source_label(self) -> str:
+        """Which source the run read: the committees adapter names its runs committees:..."""
+        return "Parliament select committees" if self.source.startswith("committees:") else "GOV.UK"
 
     @property
     def error_lines(self) -> list[str]:

@@ -21,11 +21,13 @@ from tracker.consultations.forms import (
 )
 from tracker.consultations.routes.page import consultation_or_404
 from tracker.errors import AlreadyThere, InvalidTransition
-from tracker.models import STATUS_LABELS, City, Consultation, Status, User, WorkArea
+from tracker.models import STATUS_LABELS, City, Consultation, IssuerType, Status, User, WorkArea
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.routing import parse_id
 from tracker.timeutil import default_internal_deadline, to_uk, uk_instant
 from tracker.views import Refused, page_status, run
+
+ISSUER_TYPES = frozenset(t.value for t in IssuerType)
 
 
 def _detail(consultation: Consultation) -> str:
@@ -45,6 +47,9 @@ def _data_from(form: ConsultationForm, consultation: Consultation | None = None)
     return services.ConsultationData(
         title=form.title.data or "",
         issuing_organisation=form.issuing_organisation.data or "",
+        # Not sent: None (a department when logged, unchanged when edited), not the field's default.
+        issuer_type=IssuerType(form.issuer_type.data)
+        if form.issuer_type.raw_data and form.issuer_type.data in ISSUER_TYPES else None,
         closes_at=closes_at,
         url=(form.url.data or "").strip(),
         summary=form.summary.data or "",
@@ -94,6 +99,7 @@ def edit(consultation_id: int) -> ResponseReturnValue:
         closes = to_uk(consultation.closes_at)
         form.title.data = consultation.title
         form.issuing_organisation.data = consultation.issuing_organisation
+        form.issuer_type.data = consultation.issuer_type
         form.url.data = consultation.url
         form.summary.data = consultation.summary
         form.opened_on.data = to_uk(consultation.opened_at).date() if consultation.opened_at else None
