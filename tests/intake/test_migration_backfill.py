@@ -1,4 +1,4 @@
-"""Migration 0015 on rows that were there before it: each consultation gets an issuer type by
+"""Migration 0013 on rows that were there before it: each consultation gets an issuer type by
 the stated rule, each imported item the GOV.UK source, and the unique key becomes per source."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from tests.test_migrations import empty_database
 from tracker import create_app
 from tracker.extensions import db
 
-BEFORE = "0011"  # the revision 0015 follows
+BEFORE = "0012"  # the revision 0013 follows
 
 
 def _consultation(conn, n: int, source: str, organisation: str, url: str = "") -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """select committees' calls for evidence in the inbox; a consultation's issuer type
 
-Revision ID: 0015
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01
 
 - govuk_item.source ("govuk" or "committees"): an imported item's id is unique within its
@@ -16,8 +16,8 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
