@@ -63,9 +63,25 @@ EVENT_CHOICES = [
 ]
 
 
+BRIEFING_CHOICES = [
+    ("yes", "Yes, email me the Monday briefing"),
+    ("no", "No"),
+]
+
+
 class PreferencesForm(_ReminderFields):
-    """A user's own choices: deadline reminders, and how each kind of workflow event reaches them
-    (one select per kind, named event_<kind>)."""
+    """A user's own choices: deadline reminders, how each kind of workflow event reaches them
+    (one select per kind, named event_<kind>) and, for the roles it is for, the Monday briefing
+    (the view removes the field for the others)."""
+
+    briefing = RadioField("Do you want the Monday briefing email?", choices=BRIEFING_CHOICES,
+                          widget=GovRadioInput(),
+                          validators=[InputRequired("Choose whether you want the Monday briefing email")])
+
+    def briefing_choice(self) -> bool | None:
+        """The briefing choice, or None when the field is not on this user's form."""
+        field = getattr(self, "briefing", None)
+        return None if field is None else field.data == "yes"
 
     def events(self) -> dict[str, str]:
         """The kinds the user chose a delivery for; the others follow their reminder emails."""
