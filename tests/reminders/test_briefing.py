@@ -15,12 +15,12 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import login
 from tests.reminders.conftest import Inbox
-from tests.reminders.test_sweep import reminder_rows, sweep
+from tests.reminders.test_sweep import briefing_rows, sweep
 from tests.threads import at_once
 from tracker.extensions import db
 from tracker.models import Consultation, Role, Status, User
 from tracker.models.drafts import Contributor, Response, Submission
-from tracker.models.reminders import Kind, Reminder, ReminderPreference, State
+from tracker.models.reminders import Reminder, ReminderPreference, State
 from tracker.reminders import briefing, delivery
 from tracker.timeutil import uk_instant
 
@@ -41,7 +41,7 @@ def html_of(message: Message) -> str:
 
 
 def briefings() -> list[Reminder]:
-    return [r for r in reminder_rows() if r.kind == Kind.BRIEFING]
+    return briefing_rows()
 
 
 def row_of(user: User) -> Reminder:
@@ -403,3 +403,14 @@ def test_the_briefing_email_runs_no_sql_while_its_templates_render(
             _subject, text, html = briefing.render(row, prepared.lists, at(MONDAY))
     assert seen == []
     assert user_name in text and "Bus franchising" in html
+
+
+def test_a_form_sent_without_the_briefing_keeps_the_choice(lead: User, as_user) -> None:  # type: ignore[no-untyped-def]
+    client = as_user("lead")
+    choose(client, "yes")
+    kept = client.post("/account/preferences", data={"delivery": "digest", "digest_time": "08:00"},
+                       follow_redirects=True)
+    assert "preferences are saved" in kept.get_data(as_text=True)
+    row = db.session.scalar(select(ReminderPreference).where(ReminderPreference.user_id == lead.id))
+    assert row is not None and row.delivery == "digest" and row.briefing is True
+    assert 'value="yes" checked' in client.get("/account/preferences").get_data(as_text=True)

@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from tracker.forms import BaseForm
 from tracker.models.reminders import EVENT_LABELS, KIND_LABELS, USER_POINTS, Delivery
@@ -76,12 +76,13 @@ class PreferencesForm(_ReminderFields):
 
     briefing = RadioField("Do you want the Monday briefing email?", choices=BRIEFING_CHOICES,
                           widget=GovRadioInput(),
-                          validators=[InputRequired("Choose whether you want the Monday briefing email")])
+                          validators=[Optional()])
 
     def briefing_choice(self) -> bool | None:
-        """The briefing choice, or None when the field is not on this user's form."""
+        """The briefing choice; None (keep what they chose before) when the field is not on this
+        user's form or was not sent."""
         field = getattr(self, "briefing", None)
-        return None if field is None else field.data == "yes"
+        return None if field is None or field.data not in ("yes", "no") else field.data == "yes"
 
     def events(self) -> dict[str, str]:
         """The kinds the user chose a delivery for; the others follow their reminder emails."""
