@@ -414,3 +414,23 @@ def test_a_form_sent_without_the_briefing_keeps_the_choice(lead: User, as_user) 
     row = db.session.scalar(select(ReminderPreference).where(ReminderPreference.user_id == lead.id))
     assert row is not None and row.delivery == "digest" and row.briefing is True
     assert 'value="yes" checked' in client.get("/account/preferences").get_data(as_text=True)
+
+
+def test_a_refused_briefing_is_listed_for_coordinators_and_their_resend_sends_it(
+    smtp: Inbox, users: dict[str, User], network: dict[str, Consultation], as_user,  # type: ignore[no-untyped-def]
+) -> None:
+    smtp.fail_next[:] = ["550 5.1.1 No such mailbox"]
+    with time_machine.travel(at(MONDAY), tick=False):
+        sweep()
+        row = row_of(users["coordinator"])
+        assert delivery.deliver(row.id).status == "failed"
+    row = row_of(users["coordinator"])
+    client = as_user("admin")
+    page = client.get("/reminders/attention").get_data(as_text=True)
+    assert "Key Cities Monday briefing: week of 7 December 2026" in page and "Permanent failure" in page
+    resent = client.post(f"/reminders/attention/emails/{row.id}/resend", data={"version": row.claim_token},
+                         follow_redirects=True)
+    assert "will be sent again" in resent.get_data(as_text=True)
+    with time_machine.travel(at(MONDAY, time(9, 0)), tick=False):
+        assert delivery.deliver(row.id).status == "sent"
+    assert len(mails(smtp, users["coordinator"])) == 1
