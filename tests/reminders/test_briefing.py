@@ -3,14 +3,17 @@ week, from the right hour of the right day, caught up after downtime, never last
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from email.message import Message
+from typing import Any
 
 import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, event, select
 
 from tests import factories
 from tests.conftest import login
@@ -434,3 +437,49 @@ def test_a_refused_briefing_is_listed_for_coordinators_and_their_resend_sends_it
     with time_machine.travel(at(MONDAY, time(9, 0)), tick=False):
         assert delivery.deliver(row.id).status == "sent"
     assert len(mails(smtp, users["coordinator"])) == 1
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
+        seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_planning_and_sending_take_the_same_statements_whatever_the_numbers(
+    smtp: Inbox, coordinator: User, lead: User
+) -> None:
+    def plan_and_send() -> tuple[int, int, int]:
+        with time_machine.travel(at(MONDAY), tick=False):
+            with statements() as planning:
+                ids = briefing.plan(at(MONDAY))
+            db.session.commit()
+            with statements() as sending:
+                assert delivery.deliver(ids[0]).status == "sent"
+        return len(ids), len(planning), len(sending)
+
+    with time_machine.travel(at(MONDAY - timedelta(days=1)), tick=False):
+        factories.make_consultation(Status.DRAFTING, lead=lead, closes_at=at(MONDAY + timedelta(days=5)))
+        db.session.commit()
+    small = plan_and_send()
+    db.session.execute(delete(Reminder))
+    with time_machine.travel(at(MONDAY - timedelta(days=1)), tick=False):
+        for _ in range(20):
+            factories.make_user(Role.COORDINATOR)
+        for status in (Status.DRAFTING, Status.IN_REVIEW, Status.ASSIGNED):
+            for n in range(10):
+                factories.make_consultation(status, lead=lead, closes_at=at(MONDAY + timedelta(days=5 + n)),
+                                            internal_deadline=MONDAY - timedelta(days=1))
+        for n in range(10):
+            submitted(f"Sent {n}", at(MONDAY - timedelta(days=3)), city_name="Hull")
+        db.session.commit()
+    large = plan_and_send()
+    assert (small[0], large[0]) == (1, 21)
+    assert small[1:] == large[1:]
