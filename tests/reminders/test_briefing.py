@@ -125,16 +125,16 @@ def test_coordinators_get_the_networks_lists_and_an_opted_in_lead_their_own(
     review, done = review.split("Submitted last week")
     assert "Bus franchising" in closing and "Tenant rights" in closing and "Rail timetables" not in closing
     assert "Closes Thursday 17 December 2026 at 23:45 (UK time)" in closing
-    assert "Drafting" in closing and "Lead city: Hull" in closing
+    assert "Status: Drafting" in closing and "Lead city: Hull" in closing
     assert "Housing supply" in overdue and "Internal deadline Saturday 5 December 2026 (passed)" in overdue
     assert "Lead city: Salford" in overdue and "Cycle lanes" not in overdue
-    assert "Cycle lanes" in review and "In review" in review
+    assert "Cycle lanes" in review and "Status: In review" in review
     assert "(30 November to 6 December 2026): 1 consultation" in done
     assert "Air quality" in done and "Submitted Wednesday 2 December 2026 at 16:00" in done
     assert "Noise limits" not in done and "Parking fines" not in done
     link = f"http://tracker.test/consultations/{network['closing'].id}"
     assert link in text and f'href="{link}"' in html_of(mail)
-    assert "http://tracker.test/account/preferences#briefing" in text
+    assert "http://tracker.test/account/preferences#monday-briefing" in text
     assert len(mails(smtp, users["admin"])) == 1
 
     (mine,) = mails(smtp, users["lead"])
@@ -256,7 +256,8 @@ def test_opting_out_and_no_emails_are_respected_and_an_empty_briefing_is_not_sen
     client = as_user(None)
     login(client, idle)
     page = client.get("/account/preferences").get_data(as_text=True)
-    assert 'id="briefing"' in page and "only if they ask for it" in page
+    assert 'id="monday-briefing"' in page and "only if they ask for it" in page
+    assert "Do you want the Monday briefing email?" in page  # the radios' legend
     choose(client, "yes")
     with time_machine.travel(at(MONDAY), tick=False):
         sweep()
@@ -289,7 +290,7 @@ def test_contributors_are_not_offered_it_and_cannot_ask_for_it(
     contributor: User, as_user,  # type: ignore[no-untyped-def]
 ) -> None:
     client = as_user("contributor")
-    assert 'id="briefing"' not in client.get("/account/preferences").get_data(as_text=True)
+    assert 'id="monday-briefing"' not in client.get("/account/preferences").get_data(as_text=True)
     choose(client, "yes")  # a hand-made field is ignored
     row = db.session.scalar(select(ReminderPreference).where(ReminderPreference.user_id == contributor.id))
     assert row is not None and row.briefing is None

@@ -212,7 +212,7 @@ def _closes(value: datetime) -> str:
 
 
 def _row(name: str, row: BriefingRow, today: date) -> dict[str, Any]:
-    facts = [f"Closes {_closes(row.closes_at)} (UK time)", STATUS_LABELS[Status(row.status)],
+    facts = [f"Closes {_closes(row.closes_at)} (UK time)", f"Status: {STATUS_LABELS[Status(row.status)]}",
              f"Lead city: {row.lead_city}" if row.lead_city else "No lead city yet"]
     if name in ("overdue", "in_review") and row.internal_deadline is not None:
         passed = " (passed)" if row.internal_deadline < today else ""
@@ -253,7 +253,7 @@ def render(reminder: Reminder, lists: BriefingLists, now: datetime) -> tuple[str
         "scope": ("Across the network." if network else
                   "Work you lead, your city leads, or you contribute to."),
         "dashboard_link": external_url("dashboard.index"),
-        "preferences_link": external_url("reminders.preferences") + "#briefing",
+        "preferences_link": external_url("reminders.preferences") + "#monday-briefing",
     }
     title = subject(week)
     return (title, render_template("reminders/email/briefing.txt", **ctx),
