@@ -107,6 +107,8 @@ class Config:
     # sweep queues it again (cut off before the mail server had it) or lists it as "may not have been
     # delivered". Longer than a slow send (a few MAIL_SMTP_TIMEOUTs); a late answer still counts.
     REMINDER_SEND_LEASE_SECONDS = _int("REMINDER_SEND_LEASE_SECONDS", 300)
+    # The Monday briefing goes out from this hour (UK time) on the first working day of the week.
+    BRIEFING_HOUR = _int("BRIEFING_HOUR", 7)
     # /healthz: workers write a heartbeat this often; it is stale after the limit (a solo-pool
     # worker skips beats while it runs a task), and the sweep is stale after two missed periods.
     HEALTH_WORKER_HEARTBEAT_SECONDS = _int("HEALTH_WORKER_HEARTBEAT_SECONDS", 30)

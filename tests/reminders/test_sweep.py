@@ -14,7 +14,7 @@ from tests.reminders.conftest import Inbox
 from tests.threads import at_once
 from tracker.extensions import db
 from tracker.models import Role, Status, User
-from tracker.models.reminders import Notification, Reminder, ReminderPreference, Stage, State
+from tracker.models.reminders import Kind, Notification, Reminder, ReminderPreference, Stage, State
 from tracker.reminders import delivery, services, tasks
 from tracker.timeutil import uk_instant
 
@@ -33,8 +33,17 @@ def kinds_sent(inbox: Inbox, address: str) -> list[str]:
 
 
 def reminder_rows() -> list[Reminder]:
+    """Deadline reminders and messages: not the coordinators' Monday briefings (test_briefing.py),
+    which a sweep on a Monday also plans."""
     db.session.expire_all()  # the tasks ran in their own sessions
-    return list(db.session.scalars(select(Reminder).order_by(Reminder.id)).all())
+    return list(db.session.scalars(
+        select(Reminder).where(Reminder.kind != Kind.BRIEFING.value).order_by(Reminder.id)).all())
+
+
+def briefing_rows() -> list[Reminder]:
+    db.session.expire_all()
+    return list(db.session.scalars(
+        select(Reminder).where(Reminder.kind == Kind.BRIEFING.value).order_by(Reminder.id)).all())
 
 
 def test_each_point_fires_once_on_its_day_across_weekends_and_bank_holidays(
@@ -84,12 +93,19 @@ def test_each_point_fires_once_on_its_day_across_weekends_and_bank_holidays(
     # "closing within 3 days with no approved response" escalation.
     coord = {kind: when for (who, kind), when in first_seen.items() if who == coordinator.email}
     assert coord == {"escalation_overdue": date(2027, 1, 7), "escalation_closing": date(2027, 1, 11)}
-    assert len(smtp.to(coordinator.email)) == 2
+    # And their Monday briefing: planned each week (on Tuesday 29 December after the Boxing Day
+    # holiday), sent in the two weeks it had something to say (the consultation closing within 14 days).
+    briefings = briefing_rows()
+    assert [to_uk_date(r.created_at) for r in briefings] == [
+        date(2026, 12, 7), date(2026, 12, 14), date(2026, 12, 21), date(2026, 12, 29), date(2027, 1, 4),
+        date(2027, 1, 11)]
+    assert [r.state for r in briefings] == [State.SKIPPED] * 4 + [State.SENT] * 2
+    assert len(smtp.to(coordinator.email)) == 2 + 2
     # The consultation closed unsubmitted on the 13th: the sweep marked it missed.
     db.session.expire_all()
     assert db.session.get(type(consultation), consultation_id).status == Status.MISSED
-    # Every email is also an in-app notification.
-    assert db.session.scalar(select(func.count()).select_from(Notification)) == len(smtp.messages) == 14
+    # Every reminder is also an in-app notification (the briefing is an email only).
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == len(smtp.messages) - 2 == 14
     # The email says which consultation, links to it, and gives the deadline in UK time.
     message = smtp.to("lena@hull.test")[0]
     text = message.get_payload()[0].get_payload(decode=True).decode()
@@ -342,7 +358,7 @@ def test_submitted_consultation_gets_nothing_more(smtp: Inbox, eager: None, lead
         db.session.commit()
         sweep()
         sent_before = len(smtp.messages)
-        assert sent_before == 1
+        assert sent_before == 2  # the lead's reminder, and the coordinator's Monday briefing
         c.status = Status.SUBMITTED.value
         db.session.commit()
     for day in (date(2027, 3, 2), date(2027, 3, 3), date(2027, 3, 4), date(2027, 3, 5)):

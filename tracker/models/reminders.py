@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +36,9 @@ class Kind(enum.StrEnum):
     ESCALATION_CLOSING = "escalation_closing"
     # Anything sent through notify() by another feature (intake, drafts ...).
     MESSAGE = "message"
+    # The weekly summary (reminders/briefing.py): no consultation; unique per person per ISO week
+    # through its event_key.
+    BRIEFING = "briefing"
 
     @property
     def label(self) -> str:
@@ -52,6 +55,7 @@ KIND_LABELS = {
     "escalation_overdue": "Escalation: work past its internal deadline",
     "escalation_closing": "Escalation: closing within 3 days with no approved response",
     "message": "Message",
+    "briefing": "Monday briefing",
 }
 
 
@@ -226,6 +230,8 @@ class ReminderPreference(Model):
     points: Mapped[list[str] | None] = mapped_column(JSON)
     # {event kind: delivery} for workflow events; a kind not in it follows ``delivery``.
     events: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # The Monday briefing email; NULL follows the role's default (reminders/briefing.py).
+    briefing: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

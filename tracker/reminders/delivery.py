@@ -31,8 +31,8 @@ from sqlalchemy.orm import joinedload
 from tracker import mail
 from tracker.extensions import db, rowcount
 from tracker.models import Consultation
-from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Reminder, Stage, State
-from tracker.reminders import rules
+from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Kind, Reminder, Stage, State
+from tracker.reminders import briefing, rules
 from tracker.timeutil import to_uk, utcnow
 from tracker.urls import external_url
 
@@ -213,6 +213,10 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
     attempts, address = reminder.attempts, reminder.recipient.email
     point = (reminder.consultation_id, reminder.recipient_id, reminder.kind, reminder.deadline)
     reason = rules.still_relevant(reminder)
+    # The Monday briefing says what is true when it goes: its lists are read here.
+    prepared = briefing.prepare(reminder, now) if not reason and reminder.kind == Kind.BRIEFING else None
+    if prepared is not None:
+        reason = prepared.reason
     if reason:
         # Never sent, so it must not stand in the way of the same point planned again later.
         _settle(Reminder, reminder_id, token, OURS, state=State.SKIPPED.value, last_error=reason, superseded_at=now)
@@ -220,7 +224,10 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
         return Outcome("skipped", reason=reason)
 
     def build() -> EmailMessage:
-        subject, text, html = render_reminder(reminder)
+        if prepared is not None and prepared.lists is not None:
+            subject, text, html = briefing.render(reminder, prepared.lists, now)
+        else:
+            subject, text, html = render_reminder(reminder)
         return mail.build_message(to=address, subject=subject, text=text, html=html)
 
     failed = _send(Reminder, reminder_id, token, build,

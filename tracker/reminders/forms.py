@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from tracker.forms import BaseForm
 from tracker.models.reminders import EVENT_LABELS, KIND_LABELS, USER_POINTS, Delivery
@@ -63,9 +63,26 @@ EVENT_CHOICES = [
 ]
 
 
+BRIEFING_CHOICES = [
+    ("yes", "Yes, email me the Monday briefing"),
+    ("no", "No"),
+]
+
+
 class PreferencesForm(_ReminderFields):
-    """A user's own choices: deadline reminders, and how each kind of workflow event reaches them
-    (one select per kind, named event_<kind>)."""
+    """A user's own choices: deadline reminders, how each kind of workflow event reaches them
+    (one select per kind, named event_<kind>) and, for the roles it is for, the Monday briefing
+    (the view removes the field for the others)."""
+
+    briefing = RadioField("Do you want the Monday briefing email?", choices=BRIEFING_CHOICES,
+                          widget=GovRadioInput(),
+                          validators=[Optional()])
+
+    def briefing_choice(self) -> bool | None:
+        """The briefing choice; None (keep what they chose before) when the field is not on this
+        user's form or was not sent."""
+        field = getattr(self, "briefing", None)
+        return None if field is None or field.data not in ("yes", "no") else field.data == "yes"
 
     def events(self) -> dict[str, str]:
         """The kinds the user chose a delivery for; the others follow their reminder emails."""

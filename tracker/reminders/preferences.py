@@ -29,6 +29,8 @@ class Effective:
     own: bool  # the user has chosen something themselves
     # How each kind of workflow event reaches them; a kind not here follows ``delivery``.
     events: Mapping[str, str] = field(default_factory=dict)
+    # The Monday briefing: None follows their role's default (reminders/briefing.py).
+    briefing: bool | None = None
 
     def delivery_for(self, kind: str) -> str:
         return self.events.get(kind, self.delivery)
@@ -49,6 +51,11 @@ def _defaults() -> Effective:
     if row is None:
         return Effective(Delivery.IMMEDIATE.value, time(8, 0), frozenset(DEFAULT_POINTS), False)
     return Effective(row.delivery, row.digest_time, frozenset(row.points or []), False)
+
+
+def default_preferences() -> Effective:
+    """The network's defaults (one query)."""
+    return _defaults()
 
 
 def preferences_for(user_ids: Iterable[int]) -> dict[int, Effective]:
@@ -81,40 +88,47 @@ def _own(row: ReminderPreference, defaults: Effective) -> Effective:
         points=frozenset(row.points) if row.points is not None else defaults.points,
         own=True,
         events=dict(row.events or {}),
+        briefing=row.briefing,
     )
 
 
 def save_preferences(
     actor: User | None, user_id: int, *, delivery: str, digest_time: time, points: list[str],
-    events: Mapping[str, str] | None = None,
+    events: Mapping[str, str] | None = None, briefing: bool | None = None,
 ) -> ReminderPreference:
     """A user's own choices. Only that user may change them (checked here, not only in the view).
 
     ``events``: {workflow event kind: delivery}; None keeps what the user chose before.
+    ``briefing``: whether they want the Monday briefing; None keeps what they chose before.
     """
     from tracker import activity
     from tracker.errors import PermissionDenied
     from tracker.models.reminders import USER_POINTS
+    from tracker.reminders.briefing import OFFERED_TO, offered
 
     if actor is None or actor.id != user_id:
         raise PermissionDenied("You can only change your own reminder preferences.")
     _check(delivery, points, USER_POINTS)
     if events is not None:
         _check_events(events)
+    if briefing is not None and not offered(actor):
+        raise DomainError(OFFERED_TO, field="briefing")
     row = db.session.scalar(select(ReminderPreference).where(ReminderPreference.user_id == user_id))
     if row is None:
         row = ReminderPreference(user_id=user_id)
         db.session.add(row)
     before = {"delivery": row.delivery, "digest_time": str(row.digest_time) if row.digest_time else None,
-              "points": row.points, "events": row.events}
+              "points": row.points, "events": row.events, "briefing": row.briefing}
     row.delivery, row.digest_time, row.points = delivery, digest_time, sorted(points)
     if events is not None:
         row.events = dict(sorted(events.items()))
+    if briefing is not None:
+        row.briefing = briefing
     db.session.flush()
     activity.record("reminder_preferences", actor=actor, message="Changed reminder preferences",
                     subject_type="user", subject_id=user_id, before=before,
                     after={"delivery": delivery, "digest_time": str(digest_time), "points": sorted(points),
-                           "events": row.events})
+                           "events": row.events, "briefing": row.briefing})
     return row
 
 

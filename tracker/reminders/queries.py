@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, func, null, or_, select
 from sqlalchemy.orm import joinedload, load_only
 
 from tracker.extensions import db
-from tracker.models import STATUS_LABELS, Consultation, Status, User
+from tracker.models import OPEN_STATUSES, STATUS_LABELS, City, Consultation, Status, User
+from tracker.models.drafts import Contributor, Response, Submission
 from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Notification, Reminder, State
 from tracker.reminders.rules import CLOSING_SOON, NOT_APPROVED
 from tracker.timeutil import utcnow
@@ -224,3 +225,96 @@ def dashboard_panel(user: User) -> dict[str, Any]:
         "notifications_url": url_for("reminders.notifications"),
         "preferences_url": url_for("reminders.preferences"),
     }
+
+
+# --- The Monday briefing's lists (reminders/briefing.py decides who gets which) ---------------
+
+BRIEFING_SECTION_LIMIT = 50
+BRIEFING_CLOSING = timedelta(days=14)
+# Past its internal deadline and not submitted; work in review is listed as waiting for review.
+BRIEFING_OVERDUE = frozenset(OPEN_STATUSES - {Status.IN_REVIEW})
+
+
+@dataclass(frozen=True)
+class BriefingRow:
+    id: int
+    title: str
+    status: str
+    closes_at: datetime
+    internal_deadline: date | None
+    lead_city: str | None
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class BriefingLists:
+    closing: list[BriefingRow]
+    overdue: list[BriefingRow]
+    in_review: list[BriefingRow]
+    submitted: list[BriefingRow]
+    # How many each list has in all (each shows at most BRIEFING_SECTION_LIMIT).
+    totals: dict[str, int]
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.totals.values())
+
+
+def _briefing_rows(*where: ColumnElement[bool], order: Any, submitted: bool = False) -> Select[Any]:
+    """One list: its rows, each with the list's total (a window count, so one statement a list)."""
+    columns: list[Any] = [
+        Consultation.id, Consultation.title, Consultation.status, Consultation.closes_at,
+        Consultation.internal_deadline, City.name.label("lead_city"),
+        (Submission.submitted_at if submitted else null()).label("submitted_at"),
+        func.count().over().label("total"),
+    ]
+    stmt = select(*columns).outerjoin(City, City.id == Consultation.lead_city_id)
+    if submitted:
+        stmt = stmt.join(Submission, Submission.consultation_id == Consultation.id)
+    return stmt.where(*where).order_by(*order, Consultation.id).limit(BRIEFING_SECTION_LIMIT)
+
+
+def _scope(user_id: int, city_id: int | None) -> ColumnElement[bool]:
+    """What a policy lead's briefing covers: work they lead, their city leads, or they contribute to."""
+    contributes = (
+        select(Contributor.id)
+        .join(Response, Response.id == Contributor.response_id)
+        .where(Response.consultation_id == Consultation.id, Contributor.user_id == user_id)
+        .exists()
+    )
+    mine = [Consultation.policy_lead_id == user_id, contributes]
+    if city_id is not None:
+        mine.append(Consultation.lead_city_id == city_id)
+    return or_(*mine)
+
+
+def briefing_lists(*, user_id: int, city_id: int | None, network: bool, now: datetime, today: date,
+                   last_week: tuple[datetime, datetime]) -> BriefingLists:
+    """The four lists of one person's briefing: four statements whatever the data.
+
+    ``network``: the whole network's lists (coordinators), else only the person's own work.
+    ``last_week``: [start, end) of the previous ISO week, as UTC instants of UK midnights."""
+    scope: tuple[ColumnElement[bool], ...] = () if network else (_scope(user_id, city_id),)
+    open_statuses = [s.value for s in OPEN_STATUSES]
+    statements = {
+        "closing": _briefing_rows(
+            Consultation.status.in_(open_statuses), Consultation.closes_at > now,
+            Consultation.closes_at <= now + BRIEFING_CLOSING, *scope, order=[Consultation.closes_at]),
+        "overdue": _briefing_rows(
+            Consultation.status.in_([s.value for s in BRIEFING_OVERDUE]), Consultation.internal_deadline < today,
+            *scope, order=[Consultation.internal_deadline, Consultation.closes_at]),
+        "in_review": _briefing_rows(
+            Consultation.status == Status.IN_REVIEW.value, *scope,
+            order=[Consultation.internal_deadline, Consultation.closes_at]),
+        "submitted": _briefing_rows(
+            Submission.submitted_at >= last_week[0], Submission.submitted_at < last_week[1], *scope,
+            order=[Submission.submitted_at], submitted=True),
+    }
+    lists: dict[str, list[BriefingRow]] = {}
+    totals: dict[str, int] = {}
+    for name, stmt in statements.items():
+        rows = db.session.execute(stmt).all()
+        lists[name] = [BriefingRow(r.id, r.title, r.status, r.closes_at, r.internal_deadline, r.lead_city,
+                                   r.submitted_at) for r in rows]
+        totals[name] = int(rows[0].total) if rows else 0
+    return BriefingLists(totals=totals, **lists)

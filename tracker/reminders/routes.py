@@ -18,7 +18,7 @@ from tracker.extensions import db
 from tracker.models import User
 from tracker.models.reminders import DigestRun, Notification, Reminder, State
 from tracker.pagination import govuk_pagination, requested_page
-from tracker.reminders import bp, queries, resend, services
+from tracker.reminders import bp, briefing, queries, resend, services
 from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, ResendForm
 from tracker.reminders.preferences import (
     network_settings,
@@ -71,20 +71,27 @@ def _fill(form: PreferencesForm | NetworkSettingsForm, delivery: str, digest_tim
 def preferences() -> ResponseReturnValue:
     form = PreferencesForm()
     mine = preferences_for([current_user.id])[current_user.id]
+    offered = briefing.offered(current_user)
+    if not offered:
+        del form.briefing
     if request.method == "GET":
         _fill(form, mine.delivery, mine.digest_time, mine.points)
         for kind, delivery in mine.events.items():
             if hasattr(form, f"event_{kind}"):
                 getattr(form, f"event_{kind}").data = delivery
+        if offered:
+            form.briefing.data = "yes" if briefing.wants(current_user, mine) else "no"
     elif form.validate_on_submit():
         outcome = run(form, lambda: save_preferences(
                           current_user, current_user.id, delivery=form.delivery.data or "",
-                          digest_time=form.digest_clock(), points=form.points.data or [], events=form.events()),
+                          digest_time=form.digest_clock(), points=form.points.data or [], events=form.events(),
+                          briefing=form.briefing_choice()),
                       success="Your reminder preferences are saved.", then=url_for("reminders.preferences"))
         if not isinstance(outcome, Refused):
             return outcome
     # A form sent back with errors answers 200 here, as it always has.
-    return render_template("reminders/preferences.html", form=form, own=mine.own)
+    return render_template("reminders/preferences.html", form=form, own=mine.own,
+                           briefing=briefing.page_text(current_user) if offered else None)
 
 
 @bp.route("/admin/reminder-settings", methods=["GET", "POST"])

@@ -29,7 +29,7 @@ from tracker.extensions import db, dialect_insert, rowcount, table_of
 from tracker.models import OPEN_STATUSES, Consultation, Role, User
 from tracker.models.drafts import Contributor, Response
 from tracker.models.reminders import BEFORE_POINTS, Delivery, DigestRun, Notification, Reminder, State
-from tracker.reminders import rules
+from tracker.reminders import briefing, rules
 from tracker.reminders.bulk import NewReminders, insert_new
 from tracker.reminders.outbox import DIGEST, SEND, queue_after_commit
 from tracker.reminders.preferences import Effective, all_preferences
@@ -49,6 +49,7 @@ class SweepResult:
     stuck: int = 0  # interrupted sends: put back in the queue, failed or uncertain
     uncertain: int = 0
     missed: list[int] = field(default_factory=list)
+    briefings: list[int] = field(default_factory=list)  # this week's Monday briefings, planned now
 
 
 def _candidate_filter(now: datetime, today: date) -> ColumnElement[bool]:
@@ -136,6 +137,7 @@ def sweep(now: datetime | None = None, *, batch_size: int | None = None) -> Swee
         after = rows[-1].id
     _recover(result, now)
     _start_digests(result, now, today, people)
+    result.briefings = briefing.plan(now)
     return result
 
 

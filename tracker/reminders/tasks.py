@@ -32,8 +32,9 @@ def sweep() -> dict[str, int]:
         "missed": len(result.missed),
         "stuck": result.stuck,
         "uncertain": result.uncertain,
+        "briefings": len(result.briefings),
     }
-    if result.created or result.digests or result.missed or result.stuck or result.requeued:
+    if result.created or result.digests or result.missed or result.stuck or result.requeued or result.briefings:
         log.info("reminder sweep: %s", summary)
     if result.uncertain:
         log.warning("reminder sweep: %d sends were cut off while the mail server received them; "
