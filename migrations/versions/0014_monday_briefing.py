@@ -1,7 +1,7 @@
 """the Monday briefing email: each user's choice
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-01
 
 - reminder_preference.briefing: whether the user wants the weekly briefing (NULL: their role's
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
