@@ -45,7 +45,7 @@ def _fernet_key(secret: str | bytes) -> bytes:
 
 
 def _sealer() -> MultiFernet:
-    secrets_in_use = [current_app.config["SECRET_KEY"], *current_app.config.get("SECRET_KEY_FALLBACKS", [])]
+    secrets_in_use = [current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or [])]
     return MultiFernet([Fernet(_fernet_key(s)) for s in secrets_in_use if s])
 
 
