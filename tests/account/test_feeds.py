@@ -9,13 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.record_queries import get_recorded_queries
+from icalendar import Calendar
 
 from tests import factories
 from tests.account.conftest import read_feed
 from tracker.consultations import services as consultation_services
 from tracker.drafts import people
 from tracker.extensions import db
-from tracker.models import Consultation, Status, User
+from tracker.models import Consultation, User
 from tracker.timeutil import uk_today
 
 FeedToken = Callable[[User], str]
@@ -180,8 +181,6 @@ def test_the_downloaded_file_and_the_feed_describe_the_same_events(
                                     closes_at=factories.uk_instant(date(2027, 1, 15), time(23, 45)))
     _edit_closing(users["coordinator"], c, factories.uk_instant(date(2027, 1, 20), time(23, 45)))
     download = as_user("lead").get(f"/consultations/{c.id}/deadlines.ics")
-    from icalendar import Calendar
-
     downloaded = {str(e["uid"]): e for e in Calendar.from_ical(download.data).walk("VEVENT")}
     subscribed = read_feed(client, f"/calendar/{feed_token(users['lead'])}/mine.ics")[1]
     for uid in (_closes(c), _internal(c)):
