@@ -27,6 +27,11 @@ def feed_token() -> Callable[[User], str]:
     return _token
 
 
+def feed_path(token: str, feed: str) -> str:
+    """feed_path(token, "mine" | "network" | "city/hull") -> the feed's path."""
+    return f"/calendar/{feed}/{token}.ics"
+
+
 def read_feed(client: FlaskClient, path: str) -> tuple[Calendar, dict[str, Event]]:
     """The calendar at ``path`` (no sign-in) and its events by UID."""
     response = client.get(path)

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.account.conftest import feed_path
 from tests.auth.conftest import csrf_token_from
 from tests.drafts.test_templates_query_nothing import _statements_while_rendering
 from tracker.account import tokens
@@ -77,12 +78,15 @@ def test_getting_the_addresses_shows_them_and_they_work(
     page = browser.get("/account").get_data(as_text=True)
     assert "Your calendar addresses are ready" in page
     addresses = _addresses(page)
-    assert [a.rsplit("/", 1)[-1] for a in addresses] == ["mine.ics", "hull.ics", "network.ics"]
+    assert [a.rsplit("/", 1)[0] for a in addresses] == [
+        "http://tracker.test/calendar/mine", "http://tracker.test/calendar/city/hull",
+        "http://tracker.test/calendar/network"]
     assert "Your deadlines" in page and "Hull&#39;s deadlines" in page and "All network deadlines" in page
     assert 'data-kc-module="copy"' in page and "Reset calendar addresses" in page
     row = _feed_row(users["lead"])
     assert row is not None
-    secret = addresses[0].split("/")[4]
+    secret = addresses[0].rsplit("/", 1)[-1].removesuffix(".ics")
+    assert all(a.endswith(f"/{secret}.ics") for a in addresses)
     # Stored as its hash and a seal, never as itself.
     assert row.token_hash == tokens.token_hash(secret) and secret not in row.token_sealed
     anonymous = app.test_client()
@@ -138,7 +142,7 @@ def test_a_seal_no_key_opens_is_said_plainly_and_the_address_still_works(
     text = page.get_data(as_text=True)
     assert "can no longer be shown here" in text and _addresses(text) == []
     assert "Reset calendar addresses" in text
-    assert app.test_client().get(f"/calendar/{token}/mine.ics").status_code == 200
+    assert app.test_client().get(feed_path(token, "mine")).status_code == 200
 
 
 def test_an_old_secret_key_in_the_fallbacks_still_opens_the_seal(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ from flask_sqlalchemy.record_queries import get_recorded_queries
 from icalendar import Calendar
 
 from tests import factories
-from tests.account.conftest import read_feed
+from tests.account.conftest import feed_path, read_feed
 from tracker.consultations import services as consultation_services
 from tracker.drafts import people
 from tracker.extensions import db
@@ -47,7 +47,7 @@ def test_a_moved_closing_date_keeps_its_uid_raises_its_sequence_and_is_in_uk_tim
     summer = factories.uk_instant(uk_today() + timedelta(days=60), time(23, 59))
     c = factories.make_consultation("drafting", title="Bus franchising", closes_at=summer, lead=lead)
     db.session.commit()
-    path = f"/calendar/{feed_token(lead)}/mine.ics"
+    path = feed_path(feed_token(lead), "mine")
 
     _, before = read_feed(client, path)
     assert int(before[_closes(c)]["sequence"]) == 0
@@ -76,7 +76,7 @@ def test_a_moved_internal_deadline_is_an_all_day_event_on_its_new_day(
     c = factories.make_consultation("assigned", closes_in_days=40, lead=lead,
                                     internal_deadline=uk_today() + timedelta(days=20))
     db.session.commit()
-    path = f"/calendar/{feed_token(lead)}/mine.ics"
+    path = feed_path(feed_token(lead), "mine")
     first = read_feed(client, path)[1][_internal(c)]
     assert first.decoded("dtstart") == uk_today() + timedelta(days=20)
 
@@ -98,7 +98,7 @@ def test_withdrawn_and_declined_consultations_stay_in_the_feed_as_cancelled(
     declined = factories.make_consultation("new", closes_in_days=25)
     withdrawn_long_ago = factories.make_consultation("drafting", lead=users["lead"], closes_in_days=-120)
     db.session.commit()
-    path = f"/calendar/{feed_token(coordinator)}/network.ics"
+    path = feed_path(feed_token(coordinator), "network")
     before = read_feed(client, path)[1]
 
     consultation_services.simple_transition(coordinator, withdrawn, "withdraw", "Withdrawn on GOV.UK",
@@ -135,28 +135,28 @@ def test_each_feed_holds_its_own_deadlines(client: FlaskClient, users: dict[str,
     db.session.commit()
 
     def titles(user: User, feed: str) -> set[str]:
-        events = read_feed(client, f"/calendar/{feed_token(user)}/{feed}")[1]
+        events = read_feed(client, feed_path(feed_token(user), feed))[1]
         return {str(e["summary"]).removeprefix("Closes: ") for e in events.values()
                 if str(e["summary"]).startswith("Closes: ")}
 
-    assert titles(lead, "mine.ics") == {led_by_lead.title, led_by_hull.title}
-    assert titles(other, "mine.ics") == {led_by_salford.title}
-    assert titles(contributor, "mine.ics") == {led_by_salford.title}
-    assert titles(users["coordinator"], "mine.ics") == set()
-    assert titles(contributor, "city/hull.ics") == {led_by_lead.title, led_by_hull.title}
-    assert titles(lead, "city/salford.ics") == {led_by_salford.title}
-    assert titles(lead, "city/newport.ics") == set()
-    network = titles(contributor, "network.ics")
+    assert titles(lead, "mine") == {led_by_lead.title, led_by_hull.title}
+    assert titles(other, "mine") == {led_by_salford.title}
+    assert titles(contributor, "mine") == {led_by_salford.title}
+    assert titles(users["coordinator"], "mine") == set()
+    assert titles(contributor, "city/hull") == {led_by_lead.title, led_by_hull.title}
+    assert titles(lead, "city/salford") == {led_by_salford.title}
+    assert titles(lead, "city/newport") == set()
+    network = titles(contributor, "network")
     assert network >= {led_by_lead.title, led_by_hull.title, led_by_salford.title, untriaged.title}
     assert closed_long_ago.title not in network
-    response = client.get(f"/calendar/{feed_token(lead)}/city/nowhere.ics")
+    response = client.get(feed_path(feed_token(lead), "city/nowhere"))
     assert response.status_code == 404
 
 
 def test_the_feed_runs_the_same_statements_whatever_it_holds(client: FlaskClient, users: dict[str, User],
                                                              feed_token: FeedToken) -> None:
     lead = users["lead"]
-    path = f"/calendar/{feed_token(lead)}/mine.ics"
+    path = feed_path(feed_token(lead), "mine")
 
     def statements() -> int:
         db.session.expunge_all()
@@ -182,7 +182,7 @@ def test_the_downloaded_file_and_the_feed_describe_the_same_events(
     _edit_closing(users["coordinator"], c, factories.uk_instant(date(2027, 1, 20), time(23, 45)))
     download = as_user("lead").get(f"/consultations/{c.id}/deadlines.ics")
     downloaded = {str(e["uid"]): e for e in Calendar.from_ical(download.data).walk("VEVENT")}
-    subscribed = read_feed(client, f"/calendar/{feed_token(users['lead'])}/mine.ics")[1]
+    subscribed = read_feed(client, feed_path(feed_token(users['lead']), "mine"))[1]
     for uid in (_closes(c), _internal(c)):
         assert int(downloaded[uid]["sequence"]) == int(subscribed[uid]["sequence"]) == 1
         assert downloaded[uid].decoded("dtend") == subscribed[uid].decoded("dtend")
@@ -202,8 +202,8 @@ def test_the_downloaded_file_and_the_feed_describe_the_same_events(
 def test_an_unknown_or_garbled_token_is_not_found(client: FlaskClient, users: dict[str, User],
                                                   feed_token: FeedToken, token: str) -> None:
     feed_token(users["lead"])
-    for feed in ("mine.ics", "network.ics", "city/hull.ics"):
-        response = client.get(f"/calendar/{token}/{feed}")
+    for feed in ("mine", "network", "city/hull"):
+        response = client.get(feed_path(token, feed))
         assert response.status_code == 404, (token, feed)
         assert b"BEGIN:VCALENDAR" not in response.data
 
@@ -212,20 +212,20 @@ def test_a_disabled_persons_address_stops_working(client: FlaskClient, users: di
                                                   feed_token: FeedToken) -> None:
     lead = users["lead"]
     token = feed_token(lead)
-    assert client.get(f"/calendar/{token}/mine.ics").status_code == 200
+    assert client.get(feed_path(token, "mine")).status_code == 200
     lead.is_enabled = False
     db.session.commit()
-    for feed in ("mine.ics", "network.ics", "city/hull.ics"):
-        assert client.get(f"/calendar/{token}/{feed}").status_code == 404
+    for feed in ("mine", "network", "city/hull"):
+        assert client.get(feed_path(token, feed)).status_code == 404
     lead.is_enabled = True
     db.session.commit()
-    assert client.get(f"/calendar/{token}/mine.ics").status_code == 200
+    assert client.get(feed_path(token, "mine")).status_code == 200
 
 
 def test_the_feed_token_opens_nothing_but_the_feeds(client: FlaskClient, users: dict[str, User],
                                                     feed_token: FeedToken) -> None:
     token = feed_token(users["coordinator"])
-    response = client.get(f"/calendar/{token}/network.ics")
+    response = client.get(feed_path(token, "network"))
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers  # reading a feed signs nobody in
     for attempt in ({"headers": {"Authorization": f"Bearer {token}"}}, {"query_string": {"token": token}}):

@@ -80,13 +80,13 @@ def _calendar(items: list[Deadlines], name: str, filename: str) -> Response:
                              "X-Robots-Tag": "noindex"})
 
 
-@bp.get("/calendar/<token>/mine.ics")
+@bp.get("/calendar/mine/<token>.ics")
 def feed_mine(token: str) -> ResponseReturnValue:
     user = _owner(token)
     return _calendar(queries.my_deadlines(user), f"{user.name}'s deadlines", "my-deadlines.ics")
 
 
-@bp.get("/calendar/<token>/city/<city_slug>.ics")
+@bp.get("/calendar/city/<city_slug>/<token>.ics")
 def feed_city(token: str, city_slug: str) -> ResponseReturnValue:
     _owner(token)
     city = queries.city_named(city_slug)
@@ -95,7 +95,7 @@ def feed_city(token: str, city_slug: str) -> ResponseReturnValue:
     return _calendar(queries.city_deadlines(city), f"{city.name}'s deadlines", f"{city.slug}-deadlines.ics")
 
 
-@bp.get("/calendar/<token>/network.ics")
+@bp.get("/calendar/network/<token>.ics")
 def feed_network(token: str) -> ResponseReturnValue:
     _owner(token)
     return _calendar(queries.network_deadlines(), "all deadlines", "network-deadlines.ics")
