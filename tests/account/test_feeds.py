@@ -233,3 +233,19 @@ def test_the_feed_token_opens_nothing_but_the_feeds(client: FlaskClient, users: 
         assert page.status_code == 302 and "/login" in page.headers["Location"]
     client.set_cookie("session", token)
     assert client.get("/consultations/").status_code == 302
+
+
+def test_a_full_feed_drops_the_oldest_deadlines_not_the_coming_ones(
+        client: FlaskClient, users: dict[str, User], feed_token: FeedToken, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.account import queries
+
+    monkeypatch.setattr(queries, "FEED_MAX_CONSULTATIONS", 3)
+    by_day = {days: factories.make_consultation("new", closes_in_days=days, title=f"Closes in {days}")
+              for days in (-60, -10, 5, 20, 40)}
+    db.session.commit()
+    events = read_feed(client, feed_path(feed_token(users["contributor"]), "network"))[1]
+    assert sorted(events) == sorted(_closes(by_day[d]) for d in (5, 20, 40))
+    # Soonest first in the file.
+    order = [str(e["summary"]) for e in Calendar.from_ical(
+        client.get(feed_path(feed_token(users["contributor"]), "network")).data).walk("VEVENT")]
+    assert order == ["Closes: Closes in 5", "Closes: Closes in 20", "Closes: Closes in 40"]

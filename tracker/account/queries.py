@@ -20,9 +20,9 @@ from tracker.urls import external_url
 # A feed holds the consultations closing from this many days ago onwards: recent deadlines stay in
 # view, and cancelled events stay long enough for every calendar app to read the cancellation.
 FEED_PAST_DAYS = 90
-# The most consultations one feed carries (nearest first): a feed stays a small download whatever
-# the tracker holds; far more than the network has open at once.
-FEED_MAX_CONSULTATIONS = 2000
+# The most consultations one feed carries: a feed stays a small download whatever the tracker
+# holds, and is far more than the network works on in a quarter. Past the limit the oldest go first.
+FEED_MAX_CONSULTATIONS = 1000
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,8 @@ def city_named(slug: str) -> City | None:
 
 
 def _deadlines(where: ColumnElement[bool] | None, now: datetime | None = None) -> list[Deadlines]:
-    """One statement, bounded by date and by count (Consultation.closes_at's index)."""
+    """One statement, bounded by date and by count (Consultation.closes_at's index), read from the
+    latest closing backwards so that a full feed drops the oldest deadlines, never the coming ones."""
     since = (now or utcnow()) - timedelta(days=FEED_PAST_DAYS)
     stmt = (
         select(Consultation.id, Consultation.title, Consultation.issuing_organisation, Consultation.closes_at,
@@ -104,17 +105,19 @@ def _deadlines(where: ColumnElement[bool] | None, now: datetime | None = None) -
                Consultation.calendar_sequence)
         .outerjoin(City, City.id == Consultation.lead_city_id)
         .where(Consultation.closes_at >= since)
-        .order_by(Consultation.closes_at, Consultation.id)
+        .order_by(Consultation.closes_at.desc(), Consultation.id.desc())
         .limit(FEED_MAX_CONSULTATIONS)
     )
     if where is not None:
         stmt = stmt.where(where)
-    return [
+    rows = [
         Deadlines(id=r.id, title=r.title, issuing_organisation=r.issuing_organisation, closes_at=r.closes_at,
                   internal_deadline=r.internal_deadline, lead_city_name=r.lead_city_name, status=r.status,
                   sequence=r.calendar_sequence or 0)
         for r in db.session.execute(stmt)
     ]
+    rows.reverse()  # soonest first, as a reader of the file would expect
+    return rows
 
 
 def my_deadlines(user: User, now: datetime | None = None) -> list[Deadlines]:

@@ -3,6 +3,8 @@ the secret in the address alone says whose they are, and it opens nothing but th
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import abort, current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -71,10 +73,17 @@ def _owner(token: str) -> User:
     return user
 
 
+@lru_cache(maxsize=64)
+def _drawn(name: str, items: tuple[Deadlines, ...], network: str, domain: str) -> bytes:
+    """A feed drawn once per process for each set of deadlines it shows: drawing costs about a
+    millisecond per consultation, and calendar apps ask for the same network and city feeds again
+    and again. The key is the data itself, so a moved date or a cancellation is drawn at once."""
+    return deadlines_feed(items, name=name, link=queries.feed_link, network=network, domain=domain)
+
+
 def _calendar(items: list[Deadlines], name: str, filename: str) -> Response:
     network = queries.network_name()
-    body = deadlines_feed(items, name=f"{network}: {name}", link=queries.feed_link, network=network,
-                          domain=base_host())
+    body = _drawn(f"{network}: {name}", tuple(items), network, base_host())
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'inline; filename="{filename}"',
                              "X-Robots-Tag": "noindex"})
