@@ -168,3 +168,22 @@ def test_no_statement_runs_while_the_account_pages_render(
                 response = browser.get(path)
             assert response.status_code == 200, (step, path)
             assert seen == [], f"{path} ({step} set-up) queried while rendering:\n" + "\n".join(seen)
+
+
+def test_every_other_member_citys_feed_is_offered_too(
+        app: Flask, as_user, users: dict[str, User], feed_token: FeedToken) -> None:  # type: ignore[no-untyped-def]
+    token = feed_token(users["lead"])
+    text = as_user("lead").get("/account").get_data(as_text=True)
+    assert "Another member city&#39;s deadlines" in text
+    links = re.findall(r'href="(http://tracker\.test/calendar/city/[^"]+)">([^<]+)</a>', text)
+    names = [name for _, name in links]
+    assert "Salford" in names and "Hull" not in names and len(names) == 24  # the lead's own is above
+    salford = dict((name, url) for url, name in links)["Salford"]
+    assert salford == f"http://tracker.test/calendar/city/salford/{token}.ics"
+    assert app.test_client().get(_path(salford)).status_code == 200
+
+    # A coordinator has no city of their own: their addresses and all 25 cities'.
+    feed_token(users["coordinator"])
+    text = as_user("coordinator").get("/account").get_data(as_text=True)
+    assert [a.rsplit("/", 1)[0].rsplit("/", 1)[-1] for a in _addresses(text)] == ["mine", "network"]
+    assert len(re.findall(r'href="http://tracker\.test/calendar/city/', text)) == 25

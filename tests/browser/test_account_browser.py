@@ -40,6 +40,8 @@ def test_get_copy_and_reset_the_calendar_addresses(live_server: str, page: Any) 
     expect(addresses).to_have_count(3)
     mine = addresses.first.input_value()
     assert "/calendar/mine/" in mine
+    page.click("text=Another member city's deadlines")
+    expect(page.get_by_role("link", name="Salford")).to_be_visible()
     _check(page, "addresses")
 
     page.click("button:has-text('Copy') >> nth=0")

@@ -43,10 +43,12 @@ class FeedAddress:
 
 @dataclass(frozen=True)
 class Feeds:
-    """The person's feed addresses; ``addresses`` is empty when they cannot be shown any more."""
+    """The person's feed addresses; ``addresses`` is empty when they cannot be shown any more.
+    ``other_cities``: (name, address) of every other member city's feed."""
 
     issued_at: datetime
     addresses: list[FeedAddress]
+    other_cities: list[tuple[str, str]]
 
     @property
     def unreadable(self) -> bool:
@@ -71,7 +73,7 @@ def feeds(user: User) -> Feeds | None:
         return None
     token = tokens.unseal(row.token_sealed)
     if token is None:
-        return Feeds(issued_at=row.issued_at, addresses=[])
+        return Feeds(issued_at=row.issued_at, addresses=[], other_cities=[])
     addresses = [FeedAddress(
         "mine", "Your deadlines",
         "Closing dates and internal deadlines of the consultations you are the policy lead for, that your "
@@ -86,7 +88,11 @@ def feeds(user: User) -> Feeds | None:
         "network", "All network deadlines",
         "Every consultation the tracker follows, whoever leads it.",
         external_url("account.feed_network", token=token)))
-    return Feeds(issued_at=row.issued_at, addresses=addresses)
+    cities = db.session.execute(
+        select(City.name, City.slug).where(City.is_member.is_(True), City.slug != (row.slug or "")).order_by(City.name)
+    ).all()
+    other_cities = [(c.name, external_url("account.feed_city", token=token, city_slug=c.slug)) for c in cities]
+    return Feeds(issued_at=row.issued_at, addresses=addresses, other_cities=other_cities)
 
 
 def city_named(slug: str) -> City | None:
