@@ -45,6 +45,9 @@ class Config:
     NETWORK_NAME = os.environ.get("NETWORK_NAME", "Key Cities")
     SERVICE_NAME = "Key Cities Tracker"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Earlier keys, comma-separated, still accepted after a rotation: Flask's session signatures
+    # and the calendar feed tokens' seals (tracker/account/tokens.py) made with them stay readable.
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite'}"
     )

@@ -336,7 +336,7 @@ def _paths_and_query_strings(walk: Walk, app: Flask, demo_data: dict[str, int], 
     for rule in _rules(app):
         walk.sign_in()  # a route may have signed the client out (sign-out, a password change)
         methods = sorted(rule.methods & {"GET", "POST"})
-        values: dict[str, Any] = {**demo_data, "name": "start_drafting"}
+        values: dict[str, Any] = {**demo_data, "name": "start_drafting", "token": "no-such-feed-token", "city_slug": "hull"}
         for arg in rule.arguments:
             hostile = HUGE_IDS if arg in demo_data else HOSTILE_STRINGS
             for value in hostile:

@@ -142,6 +142,7 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from tracker.account import bp as account_bp
     from tracker.admin import bp as admin_bp
     from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.reminders import bp as reminders_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(consultations_bp, url_prefix="/consultations")
     app.register_blueprint(drafts_bp, url_prefix="/consultations")

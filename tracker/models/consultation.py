@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import DDL, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
 from tracker.extensions import Model
 from tracker.models.types import UTCDateTime
@@ -165,6 +166,10 @@ class Consultation(Model):
     # The optimistic lock: every change of state moves it on by one (consultations/locking.py),
     # every form carries the version its page showed, and a change made on an older one is refused.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The SEQUENCE of its calendar events (RFC 5545): moved on whenever a date in them moves or
+    # they are cancelled or restored, by the listeners below, so that subscribed calendars take
+    # the new date rather than keep the one they saw first.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     work_area: Mapped[WorkArea | None] = relationship()
     # The imported item (GOV.UK or a select committee) it was accepted from (one at most: an
@@ -192,6 +197,33 @@ class Consultation(Model):
 
     def __repr__(self) -> str:
         return f"<Consultation {self.id} {self.title[:40]!r} {self.status}>"
+
+
+# Statuses whose calendar events are cancelled: the government withdrew it, or the network will
+# not respond (a decision that a new triage may undo).
+CANCELLED_STATUSES = frozenset({Status.WITHDRAWN, Status.DECLINED})
+
+
+def _moves_calendar(value: object, old: object) -> bool:
+    """A real change of a value already there: not the first value of a new row."""
+    return old not in (NO_VALUE, NEVER_SET) and value != old
+
+
+# On the attributes rather than in each service: every writer (the edit, the assignment, the
+# GOV.UK importer, the workflow) moves the sequence, including those written later.
+@event.listens_for(Consultation.closes_at, "set", active_history=True)
+@event.listens_for(Consultation.internal_deadline, "set", active_history=True)
+def _date_moved(target: Consultation, value: object, old: object, initiator: object) -> None:
+    if _moves_calendar(value, old):
+        target.calendar_sequence = (target.calendar_sequence or 0) + 1
+
+
+@event.listens_for(Consultation.status, "set", active_history=True)
+def _cancelled_or_restored(target: Consultation, value: object, old: object, initiator: object) -> None:
+    if old in (NO_VALUE, NEVER_SET):
+        return
+    if (value in CANCELLED_STATUSES) != (old in CANCELLED_STATUSES):
+        target.calendar_sequence = (target.calendar_sequence or 0) + 1
 
 
 # The trigram indexes' operator class: pg_trgm, in PostgreSQL's contrib and a trusted extension
