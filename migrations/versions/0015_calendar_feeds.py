@@ -1,7 +1,7 @@
 """calendar subscription feeds
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-01
 
 - calendar_feed: one per person, the feed token found by its SHA-256 and kept sealed (encrypted
@@ -13,8 +13,8 @@ Create Date: 2026-12-01
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0012"
-down_revision = "0011"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
