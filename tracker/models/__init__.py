@@ -35,4 +35,5 @@ __all__ = [
 # Feature models (drafts, reminders, intake) register themselves by being imported here.
 from tracker.models import drafts as _drafts  # noqa: E402,F401
 from tracker.models import intake as _intake  # noqa: E402,F401
+from tracker.models import policy as _policy  # noqa: E402,F401
 from tracker.models import reminders as _reminders  # noqa: E402,F401
