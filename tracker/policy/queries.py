@@ -317,7 +317,7 @@ def engagement_years() -> list[int]:
 
 def get_engagement(engagement_id: int) -> Engagement:
     engagement = db.session.scalar(
-        select(Engagement).options(joinedload(Engagement.work_area), joinedload(Engagement.created_by))
+        select(Engagement).options(joinedload(Engagement.work_area), joinedload(Engagement.created_by).joinedload(User.city))
         .where(Engagement.id == engagement_id))
     if engagement is None:
         raise NotFound("There is no engagement with that number.")
