@@ -78,3 +78,7 @@ def page_text(response: object) -> str:
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S)
     text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
     return re.sub(r" ([,.;:)])", r"\1", text)
+
+
+# The reminders' real SMTP server (aiosmtpd) and eager sends, for the follow-up reminders.
+from tests.reminders.conftest import _our_celery_app, eager, smtp, smtp_server  # noqa: E402,F401
