@@ -127,7 +127,7 @@ def create_engagement(actor: User, data: EngagementInput) -> Engagement:
     _replace_links(engagement, data, _links(engagement))
     db.session.flush()
     activity.record("engagement_recorded", actor=actor, subject_type=SUBJECT, subject_id=engagement.id,
-                    message=f"Recorded the engagement {data.title!r}", after=_snapshot(engagement))
+                    message=f"Recorded the engagement: {data.title}", after=_snapshot(engagement))
     db.session.flush()
     return engagement
 

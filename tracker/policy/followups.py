@@ -93,7 +93,7 @@ def plan(now: datetime, today: date) -> tuple[int, list[int]]:
         values.append({
             "consultation_id": None, "recipient_id": row.owner_id, "kind": kind, "deadline": None,
             "subject": subject(kind, row.description, row.due_on),
-            "body": (f"From the engagement {row.title!r} on {row.occurred_on:%-d %B %Y}: {row.description}\n"
+            "body": (f"From the engagement “{row.title}” on {row.occurred_on:%-d %B %Y}: {row.description}\n"
                      f"Mark it done in the tracker when it is: {link}"),
             "delivery": delivery,
             "state": State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value,

@@ -82,7 +82,7 @@ def create_ask(actor: User, *, work_area_id: int | None, lead_city_id: int | Non
     db.session.add(ask)
     db.session.flush()
     activity.record("ask_created", actor=actor, subject_type=ASK_SUBJECT, subject_id=ask.id,
-                    message=f"Added the ask {title!r}", after=activity.snapshot(ask, ASK_FIELDS))
+                    message=f"Added the ask: {title}", after=activity.snapshot(ask, ASK_FIELDS))
     db.session.flush()
     return ask
 
