@@ -128,3 +128,24 @@ def test_the_asks_page_shows_its_track_record(as_user, make_response, hull_ask, 
     assert "Meeting with the Buses Minister, Meeting with a minister" in shown
     listing = page_text(as_user("contributor").get("/policy/asks"))
     assert "Five-year bus funding Hull Active 3 1 1" in listing
+
+
+def test_an_invited_contributor_may_choose_the_asks(as_user, make_response, hull_ask, users) -> None:  # type: ignore[no-untyped-def]
+    from tracker.drafts import versions
+    from tracker.models.drafts import Contributor
+
+    draft = make_response(Status.DRAFTING)
+    response = versions.ensure_response(draft)
+    db.session.add(Contributor(response_id=response.id, user_id=users["contributor"].id, added_by_id=users["lead"].id))
+    db.session.commit()
+    saved = as_user("contributor").post(f"/policy/consultations/{draft.id}/asks",
+                                        data={"asks": [hull_ask.id], "seen_asks": ""})
+    assert saved.status_code == 302 and _made(draft.id) == {hull_ask.id: None}
+    # Once approved, the drafting team's choice is settled: only coordinators may correct it.
+    draft.status = Status.APPROVED.value
+    db.session.commit()
+    assert as_user("contributor").post(f"/policy/consultations/{draft.id}/asks",
+                                       data={"asks": [], "seen_asks": str(hull_ask.id)}).status_code == 403
+    assert as_user("coordinator").post(f"/policy/consultations/{draft.id}/asks",
+                                       data={"asks": [], "seen_asks": str(hull_ask.id)}).status_code == 302
+    assert _made(draft.id) == {}

@@ -5,4 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("policy", __name__)
 
-from tracker.policy import routes  # noqa: E402,F401
+# followups: its reminder kinds' labels are known in every process, not only in the sweep's.
+from tracker.policy import followups, routes  # noqa: E402,F401
