@@ -121,3 +121,13 @@ def test_bad_input_gives_form_errors_and_keeps_the_input(as_user, hull_ask) -> N
     assert as_user("coordinator").get("/policy/asks/999999").status_code == 404
     assert as_user("coordinator").get("/policy/asks?status=bogus").status_code == 400
     assert _fresh(hull_ask).version == 1
+
+
+def test_the_list_filters_by_status_and_says_when_an_area_has_none(as_user, hull_ask, salford_ask) -> None:  # type: ignore[no-untyped-def]
+    salford_ask.status = "achieved"
+    db.session.commit()
+    achieved = page_text(as_user("contributor").get("/policy/asks?status=achieved"))
+    assert "Fund decent homes enforcement" in achieved and "Five-year bus funding" not in achieved
+    assert "No achieved asks in this work area yet." in achieved
+    assert "Add one" not in achieved  # only coordinators add asks
+    assert "Add one for Culture" in page_text(as_user("coordinator").get("/policy/asks"))

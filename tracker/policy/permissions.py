@@ -47,7 +47,7 @@ def can_choose_asks(user: User | None, consultation: Consultation, response: Res
 def can_record_take_up(user: User | None, consultation: Consultation) -> bool:
     """Coordinators record what government did, as they record the outcome."""
     return (_enabled(user) and user is not None and user.is_coordinator
-            and Status(consultation.status) in TAKE_UP_STATUSES | {Status.APPROVED})
+            and Status(consultation.status) in TAKE_UP_STATUSES)
 
 
 def can_set_partners(user: User | None, consultation: Consultation) -> bool:
