@@ -259,7 +259,9 @@ def _real_values() -> dict[str, int]:
     from tracker.models import City, Consultation, WorkArea
     from tracker.models.drafts import Contributor, Question, Response, ResponseVersion
     from tracker.models.intake import GovukItem, OrganisationRule
+    from tracker.models.policy import Engagement, FollowUp, PolicyAsk
     from tracker.models.reminders import DigestRun, Reminder
+    from tracker.policy.report import financial_year
 
     response = db.session.scalars(
         select(Response).join(ResponseVersion).order_by(Response.current_number.desc())
@@ -282,6 +284,10 @@ def _real_values() -> dict[str, int]:
         "user_id": first(select(User.id).order_by(User.id.desc())),
         "reminder_id": first(select(Reminder.id)),
         "run_id": first(select(DigestRun.id)),
+        "ask_id": first(select(PolicyAsk.id)),
+        "engagement_id": first(select(Engagement.id)),
+        "follow_up_id": first(select(FollowUp.id).where(FollowUp.done_at.is_(None))),
+        "year": financial_year(),
         "_any_consultation": first(select(Consultation.id)),
     }
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from tracker.consultations import services as consultation_services
 from tracker.extensions import db
 from tracker.models import City, Consultation, Decision, Role, Source, Status, User, WorkArea
+from tracker.policy import reference as policy_reference
 from tracker.timeutil import uk_instant, uk_today, utcnow
 
 MEMBER_CITIES: list[tuple[str, str]] = [
@@ -84,6 +85,7 @@ def seed_reference_data() -> dict[str, int]:
             )
             created["work_areas"] += 1
     db.session.flush()
+    policy_reference.seed_partner_networks()
     return created
 
 
@@ -235,9 +237,10 @@ def seed_feature_demos() -> None:
     """Each feature that has demo data keeps it in tracker/<feature>/demo.py: seed_demo()."""
     from tracker.drafts import demo as drafts_demo
     from tracker.intake import demo as intake_demo
+    from tracker.policy import demo as policy_demo
     from tracker.reminders import demo as reminders_demo
 
-    for module in (drafts_demo, reminders_demo, intake_demo):
+    for module in (drafts_demo, reminders_demo, intake_demo, policy_demo):
         module.seed_demo()
 
 

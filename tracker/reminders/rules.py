@@ -111,6 +111,10 @@ def _working_days_left(today: date, deadline: date) -> int:
 
 def still_relevant(reminder: Reminder) -> str:
     """'' if the reminder should still go out, else why not (the data changed since the sweep)."""
+    if reminder.kind.startswith("follow_up_"):
+        from tracker.policy import followups
+
+        return followups.still_relevant(reminder)
     c = reminder.consultation
     if reminder.kind not in REMINDER_KINDS and not reminder.kind.startswith("escalation_"):
         return ""

@@ -135,6 +135,10 @@ def sweep(now: datetime | None = None, *, batch_size: int | None = None) -> Swee
         if len(rows) < size:
             break
         after = rows[-1].id
+    from tracker.policy import followups  # the engagement log's follow-ups: a kind of their own
+
+    created, queued = followups.plan(now, today)
+    result.created, result.queued = result.created + created, [*result.queued, *queued]
     _recover(result, now)
     _start_digests(result, now, today, people)
     result.briefings = briefing.plan(now)

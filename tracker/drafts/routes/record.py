@@ -15,6 +15,8 @@ from tracker.drafts import bp, queries, review
 from tracker.drafts.forms import BaseForm, OutcomeForm, SubmissionForm, parse_time
 from tracker.drafts.routes.common import consultation_url, response_url
 from tracker.models import Consultation
+from tracker.policy import queries as policy_queries
+from tracker.policy import services as policy_services
 from tracker.timeutil import to_uk, uk_instant, utcnow
 from tracker.views import Refused, page_status, run
 
@@ -108,8 +110,10 @@ def submit(consultation_id: int) -> ResponseReturnValue:
 @login_required
 def outcome(consultation_id: int) -> ResponseReturnValue:
     return _record_page(
-        consultation_id, "publish_outcome", OutcomeForm, lambda c, form: review.record_outcome(
+        consultation_id, "publish_outcome", OutcomeForm, lambda c, form: (review.record_outcome(
             current_user, c, url=form.url.data or "", published_on=_given(form.published_on.data),
             taken_up=form.taken_up.data, notes=form.notes.data or "", seen_version=form.version.data,
-        ), "Outcome recorded.", "drafts/outcome.html", lambda c: {}, rules=_outcome_rules,
+        ), policy_services.record_outcome_take_up(current_user, c, request.form)),
+        "Outcome recorded.", "drafts/outcome.html",
+        lambda c: {"policy_outcome": policy_queries.outcome_panel(c, request.form)}, rules=_outcome_rules,
     )

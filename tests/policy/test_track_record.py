@@ -1,0 +1,151 @@
+"""An ask's track record: the responses that made it (chosen on the response page by the drafting
+team), what government did with it (recorded per ask on the outcome form), and the engagements
+that raised it, all on the ask's page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests import factories
+from tests.policy.conftest import page_text
+from tracker.extensions import db
+from tracker.models import Status
+from tracker.models.policy import ResponseAsk
+from tracker.policy import engagements
+from tracker.timeutil import uk_today
+
+
+def _made(consultation_id: int) -> dict[int, str | None]:
+    db.session.expire_all()
+    return {r.ask_id: r.taken_up for r in db.session.scalars(
+        select(ResponseAsk).where(ResponseAsk.consultation_id == consultation_id))}
+
+
+def test_the_drafting_team_chooses_the_asks_on_the_response_page(as_user, make_response, hull_ask, salford_ask) -> None:  # type: ignore[no-untyped-def]
+    draft = make_response(Status.DRAFTING, title="Bus services: accessibility")
+    lead = as_user("lead")
+    page = lead.get(f"/consultations/{draft.id}/response")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert f'action="/policy/consultations/{draft.id}/asks"' in body
+    assert "Transport: Five-year bus funding" in body and "Housing: Fund decent homes enforcement" in body
+    saved = lead.post(f"/policy/consultations/{draft.id}/asks", data={"asks": [hull_ask.id, salford_ask.id],
+                                                                      "seen_asks": ""})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"/consultations/{draft.id}/response#policy-asks")
+    assert _made(draft.id) == {hull_ask.id: None, salford_ask.id: None}
+    shown = page_text(lead.get(f"/consultations/{draft.id}/response"))
+    assert "The network's asks in this response" in shown and "Five-year bus funding (Transport)" in shown
+    # Unticking one, on a page that showed both.
+    lead.post(f"/policy/consultations/{draft.id}/asks",
+              data={"asks": [hull_ask.id], "seen_asks": f"{hull_ask.id},{salford_ask.id}"})
+    assert _made(draft.id) == {hull_ask.id: None}
+
+
+def test_outsiders_cannot_choose_a_responses_asks(as_user, make_response, hull_ask) -> None:  # type: ignore[no-untyped-def]
+    draft = make_response(Status.DRAFTING)
+    for role in ("other_lead", "contributor"):
+        client = as_user(role)
+        assert f'action="/policy/consultations/{draft.id}/asks"' not in client.get(
+            f"/consultations/{draft.id}/response").get_data(as_text=True)
+        assert client.post(f"/policy/consultations/{draft.id}/asks",
+                           data={"asks": [hull_ask.id], "seen_asks": ""}).status_code == 403
+    assert _made(draft.id) == {}
+
+
+def test_a_choice_made_on_an_older_page_is_refused(as_user, make_response, hull_ask, salford_ask) -> None:  # type: ignore[no-untyped-def]
+    draft = make_response(Status.DRAFTING)
+    as_user("coordinator").post(f"/policy/consultations/{draft.id}/asks", data={"asks": [salford_ask.id], "seen_asks": ""})
+    lead = as_user("lead")
+    refused = lead.post(f"/policy/consultations/{draft.id}/asks", data={"asks": [hull_ask.id], "seen_asks": ""})
+    assert refused.status_code == 302
+    assert _made(draft.id) == {salford_ask.id: None}
+    shown = page_text(lead.get(refused.headers["Location"]))
+    assert "Cora Coordinator changed the asks this response makes after you opened the page" in shown
+
+
+def test_an_inactive_or_unknown_ask_cannot_be_chosen(as_user, make_response, hull_ask) -> None:  # type: ignore[no-untyped-def]
+    draft = make_response(Status.DRAFTING)
+    hull_ask.status = "retired"
+    db.session.commit()
+    lead = as_user("lead")
+    refused = lead.post(f"/policy/consultations/{draft.id}/asks", data={"asks": [hull_ask.id], "seen_asks": ""})
+    assert "Choose from the network" in page_text(lead.get(refused.headers["Location"]))
+    lead.post(f"/policy/consultations/{draft.id}/asks", data={"asks": ["999999", "abc"], "seen_asks": ""})
+    assert _made(draft.id) == {}
+
+
+def test_the_outcome_form_records_per_ask_what_government_did(as_user, make_response, hull_ask, salford_ask) -> None:  # type: ignore[no-untyped-def]
+    submitted = make_response(Status.SUBMITTED, title="Pavement parking", submitted_at=None)
+    coordinator = as_user("coordinator")
+    coordinator.post(f"/policy/consultations/{submitted.id}/asks",
+                     data={"asks": [hull_ask.id, salford_ask.id], "seen_asks": ""})
+    form = coordinator.get(f"/consultations/{submitted.id}/outcome")
+    body = form.get_data(as_text=True)
+    assert f'name="take_up_{hull_ask.id}"' in body and f'name="take_up_{salford_ask.id}"' in body
+    today = uk_today()
+    data = {"version": str(submitted.version), "url": "https://www.gov.uk/government/consultations/x/outcome",
+            "published_on": [str(today.day), str(today.month), str(today.year)],
+            "taken_up": "partly", "notes": "", "seen_take_up": f"{hull_ask.id}:,{salford_ask.id}:",
+            f"take_up_{hull_ask.id}": "full", f"take_up_{salford_ask.id}": "not"}
+    # A bad value on one ask: nothing is recorded, not even the outcome, and what was typed is kept.
+    bad = coordinator.post(f"/consultations/{submitted.id}/outcome", data={**data, f"take_up_{hull_ask.id}": "mostly"})
+    assert bad.status_code == 400 and "Choose in full, in part or not for each ask" in page_text(bad)
+    assert f'id="take-up-{salford_ask.id}-not" name="take_up_{salford_ask.id}" type="radio" value="not" checked' in \
+        bad.get_data(as_text=True)
+    assert _made(submitted.id) == {hull_ask.id: None, salford_ask.id: None}
+    ok = coordinator.post(f"/consultations/{submitted.id}/outcome", data=data)
+    assert ok.status_code == 302
+    assert _made(submitted.id) == {hull_ask.id: "full", salford_ask.id: "not"}
+    # Corrected later on the response page.
+    coordinator.post(f"/policy/consultations/{submitted.id}/take-up", data={
+        "seen_take_up": f"{hull_ask.id}:full,{salford_ask.id}:not", f"take_up_{salford_ask.id}": "part"})
+    assert _made(submitted.id) == {hull_ask.id: "full", salford_ask.id: "part"}
+    # A lead cannot record take-up.
+    assert as_user("lead").post(f"/policy/consultations/{submitted.id}/take-up", data={
+        "seen_take_up": "", f"take_up_{hull_ask.id}": "not"}).status_code == 403
+
+
+def test_the_asks_page_shows_its_track_record(as_user, make_response, hull_ask, users) -> None:  # type: ignore[no-untyped-def]
+    taken = make_response(Status.OUTCOME_PUBLISHED, title="Bus franchising guidance", outcome=True)
+    pending = make_response(Status.SUBMITTED, title="Pavement parking options")
+    drafting = make_response(Status.DRAFTING, title="Rail passenger standards")
+    db.session.add_all([ResponseAsk(consultation_id=taken.id, ask_id=hull_ask.id, taken_up="part"),
+                        ResponseAsk(consultation_id=pending.id, ask_id=hull_ask.id),
+                        ResponseAsk(consultation_id=drafting.id, ask_id=hull_ask.id)])
+    engagements.create_engagement(users["coordinator"], engagements.EngagementInput(
+        occurred_on=uk_today() - timedelta(days=3), kind="minister", title="Meeting with the Buses Minister",
+        attendees="Minister for Local Transport", work_area_id=factories.work_area("Transport").id, notes="",
+        ask_ids=[hull_ask.id]))
+    db.session.commit()
+    page = as_user("contributor").get(f"/policy/asks/{hull_ask.id}")
+    shown = page_text(page)
+    assert ("Made in 3 responses: taken up in full 0, in part 1, not taken up 0, not known yet 2. "
+            "Raised at 1 engagement.") in shown
+    assert "Bus franchising guidance" in shown and "Taken up in part" in shown
+    assert "Rail passenger standards" in shown and "Not submitted yet" in shown
+    assert "Meeting with the Buses Minister, Meeting with a minister" in shown
+    listing = page_text(as_user("contributor").get("/policy/asks"))
+    assert "Five-year bus funding Hull Active 3 1 1" in listing
+
+
+def test_an_invited_contributor_may_choose_the_asks(as_user, make_response, hull_ask, users) -> None:  # type: ignore[no-untyped-def]
+    from tracker.drafts import versions
+    from tracker.models.drafts import Contributor
+
+    draft = make_response(Status.DRAFTING)
+    response = versions.ensure_response(draft)
+    db.session.add(Contributor(response_id=response.id, user_id=users["contributor"].id, added_by_id=users["lead"].id))
+    db.session.commit()
+    saved = as_user("contributor").post(f"/policy/consultations/{draft.id}/asks",
+                                        data={"asks": [hull_ask.id], "seen_asks": ""})
+    assert saved.status_code == 302 and _made(draft.id) == {hull_ask.id: None}
+    # Once approved, the drafting team's choice is settled: only coordinators may correct it.
+    draft.status = Status.APPROVED.value
+    db.session.commit()
+    assert as_user("contributor").post(f"/policy/consultations/{draft.id}/asks",
+                                       data={"asks": [], "seen_asks": str(hull_ask.id)}).status_code == 403
+    assert as_user("coordinator").post(f"/policy/consultations/{draft.id}/asks",
+                                       data={"asks": [], "seen_asks": str(hull_ask.id)}).status_code == 302
+    assert _made(draft.id) == {}

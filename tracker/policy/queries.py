@@ -1,0 +1,360 @@
+"""Reads of the policy feature: asks and their track record, the engagement log, partners, and
+the panels other features' pages show (the response page, the outcome form, the consultation
+page, the library). Pages pass what these return to their templates: plain data, loaded here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.errors import NotFound
+from tracker.extensions import db
+from tracker.models import ActivityLog, City, Consultation, User, WorkArea
+from tracker.models.drafts import Response, Submission
+from tracker.models.policy import (
+    ENGAGEMENT_KIND_LABELS,
+    AskStatus,
+    AskTakenUp,
+    ConsultationPartner,
+    Engagement,
+    EngagementAsk,
+    EngagementConsultation,
+    EngagementPartner,
+    FollowUp,
+    PartnerNetwork,
+    PartnerRole,
+    PolicyAsk,
+    ResponseAsk,
+)
+from tracker.policy import permissions
+from tracker.policy.services import ASK_SUBJECT, seen_partners
+from tracker.timeutil import uk_today
+
+# --- reference lists ----------------------------------------------------------------------
+
+
+def work_areas() -> list[WorkArea]:
+    return list(db.session.scalars(select(WorkArea).order_by(WorkArea.name)))
+
+
+def member_cities() -> list[City]:
+    return list(db.session.scalars(select(City).where(City.is_member.is_(True)).order_by(City.name)))
+
+
+def partner_networks(*, active_only: bool = False) -> list[PartnerNetwork]:
+    stmt = select(PartnerNetwork).order_by(PartnerNetwork.name)
+    if active_only:
+        stmt = stmt.where(PartnerNetwork.is_active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def ask_choices(*, include: set[int] | None = None) -> list[tuple[int, str]]:
+    """The active asks (and any in ``include``, already chosen), labelled with their work area."""
+    stmt = select(PolicyAsk).options(joinedload(PolicyAsk.work_area)).join(WorkArea)
+    rows = db.session.scalars(stmt.order_by(WorkArea.name, PolicyAsk.title)).all()
+    keep = include or set()
+    return [(a.id, f"{a.work_area.name}: {a.title}") for a in rows if a.status == AskStatus.ACTIVE or a.id in keep]
+
+
+def owner_choices() -> list[tuple[int, str]]:
+    users = db.session.scalars(select(User).options(joinedload(User.city)).where(User.is_enabled.is_(True))
+                               .order_by(User.name)).all()
+    return [(u.id, u.display_name) for u in users]
+
+
+# --- asks ---------------------------------------------------------------------------------
+
+
+def get_ask(ask_id: int) -> PolicyAsk:
+    ask = db.session.scalar(select(PolicyAsk).options(joinedload(PolicyAsk.work_area), joinedload(PolicyAsk.lead_city))
+                            .where(PolicyAsk.id == ask_id))
+    if ask is None:
+        raise NotFound("There is no ask with that number.")
+    return ask
+
+
+@dataclass
+class AskRow:
+    ask: PolicyAsk
+    made: int
+    taken_up: int  # in full or in part
+    raised: int
+    can_edit: bool
+
+
+def asks_by_area(user: User, status: str | None = None) -> list[tuple[WorkArea, list[AskRow]]]:
+    """Every work area with its asks (of ``status``, or all), each with its counts (three queries)."""
+    stmt = select(PolicyAsk).options(joinedload(PolicyAsk.lead_city)).order_by(PolicyAsk.title)
+    if status:
+        stmt = stmt.where(PolicyAsk.status == status)
+    asks = db.session.scalars(stmt).all()
+    made = dict(db.session.execute(select(ResponseAsk.ask_id, func.count()).group_by(ResponseAsk.ask_id)).tuples().all())
+    taken = dict(db.session.execute(
+        select(ResponseAsk.ask_id, func.count()).where(ResponseAsk.taken_up.in_([AskTakenUp.FULL, AskTakenUp.PART]))
+        .group_by(ResponseAsk.ask_id)).tuples().all())
+    raised = dict(db.session.execute(select(EngagementAsk.ask_id, func.count()).group_by(EngagementAsk.ask_id)).tuples().all())
+    by_area: dict[int, list[AskRow]] = {}
+    for ask in asks:
+        by_area.setdefault(ask.work_area_id, []).append(AskRow(
+            ask, made.get(ask.id, 0), taken.get(ask.id, 0), raised.get(ask.id, 0), permissions.can_edit_ask(user, ask)))
+    return [(area, by_area.get(area.id, [])) for area in work_areas()]
+
+
+@dataclass
+class TrackRecord:
+    responses: list[dict[str, Any]]
+    engagements: list[dict[str, Any]]
+    made: int
+    full: int
+    part: int
+    not_taken: int
+    unknown: int
+
+
+def track_record(ask: PolicyAsk) -> TrackRecord:
+    """Where the ask was made (consultation, when submitted, what government did with it) and
+    where it was raised (engagements), newest first."""
+    rows = db.session.execute(
+        select(ResponseAsk.taken_up, Consultation.id, Consultation.title, Consultation.status,
+               Consultation.issuing_organisation, Submission.submitted_at)
+        .join(Consultation, Consultation.id == ResponseAsk.consultation_id)
+        .outerjoin(Submission, Submission.consultation_id == Consultation.id)
+        .where(ResponseAsk.ask_id == ask.id)
+        .order_by(Submission.submitted_at.desc().nulls_last(), Consultation.id.desc())
+    ).all()
+    responses = [{
+        "consultation_id": r.id, "title": r.title, "organisation": r.issuing_organisation,
+        "status": r.status, "submitted_at": r.submitted_at,
+        "taken_up": r.taken_up, "taken_up_label": AskTakenUp(r.taken_up).label if r.taken_up else "Not recorded yet",
+    } for r in rows]
+    engagements = [{
+        "id": e.id, "occurred_on": e.occurred_on, "kind_label": ENGAGEMENT_KIND_LABELS.get(e.kind, e.kind),
+        "title": e.title, "attendees": e.attendees,
+    } for e in db.session.execute(
+        select(Engagement.id, Engagement.occurred_on, Engagement.kind, Engagement.title, Engagement.attendees)
+        .join(EngagementAsk, EngagementAsk.engagement_id == Engagement.id)
+        .where(EngagementAsk.ask_id == ask.id)
+        .order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
+    ).all()]
+    counts = {t.value: sum(1 for r in responses if r["taken_up"] == t.value) for t in AskTakenUp}
+    return TrackRecord(responses, engagements, len(responses), counts["full"], counts["part"], counts["not"],
+                       sum(1 for r in responses if not r["taken_up"]))
+
+
+def history(subject_type: str, subject_id: int) -> list[ActivityLog]:
+    """Every change to a row of the feature, newest first, with who made it."""
+    return list(db.session.scalars(
+        select(ActivityLog).options(selectinload(ActivityLog.actor).selectinload(User.city))
+        .where(ActivityLog.subject_type == subject_type, ActivityLog.subject_id == subject_id)
+        .order_by(ActivityLog.id.desc())
+    ))
+
+
+def ask_history(ask: PolicyAsk) -> list[dict[str, Any]]:
+    """The ask's edits with each changed field's value before and after, by name."""
+    cities = {c.id: c.name for c in db.session.scalars(select(City))}
+    areas = {a.id: a.name for a in work_areas()}
+    names = {"title": "Title", "text": "Text", "status": "Status", "lead_city_id": "Lead city",
+             "work_area_id": "Work area"}
+
+    def shown(field: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if field == "lead_city_id":
+            return cities.get(value, str(value))
+        if field == "work_area_id":
+            return areas.get(value, str(value))
+        if field == "status":
+            return AskStatus(value).label
+        return str(value)
+
+    result = []
+    for entry in history(ASK_SUBJECT, ask.id):
+        before, after = entry.before or {}, entry.after or {}
+        fields = [{"name": names[f], "before": shown(f, before.get(f)), "after": shown(f, after.get(f))}
+                  for f in names if f in after and (entry.before is None or f in before)]
+        result.append({"when": entry.created_at, "who": entry.actor.display_name if entry.actor else "The tracker",
+                       "message": entry.message, "version": after.get("version"), "fields": fields,
+                       "created": entry.before is None})
+    return result
+
+
+# --- the response page, the outcome form, the consultation page and the library ----------------
+
+
+def _made(consultation_id: int) -> list[ResponseAsk]:
+    return list(db.session.scalars(
+        select(ResponseAsk).options(joinedload(ResponseAsk.ask).joinedload(PolicyAsk.work_area))
+        .where(ResponseAsk.consultation_id == consultation_id).order_by(ResponseAsk.id)
+    ))
+
+
+def _partners_of(consultation_id: int) -> list[ConsultationPartner]:
+    return list(db.session.scalars(
+        select(ConsultationPartner).options(joinedload(ConsultationPartner.partner))
+        .where(ConsultationPartner.consultation_id == consultation_id).order_by(ConsultationPartner.id)
+    ))
+
+
+def _linked_engagements(consultation_id: int) -> list[dict[str, Any]]:
+    return [{"id": e.id, "occurred_on": e.occurred_on, "title": e.title,
+             "kind_label": ENGAGEMENT_KIND_LABELS.get(e.kind, e.kind)} for e in db.session.execute(
+        select(Engagement.id, Engagement.occurred_on, Engagement.title, Engagement.kind)
+        .join(EngagementConsultation, EngagementConsultation.engagement_id == Engagement.id)
+        .where(EngagementConsultation.consultation_id == consultation_id)
+        .order_by(Engagement.occurred_on.desc())
+    ).all()]
+
+
+def seen_take_up(made: list[ResponseAsk]) -> str:
+    return ",".join(f"{r.ask_id}:{r.taken_up or ''}" for r in made)
+
+
+def response_panel(user: User, consultation: Consultation, response: Response | None) -> dict[str, Any]:
+    """The response page's panel: the asks it makes (with take-up once known) and its partners,
+    with the forms that change them for whoever may."""
+    made = _made(consultation.id)
+    partners = _partners_of(consultation.id)
+    can_choose = permissions.can_choose_asks(user, consultation, response)
+    can_partners = permissions.can_set_partners(user, consultation)
+    roles = {p.partner_id: p.role for p in partners}
+    return {
+        "consultation_id": consultation.id,
+        "made": made,
+        "made_ids": [r.ask_id for r in made],
+        "seen_asks": ",".join(str(r.ask_id) for r in made),
+        "can_choose": can_choose,
+        "ask_choices": ask_choices(include={r.ask_id for r in made}) if can_choose else [],
+        "can_take_up": permissions.can_record_take_up(user, consultation) and bool(made),
+        "seen_take_up": seen_take_up(made),
+        "take_up_choices": [(t.value, t.label) for t in AskTakenUp],
+        "partners": partners,
+        "can_partners": can_partners,
+        "partner_rows": [{"id": p.id, "name": p.name, "role": roles.get(p.id, "")}
+                         for p in partner_networks() if p.is_active or p.id in roles] if can_partners else [],
+        "partner_roles": [(r.value, r.label) for r in PartnerRole],
+        "seen_partners": seen_partners(partners),
+        "engagements": _linked_engagements(consultation.id),
+    }
+
+
+def outcome_panel(consultation: Consultation, typed: Mapping[str, str]) -> dict[str, Any]:
+    """The outcome form's panel: per ask the response made, what government did with it (as typed
+    when the form is redrawn)."""
+    made = _made(consultation.id)
+    return {
+        "made": [{"ask_id": r.ask_id, "title": r.ask.title, "area": r.ask.work_area.name,
+                  "value": typed.get(f"take_up_{r.ask_id}", r.taken_up or "")} for r in made],
+        "seen_take_up": typed.get("seen_take_up", seen_take_up(made)),
+        "choices": [(t.value, t.label) for t in AskTakenUp],
+    }
+
+
+def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]:
+    return {
+        "consultation_id": consultation.id,
+        "made": _made(consultation.id),
+        "partners": _partners_of(consultation.id),
+        "engagements": _linked_engagements(consultation.id),
+        "can_record_engagement": permissions.can_record_engagement(user),
+    }
+
+
+def partners_by_consultation(consultation_ids: list[int]) -> dict[int, list[str]]:
+    """For the library: each consultation's partner networks, 'Core Cities (co-signatory)'."""
+    if not consultation_ids:
+        return {}
+    result: dict[int, list[str]] = {}
+    for consultation_id, name, role in db.session.execute(
+        select(ConsultationPartner.consultation_id, PartnerNetwork.name, ConsultationPartner.role)
+        .join(PartnerNetwork, PartnerNetwork.id == ConsultationPartner.partner_id)
+        .where(ConsultationPartner.consultation_id.in_(consultation_ids))
+        .order_by(PartnerNetwork.name)
+    ).tuples():
+        result.setdefault(consultation_id, []).append(f"{name} ({PartnerRole(role).label.lower()})")
+    return result
+
+
+# --- the engagement log -------------------------------------------------------------------
+
+
+@dataclass
+class EngagementFilters:
+    kind: str | None = None
+    work_area_id: int | None = None
+    year: int | None = None
+
+
+def engagements_query(filters: EngagementFilters) -> Select[tuple[Engagement]]:
+    stmt = select(Engagement).options(joinedload(Engagement.work_area))
+    if filters.kind:
+        stmt = stmt.where(Engagement.kind == filters.kind)
+    if filters.work_area_id:
+        stmt = stmt.where(Engagement.work_area_id == filters.work_area_id)
+    if filters.year:
+        stmt = stmt.where(Engagement.occurred_on >= date(filters.year, 1, 1),
+                          Engagement.occurred_on < date(filters.year + 1, 1, 1))
+    return stmt.order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
+
+
+def engagement_page(filters: EngagementFilters, page: int, per_page: int) -> Pagination:
+    return db.paginate(engagements_query(filters), page=page, per_page=per_page, error_out=False)
+
+
+def engagement_years() -> list[int]:
+    first, last = db.session.execute(select(func.min(Engagement.occurred_on), func.max(Engagement.occurred_on))).one()
+    today = uk_today()
+    start = first.year if first else today.year
+    end = max(last.year if last else today.year, today.year)
+    return list(range(end, start - 1, -1))
+
+
+def get_engagement(engagement_id: int) -> Engagement:
+    engagement = db.session.scalar(
+        select(Engagement).options(joinedload(Engagement.work_area), joinedload(Engagement.created_by).joinedload(User.city))
+        .where(Engagement.id == engagement_id))
+    if engagement is None:
+        raise NotFound("There is no engagement with that number.")
+    return engagement
+
+
+def engagement_links(engagement: Engagement) -> dict[str, list[Any]]:
+    asks = db.session.scalars(
+        select(PolicyAsk).options(joinedload(PolicyAsk.work_area)).join(EngagementAsk, EngagementAsk.ask_id == PolicyAsk.id)
+        .where(EngagementAsk.engagement_id == engagement.id).order_by(PolicyAsk.title)).all()
+    consultations = db.session.execute(
+        select(Consultation.id, Consultation.title, Consultation.status)
+        .join(EngagementConsultation, EngagementConsultation.consultation_id == Consultation.id)
+        .where(EngagementConsultation.engagement_id == engagement.id).order_by(Consultation.title)).all()
+    partners = db.session.scalars(
+        select(PartnerNetwork).join(EngagementPartner, EngagementPartner.partner_id == PartnerNetwork.id)
+        .where(EngagementPartner.engagement_id == engagement.id).order_by(PartnerNetwork.name)).all()
+    return {"asks": list(asks), "consultations": list(consultations), "partners": list(partners)}
+
+
+def follow_ups(engagement: Engagement, user: User) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        select(FollowUp).options(joinedload(FollowUp.owner).joinedload(User.city), joinedload(FollowUp.done_by))
+        .where(FollowUp.engagement_id == engagement.id).order_by(FollowUp.due_on, FollowUp.id)).all()
+    today = uk_today()
+    return [{"row": f, "overdue": f.done_at is None and f.due_on < today,
+             "can_close": f.done_at is None and permissions.can_close_follow_up(user, f)} for f in rows]
+
+
+def engagement_history(engagement: Engagement) -> list[dict[str, Any]]:
+    return [{"when": e.created_at, "who": e.actor.display_name if e.actor else "The tracker", "message": e.message}
+            for e in history("engagement", engagement.id)]
+
+
+def get_follow_up(follow_up_id: int) -> FollowUp:
+    row = db.session.scalar(select(FollowUp).options(joinedload(FollowUp.engagement).joinedload(Engagement.work_area))
+                            .where(FollowUp.id == follow_up_id))
+    if row is None:
+        raise NotFound("There is no follow-up action with that number.")
+    return row
