@@ -1,7 +1,7 @@
 """policy: the network's asks, the engagement log, partner networks, the annual report
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0015
 Create Date: 2026-12-01
 
 The policy feature's tables: policy_ask (standing asks per work area, owned by a lead city,
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0011"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -96,7 +96,7 @@ def _add_inline(paragraph: Paragraph, inline: Token) -> None:
             paragraph.add_run().add_break()
 
 
-def _add_markdown(doc: DocxDocument, source: str, top: int) -> None:
+def add_markdown(doc: DocxDocument, source: str, top: int) -> None:
     """Markdown blocks to Word paragraphs: headings, paragraphs, lists, quotes, code. The title
     is the page's h1, so a heading at page level ``top`` is Word's Heading ``top - 1``."""
     heading_offset = top - 2
@@ -169,7 +169,7 @@ def to_docx(ctx: ExportContext) -> bytes:
     if ctx.version.body.strip():
         if ctx.questions:
             doc.add_heading(_intro_title(ctx), level=1)
-        _add_markdown(doc, ctx.version.body, top)
+        add_markdown(doc, ctx.version.body, top)
     answers = ctx.version.answers or {}
     for q in ctx.questions:
         doc.add_heading(f"Question {q.number}", level=1)
@@ -179,7 +179,7 @@ def to_docx(ctx: ExportContext) -> bytes:
         run.font.size = Pt(11)
         answer = answers.get(str(q.id), "").strip()
         if answer:
-            _add_markdown(doc, answer, top)
+            add_markdown(doc, answer, top)
         else:
             doc.add_paragraph("No answer.")
     out = io.BytesIO()

@@ -22,7 +22,7 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from sqlalchemy import select
 
-from tracker.drafts.export import _add_markdown
+from tracker.drafts.export import add_markdown
 from tracker.drafts.markdown import shift_source
 from tracker.extensions import db
 from tracker.models import Consultation, WorkArea
@@ -320,7 +320,7 @@ def to_docx(data: AnnualReportData, network: str) -> bytes:
     doc.add_paragraph().add_run(f"Drafted {format_uk(utcnow(), '%-d %B %Y')}")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     # The body's "##" sections are Word's Heading 1 (the title page holds the title).
-    _add_markdown(doc, "\n".join(_body(data)), 1)
+    add_markdown(doc, "\n".join(_body(data)), 1)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
