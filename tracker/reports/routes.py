@@ -1,0 +1,67 @@
+"""The reports page and its downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from tracker import exports
+from tracker.reports import bp, charts, queries, rows, tables
+from tracker.reports.forms import ReportPeriodForm
+from tracker.timeutil import uk_today
+
+DOWNLOADS = ("quarters", "work-areas", "lead-cities", "member-cities", "consultations")
+
+
+def _form() -> ReportPeriodForm:
+    # Read only from the address: a report chosen by a link is the same as one chosen in the form.
+    return ReportPeriodForm(formdata=request.args if request.args else None, today=uk_today())
+
+
+def _errors(form: ReportPeriodForm) -> list[dict[str, str]]:
+    hrefs = {"period": "#period", "start": "#start", "end": "#end"}
+    return [{"text": message, "href": hrefs.get(name, "#period")}
+            for name, messages in form.errors.items() for message in messages]
+
+
+@bp.get("/reports")
+@login_required
+def index() -> ResponseReturnValue:
+    form = _form()
+    valid = form.validate() if request.args else True
+    context: dict[str, Any] = {"form": form, "error_list": _errors(form) if not valid else []}
+    if valid:
+        report = queries.report(form.chosen(uk_today()), current_user)
+        args = form.as_args()
+        context.update(
+            report=report,
+            tables=tables.tables(report),
+            outcomes=tables.outcomes_table(report.total),
+            charts=charts.charts(report),
+            downloads={name: {fmt: url_for("reports.download", table=name, fmt=fmt, **args)
+                              for fmt in ("csv", "xlsx")} for name in DOWNLOADS},
+        )
+    return render_template("reports/index.html", **context), 200 if valid else 400
+
+
+@bp.get("/reports/<any(quarters, 'work-areas', 'lead-cities', 'member-cities', consultations):table>.<any(csv, xlsx):fmt>")
+@login_required
+def download(table: str, fmt: str) -> ResponseReturnValue:
+    form = _form()
+    if request.args and not form.validate():
+        abort(400, "The period asked for is not one the reports understand: "
+                   + "; ".join(e["text"] for e in _errors(form)) + ".")
+    period = form.chosen(uk_today())
+    name = f"key-cities-{table}-{period.first_day:%Y-%m-%d}-to-{period.last_day:%Y-%m-%d}.{fmt}"
+    if table == "consultations":
+        download_table = exports.Table(
+            "Consultations", rows.COLUMNS,
+            rows.consultation_rows(queries.counted_consultations(period, current_user)))
+    else:
+        download_table = tables.tables(queries.report(period, current_user))[table].download()
+    if fmt == "csv":
+        return exports.csv_response(name, download_table)
+    return exports.xlsx_response(name, [download_table])
