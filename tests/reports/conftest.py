@@ -17,6 +17,9 @@ def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
 
 
+CLOSES = utc(2026, 6, 20, 22, 59)
+
+
 @dataclass
 class Network:
     by_name: dict[str, Consultation]
@@ -24,7 +27,7 @@ class Network:
 
 
 def _make(name: str, status: Status, *, created: datetime, area: str | None = "Transport",
-          closes: datetime = utc(2026, 6, 20, 22, 59), deadline: date | None = None,
+          closes: datetime = CLOSES, deadline: date | None = None,
           submitted: datetime | None = None, supporters: tuple[str, ...] = (),
           taken_up: str | None = None, city: str | None = None) -> Consultation:
     c = factories.make_consultation(status, title=f"Consultation {name}", area=area, closes_at=closes,

@@ -7,7 +7,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from tracker.forms import BaseForm, UKDateField
 from tracker.reports import periods
@@ -19,7 +19,7 @@ class PeriodField(SelectField):
 
     def pre_validate(self, form: Any) -> None:
         if self.data not in {value for value, _ in self.choices}:
-            raise ValueError("Choose a period from the list")
+            raise ValidationError("Choose a period from the list")
 
 
 class ReportPeriodForm(BaseForm):
