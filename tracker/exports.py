@@ -127,7 +127,7 @@ def sheet_title(title: str) -> str:
 
 
 def workbook_bytes(tables: Sequence[Table]) -> bytes:
-    """The tables as an Excel workbook, one sheet each, header row in bold-free plain text."""
+    """The tables as an Excel workbook, one sheet each, the column names in its first row."""
     workbook = Workbook(write_only=True)
     for table in tables:
         sheet = workbook.create_sheet(sheet_title(table.title))
