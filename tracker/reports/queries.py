@@ -246,7 +246,8 @@ def report(period: Period, user: User) -> Report:
     """Every number of the reports page for ``user`` (scope from their role and city)."""
     city_id = scope_city_id(user)
     quarters = period.quarters()
-    groups = [(row[0], row[1], row[2], Counts(*row[3:]))
+    # int(): PostgreSQL sums integers as numeric (Decimal).
+    groups = [(row[0], row[1], row[2], Counts(*(int(n) for n in row[3:])))
               for row in db.session.execute(_counts_statement(period, user))]
     member_rows = db.session.execute(_member_cities_statement(period, city_id)).all()
     area_rows, city_rows = filter_choices()
