@@ -34,8 +34,10 @@ def test_the_coordinator_sees_the_networks_numbers(network, as_user) -> None:  #
     html = response.get_data(as_text=True)
     assert "2026 Q2: 1 April 2026 to 30 June 2026" in html
     header = _table(html, "quarters")[0]
-    assert header[:6] == ["Quarter", "Received", "Decided: respond", "Decided: monitor only",
-                          "Decided: no response", "Responses submitted"]
+    assert header == ["Quarter", "Received", "Respond", "Monitor only", "No response", "Submitted",
+                      "Submitted by the internal deadline", "Submitted before closing", "Missed",
+                      "Supporting cities per response", "Outcome published", "Taken up in full",
+                      "Taken up in part", "Not taken up"]
     quarters = _rows(html, "quarters")
     # received, respond, monitor, no response, submitted, by deadline, before closing, missed,
     # average supporters, outcome published, in full, in part, not

@@ -68,8 +68,9 @@ def _options(height: int) -> dict[str, object]:
         "print_zeroes": False,
         "min_scale": 1,
         "max_scale": 6,
-        "show_minor_y_labels": False,
         "margin": 16,
+        # pygal places a bottom legend by its boxes' size, not its text's: room for the text.
+        "margin_bottom": 40,
         "truncate_label": -1,
         "truncate_legend": -1,
     }
@@ -90,7 +91,7 @@ def quarters_chart(report: Report) -> Chart:
 
 def work_areas_chart(report: Report) -> Chart:
     rows = report.by_work_area
-    chart = pygal.HorizontalBar(**_options(120 + 60 * max(1, len(rows))))
+    chart = pygal.HorizontalBar(**_options(200 + 60 * max(1, len(rows))))
     _series(chart, list(reversed(rows)), {"received": "Received", "submitted": "Submitted"})
     return Chart(_image(chart), "Bar chart of consultations received and responses submitted in each work "
                  "area. The same numbers are in the table that follows.", "work-areas")

@@ -26,18 +26,18 @@ from tracker.reports.queries import CityRow, Counts, Report, Row
 # (download column, heading on the page, the number)
 _COUNT_COLUMNS: list[tuple[str, str, Callable[[Counts], Cell]]] = [
     ("received", "Received", lambda c: c.received),
-    ("decided_respond", "Decided: respond", lambda c: c.respond),
-    ("decided_monitor", "Decided: monitor only", lambda c: c.monitor),
-    ("decided_no_response", "Decided: no response", lambda c: c.no_response),
-    ("submitted", "Responses submitted", lambda c: c.submitted),
+    ("decided_respond", "Respond", lambda c: c.respond),
+    ("decided_monitor", "Monitor only", lambda c: c.monitor),
+    ("decided_no_response", "No response", lambda c: c.no_response),
+    ("submitted", "Submitted", lambda c: c.submitted),
     ("submitted_by_internal_deadline", "Submitted by the internal deadline", lambda c: c.by_internal_deadline),
     ("submitted_before_closing", "Submitted before closing", lambda c: c.before_closing),
     ("missed", "Missed", lambda c: c.missed),
-    ("average_supporting_cities", "Average supporting cities per response", lambda c: c.average_supporting_cities),
-    ("outcome_published", "Government response published", lambda c: c.outcome_published),
-    ("taken_up_in_full", "Asks taken up in full", lambda c: c.taken_up_yes),
-    ("taken_up_in_part", "Asks taken up in part", lambda c: c.taken_up_partly),
-    ("not_taken_up", "Asks not taken up", lambda c: c.taken_up_no),
+    ("average_supporting_cities", "Supporting cities per response", lambda c: c.average_supporting_cities),
+    ("outcome_published", "Outcome published", lambda c: c.outcome_published),
+    ("taken_up_in_full", "Taken up in full", lambda c: c.taken_up_yes),
+    ("taken_up_in_part", "Taken up in part", lambda c: c.taken_up_partly),
+    ("not_taken_up", "Not taken up", lambda c: c.taken_up_no),
 ]
 
 
@@ -102,7 +102,7 @@ def outcomes_table(total: Counts) -> ReportTable:
         caption="Outcomes of the responses submitted",
         columns=["outcome", "consultations"],
         headings=["Outcome", "Consultations"],
-        rows=[["Government response published", total.outcome_published],
+        rows=[["Outcome published", total.outcome_published],
               ["Asks taken up in full", total.taken_up_yes],
               ["Asks taken up in part", total.taken_up_partly],
               ["Asks not taken up", total.taken_up_no]],
