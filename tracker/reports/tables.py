@@ -102,7 +102,7 @@ def outcomes_table(total: Counts) -> ReportTable:
         caption="Outcomes of the responses submitted",
         columns=["outcome", "consultations"],
         headings=["Outcome", "Consultations"],
-        rows=[["Outcome published", total.outcome_published],
+        rows=[["Government response published", total.outcome_published],
               ["Asks taken up in full", total.taken_up_yes],
               ["Asks taken up in part", total.taken_up_partly],
               ["Asks not taken up", total.taken_up_no]],
