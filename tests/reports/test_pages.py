@@ -210,3 +210,16 @@ def test_the_same_statements_whatever_the_data(network, as_user, role: str) -> N
         c.created_at = received
     db.session.commit()
     assert _statements(client, path) == before
+
+
+HOSTILE = [str(2**31), str(10**40), "-1", "0", "1e99", "abc", "\u00b2", "x" * 3000, "2026-Q0", "9999-Q4", "custom"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("path", ["/reports", "/reports/quarters.csv", "/reports/consultations.xlsx"])
+def test_hostile_periods_never_fail(as_user, path: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    client = as_user("lead")
+    for query in ({"period": value}, {"period": "custom", "start": [value, value, value], "end": ["1", "1", value]},
+                  {"period": "custom", "start": value, "end": value}):
+        response = client.get(path, query_string=query)
+        assert response.status_code in (200, 400), (path, query, response.status_code)
