@@ -79,26 +79,26 @@ QUARTERS_HEADER = ["quarter", "received", "decided_respond", "decided_monitor", 
 
 def test_the_quarters_table_as_csv_and_excel(network, as_user) -> None:  # type: ignore[no-untyped-def]
     client = as_user("coordinator")
-    response = client.get(f"/reports/quarters.csv?{Q2}")
+    response = client.get(f"/reports/download.csv?table=quarters&{Q2}")
     assert 'filename="key-cities-quarters-2026-04-01-to-2026-06-30.csv"' in response.headers["Content-Disposition"]
     assert _csv(response) == [QUARTERS_HEADER, ["2026 Q2", "7", "4", "1", "1", "3", "1", "2", "1", "1.3", "2", "0", "1", "1"]]
-    assert _xlsx(client.get(f"/reports/quarters.xlsx?{Q2}")) == [
+    assert _xlsx(client.get(f"/reports/download.xlsx?table=quarters&{Q2}")) == [
         QUARTERS_HEADER, ["2026 Q2", 7, 4, 1, 1, 3, 1, 2, 1, 1.3, 2, 0, 1, 1]]
 
 
 def test_every_report_table_downloads(network, as_user) -> None:  # type: ignore[no-untyped-def]
     client = as_user("coordinator")
-    areas = _csv(client.get(f"/reports/work-areas.csv?{Q2}"))
+    areas = _csv(client.get(f"/reports/download.csv?table=work-areas&{Q2}"))
     assert areas[0][0] == "work_area" and len(areas) == 11  # nine areas and "No work area"
     assert dict((r[0], r[1]) for r in areas[1:])["Transport"] == "4"
-    assert [r[0] for r in _xlsx(client.get(f"/reports/lead-cities.xlsx?{Q2}"))] == [
+    assert [r[0] for r in _xlsx(client.get(f"/reports/download.xlsx?table=lead-cities&{Q2}"))] == [
         "lead_city", "Hull", "Salford", "No lead city yet"]
-    members = {r[0]: r[1:] for r in _csv(client.get(f"/reports/member-cities.csv?{Q2}"))}
+    members = {r[0]: r[1:] for r in _csv(client.get(f"/reports/download.csv?table=member-cities&{Q2}"))}
     assert members["city"] == ["led", "contributed_to", "supported"] and members["Newport"] == ["0", "2", "1"]
 
 
 def test_the_consultations_a_report_counts(network, as_user) -> None:  # type: ignore[no-untyped-def]
-    table = _csv(as_user("coordinator").get(f"/reports/consultations.csv?{Q2}"))
+    table = _csv(as_user("coordinator").get(f"/reports/download.csv?table=consultations&{Q2}"))
     assert table[0] == list(rows.COLUMNS)
     by_title = {r[1]: dict(zip(table[0], r, strict=True)) for r in table[1:]}
     assert sorted(by_title) == [f"Consultation {n}" for n in "ACDEGHI"]
@@ -113,17 +113,19 @@ def test_the_consultations_a_report_counts(network, as_user) -> None:  # type: i
     assert (c["submitted_by_internal_deadline"], c["taken_up"], c["outcome_published_on"]) == ("Yes", "Partly", "01/09/2026")
     assert by_title["Consultation H"]["submitted_at"] == "" and by_title["Consultation H"]["work_area"] == ""
     # A policy lead's download is their city's, as their page.
-    lead_rows = _csv(as_user("lead").get(f"/reports/consultations.csv?{Q2}"))
+    lead_rows = _csv(as_user("lead").get(f"/reports/download.csv?table=consultations&{Q2}"))
     assert sorted(r[1] for r in lead_rows[1:]) == ["Consultation A", "Consultation E", "Consultation I"]
 
 
 def test_a_download_with_a_bad_period_is_refused(as_user) -> None:  # type: ignore[no-untyped-def]
     client = as_user("coordinator")
-    response = client.get("/reports/quarters.csv?period=custom&start=1&start=4&start=2026")
+    response = client.get("/reports/download.csv?table=quarters&period=custom&start=1&start=4&start=2026")
     assert response.status_code == 400
     assert "Enter the end date" in response.get_data(as_text=True)
-    assert client.get("/reports/nothing.csv").status_code == 404
-    assert client.get("/reports/quarters.pdf").status_code == 404
+    missing = client.get("/reports/download.csv?table=nothing")
+    assert missing.status_code == 404 and "There is no report table of that name" in missing.get_data(as_text=True)
+    assert client.get("/reports/download.csv").status_code == 404
+    assert client.get("/reports/download.pdf?table=quarters").status_code == 404
 
 
 def test_the_consultation_list_downloads_with_its_filters(as_user) -> None:  # type: ignore[no-untyped-def]

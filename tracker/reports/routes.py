@@ -41,17 +41,32 @@ def index() -> ResponseReturnValue:
             tables=tables.tables(report),
             outcomes=tables.outcomes_table(report.total),
             charts=charts.charts(report),
-            downloads={name: {fmt: url_for("reports.download", table=name, fmt=fmt, **args)
+            downloads={name: {fmt: url_for(f"reports.download_{fmt}", table=name, **args)
                               for fmt in ("csv", "xlsx")} for name in DOWNLOADS},
         )
     return render_template("reports/index.html", **context), 200 if valid else 400
 
 
-@bp.get("/reports/<any(quarters, 'work-areas', 'lead-cities', 'member-cities', consultations):table>.<any(csv, xlsx):fmt>")
+# One route per format, the table named in the query string (?table=quarters&period=2026-Q2):
+# paths without arguments, like every other page's.
+@bp.get("/reports/download.csv")
 @login_required
-def download(table: str, fmt: str) -> ResponseReturnValue:
+def download_csv() -> ResponseReturnValue:
+    return _download("csv")
+
+
+@bp.get("/reports/download.xlsx")
+@login_required
+def download_xlsx() -> ResponseReturnValue:
+    return _download("xlsx")
+
+
+def _download(fmt: str) -> ResponseReturnValue:
+    table = request.args.get("table", "")
+    if table not in DOWNLOADS:
+        abort(404, "There is no report table of that name: download one from the reports page.")
     form = _form()
-    if request.args and not form.validate():
+    if not form.validate():
         abort(400, "The period asked for is not one the reports understand: "
                    + "; ".join(e["text"] for e in _errors(form)) + ".")
     period = form.chosen(uk_today())

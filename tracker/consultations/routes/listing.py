@@ -103,15 +103,25 @@ def index() -> ResponseReturnValue:
                                         lambda n: url_for("consultations.index", **args, page=n)),
             filter_selects=_filter_selects(filters, work_areas, cities),
             can_log=current_user.is_coordinator,
-            downloads={fmt: url_for("consultations.download", fmt=fmt, **args) for fmt in ("csv", "xlsx")},
+            downloads={fmt: url_for(f"consultations.download_{fmt}", **args) for fmt in ("csv", "xlsx")},
         ),
         400 if errors else 200,
     )
 
 
-@bp.get("/download.<any(csv, xlsx):fmt>")
+@bp.get("/download.csv")
 @login_required
-def download(fmt: str) -> ResponseReturnValue:
+def download_csv() -> ResponseReturnValue:
+    return _download("csv")
+
+
+@bp.get("/download.xlsx")
+@login_required
+def download_xlsx() -> ResponseReturnValue:
+    return _download("xlsx")
+
+
+def _download(fmt: str) -> ResponseReturnValue:
     """Every consultation the list shows with these filters (all its pages), one row each."""
     work_areas, cities = queries.filter_choices()
     filters, errors = _parse_filters(request.args, work_areas, cities)
