@@ -225,3 +225,13 @@ def test_hostile_periods_never_fail(as_user, path: str, table: dict[str, str], v
                   {"period": "custom", "start": value, "end": value}):
         response = client.get(path, query_string={**table, **query})
         assert response.status_code in (200, 400, 404), (path, query, response.status_code)
+
+
+def test_one_error_summary_with_every_problem(as_user) -> None:  # type: ignore[no-untyped-def]
+    html = as_user("coordinator").get("/reports?period=custom&start=1&start=&start=2026").get_data(as_text=True)
+    doc = lxml.html.fromstring(html)
+    summaries = doc.xpath("//*[contains(@class, 'govuk-error-summary__list')]")
+    assert len(summaries) == 1
+    assert [(a.get("href"), a.text_content()) for a in summaries[0].xpath(".//a")] == [
+        ("#start", "Start date must include a month"), ("#end", "Enter the end date")]
+    assert doc.xpath("//title")[0].text_content().startswith("Error: ")

@@ -45,9 +45,9 @@ class ReportPeriodForm(BaseForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
-        if ok and self.period.data == periods.CUSTOM:
+        if self.period.data == periods.CUSTOM:
             for field, name in ((self.start, "start"), (self.end, "end")):
-                if field.data is None:
+                if field.data is None and not field.errors:
                     field.errors = [*field.errors, f"Enter the {name} date"]
                     ok = False
             if ok and self.start.data and self.end.data:

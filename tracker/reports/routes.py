@@ -21,10 +21,8 @@ def _form() -> ReportPeriodForm:
     return ReportPeriodForm(formdata=request.args if request.args else None, today=uk_today())
 
 
-def _errors(form: ReportPeriodForm) -> list[dict[str, str]]:
-    hrefs = {"period": "#period", "start": "#start", "end": "#end"}
-    return [{"text": message, "href": hrefs.get(name, "#period")}
-            for name, messages in form.errors.items() for message in messages]
+def _problems(form: ReportPeriodForm) -> str:
+    return "; ".join(message for messages in form.errors.values() for message in messages)
 
 
 @bp.get("/reports")
@@ -32,7 +30,7 @@ def _errors(form: ReportPeriodForm) -> list[dict[str, str]]:
 def index() -> ResponseReturnValue:
     form = _form()
     valid = form.validate() if request.args else True
-    context: dict[str, Any] = {"form": form, "error_list": _errors(form) if not valid else []}
+    context: dict[str, Any] = {"form": form}
     if valid:
         report = queries.report(form.chosen(uk_today()), current_user)
         args = form.as_args()
@@ -68,7 +66,7 @@ def _download(fmt: str) -> ResponseReturnValue:
     form = _form()
     if not form.validate():
         abort(400, "The period asked for is not one the reports understand: "
-                   + "; ".join(e["text"] for e in _errors(form)) + ".")
+                   + _problems(form) + ".")
     period = form.chosen(uk_today())
     name = f"key-cities-{table}-{period.first_day:%Y-%m-%d}-to-{period.last_day:%Y-%m-%d}.{fmt}"
     if table == "consultations":
