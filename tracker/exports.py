@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response, stream_with_context
+from flask import Response, current_app, stream_with_context
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -41,6 +41,22 @@ _XLSX_DATETIME = "dd/mm/yyyy hh:mm"
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 Cell = str | int | float | date | datetime | None
+# openpyxl writes some 2,000 rows a second: a workbook of more rows than this would outlast a
+# web request (gunicorn's 30 seconds), so larger downloads are offered as CSV only.
+XLSX_MAX_ROWS = 20_000
+
+
+def xlsx_max_rows() -> int:
+    return int(current_app.config.get("XLSX_MAX_ROWS", XLSX_MAX_ROWS))
+
+
+def too_many_for_excel(rows: int) -> str | None:
+    """Why ``rows`` rows cannot be downloaded as Excel, or None."""
+    limit = xlsx_max_rows()
+    if rows <= limit:
+        return None
+    return (f"That is {rows:,} rows: Excel downloads stop at {limit:,}. Download CSV instead, "
+            "or choose fewer (filters, or a shorter period).")
 
 
 def neutralise(value: str) -> str:
@@ -76,11 +92,8 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = _XLSX_DATE
         return cell
-    if isinstance(value, int | float):
-        return value
-    cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
-    cell.data_type = "s"  # never a formula, whatever openpyxl would guess from the text
-    return cell
+    # openpyxl writes text starting with "=" as a formula: neutralised text never starts so.
+    return value if isinstance(value, int | float) else neutralise(str(value))
 
 
 @dataclass(frozen=True)

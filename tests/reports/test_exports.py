@@ -163,3 +163,31 @@ def test_the_csv_streams(as_user) -> None:  # type: ignore[no-untyped-def]
     response = as_user("coordinator").get("/consultations/download.csv", buffered=False)
     assert response.is_streamed
     assert len(list(csv.reader(io.StringIO(response.get_data(as_text=True)[1:])))) == 4
+
+
+@pytest.fixture
+def excel_limit_2(app):  # type: ignore[no-untyped-def]
+    app.config["XLSX_MAX_ROWS"] = 2
+    yield
+    del app.config["XLSX_MAX_ROWS"]
+
+
+def test_excel_stops_at_its_limit_and_csv_does_not(as_user, excel_limit_2) -> None:  # type: ignore[no-untyped-def]
+    for n in range(3):
+        factories.make_consultation(Status.NEW, title=f"Many {n}")
+    db.session.commit()
+    client = as_user("coordinator")
+    page = client.get("/consultations/").get_data(as_text=True)
+    assert "download.csv" in page and "download.xlsx" not in page
+    assert "Excel downloads stop at 2" in page
+    refused = client.get("/consultations/download.xlsx")
+    assert refused.status_code == 400
+    assert "That is 3 rows: Excel downloads stop at 2. Download CSV instead" in refused.get_data(as_text=True)
+    assert len(_csv(client.get("/consultations/download.csv"))) == 4
+    # Two of them are within the limit.
+    assert len(_xlsx(client.get("/consultations/download.xlsx?q=Many 1"))) == 2
+
+    report = client.get("/reports").get_data(as_text=True)
+    assert "table=consultations" in report and "download.xlsx?table=consultations" not in report
+    assert client.get("/reports/download.xlsx?table=consultations").status_code == 400
+    assert len(_csv(client.get("/reports/download.csv?table=consultations"))) == 4

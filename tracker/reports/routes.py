@@ -41,6 +41,7 @@ def index() -> ResponseReturnValue:
             charts=charts.charts(report),
             downloads={name: {fmt: url_for(f"reports.download_{fmt}", table=name, **args)
                               for fmt in ("csv", "xlsx")} for name in DOWNLOADS},
+            too_many_for_excel=exports.too_many_for_excel(report.total.received),
         )
     return render_template("reports/index.html", **context), 200 if valid else 400
 
@@ -70,9 +71,13 @@ def _download(fmt: str) -> ResponseReturnValue:
     period = form.chosen(uk_today())
     name = f"key-cities-{table}-{period.first_day:%Y-%m-%d}-to-{period.last_day:%Y-%m-%d}.{fmt}"
     if table == "consultations":
+        where = queries.counted_consultations(period, current_user)
+        refused = exports.too_many_for_excel(rows.count(where)) if fmt == "xlsx" else None
+        if refused:
+            abort(400, refused)
         download_table = exports.Table(
             "Consultations", rows.COLUMNS,
-            rows.consultation_rows(queries.counted_consultations(period, current_user)))
+            rows.consultation_rows(where))
     else:
         download_table = tables.tables(queries.report(period, current_user))[table].download()
     if fmt == "csv":

@@ -66,6 +66,11 @@ def _statement(where: Sequence[ColumnElement[bool]]) -> Any:
     )
 
 
+def count(where: Sequence[ColumnElement[bool]], params: dict[str, Any] | None = None) -> int:
+    """How many rows consultation_rows() would give."""
+    return int(db.session.scalar(select(func.count()).select_from(Consultation).where(*where), params or {}) or 0)
+
+
 def consultation_rows(where: Sequence[ColumnElement[bool]], params: dict[str, Any] | None = None
                       ) -> Iterator[tuple[Cell, ...]]:
     """The download's rows of the consultations matching ``where`` (bound with ``params``), in

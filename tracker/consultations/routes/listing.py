@@ -104,6 +104,7 @@ def index() -> ResponseReturnValue:
             filter_selects=_filter_selects(filters, work_areas, cities),
             can_log=current_user.is_coordinator,
             downloads={fmt: url_for(f"consultations.download_{fmt}", **args) for fmt in ("csv", "xlsx")},
+            too_many_for_excel=exports.too_many_for_excel(page.total),
         ),
         400 if errors else 200,
     )
@@ -128,6 +129,10 @@ def _download(fmt: str) -> ResponseReturnValue:
     if errors:
         abort(400, " ".join(e["text"] for e in errors))
     where, params = queries.matching(filters)
+    if fmt == "xlsx":
+        refused = exports.too_many_for_excel(download_rows.count(where, params))
+        if refused:
+            abort(400, refused)
     table = exports.Table("Consultations", download_rows.COLUMNS, download_rows.consultation_rows(where, params))
     name = f"key-cities-consultations-{uk_today():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
