@@ -40,7 +40,20 @@ def test_reports_charts_load_and_print(live_server: str, page: Any) -> None:
 
     page.emulate_media(media="print")
     assert not page.locator(".govuk-service-navigation").is_visible()
-    assert not page.locator("form[action='/reports']").is_visible()
+    forms = page.locator("form[action='/reports']")
+    assert forms.count() == 2 and not forms.first.is_visible() and not forms.nth(1).is_visible()
     assert not page.get_by_text("Download this table").first.is_visible()
     assert charts.first.is_visible() and page.locator("#work-areas table").is_visible()
     page.emulate_media(media="screen")
+
+    # A range of one's own, through its form.
+    page.fill("#start-day", "1")
+    page.fill("#start-month", "1")
+    page.fill("#start-year", "2020")
+    page.fill("#end-day", "31")
+    page.fill("#end-month", "12")
+    page.fill("#end-year", "2020")
+    page.get_by_role("button", name="Show report for these dates").click()
+    page.wait_for_load_state()
+    assert "1 January 2020 to 31 December 2020" in page.locator("h2").all_inner_texts()
+    assert "No consultations were received in this period" in page.content()

@@ -14,11 +14,12 @@ from tracker.reports import periods
 
 
 class PeriodField(SelectField):
-    """The period menu: the last 12 months, recent quarters, or a range of one's own. Any
-    quarter typed into the address (``?period=2019-Q4``) is accepted and added to the menu."""
+    """The period menu: the last 12 months or a recent quarter. Any quarter typed into the
+    address (``?period=2019-Q4``) is accepted and added to the menu; ``custom`` (a range of
+    one's own) comes from the page's second form, with its dates."""
 
     def pre_validate(self, form: Any) -> None:
-        if self.data not in {value for value, _ in self.choices}:
+        if self.data != periods.CUSTOM and self.data not in {value for value, _ in self.choices}:
             raise ValidationError("Choose a period from the list")
 
 
@@ -38,7 +39,6 @@ class ReportPeriodForm(BaseForm):
         asked = periods.Quarter.parse(self.period.data or "")
         if asked is not None and asked.key not in dict(choices):
             choices.append((asked.key, asked.label))
-        choices.append((periods.CUSTOM, "Dates of my choice"))
         self.period.choices = choices
         if not self.period.data:
             self.period.data = periods.LAST_12_MONTHS

@@ -111,6 +111,12 @@ class Period:
     def ends_before(self) -> datetime:
         return uk_midnight(self.last_day + timedelta(days=1))
 
+    @property
+    def heading(self) -> str:
+        """"2026 Q2: 1 April 2026 to 30 June 2026", or only the dates when they are its name."""
+        dates = f"{self.first_day:%-d %B %Y} to {self.last_day:%-d %B %Y}"
+        return dates if self.label == dates else f"{self.label}: {dates}"
+
     def quarters(self) -> list[QuarterSlice]:
         slices: list[QuarterSlice] = []
         quarter = Quarter.of(self.first_day)
