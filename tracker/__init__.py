@@ -153,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.intake import bp as intake_bp
     from tracker.policy import bp as policy_bp
     from tracker.reminders import bp as reminders_bp
+    from tracker.reports import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
@@ -162,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_bp, url_prefix="/intake")
     app.register_blueprint(reminders_bp)
     app.register_blueprint(policy_bp, url_prefix="/policy")
+    app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(health_bp)

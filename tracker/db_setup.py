@@ -11,6 +11,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 
+from tracker.reports.sql import SQLITE_FUNCTION, sqlite_uk_date
+
 logger = logging.getLogger(__name__)
 
 # On a connection's record: a statement of its current checkout changed something (or may have).
@@ -32,6 +34,8 @@ def configure_engine_events(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+        # The reports' UK calendar day of an instant (tracker/reports/sql.py).
+        dbapi_connection.create_function(SQLITE_FUNCTION, 1, sqlite_uk_date, deterministic=True)
 
 
 def _keep_prepared_statements(engine: Engine) -> None:

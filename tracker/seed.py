@@ -239,8 +239,9 @@ def seed_feature_demos() -> None:
     from tracker.intake import demo as intake_demo
     from tracker.policy import demo as policy_demo
     from tracker.reminders import demo as reminders_demo
+    from tracker.reports import demo as reports_demo
 
-    for module in (drafts_demo, reminders_demo, intake_demo, policy_demo):
+    for module in (drafts_demo, reminders_demo, intake_demo, reports_demo, policy_demo):
         module.seed_demo()
 
 

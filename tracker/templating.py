@@ -58,6 +58,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("consultations.index", "Consultations", "anyone", "consultations"),
     ("intake.inbox", "Inbox", "coordinators", "intake"),
     ("drafts.library", "Library", "anyone", None),
+    ("reports.index", "Reports", "anyone", "reports"),
     ("policy.asks", "Policy", "anyone", "policy"),
     ("reminders.notifications", "Notifications", "anyone", None),
     ("admin.index", "Admin", "admins", "admin"),

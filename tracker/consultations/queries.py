@@ -205,6 +205,13 @@ def _conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def matching(filters: ListFilters) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
+    """The list's conditions for these filters and the values they are bound with: what the
+    list's downloads pick (reports/rows.py), the same consultations as the list's pages."""
+    shape, params = _filtering(filters, utcnow())
+    return _conditions(shape), params
+
+
 # A page's statement for each shape of filters and each end the closed ones are read from,
 # built once: building it per request showed in the list's profile.
 _page_statements: dict[tuple[tuple[str, ...], bool], Any] = {}

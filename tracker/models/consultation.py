@@ -126,6 +126,8 @@ class Consultation(Model):
         # (and counts from them alone); their first column serves the foreign keys too.
         Index("ix_consultation_work_area_closes_at", "work_area_id", "closes_at"),
         Index("ix_consultation_lead_city_closes_at", "lead_city_id", "closes_at"),
+        # The reports pick the consultations received in a range (reports/queries.py).
+        Index("ix_consultation_created_at", "created_at"),
         # The list's search (a case-blind substring of the title or the organisation) on PostgreSQL:
         # trigrams serve ILIKE '%...%', each side of the OR from its own index. No index of SQLite's
         # serves a pattern that starts with a wildcard.

@@ -1,0 +1,85 @@
+"""The reports page and its downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from tracker import exports
+from tracker.reports import bp, charts, queries, rows, tables
+from tracker.reports.forms import ReportPeriodForm
+from tracker.timeutil import uk_today
+
+DOWNLOADS = ("quarters", "work-areas", "lead-cities", "member-cities", "consultations")
+
+
+def _form() -> ReportPeriodForm:
+    # Read only from the address: a report chosen by a link is the same as one chosen in the form.
+    return ReportPeriodForm(formdata=request.args if request.args else None, today=uk_today())
+
+
+def _problems(form: ReportPeriodForm) -> str:
+    return "; ".join(message for messages in form.errors.values() for message in messages)
+
+
+@bp.get("/reports")
+@login_required
+def index() -> ResponseReturnValue:
+    form = _form()
+    valid = form.validate() if request.args else True
+    context: dict[str, Any] = {"form": form}
+    if valid:
+        report = queries.report(form.chosen(uk_today()), current_user)
+        args = form.as_args()
+        context.update(
+            report=report,
+            tables=tables.tables(report),
+            outcomes=tables.outcomes_table(report.total),
+            charts=charts.charts(report),
+            downloads={name: {fmt: url_for(f"reports.download_{fmt}", table=name, **args)
+                              for fmt in ("csv", "xlsx")} for name in DOWNLOADS},
+            too_many_for_excel=exports.too_many_for_excel(report.total.received),
+        )
+    return render_template("reports/index.html", **context), 200 if valid else 400
+
+
+# One route per format, the table named in the query string (?table=quarters&period=2026-Q2):
+# paths without arguments, like every other page's.
+@bp.get("/reports/download.csv")
+@login_required
+def download_csv() -> ResponseReturnValue:
+    return _download("csv")
+
+
+@bp.get("/reports/download.xlsx")
+@login_required
+def download_xlsx() -> ResponseReturnValue:
+    return _download("xlsx")
+
+
+def _download(fmt: str) -> ResponseReturnValue:
+    table = request.args.get("table", "")
+    if table not in DOWNLOADS:
+        abort(404, "There is no report table of that name: download one from the reports page.")
+    form = _form()
+    if not form.validate():
+        abort(400, "The period asked for is not one the reports understand: "
+                   + _problems(form) + ".")
+    period = form.chosen(uk_today())
+    name = f"key-cities-{table}-{period.first_day:%Y-%m-%d}-to-{period.last_day:%Y-%m-%d}.{fmt}"
+    if table == "consultations":
+        where = queries.counted_consultations(period, current_user)
+        refused = exports.too_many_for_excel(rows.count(where)) if fmt == "xlsx" else None
+        if refused:
+            abort(400, refused)
+        download_table = exports.Table(
+            "Consultations", rows.COLUMNS,
+            rows.consultation_rows(where))
+    else:
+        download_table = tables.tables(queries.report(period, current_user))[table].download()
+    if fmt == "csv":
+        return exports.csv_response(name, download_table)
+    return exports.xlsx_response(name, [download_table])
