@@ -17,7 +17,7 @@ from tracker.views import Refused, attach_error, page_status, run
 def _list_page(form: CreateTokenForm, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "api/tokens.html", form=form, tokens=queries.tokens_of(current_user),
-        rate_limit=services.rate_limit(), max_live=services.MAX_LIVE_TOKENS,
+        rate_limit=services.rate_limit_in_words(), max_live=services.MAX_LIVE_TOKENS,
     ), status
 
 
@@ -79,6 +79,6 @@ def reference() -> ResponseReturnValue:
     return render_template(
         "api/reference.html", title=document["info"]["title"], operations=api_reference.operations(document),
         schemas=api_reference.schemas(document), spec_url=url_for("api-v1-api-docs.openapi_json"),
-        tokens_url=url_for("api_tokens.index"), rate_limit=services.rate_limit(),
+        tokens_url=url_for("api_tokens.index"), rate_limit=services.rate_limit_in_words(),
         base_url=current_app.config["BASE_URL"].rstrip("/"),
     )

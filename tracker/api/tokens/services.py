@@ -10,6 +10,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
+import limits
 from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import OperationalError
@@ -129,4 +130,17 @@ def authenticate(token: str, now: datetime | None = None) -> User | None:
 
 
 def rate_limit() -> str:
+    """The API_RATE_LIMIT setting, in Flask-Limiter's notation ("600 per hour")."""
     return str(current_app.config["API_RATE_LIMIT"])
+
+
+def rate_limit_in_words() -> str:
+    """The limit as the pages say it: "600 requests per hour", "10 requests per 15 minutes"."""
+    try:
+        items = limits.parse_many(rate_limit())
+    except ValueError:
+        return rate_limit()
+    return " and ".join(
+        f"{item.amount:,} request{'s' if item.amount != 1 else ''} per "
+        + (f"{item.multiples} {item.GRANULARITY.name}s" if item.multiples != 1 else item.GRANULARITY.name)
+        for item in items)

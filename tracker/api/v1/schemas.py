@@ -3,6 +3,8 @@ the OpenAPI document (flask-smorest builds it from these)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import fields
 from marshmallow.validate import Length, OneOf, Range
@@ -107,10 +109,15 @@ class ConsultationPageSchema(ma.Schema):
 
 
 class ConsultationListArgsSchema(ma.Schema):
-    """The consultation list's filters, as on the list page."""
+    """The consultation list's filters, as on the list page. An empty value means the filter is
+    not set, as the list page's form sends it, so an address copied from the page works here."""
 
     class Meta:
         unknown = ma.EXCLUDE
+
+    @ma.pre_load
+    def _empty_is_unset(self, data: Any, **kwargs: Any) -> dict[str, Any]:
+        return {key: data.get(key) for key in data if (data.get(key) or "").strip()}
 
     status = fields.String(validate=OneOf(STATUS_FILTERS), metadata={
         "description": "A status, or `open` for every status with work still to do"})
