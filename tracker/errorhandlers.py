@@ -96,8 +96,10 @@ def register(app: Flask) -> None:
             db.session.commit()
         if is_api_v1():
             seconds = max(1, math.ceil((current.reset_at if current else time.time() + 60) - time.time()))
-            return problem(429, f"This token has made more than its {current.limit if current else 'allowed'} "
-                                f"requests. Try again in {seconds} seconds.",
+            from tracker.api.tokens.services import rate_limit_in_words
+
+            return problem(429, f"This token has made more requests than its limit of {rate_limit_in_words()}. "
+                                f"Try again in {seconds} seconds.",
                            headers={"Retry-After": str(seconds)})
         minutes = "1 minute" if wait == 1 else f"{wait} minutes"
         return _render(429, f"There have been too many failed attempts to sign in. Try again in {minutes}. "

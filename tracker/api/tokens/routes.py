@@ -40,6 +40,9 @@ def create() -> ResponseReturnValue:
         attach_error(form, exc)
         return _list_page(form, 400)
     db.session.commit()
+    # The commit expired the signed-in person, whom the page's header names: read again here,
+    # not while the template draws.
+    _header = (current_user.name, current_user.city)
     # Drawn here rather than after a redirect: the token would otherwise travel in the session
     # cookie (signed, not encrypted) on its way to the next page.
     return render_template(

@@ -29,7 +29,8 @@ from tracker.urls import external_url
 
 blp = Blueprint("api_v1", __name__, url_prefix="/api/v1", description="Consultations, work areas and cities")
 blp.before_request(auth.authenticate)
-limiter.limit(rate_limit, key_func=auth.rate_limit_key, scope="api-v1")(blp)
+# One count per token across every operation (a plain limit would count each route apart).
+limiter.shared_limit(rate_limit, scope="api-v1", key_func=auth.rate_limit_key)(blp)
 
 # Every operation may answer these (the document says so for each).
 _COMMON = (401, "UNAUTHORIZED"), (429, "TOO_MANY_REQUESTS")

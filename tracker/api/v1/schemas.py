@@ -7,7 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields
-from marshmallow.validate import Length, OneOf, Range
+from marshmallow.validate import Length, OneOf, Range, Regexp
 
 from tracker.consultations import queries as consultation_queries
 from tracker.models import Decision, Source, Status
@@ -125,7 +125,9 @@ class ConsultationListArgsSchema(ma.Schema):
     city = fields.Integer(validate=Range(1, MAX_ID), metadata={"description": "The lead city's id"})
     closing = fields.String(validate=OneOf(list(consultation_queries.WINDOWS)), metadata={
         "description": "; ".join(f"`{k}`: {v}" for k, v in consultation_queries.WINDOWS.items())})
-    q = fields.String(validate=Length(max=200), metadata={"description": "Words in the title or organisation"})
+    # No control characters (refused in any query string: tracker/routing.py).
+    q = fields.String(validate=[Length(max=200), Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")],
+                      metadata={"description": "Words in the title or organisation"})
     page = fields.Integer(load_default=1, validate=Range(1, MAX_PAGE))
     per_page = fields.Integer(load_default=DEFAULT_PER_PAGE, validate=Range(1, MAX_PER_PAGE))
 
