@@ -257,6 +257,7 @@ class Walk:
 def _real_values() -> dict[str, int]:
     """An existing row for each kind of path argument, so only one argument at a time is hostile."""
     from tracker.models import City, Consultation, WorkArea
+    from tracker.models.api import ApiToken
     from tracker.models.drafts import Contributor, Question, Response, ResponseVersion
     from tracker.models.intake import GovukItem, OrganisationRule
     from tracker.models.reminders import DigestRun, Reminder
@@ -282,6 +283,7 @@ def _real_values() -> dict[str, int]:
         "user_id": first(select(User.id).order_by(User.id.desc())),
         "reminder_id": first(select(Reminder.id)),
         "run_id": first(select(DigestRun.id)),
+        "token_id": first(select(ApiToken.id)),
         "_any_consultation": first(select(Consultation.id)),
     }
 

@@ -185,3 +185,12 @@ def test_every_role_may_make_a_token(as_user, users, role) -> None:
     response = as_user(role).post("/account/tokens", data={"name": f"{role} token", "expiry": "30"})
     assert response.status_code == 200
     assert [t.name for t in _tokens_of(users[role])] == [f"{role} token"]
+
+
+def test_admins_see_tokens_made_and_revoked_in_the_activity(as_user, admin, contributor, make_token) -> None:
+    make_token(contributor, name="Nightly export")
+    [row] = _tokens_of(contributor)
+    as_user("contributor").post(f"/account/tokens/{row.id}/revoke")
+    html = as_user("admin").get("/admin/activity").get_data(as_text=True)
+    assert "Made the API token “Nightly export” (" in html and "Revoked the API token “Nightly export” (" in html
+    assert row.token_hash not in html

@@ -23,7 +23,7 @@ STATUS_FILTERS = [consultation_queries.OPEN_FILTER, *(s.value for s in Status)]
 class ProblemSchema(ma.Schema):
     """RFC 9457 problem details: every error of the API."""
 
-    type = fields.String(required=True, metadata={"description": "Always `about:blank`: the status says it all"})
+    type = fields.String(required=True, metadata={"description": "Always about:blank: the status says it all"})
     title = fields.String(required=True, metadata={"description": "The HTTP status's phrase"})
     status = fields.Integer(required=True, metadata={"description": "The HTTP status code"})
     detail = fields.String(required=True, metadata={"description": "What went wrong, in words"})
@@ -120,11 +120,11 @@ class ConsultationListArgsSchema(ma.Schema):
         return {key: data.get(key) for key in data if (data.get(key) or "").strip()}
 
     status = fields.String(validate=OneOf(STATUS_FILTERS), metadata={
-        "description": "A status, or `open` for every status with work still to do"})
+        "description": "A status, or “open” for every status with work still to do. Empty: any"})
     work_area = fields.Integer(validate=Range(1, MAX_ID), metadata={"description": "A work area's id"})
     city = fields.Integer(validate=Range(1, MAX_ID), metadata={"description": "The lead city's id"})
     closing = fields.String(validate=OneOf(list(consultation_queries.WINDOWS)), metadata={
-        "description": "; ".join(f"`{k}`: {v}" for k, v in consultation_queries.WINDOWS.items())})
+        "description": "; ".join(f"“{k}”: {v}" for k, v in consultation_queries.WINDOWS.items())})
     # No control characters (refused in any query string: tracker/routing.py).
     q = fields.String(validate=[Length(max=200), Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")],
                       metadata={"description": "Words in the title or organisation"})
