@@ -14,6 +14,7 @@ from flask import Flask
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
+from sqlalchemy import select
 
 from tests import factories
 from tests.api.conftest import bearer
@@ -21,6 +22,7 @@ from tests.drafts.test_templates_query_nothing import _statements_while_renderin
 from tracker.api.tokens import services as tokens
 from tracker.extensions import db
 from tracker.models import Status, User
+from tracker.models.api import ApiToken
 
 OPERATIONS = {("get", "/api/v1/consultations"), ("get", "/api/v1/consultations/{consultation_id}"),
               ("get", "/api/v1/work-areas"), ("get", "/api/v1/cities")}
@@ -70,12 +72,16 @@ def test_the_reference_page_shows_every_operation_and_schema(client, spec) -> No
 def test_the_pages_templates_run_no_sql(app: Flask, as_user, contributor: User,
                                          make_token: Callable[..., str]) -> None:
     make_token(contributor, name="Used one")
+    used = db.session.scalar(select(ApiToken.id).where(ApiToken.name == "Used one"))
     client = as_user("contributor")
     with _statements_while_rendering(app) as seen:
         assert client.get("/account/tokens").status_code == 200
         made = client.post("/account/tokens", data={"name": "Another", "expiry": "30"})
         assert made.status_code == 200
         assert client.get("/api/reference").status_code == 200
+        assert client.get(f"/account/tokens/{used}/revoke").status_code == 200
+        assert client.post(f"/account/tokens/{used}/revoke", follow_redirects=True).status_code == 200
+        assert client.get(f"/account/tokens/{used}/revoke").status_code == 200  # already revoked
     assert seen == []
 
 

@@ -4,9 +4,7 @@ signed-in person; the API needs no CSRF token because nothing but the header aut
 
 from __future__ import annotations
 
-import hashlib
-
-from flask import g, request
+from flask import Response, g, request
 from flask_limiter.util import get_remote_address
 
 from tracker.api.tokens import services as tokens
@@ -27,11 +25,11 @@ def rate_limit_key() -> str:
     count per address."""
     token = presented_token()
     if token:
-        return "api-token:" + hashlib.sha256(token.encode()).hexdigest()
+        return "api-token:" + tokens.token_hash(token)
     return "api-address:" + (get_remote_address() or "")
 
 
-def authenticate() -> object | None:
+def authenticate() -> Response | None:
     """Before every operation: a 401 problem unless a live token of an enabled account came."""
     token = presented_token()
     if not token:
@@ -48,5 +46,6 @@ def authenticate() -> object | None:
 
 
 def api_user() -> User:
+    """The token's owner, for an operation that needs to know who reads."""
     user: User = g.api_user
     return user
