@@ -26,6 +26,17 @@ everything a member of the network may read. Each token may make a limited numbe
 """
 
 
+# The headers some problems carry, documented with them.
+_HEADERS: dict[int, dict[str, Any]] = {
+    401: {"WWW-Authenticate": {"description": "Bearer, and why a token was refused",
+                               "schema": {"type": "string"}, "required": True}},
+    405: {"Allow": {"description": "The methods the resource answers", "schema": {"type": "string"},
+                    "required": True}},
+    429: {"Retry-After": {"description": "Seconds to wait before the token's next request",
+                          "schema": {"type": "integer", "minimum": 1}, "required": True}},
+}
+
+
 class TrackerApi(Api):
     """flask-smorest's Api documenting its errors as problem details; the app's own error handlers
     (tracker/errorhandlers.py) draw them, so the library's handler for every HTTPException of the
@@ -41,6 +52,8 @@ class TrackerApi(Api):
             if status < 400:
                 continue
             response: dict[str, Any] = {"description": status.phrase, "schema": self.ERROR_SCHEMA}
+            if status.value in _HEADERS:
+                response["headers"] = _HEADERS[status.value]
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
         response = {"description": "A problem", "schema": self.ERROR_SCHEMA}

@@ -121,13 +121,14 @@ class ConsultationListArgsSchema(ma.Schema):
 
     status = fields.String(validate=OneOf(STATUS_FILTERS), metadata={
         "description": "A status, or “open” for every status with work still to do. Empty: any"})
-    work_area = fields.Integer(validate=Range(1, MAX_ID), metadata={"description": "A work area's id"})
-    city = fields.Integer(validate=Range(1, MAX_ID), metadata={"description": "The lead city's id"})
+    work_area = fields.Integer(validate=Range(1, MAX_ID), metadata={"description": "A work area's id. Empty: any"})
+    city = fields.Integer(validate=Range(1, MAX_ID), metadata={"description": "The lead city's id. Empty: any"})
     closing = fields.String(validate=OneOf(list(consultation_queries.WINDOWS)), metadata={
-        "description": "; ".join(f"“{k}”: {v}" for k, v in consultation_queries.WINDOWS.items())})
+        "description": "; ".join(f"“{k}”: {v}" for k, v in consultation_queries.WINDOWS.items())
+        + ". Empty: any time"})
     # No control characters (refused in any query string: tracker/routing.py).
     q = fields.String(validate=[Length(max=200), Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")],
-                      metadata={"description": "Words in the title or organisation"})
+                      metadata={"description": "Words in the title or organisation. Empty: no search"})
     page = fields.Integer(load_default=1, validate=Range(1, MAX_PAGE))
     per_page = fields.Integer(load_default=DEFAULT_PER_PAGE, validate=Range(1, MAX_PER_PAGE))
 
