@@ -257,6 +257,7 @@ class Walk:
 def _real_values() -> dict[str, int]:
     """An existing row for each kind of path argument, so only one argument at a time is hostile."""
     from tracker.models import City, Consultation, WorkArea
+    from tracker.models.api import ApiToken
     from tracker.models.drafts import Contributor, Question, Response, ResponseVersion
     from tracker.models.intake import GovukItem, OrganisationRule
     from tracker.models.policy import Engagement, FollowUp, PolicyAsk
@@ -288,6 +289,7 @@ def _real_values() -> dict[str, int]:
         "engagement_id": first(select(Engagement.id)),
         "follow_up_id": first(select(FollowUp.id).where(FollowUp.done_at.is_(None))),
         "year": financial_year(),
+        "token_id": first(select(ApiToken.id)),
         "_any_consultation": first(select(Consultation.id)),
     }
 

@@ -145,6 +145,8 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.account import bp as account_bp
     from tracker.admin import bp as admin_bp
     from tracker.api import bp as api_bp
+    from tracker.api.tokens import bp as api_tokens_bp
+    from tracker.api.v1.openapi import register as register_api_v1
     from tracker.auth import bp as auth_bp
     from tracker.consultations import bp as consultations_bp
     from tracker.dashboard import bp as dashboard_bp
@@ -166,4 +168,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(api_tokens_bp)
+    register_api_v1(app)
     app.register_blueprint(health_bp)

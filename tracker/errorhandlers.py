@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import math
 import time
+from http import HTTPStatus
+from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -14,6 +16,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
+from tracker.api.v1.problems import is_api_v1, problem
 from tracker.errors import DomainError
 from tracker.extensions import db, limiter
 
@@ -39,6 +42,13 @@ OWN_WORDS = {
     405: "Go back, reload the page and try again from its buttons.",
 }
 
+# The same for /api/v1, whose callers are scripts and their authors.
+API_WORDS = {
+    400: "Some query parameters were not understood: see errors.",
+    404: "There is no such resource. The operations are listed in /api/v1/openapi.json.",
+    405: "The API only reads: use GET.",
+}
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or (
@@ -46,13 +56,27 @@ def _wants_json() -> bool:
     )
 
 
-def _render(code: int, message: str) -> ResponseReturnValue:
+def _render(code: int, message: str, headers: dict[str, str] | None = None,
+            **problem_extensions: Any) -> ResponseReturnValue:
+    if is_api_v1():
+        return problem(code, message or HTTPStatus(code).phrase, headers=headers, **problem_extensions)
     if _wants_json():
         return jsonify(error=TITLES.get(code, "Error"), reason=message, status=code), code
     return (
         render_template("errors/error.html", code=code, title=TITLES.get(code, "Error"), message=message),
         code,
     )
+
+
+def _parameter_errors(exc: HTTPException) -> dict[str, Any]:
+    """webargs' refusals of query parameters ({"query": {"page": ["..."]}}) as problem details'
+    ``errors`` member: one {parameter, detail} for each."""
+    messages = (getattr(exc, "data", None) or {}).get("messages")
+    if not isinstance(messages, dict):
+        return {}
+    errors = [{"parameter": str(name), "detail": " ".join(str(m) for m in (texts if isinstance(texts, list) else [texts]))}
+              for fields in messages.values() if isinstance(fields, dict) for name, texts in fields.items()]
+    return {"errors": errors} if errors else {}
 
 
 def register(app: Flask) -> None:
@@ -70,6 +94,13 @@ def register(app: Flask) -> None:
             db.session.rollback()
             record_throttled_login(request.form.get("email", ""), get_remote_address())
             db.session.commit()
+        if is_api_v1():
+            seconds = max(1, math.ceil((current.reset_at if current else time.time() + 60) - time.time()))
+            from tracker.api.tokens.services import rate_limit_in_words
+
+            return problem(429, f"This token has made more requests than its limit of {rate_limit_in_words()}. "
+                                f"Try again in {seconds} seconds.",
+                           headers={"Retry-After": str(seconds)})
         minutes = "1 minute" if wait == 1 else f"{wait} minutes"
         return _render(429, f"There have been too many failed attempts to sign in. Try again in {minutes}. "
                             "If you have forgotten your password, ask an admin to reset it.")
@@ -88,6 +119,11 @@ def register(app: Flask) -> None:
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         code = exc.code or 500
         description = exc.description or ""
+        if is_api_v1():
+            if description == type(exc).description:
+                description = API_WORDS.get(code, "")
+            allow = {k: v for k, v in exc.get_headers() if k == "Allow"}  # a 405's methods
+            return _render(code, description, headers=allow, **_parameter_errors(exc))
         if description == type(exc).description:
             # Werkzeug's own sentence ("The requested URL was not found on the server...") is
             # written for developers: the service says it in its own words, or not at all.

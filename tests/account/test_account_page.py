@@ -48,9 +48,9 @@ def test_the_page_shows_who_you_are_and_links_to_your_accounts_pages(as_user, us
     text = page.get_data(as_text=True)
     for shown in ("Your account", "Lena Lead", users["lead"].email, "Policy lead", "Hull"):
         assert shown in text
-    for link in ("/account/password", "/account/sessions", "/account/preferences"):
+    for link in ("/account/password", "/account/sessions", "/account/preferences", "/account/tokens"):
         assert f'href="{link}"' in text
-    assert "API tokens" not in text  # the api feature's page is not there yet
+    assert "API tokens" in text
     assert "Get calendar addresses" in text  # nothing set up until asked for
     assert _addresses(text) == []
     # A coordinator has no city.

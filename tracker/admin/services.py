@@ -18,7 +18,8 @@ from tracker.models import ActivityLog, City, Role, User, WorkArea
 
 NATIONS = ("England", "Wales")
 # The subjects whose changes the admin activity page shows.
-ADMIN_SUBJECTS = ("user", "city", "work_area")
+# API tokens too: who made or revoked a way into the API is a security event admins may need to trace.
+ADMIN_SUBJECTS = ("user", "city", "work_area", "api_token")
 
 
 def users_query(*, role: str | None = None, city_id: int | None = None) -> Select[tuple[User]]:

@@ -11,51 +11,11 @@ from flask_login import current_user, login_required
 
 from tracker import exports
 from tracker.consultations import bp, queries
+from tracker.consultations.filters import parse_filters
 from tracker.models import STATUS_LABELS, Status
 from tracker.pagination import govuk_pagination, page_number
 from tracker.reports import rows as download_rows
 from tracker.timeutil import uk_today
-
-
-def _parse_filters(
-    args: Mapping[str, str], work_areas: Sequence[Any], cities: Sequence[Any]
-) -> tuple[queries.ListFilters, list[dict[str, str]]]:
-    """Read the filters; a value we do not know is dropped with a message, never a 500."""
-    filters = queries.ListFilters()
-    errors: list[dict[str, str]] = []
-
-    status = (args.get("status") or "").strip()
-    if status:
-        if status == queries.OPEN_FILTER or status in {s.value for s in Status}:
-            filters.status = status
-        else:
-            errors.append({"text": f"“{status}” is not a status: choose one from the list.", "href": "#status"})
-
-    def _id(name: str, label: str, known: set[int]) -> int | None:
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            return None
-        if raw.isascii() and raw.isdecimal() and len(raw) < 12 and int(raw) in known:
-            return int(raw)
-        errors.append({"text": f"“{raw}” is not a {label} we know: choose one from the list.", "href": f"#{name}"})
-        return None
-
-    filters.work_area_id = _id("work_area", "work area", {a.id for a in work_areas})
-    filters.city_id = _id("city", "member city", {c.id for c in cities})
-
-    window = (args.get("closing") or "").strip()
-    if window:
-        if window in queries.WINDOWS:
-            filters.window = window
-        else:
-            errors.append({"text": f"“{window}” is not a closing window: choose one from the list.", "href": "#closing"})
-
-    q = (args.get("q") or "").strip()
-    if len(q) > 200:
-        errors.append({"text": "Search for at most 200 characters.", "href": "#q"})
-        q = q[:200]
-    filters.q = q
-    return filters, errors
 
 
 def _page_number(args: Mapping[str, str], errors: list[dict[str, str]]) -> int:
@@ -89,7 +49,7 @@ def _filter_selects(filters: queries.ListFilters, work_areas: Sequence[Any],
 @login_required
 def index() -> ResponseReturnValue:
     work_areas, cities = queries.filter_choices()
-    filters, errors = _parse_filters(request.args, work_areas, cities)
+    filters, errors = parse_filters(request.args, work_areas, cities)
     number = _page_number(request.args, errors)
     page = queries.list_consultations(filters, number, current_app.config["PAGE_SIZE"])
     args: dict[str, Any] = filters.as_args()
@@ -125,7 +85,7 @@ def download_xlsx() -> ResponseReturnValue:
 def _download(fmt: str) -> ResponseReturnValue:
     """Every consultation the list shows with these filters (all its pages), one row each."""
     work_areas, cities = queries.filter_choices()
-    filters, errors = _parse_filters(request.args, work_areas, cities)
+    filters, errors = parse_filters(request.args, work_areas, cities)
     if errors:
         abort(400, " ".join(e["text"] for e in errors))
     where, params = queries.matching(filters)

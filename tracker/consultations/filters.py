@@ -1,0 +1,51 @@
+"""The consultation list's filters read from a query string: one reading for the list page, its
+downloads and the API, so they agree on what a filter means and which values are refused."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tracker.consultations import queries
+from tracker.models import Status
+
+
+def parse_filters(
+    args: Mapping[str, str], work_areas: Sequence[Any], cities: Sequence[Any]
+) -> tuple[queries.ListFilters, list[dict[str, str]]]:
+    """Read the filters; a value we do not know is dropped with a message, never a 500."""
+    filters = queries.ListFilters()
+    errors: list[dict[str, str]] = []
+
+    status = (args.get("status") or "").strip()
+    if status:
+        if status == queries.OPEN_FILTER or status in {s.value for s in Status}:
+            filters.status = status
+        else:
+            errors.append({"text": f"“{status}” is not a status: choose one from the list.", "href": "#status"})
+
+    def _id(name: str, label: str, known: set[int]) -> int | None:
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        if raw.isascii() and raw.isdecimal() and len(raw) < 12 and int(raw) in known:
+            return int(raw)
+        errors.append({"text": f"“{raw}” is not a {label} we know: choose one from the list.", "href": f"#{name}"})
+        return None
+
+    filters.work_area_id = _id("work_area", "work area", {a.id for a in work_areas})
+    filters.city_id = _id("city", "member city", {c.id for c in cities})
+
+    window = (args.get("closing") or "").strip()
+    if window:
+        if window in queries.WINDOWS:
+            filters.window = window
+        else:
+            errors.append({"text": f"“{window}” is not a closing window: choose one from the list.", "href": "#closing"})
+
+    q = (args.get("q") or "").strip()
+    if len(q) > 200:
+        errors.append({"text": "Search for at most 200 characters.", "href": "#q"})
+        q = q[:200]
+    filters.q = q
+    return filters, errors
