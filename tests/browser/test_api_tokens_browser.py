@@ -49,6 +49,7 @@ def test_make_use_and_revoke_a_token(live_server: str, page: Any) -> None:
     page.click("a.govuk-link:has-text('Revoke')")
     assert serious_a11y_faults(page) == []
     page.click("button:has-text('Revoke token')")
+    page.wait_for_url(f"{live_server}/account/tokens")
     assert "has been revoked" in page.content()
     assert _api_status(live_server, token) == 401
 

@@ -25,7 +25,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from tracker.intake.adapter import Listed, SourceAdapter
-from tracker.intake.govuk import BadData, Facts, FetchError, Gone, GovukClient, NotFound, plain_text
+from tracker.intake.govuk import (
+    BadData,
+    Facts,
+    FetchError,
+    Gone,
+    GovukClient,
+    NotFound,
+    SavedResponses,
+    plain_text,
+)
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.models.intake import COMMITTEE_TYPE_PREFIX, ItemSource
 from tracker.timeutil import utcnow
@@ -111,24 +120,8 @@ class CommitteesApi:
         return self._pages(COMMITTEES_PATH, "committees", {})
 
 
-class CommitteesDir:
+class CommitteesDir(SavedResponses):
     """Saved responses (see sample_data/committees/README.md for the layout)."""
-
-    def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
-        if not self.root.is_dir():
-            raise FileNotFoundError(f"{self.root} is not a directory")
-        self.name = f"dir:{self.root}"
-        self.requests_made = 0
-
-    def _read(self, path: Path, label: str) -> Any:
-        self.requests_made += 1
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FetchError(f"{label}: no saved response at {path}") from None
-        except (ValueError, UnicodeDecodeError):
-            raise FetchError(f"{label}: {path.name} is not valid JSON (truncated?)") from None
 
     def _pages(self, folder: Path, what: str) -> Iterator[dict[str, Any] | FetchError]:
         files = sorted(folder.glob("*.json"), key=lambda p: (len(p.stem), p.stem)) if folder.is_dir() else []

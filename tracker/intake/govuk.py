@@ -203,8 +203,8 @@ class ApiSource:
         return data
 
 
-class DirSource:
-    """Saved responses (see sample_data/README.md for the layout)."""
+class SavedResponses:
+    """A folder of an API's saved responses (`--from-dir`), read as the API would answer."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
@@ -221,6 +221,10 @@ class DirSource:
             raise FetchError(f"{label}: no saved response at {path}") from None
         except (ValueError, UnicodeDecodeError):
             raise FetchError(f"{label}: {path.name} is not valid JSON (truncated?)") from None
+
+
+class DirSource(SavedResponses):
+    """Saved GOV.UK responses (see sample_data/README.md for the layout)."""
 
     def search_pages(self, document_type: str) -> Iterator[dict[str, Any] | FetchError]:
         folder = self.root / "search" / document_type
