@@ -8,7 +8,8 @@ change is written to the activity log with the fields before and after.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -240,7 +241,15 @@ def add_partner(actor: User, *, name: str, description: str) -> PartnerNetwork:
     return partner
 
 
-def seen_partners(rows: list[ConsultationPartner]) -> str:
+class _PartnerChoice(Protocol):
+    @property
+    def partner_id(self) -> int: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+def seen_partners(rows: Sequence[_PartnerChoice]) -> str:
     """What a page showed of a response's partners, as the form carries it back."""
     return ",".join(f"{row.partner_id}:{row.role}" for row in sorted(rows, key=lambda r: r.partner_id))
 
