@@ -20,13 +20,17 @@ What each number means (and where it comes from):
 - **Member cities**: per city, the consultations received in the range that it led
   (``lead_city_id``), that one of its officers was added to as a contributor (``contributor``,
   each consultation once however many of its officers), and that it supported (``city_support``).
+- **Joint working**: per partner network (Core Cities, the LGA, ...), the consultations counted
+  whose response it co-signed or worked on as a partner (``consultation_partner``), and how many
+  of those were submitted.
 
 Coordinators and admins see the network; policy leads and contributors see the consultations
 their own city leads, and their own city's row of the member-city table.
 
-Three statements whatever the data size: the counts grouped by work area, lead city and quarter
+Four statements whatever the data size: the counts grouped by work area, lead city and quarter
 in SQL (the rows are groups, at most areas x cities x quarters, summed here into each table);
-the member-city counts (three GROUP BYs in one UNION ALL); the names of areas and cities.
+the member-city counts (three GROUP BYs in one UNION ALL); the partner networks' counts; the
+names of areas and cities.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from tracker.consultations.queries import filter_choices
 from tracker.extensions import db
 from tracker.models import Consultation, Decision, Status, User
 from tracker.models.drafts import CitySupport, Contributor, Outcome, Response, Submission, TakenUp
+from tracker.models.policy import ConsultationPartner, PartnerNetwork, PartnerRole
 from tracker.reports.periods import Period, QuarterSlice
 from tracker.reports.sql import uk_date
 
@@ -105,6 +110,15 @@ class CityRow:
 
 
 @dataclass(frozen=True)
+class PartnerRow:
+    partner_id: int
+    name: str
+    co_signed: int = 0
+    partnered: int = 0
+    submitted: int = 0
+
+
+@dataclass(frozen=True)
 class Report:
     period: Period
     # "network", or "city" when the report is limited to the consultations one city leads.
@@ -116,6 +130,7 @@ class Report:
     by_work_area: list[Row] = field(default_factory=list)
     by_lead_city: list[Row] = field(default_factory=list)
     member_cities: list[CityRow] = field(default_factory=list)
+    partners: list[PartnerRow] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -137,6 +152,7 @@ class Report:
             "by_work_area": rows(self.by_work_area),
             "by_lead_city": rows(self.by_lead_city),
             "member_cities": [asdict(c) for c in self.member_cities],
+            "partners": [asdict(p) for p in self.partners],
         }
 
 
@@ -235,6 +251,29 @@ def _member_cities_statement(period: Period, city_id: int | None) -> Any:
     return union_all(led, contributed, supported)
 
 
+def _partners_statement(period: Period, user: User) -> Any:
+    """Per partner network and role, the counted consultations (and those submitted)."""
+    return (
+        select(PartnerNetwork.id, PartnerNetwork.name, ConsultationPartner.role, func.count(),
+               func.count(Submission.id))
+        .select_from(ConsultationPartner)
+        .join(PartnerNetwork, PartnerNetwork.id == ConsultationPartner.partner_id)
+        .join(Consultation, Consultation.id == ConsultationPartner.consultation_id)
+        .outerjoin(Submission, Submission.consultation_id == Consultation.id)
+        .where(*counted_consultations(period, user))
+        .group_by(PartnerNetwork.id, PartnerNetwork.name, ConsultationPartner.role)
+    )
+
+
+def _partners(rows: Iterable[Any]) -> list[PartnerRow]:
+    counts: dict[int, dict[str, Any]] = {}
+    for partner_id, name, role, n, submitted in rows:
+        row = counts.setdefault(partner_id, {"partner_id": partner_id, "name": name, "submitted": 0})
+        row["co_signed" if role == PartnerRole.CO_SIGNATORY.value else "partnered"] = int(n)
+        row["submitted"] += int(submitted)
+    return sorted((PartnerRow(**row) for row in counts.values()), key=lambda p: p.name)
+
+
 def _sum_by(groups: Iterable[tuple[Any, Counts]]) -> dict[Any, Counts]:
     summed: dict[Any, Counts] = {}
     for key, counts in groups:
@@ -284,4 +323,5 @@ def report(period: Period, user: User) -> Report:
         by_work_area=by_work_area,
         by_lead_city=by_lead_city,
         member_cities=member_cities,
+        partners=_partners(db.session.execute(_partners_statement(period, user))),
     )

@@ -13,7 +13,7 @@ from tracker.reports import bp, charts, queries, rows, tables
 from tracker.reports.forms import ReportPeriodForm
 from tracker.timeutil import uk_today
 
-DOWNLOADS = ("quarters", "work-areas", "lead-cities", "member-cities", "consultations")
+DOWNLOADS = ("quarters", "work-areas", "lead-cities", "member-cities", "joint-working", "consultations")
 
 
 def _form() -> ReportPeriodForm:

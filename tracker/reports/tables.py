@@ -11,6 +11,7 @@ Download column names (stable; the first column names the row):
   ``average_supporting_cities`` (empty when none submitted), ``outcome_published``,
   ``taken_up_in_full``, ``taken_up_in_part``, ``not_taken_up``
 - ``member-cities``: ``city``, ``led``, ``contributed_to``, ``supported``
+- ``joint-working``: ``partner_network``, ``co_signed``, ``partner``, ``submitted``
 
 The files have no total row (a spreadsheet sums its own); the page's tables end with one.
 """
@@ -21,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tracker.exports import Cell, Table
-from tracker.reports.queries import CityRow, Counts, Report, Row
+from tracker.reports.queries import CityRow, Counts, PartnerRow, Report, Row
 
 # (download column, heading on the page, the number)
 _COUNT_COLUMNS: list[tuple[str, str, Callable[[Counts], Cell]]] = [
@@ -81,6 +82,17 @@ def _member_cities(rows: Sequence[CityRow]) -> ReportTable:
     )
 
 
+def _joint_working(rows: Sequence[PartnerRow]) -> ReportTable:
+    return ReportTable(
+        id="joint-working",
+        caption="Joint working: responses with partner networks",
+        columns=["partner_network", "co_signed", "partner", "submitted"],
+        headings=["Partner network", "Co-signed", "As partner", "Of those, submitted"],
+        rows=[[p.name, p.co_signed, p.partnered, p.submitted] for p in rows],
+        total=None,
+    )
+
+
 def tables(report: Report) -> dict[str, ReportTable]:
     """The report's tables by id, in the page's order."""
     built = [
@@ -91,6 +103,7 @@ def tables(report: Report) -> dict[str, ReportTable]:
         _counts_table("lead-cities", "Consultations by lead city", ("lead_city", "Lead city"),
                       report.by_lead_city, report.total),
         _member_cities(report.member_cities),
+        _joint_working(report.partners),
     ]
     return {t.id: t for t in built}
 

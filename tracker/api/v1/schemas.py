@@ -251,6 +251,14 @@ class ReportCitySchema(ma.Schema):
     supported = _count("Responses the city supported")
 
 
+class ReportPartnerSchema(ma.Schema):
+    partner_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    co_signed = _count("Consultations whose response it co-signed")
+    partnered = _count("Consultations whose response it worked on as a partner")
+    submitted = _count("Of those, submitted")
+
+
 class ReportSchema(ma.Schema):
     period = fields.Nested(ReportPeriodSchema, required=True)
     scope = fields.String(required=True, validate=OneOf(["network", "city"]), metadata={
@@ -261,3 +269,5 @@ class ReportSchema(ma.Schema):
     by_work_area = fields.List(fields.Nested(ReportRowSchema), required=True)
     by_lead_city = fields.List(fields.Nested(ReportRowSchema), required=True)
     member_cities = fields.List(fields.Nested(ReportCitySchema), required=True)
+    partners = fields.List(fields.Nested(ReportPartnerSchema), required=True, metadata={
+        "description": "Joint working: per partner network, the counted consultations it co-signed or partnered"})
