@@ -70,6 +70,9 @@ def test_lead_saves_second_session_is_stale_coordinator_approves(live_server: st
     assert "Draft sent for review." in page.content()
 
     # The coordinator approves in a fresh session.
+    # Off the tracker first: a response still in flight (the favicon's) would set the session
+    # cookie again after it is cleared.
+    page.goto("about:blank")
     page.context.clear_cookies()
     browser_login(page, live_server, coordinator.email, factories.PASSWORD)
     page.goto(f"{live_server}/consultations/{consultation.id}/response")
