@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import abort, current_app, render_template, url_for
+from flask import abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -17,19 +17,14 @@ from tracker.models import User
 from tracker.urls import base_host
 from tracker.views import Refused, run
 
-# The API helper's page of personal access tokens, linked from here once it is registered.
-API_TOKENS_ENDPOINT = "api_tokens.index"
-
 
 @bp.get("/account")
 @login_required
 def index() -> ResponseReturnValue:
-    api_tokens_url = url_for(API_TOKENS_ENDPOINT) if API_TOKENS_ENDPOINT in current_app.view_functions else None
     return render_template(
         "account/index.html",
         profile=queries.profile(current_user),
         feeds=queries.feeds(current_user),
-        api_tokens_url=api_tokens_url,
         set_up_form=SetUpFeedsForm(formdata=None),
         past_days=queries.FEED_PAST_DAYS,
     )
