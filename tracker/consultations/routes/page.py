@@ -11,7 +11,7 @@ from tracker.consultations.history import history_rows
 from tracker.drafts import queries as drafts_queries
 from tracker.intake import queries as intake_queries
 from tracker.models import Consultation
-from tracker.policy import queries as policy_queries
+from tracker.policy import panels as policy_panels
 from tracker.reminders import queries as reminders_queries
 from tracker.urls import base_host, external_url
 
@@ -38,7 +38,7 @@ def detail(consultation_id: int) -> ResponseReturnValue:
         drafts_panel=drafts_queries.consultation_panel(current_user, consultation),
         intake_panel=intake_queries.consultation_panel(current_user, consultation),
         reminders_panel=reminders_queries.consultation_panel(current_user, consultation),
-        policy_panel=policy_queries.consultation_panel(current_user, consultation),
+        policy_panel=policy_panels.consultation_panel(current_user, consultation),
     )
 
 

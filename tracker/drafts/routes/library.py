@@ -10,7 +10,7 @@ from tracker.drafts import bp, queries
 from tracker.drafts.forms import LibrarySearchForm
 from tracker.drafts.search import snippet
 from tracker.pagination import govuk_pagination, requested_page
-from tracker.policy import queries as policy_queries
+from tracker.policy import panels as policy_panels
 
 
 @bp.get("/library")
@@ -35,7 +35,7 @@ def library() -> ResponseReturnValue:
                 for s in pagination.items}
     return render_template(
         "drafts/library.html", form=form, pagination=pagination, supports=supports, args=args, q=q,
-        snippets=snippets, partners=policy_queries.partners_by_consultation([s.consultation_id for s in pagination.items]),
+        snippets=snippets, partners=policy_panels.partners_by_consultation([s.consultation_id for s in pagination.items]),
         pages_nav=govuk_pagination(pagination.page, pagination.pages,
                                                       lambda n: url_for("drafts.library", page=n, **args)),
     )

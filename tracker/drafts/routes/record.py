@@ -15,7 +15,7 @@ from tracker.drafts import bp, queries, review
 from tracker.drafts.forms import BaseForm, OutcomeForm, SubmissionForm, parse_time
 from tracker.drafts.routes.common import consultation_url, response_url
 from tracker.models import Consultation
-from tracker.policy import queries as policy_queries
+from tracker.policy import panels as policy_panels
 from tracker.policy import services as policy_services
 from tracker.timeutil import to_uk, uk_instant, utcnow
 from tracker.views import Refused, page_status, run
@@ -115,5 +115,5 @@ def outcome(consultation_id: int) -> ResponseReturnValue:
             taken_up=form.taken_up.data, notes=form.notes.data or "", seen_version=form.version.data,
         ), policy_services.record_outcome_take_up(current_user, c, request.form)),
         "Outcome recorded.", "drafts/outcome.html",
-        lambda c: {"policy_outcome": policy_queries.outcome_panel(c, request.form)}, rules=_outcome_rules,
+        lambda c: {"policy_outcome": policy_panels.outcome_panel(c, request.form)}, rules=_outcome_rules,
     )

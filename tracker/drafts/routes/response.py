@@ -30,7 +30,7 @@ from tracker.drafts.routes.common import back_with, consultation_url, messages, 
 from tracker.errors import Stale
 from tracker.models import Consultation, User
 from tracker.models.drafts import Question, ResponseVersion
-from tracker.policy import queries as policy_queries
+from tracker.policy import panels as policy_panels
 from tracker.views import Refused, run
 
 T = TypeVar("T")
@@ -119,7 +119,7 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         stale=stale,
         form=error_form if error_form is not None and error_form.errors else None,
         problems=problems or [],
-        policy_panel=policy_queries.response_panel(user, consultation, resp),
+        policy_panel=policy_panels.response_panel(user, consultation, resp),
         **forms,
     ), status
 
