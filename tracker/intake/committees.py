@@ -32,9 +32,9 @@ from tracker.intake.govuk import (
     Gone,
     GovukClient,
     NotFound,
-    SavedResponses,
     plain_text,
 )
+from tracker.intake.saved import SavedResponses
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.models.intake import COMMITTEE_TYPE_PREFIX, ItemSource
 from tracker.timeutil import utcnow

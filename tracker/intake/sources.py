@@ -12,7 +12,6 @@ from tracker.intake.adapter import Listed, SourceAdapter
 from tracker.intake.committees import CommitteesAdapter, CommitteesApi, CommitteesDir
 from tracker.intake.govuk import (
     ApiSource,
-    DirSource,
     Facts,
     FetchError,
     GovukClient,
@@ -20,6 +19,7 @@ from tracker.intake.govuk import (
     fingerprint,
     parse_facts,
 )
+from tracker.intake.saved import DirSource
 from tracker.models.intake import GovukItem, ItemSource
 
 
