@@ -6,8 +6,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from tracker.consultations.locking import claimed_version
 from tracker.extensions import db
+from tracker.locking import claimed_version
 from tracker.models import ActivityLog, Consultation, User
 
 

@@ -144,7 +144,7 @@ class VersionField(IntegerField):
     """The version of the row the page was made on (optimistic concurrency), as a hidden input.
 
     Every form that changes a consultation's state carries one; the service refuses the
-    change if the row has moved on since (consultations/locking.py).
+    change if the row has moved on since (tracker/locking.py).
     """
 
     widget = HiddenInput()

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from tracker.consultations.locking import claimed_version
 from tracker.extensions import db
+from tracker.locking import claimed_version
 from tracker.models import Consultation, Role, User
 from tracker.models.drafts import (
     CitySupport,

@@ -8,9 +8,9 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from tracker import activity
+from tracker import activity, locking
 from tracker.auth.permissions import require
-from tracker.consultations import locking, notifications, workflow
+from tracker.consultations import notifications, workflow
 from tracker.errors import AlreadyThere, DomainError, Stale
 from tracker.extensions import db
 from tracker.models import (

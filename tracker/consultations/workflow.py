@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tracker import activity
-from tracker.consultations import locking
+from tracker import activity, locking
 from tracker.errors import InvalidTransition, PermissionDenied
 from tracker.models import OPEN_STATUSES, Consultation, Role, Status, User
 

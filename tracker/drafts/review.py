@@ -15,7 +15,8 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.consultations import locking, notifications, workflow
+from tracker import locking
+from tracker.consultations import notifications, workflow
 from tracker.drafts.people import add_comment
 from tracker.drafts.queries import (
     approved_version,

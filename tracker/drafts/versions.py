@@ -14,8 +14,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
-from tracker import activity
-from tracker.consultations import locking, workflow
+from tracker import activity, locking
+from tracker.consultations import workflow
 from tracker.drafts.limits import MAX_TEXT
 from tracker.drafts.permissions import can_edit, can_manage_questions, require
 from tracker.drafts.queries import current_version, get_response, get_version, questions

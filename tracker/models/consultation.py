@@ -165,7 +165,7 @@ class Consultation(Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    # The optimistic lock: every change of state moves it on by one (consultations/locking.py),
+    # The optimistic lock: every change of state moves it on by one (tracker/locking.py),
     # every form carries the version its page showed, and a change made on an older one is refused.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # The SEQUENCE of its calendar events (RFC 5545): moved on whenever a date in them moves or

@@ -1,5 +1,5 @@
 """Optimistic concurrency for the policy feature's shared rows (asks, engagements, the annual
-report's introduction), as consultations/locking.py does for a consultation.
+report's introduction), as tracker/locking.py does for a consultation.
 
 A form carries the ``version`` its page showed; the verb moves the row on with a compare-and-set
 UPDATE (``version = version + 1 WHERE version = <seen>``) before it writes. When someone else
@@ -15,9 +15,9 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.consultations.locking import MAX_CHANGES, who_changed
 from tracker.errors import Change, Stale
 from tracker.extensions import db, table_of
+from tracker.locking import MAX_CHANGES, who_changed
 from tracker.models import ActivityLog, User
 from tracker.timeutil import utcnow
 

@@ -10,7 +10,7 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from tracker.consultations import locking
+from tracker import locking
 from tracker.drafts import bp, permissions, queries, versions
 from tracker.drafts.forms import EditForm, edit_form_class
 from tracker.drafts.limits import MAX_TEXT
