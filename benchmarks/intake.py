@@ -49,7 +49,7 @@ def main() -> None:
     from tracker import create_app
     from tracker.extensions import db
     from tracker.intake import importer, sources
-    from tracker.models.intake import GovukItem
+    from tracker.models.intake import IntakeItem
     from tracker.seed import seed_reference_data
 
     tmp = Path(tempfile.mkdtemp(prefix="kc-intake-bench-"))
@@ -110,7 +110,7 @@ def main() -> None:
             result["end_date"] = content["details"]["closing_date"] = iso(moved)
         third = run(f"re-run, {changed} closing dates moved")
         assert third.updated == changed, third.closing_line
-        count = db.session.scalar(select(func.count(GovukItem.id)))
+        count = db.session.scalar(select(func.count(IntakeItem.id)))
         print(f"rows: {count} items")
         if polite_rate:
             print(f"at the default polite rate of {polite_rate:g} requests/s the first import would take at "

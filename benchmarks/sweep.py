@@ -43,7 +43,7 @@ from tracker import create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import City, Consultation, Role, Status, User, WorkArea  # noqa: E402
 from tracker.models.drafts import Contributor, Response  # noqa: E402
-from tracker.models.reminders import Delivery, Notification, Reminder, ReminderPreference  # noqa: E402
+from tracker.models.messages import Delivery, Message, Notification, ReminderPreference  # noqa: E402
 from tracker.reminders import services  # noqa: E402
 from tracker.seed import seed_reference_data  # noqa: E402
 from tracker.timeutil import add_working_days, uk_instant, uk_today, utcnow  # noqa: E402
@@ -184,7 +184,7 @@ def one_size(url: str, instance: str, n: int, *, quiet: bool = False) -> tuple[R
         again = timed_sweep(counter)
         event.remove(db.engine, "before_execute", counter.on_execute)
         event.remove(db.engine, "before_cursor_execute", counter.on_cursor)
-        reminders = db.session.scalar(select(func.count()).select_from(Reminder))
+        reminders = db.session.scalar(select(func.count()).select_from(Message))
         notes = db.session.scalar(select(func.count()).select_from(Notification))
         if not quiet:
             print(f"{n} open consultations (built in {built:.1f}s): {first.candidates} near a deadline; "

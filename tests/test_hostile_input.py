@@ -259,9 +259,9 @@ def _real_values() -> dict[str, int]:
     from tracker.models import City, Consultation, WorkArea
     from tracker.models.api import ApiToken
     from tracker.models.drafts import Contributor, Question, Response, ResponseVersion
-    from tracker.models.intake import GovukItem, OrganisationRule
+    from tracker.models.intake import IntakeItem, OrganisationRule
+    from tracker.models.messages import DigestRun, Message
     from tracker.models.policy import Engagement, FollowUp, PolicyAsk
-    from tracker.models.reminders import DigestRun, Reminder
     from tracker.policy.report import financial_year
 
     response = db.session.scalars(
@@ -279,11 +279,11 @@ def _real_values() -> dict[str, int]:
         "question_id": first(select(Question.id)),
         "contributor_id": first(select(Contributor.id)),
         "city_id": first(select(City.id)),
-        "item_id": first(select(GovukItem.id)),
+        "item_id": first(select(IntakeItem.id)),
         "rule_id": first(select(OrganisationRule.id)),
         "area_id": first(select(WorkArea.id)),
         "user_id": first(select(User.id).order_by(User.id.desc())),
-        "reminder_id": first(select(Reminder.id)),
+        "reminder_id": first(select(Message.id)),
         "run_id": first(select(DigestRun.id)),
         "ask_id": first(select(PolicyAsk.id)),
         "engagement_id": first(select(Engagement.id)),

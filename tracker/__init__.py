@@ -139,6 +139,7 @@ def _register_extensions(app: Flask) -> None:
         register_request_end(app, db.session)
     # Before the blueprints: each feature adds its tasks and beat entries as it is registered.
     celery_init_app(app)
+    from tracker.messaging import tasks  # noqa: F401 - the send tasks, known to every process
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -149,17 +150,17 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.api.v1.openapi import register as register_api_v1
     from tracker.auth import bp as auth_bp
     from tracker.consultations import bp as consultations_bp
-    from tracker.dashboard import bp as dashboard_bp
     from tracker.drafts import bp as drafts_bp
     from tracker.health import bp as health_bp
     from tracker.intake import bp as intake_bp
+    from tracker.pages import dashboard  # before the blueprints whose endpoints its pages keep
     from tracker.policy import bp as policy_bp
     from tracker.reminders import bp as reminders_bp
     from tracker.reports import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
-    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(dashboard.bp)
     app.register_blueprint(consultations_bp, url_prefix="/consultations")
     app.register_blueprint(drafts_bp, url_prefix="/consultations")
     app.register_blueprint(intake_bp, url_prefix="/intake")

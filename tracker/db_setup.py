@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 
-from tracker.reports.sql import SQLITE_FUNCTION, sqlite_uk_date
+from tracker.sql import SQLITE_FUNCTION, sqlite_uk_date
 
 logger = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from tracker.models.drafts import (
     ResponseVersion,
     Submission,
 )
-from tracker.models.reminders import Notification, Reminder
+from tracker.models.messages import Message, Notification
 from tracker.seed import seed_demo_users, seed_reference_data
 from tracker.timeutil import default_internal_deadline, uk_instant, uk_today, utcnow
 
@@ -190,7 +190,7 @@ def seed_scale(n: int, *, seed: int = 2026, echo: Callable[[str], None] = print)
     open_count = min(max(n // 50, 50), 400, n)
 
     ids = {m: _next_id(m) for m in (Consultation, Response, ResponseVersion, Comment, Contributor, CitySupport,
-                                    Submission, Outcome, ActivityLog, Reminder, Notification)}
+                                    Submission, Outcome, ActivityLog, Message, Notification)}
 
     def take(model: Any) -> int:
         value = ids[model]
@@ -281,9 +281,9 @@ def seed_scale(n: int, *, seed: int = 2026, echo: Callable[[str], None] = print)
         if status in ASSIGNED and row["policy_lead_id"]:
             deadline = row["internal_deadline"]
             for kind in ("before_14", "before_7") if is_open else ("before_7", "before_1"):
-                reminder_id = take(Reminder)
+                reminder_id = take(Message)
                 sent = created_at + timedelta(days=7)
-                rows[Reminder].append({
+                rows[Message].append({
                     "id": reminder_id, "consultation_id": cid, "recipient_id": row["policy_lead_id"], "kind": kind,
                     "deadline": deadline, "subject": f"Internal deadline coming up: {row['title']}"[:300],
                     "body": "", "delivery": "immediate", "state": "sent", "attempts": 1, "next_attempt_at": None,
@@ -291,7 +291,7 @@ def seed_scale(n: int, *, seed: int = 2026, echo: Callable[[str], None] = print)
                     "created_at": sent})
                 rows[Notification].append({
                     "id": take(Notification), "user_id": row["policy_lead_id"], "consultation_id": cid,
-                    "reminder_id": reminder_id, "kind": kind, "subject": f"Internal deadline: {row['title']}"[:300],
+                    "message_id": reminder_id, "kind": kind, "subject": f"Internal deadline: {row['title']}"[:300],
                     "body": "", "created_at": sent, "read_at": None if is_open else sent})
     for model, batch in rows.items():
         _insert(model, batch, summary)

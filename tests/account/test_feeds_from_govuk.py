@@ -15,12 +15,12 @@ from tests.intake.govuk_server import GovukFixtureServer, iso, make_item
 from tracker.extensions import db
 from tracker.intake import services as intake_services
 from tracker.models import User
-from tracker.models.intake import GovukItem
+from tracker.models.intake import IntakeItem
 from tracker.timeutil import utcnow
 
 
 def _accepted(coordinator: User, n: int) -> int:
-    item = db.session.scalar(select(GovukItem).where(GovukItem.content_id == f"00000000-0000-4000-8000-{n:012d}"))
+    item = db.session.scalar(select(IntakeItem).where(IntakeItem.content_id == f"00000000-0000-4000-8000-{n:012d}"))
     assert item is not None
     consultation = intake_services.accept_item(coordinator, item)
     db.session.commit()

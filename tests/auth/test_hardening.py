@@ -303,7 +303,7 @@ def test_calendar_links_and_uids_ignore_the_host_header(app: Flask, as_user) -> 
 
 
 def test_email_links_use_base_url(app: Flask) -> None:
-    from tracker.reminders.delivery import consultation_link
+    from tracker.messaging.delivery import consultation_link
 
     with app.test_request_context("/", base_url="http://evil.example"):
         assert consultation_link(7) == "http://tracker.test/consultations/7"

@@ -15,7 +15,7 @@ from tests.browser.axe import serious_a11y_faults
 from tests.browser.conftest import browser_login
 from tracker.extensions import db
 from tracker.models import ActivityLog, Role, Status
-from tracker.models.reminders import Reminder, Stage, State
+from tracker.models.messages import Message, Stage, State
 from tracker.timeutil import utcnow
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,7 @@ def test_coordinator_resends_an_email_that_may_not_have_been_delivered(live_serv
     lead = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead")
     c = factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3),
                                     closes_in_days=20, title="Bus franchising")
-    db.session.add(Reminder(consultation=c, recipient=lead, kind="before_1", deadline=date(2027, 3, 3),
+    db.session.add(Message(consultation=c, recipient=lead, kind="before_1", deadline=date(2027, 3, 3),
                             subject="Internal deadline next working day: Bus franchising",
                             state=State.UNCERTAIN.value, stage=Stage.DATA.value, attempts=1, claim_token="t1",
                             claimed_at=utcnow(), last_error="May not have been delivered: the connection broke"))
@@ -44,5 +44,5 @@ def test_coordinator_resends_an_email_that_may_not_have_been_delivered(live_serv
     expect(page.locator("table")).to_have_count(0)
     assert serious_a11y_faults(page) == []
     db.session.expire_all()
-    assert db.session.scalars(select(Reminder)).one().state == State.PENDING
+    assert db.session.scalars(select(Message)).one().state == State.PENDING
     assert len(db.session.scalars(select(ActivityLog).where(ActivityLog.action == "reminder_resend")).all()) == 1

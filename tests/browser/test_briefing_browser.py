@@ -14,7 +14,7 @@ from tests.browser.axe import serious_a11y_faults
 from tests.browser.conftest import browser_login
 from tracker.extensions import db
 from tracker.models import Role
-from tracker.models.reminders import ReminderPreference
+from tracker.models.messages import ReminderPreference
 
 pytestmark = pytest.mark.browser
 

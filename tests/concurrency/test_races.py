@@ -30,7 +30,7 @@ from tracker.errors import Stale
 from tracker.extensions import db
 from tracker.models import ActivityLog, Consultation, Status, User
 from tracker.models.drafts import ResponseVersion
-from tracker.models.reminders import Notification
+from tracker.models.messages import Notification
 
 ROUNDS = 6
 

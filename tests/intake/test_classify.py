@@ -10,7 +10,7 @@ from tests.intake.govuk_server import make_item
 from tracker.extensions import db
 from tracker.intake import classify, rules
 from tracker.models import WorkArea
-from tracker.models.intake import GovukItem, OrganisationRule
+from tracker.models.intake import IntakeItem, OrganisationRule
 
 
 @pytest.fixture
@@ -92,6 +92,6 @@ def test_default_rules_are_seeded_once(app):
 def test_import_stores_the_suggestion_and_its_reasons(govuk, run_import):
     govuk.add(*make_item(40, title="Leasehold reform", org="HMT", summary="Ground rents and leasehold homes."))
     run_import()
-    item = db.session.scalar(select(GovukItem))
+    item = db.session.scalar(select(IntakeItem))
     assert item.suggested_work_area.name == "Housing"
     assert "“leasehold” in the title" in item.suggestion_reasons

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.intake.govuk_server import SAMPLE_DIR, make_item
 from tracker.extensions import db
-from tracker.models.intake import GovukItem, ImportRun
+from tracker.models.intake import ImportRun, IntakeItem
 
 CLOSING = re.compile(r"^found (\d+), new (\d+), updated (\d+), skipped (\d+)$", re.MULTILINE)
 
@@ -23,7 +23,7 @@ def test_cli_imports_from_the_network_and_prints_the_closing_line(app, govuk):
     result = app.test_cli_runner().invoke(args=["import-govuk"])
     assert result.exit_code == 0, result.output
     assert CLOSING.search(result.output).groups() == ("2", "2", "0", "0")
-    assert _count(GovukItem) == 2
+    assert _count(IntakeItem) == 2
 
     again = app.test_cli_runner().invoke(args=["import-govuk"])
     assert CLOSING.search(again.output).groups() == ("2", "0", "0", "2")
@@ -36,7 +36,7 @@ def test_cli_dry_run_prints_changes_and_writes_nothing(app, govuk):
     assert "would change: new: Bus lanes" in result.output
     assert CLOSING.search(result.output).groups() == ("1", "1", "0", "0")
     db.session.remove()
-    assert _count(GovukItem) == 0 and _count(ImportRun) == 0
+    assert _count(IntakeItem) == 0 and _count(ImportRun) == 0
 
 
 def test_cli_from_dir_reads_the_recorded_set(app):
@@ -46,7 +46,7 @@ def test_cli_from_dir_reads_the_recorded_set(app):
     assert CLOSING.search(result.output).groups() == ("11", "10", "0", "1")
     assert "is not a date" in result.output
     assert "1 item or page could not be read or saved" in result.output
-    assert _count(GovukItem) == 10
+    assert _count(IntakeItem) == 10
 
 
 def test_cli_from_missing_dir_is_a_clear_error(app, tmp_path):

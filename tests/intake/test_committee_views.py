@@ -14,7 +14,7 @@ from tests.intake.committees_server import SAMPLE_DIR
 from tests.intake.govuk_server import make_item
 from tracker.extensions import db
 from tracker.models import Consultation, IssuerType, Source
-from tracker.models.intake import GovukItem, ImportRun, ItemState
+from tracker.models.intake import ImportRun, IntakeItem, ItemState
 
 CLOSING = re.compile(r"^found (\d+), new (\d+), updated (\d+), skipped (\d+)$", re.MULTILINE)
 SITE = "https://committees.parliament.uk"
@@ -24,9 +24,9 @@ def _count(model) -> int:  # type: ignore[no-untyped-def]
     return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def _item(business_id: int) -> GovukItem:
-    row = db.session.scalar(select(GovukItem).where(GovukItem.source == "committees",
-                                                   GovukItem.content_id == str(business_id)))
+def _item(business_id: int) -> IntakeItem:
+    row = db.session.scalar(select(IntakeItem).where(IntakeItem.source == "committees",
+                                                   IntakeItem.content_id == str(business_id)))
     assert row is not None
     return row
 
@@ -119,7 +119,7 @@ def test_cli_from_dir_reports_the_bad_ones_and_a_second_run_adds_nothing(app):
     assert "would change: new: Bus services in England outside London (8401), closes 22 Jan 2027 23:59" in dry.output
     assert "Dry run: nothing was written." in dry.output
     db.session.remove()
-    assert _count(GovukItem) == 0 and _count(ImportRun) == 0
+    assert _count(IntakeItem) == 0 and _count(ImportRun) == 0
 
     first = runner.invoke(args=["import-committees", "--from-dir", str(SAMPLE_DIR)])
     assert first.exit_code == 1, first.output  # the recorded set's two bad items, reported
@@ -130,7 +130,7 @@ def test_cli_from_dir_reports_the_bad_ones_and_a_second_run_adds_nothing(app):
     again = runner.invoke(args=["import-committees", "--from-dir", str(SAMPLE_DIR)])
     assert CLOSING.search(again.output).groups() == ("7", "0", "0", "7")
     db.session.remove()
-    assert _count(GovukItem) == 5 and _count(ImportRun) == 2
+    assert _count(IntakeItem) == 5 and _count(ImportRun) == 2
 
 
 def test_cli_reads_the_api_and_is_skipped_while_another_committees_import_runs(app, committees_api):

@@ -12,15 +12,15 @@ from tests.intake.committees_server import SAMPLE_DIR
 from tracker.extensions import db
 from tracker.intake import committees, lock, queries, services
 from tracker.models import ActivityLog, Consultation, IssuerType, Source, Status
-from tracker.models.intake import GovukItem, ImportRun, ItemSource, ItemState
+from tracker.models.intake import ImportRun, IntakeItem, ItemSource, ItemState
 from tracker.timeutil import to_uk, utcnow
 
 SITE = "https://committees.parliament.uk"
 
 
-def _item(business_id: int) -> GovukItem:
-    row = db.session.scalar(select(GovukItem).where(GovukItem.source == "committees",
-                                                   GovukItem.content_id == str(business_id)))
+def _item(business_id: int) -> IntakeItem:
+    row = db.session.scalar(select(IntakeItem).where(IntakeItem.source == "committees",
+                                                   IntakeItem.content_id == str(business_id)))
     assert row is not None, f"business {business_id} was not imported"
     return row
 
@@ -95,15 +95,15 @@ def test_second_run_adds_nothing_and_fetches_only_the_broken_one(committees_api,
     committees_api.load_dir()
     import_committees()
     before = {i.content_id: (i.closes_at, i.title, i.state, i.last_changed_at)
-              for i in db.session.scalars(select(GovukItem))}
+              for i in db.session.scalars(select(IntakeItem))}
     committees_api.requests.clear()
 
     result = import_committees()
 
     assert (result.found, result.new, result.updated, result.skipped) == (7, 0, 0, 7)
-    assert _count(GovukItem) == 5
+    assert _count(IntakeItem) == 5
     after = {i.content_id: (i.closes_at, i.title, i.state, i.last_changed_at)
-             for i in db.session.scalars(select(GovukItem))}
+             for i in db.session.scalars(select(IntakeItem))}
     assert after == before
     assert _detail_paths(committees_api) == ["/api/CommitteeBusiness/8406"]
     assert _count(ImportRun) == 2
@@ -160,10 +160,10 @@ def test_ids_are_unique_per_source_not_across_sources(committees_api, import_com
     import_committees()
     import_committees()
 
-    rows = db.session.execute(select(GovukItem.source, GovukItem.title).where(GovukItem.content_id == "8401")).all()
+    rows = db.session.execute(select(IntakeItem.source, IntakeItem.title).where(IntakeItem.content_id == "8401")).all()
     assert sorted(rows) == [("committees", "Bus services in England outside London"),
                             ("govuk", "Proposals number 1")]
-    assert _count(GovukItem) == 6
+    assert _count(IntakeItem) == 6
 
 
 def test_a_dismissed_call_never_comes_back(committees_api, import_committees, coordinator):
@@ -193,7 +193,7 @@ def test_a_failing_detail_is_retried_then_reported_and_a_broken_page_is_skipped(
     assert committees_api.paths().count("/api/CommitteeBusiness/8402") == 4
     assert any("8402" in e and "HTTP 500 after 4 attempts" in e for e in result.errors)
     assert any("Skip=3" in e and "HTTP 500 after 4 attempts" in e for e in result.errors)
-    assert set(db.session.scalars(select(GovukItem.content_id))) == {"8401", "8403"}
+    assert set(db.session.scalars(select(IntakeItem.content_id))) == {"8401", "8403"}
 
 
 def test_truncated_or_odd_json_never_crashes_the_run(committees_api, import_committees):
@@ -245,7 +245,7 @@ def test_dry_run_writes_nothing(committees_api, app):
     db.session.rollback()
 
     assert result.new == 5
-    assert _count(GovukItem) == 0 and _count(ImportRun) == 0
+    assert _count(IntakeItem) == 0 and _count(ImportRun) == 0
 
 
 def test_beat_runs_both_imports_hourly_and_the_task_commits(committees_api, app):
@@ -261,7 +261,7 @@ def test_beat_runs_both_imports_hourly_and_the_task_commits(committees_api, app)
     db.session.remove()
 
     assert counts == {"found": 7, "new": 5, "updated": 0, "skipped": 2, "errors": 2}
-    assert _count(GovukItem) == 5
+    assert _count(IntakeItem) == 5
 
 
 def test_each_source_has_its_own_lock(committees_api, app):
@@ -274,7 +274,7 @@ def test_each_source_has_its_own_lock(committees_api, app):
     assert holder is not None
     try:
         assert import_committees.run() == {"skipped_run": 1}
-        assert _count(GovukItem) == 0
+        assert _count(IntakeItem) == 0
         held_again, who = lock.acquire("beat", name=lock.COMMITTEES)
         assert held_again is None and who is not None
     finally:

@@ -13,14 +13,14 @@ from tests.intake.govuk_server import iso, make_item
 from tracker.extensions import db
 from tracker.intake import importer, queries, services, sources
 from tracker.models import ActivityLog, Consultation, Source, Status
-from tracker.models.intake import GovukItem, ImportRun, ItemState
-from tracker.models.reminders import Notification
+from tracker.models.intake import ImportRun, IntakeItem, ItemState
+from tracker.models.messages import Notification
 from tracker.timeutil import utcnow
 
 
-def _item(content_id_n: int) -> GovukItem:
+def _item(content_id_n: int) -> IntakeItem:
     row = db.session.scalar(
-        select(GovukItem).where(GovukItem.content_id == f"00000000-0000-4000-8000-{content_id_n:012d}")
+        select(IntakeItem).where(IntakeItem.content_id == f"00000000-0000-4000-8000-{content_id_n:012d}")
     )
     assert row is not None, f"item {content_id_n} was not imported"
     return row
@@ -63,7 +63,7 @@ def test_first_import_creates_the_right_rows_over_several_pages(govuk, run_impor
     result = run_import()
 
     assert (result.found, result.new, result.updated, result.skipped) == (10, 7, 0, 3)
-    assert _count(GovukItem) == 7
+    assert _count(IntakeItem) == 7
     # Several pages of each type were asked for, with count/start and the documented fields.
     searches = [p for p, _ in govuk.requests if p.startswith("/api/search.json")]
     assert any("start=3" in p for p in searches) and any("start=6" in p for p in searches)
@@ -100,15 +100,15 @@ def test_first_import_creates_the_right_rows_over_several_pages(govuk, run_impor
 def test_second_import_creates_nothing_and_fetches_no_content(govuk, run_import):
     _publish_mixed_set(govuk)
     run_import()
-    before = {i.content_id: (i.closes_at, i.title, i.state) for i in db.session.scalars(select(GovukItem))}
+    before = {i.content_id: (i.closes_at, i.title, i.state) for i in db.session.scalars(select(IntakeItem))}
     govuk.requests.clear()
 
     result = run_import()
 
     assert (result.new, result.updated) == (0, 0)
     assert result.found == 10
-    assert _count(GovukItem) == 7
-    after = {i.content_id: (i.closes_at, i.title, i.state) for i in db.session.scalars(select(GovukItem))}
+    assert _count(IntakeItem) == 7
+    after = {i.content_id: (i.closes_at, i.title, i.state) for i in db.session.scalars(select(IntakeItem))}
     assert after == before
     # Unchanged search results need no Content API call; only the still-bad items are retried.
     content_calls = [p for p in govuk.paths() if p.startswith("/api/content/")]
@@ -262,7 +262,7 @@ def test_500s_are_retried_then_the_item_is_skipped_and_reported(govuk, run_impor
     assert outcome.new == 1
     assert govuk.paths().count(f"/api/content{broken[0]['link']}") == 4  # 1 + 3 retries
     assert any("HTTP 500 after 4 attempts" in e for e in outcome.errors)
-    assert _count(GovukItem) == 1
+    assert _count(IntakeItem) == 1
 
 
 def test_truncated_json_is_skipped_and_a_stored_row_is_not_corrupted(govuk, run_import):
@@ -305,7 +305,7 @@ def test_a_middle_search_page_that_keeps_failing_is_skipped_and_paging_goes_on(g
 
     assert outcome.new == 4  # pages at start=0 and start=6 were read
     assert any("start=3" in e and "HTTP 500 after 4 attempts" in e for e in outcome.errors)
-    assert _count(GovukItem) == 4
+    assert _count(IntakeItem) == 4
 
 
 def test_dismissed_item_is_not_reimported(govuk, run_import, coordinator):
@@ -351,7 +351,7 @@ def test_sample_set_served_over_http_matches_the_from_dir_import(govuk, run_impo
     govuk.load_dir()
     over_http = run_import()
     assert (over_http.found, over_http.new, over_http.skipped) == (11, 10, 1)
-    titles = set(db.session.scalars(select(GovukItem.title)))
+    titles = set(db.session.scalars(select(IntakeItem.title)))
     assert "Bus services: improving reliability and passenger information" in titles
 
 
@@ -366,12 +366,12 @@ def test_demo_seed_is_idempotent(app):
 
     # Ten from GOV.UK (one withdrawn there, one accepted to show the consultation panel) and
     # five select committees' calls for evidence, each set imported once.
-    assert _count(GovukItem) == 15
+    assert _count(IntakeItem) == 15
     assert _count(ImportRun) == 2
     assert queries.inbox_count() == 13
-    assert db.session.scalar(select(func.count(GovukItem.id)).where(GovukItem.source == "committees")) == 5
+    assert db.session.scalar(select(func.count(IntakeItem.id)).where(IntakeItem.source == "committees")) == 5
     assert _count(Consultation) == 1
-    pending = set(db.session.scalars(select(GovukItem.content_id).where(GovukItem.state == "pending")))
+    pending = set(db.session.scalars(select(IntakeItem.content_id).where(IntakeItem.state == "pending")))
     assert "00000000-0000-4000-8000-000000000108" not in pending  # withdrawn on GOV.UK
 
 
@@ -383,7 +383,7 @@ def test_beat_task_imports_and_commits(govuk):
     db.session.remove()
 
     assert counts == {"found": 1, "new": 1, "updated": 0, "skipped": 0, "errors": 0}
-    assert _count(GovukItem) == 1
+    assert _count(IntakeItem) == 1
     assert _count(ImportRun) == 1
 
 
@@ -391,7 +391,7 @@ def test_dry_run_writes_nothing_and_notifies_nobody(govuk, coordinator):
     govuk.add(*make_item(25))
     importer.run_import(sources.make_api_source(), dry_run=True)
     db.session.rollback()
-    assert _count(GovukItem) == 0
+    assert _count(IntakeItem) == 0
     assert _count(ImportRun) == 0
 
 
@@ -413,4 +413,4 @@ def test_content_item_with_another_content_id_is_refused(govuk, run_import):
 
     assert first.new == 0 and second.new == 0
     assert any("content_id is ffffffff" in e for e in second.errors)
-    assert _count(GovukItem) == 0
+    assert _count(IntakeItem) == 0

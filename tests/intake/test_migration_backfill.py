@@ -42,7 +42,7 @@ def test_backfill_of_issuer_type_and_item_source(database_url, tmp_path):
                     "'open_consultation', 'An item', '', '[]', true, '', '[]', 'pending', '', "
                     "'2026-11-01 09:00:00+00:00', '2026-11-01 09:00:00+00:00', '2026-11-01 09:00:00+00:00')"))
 
-            flask_migrate.upgrade()
+            flask_migrate.upgrade(revision="0013")  # the migration under test; later ones rename the table
 
             with db.engine.begin() as conn:
                 issuers = dict(conn.execute(text("SELECT id, issuer_type FROM consultation ORDER BY id")).tuples().all())

@@ -18,7 +18,7 @@ from tests.intake.govuk_server import GovukFixtureServer, make_item
 from tests.threads import at_once
 from tracker.extensions import db
 from tracker.intake import lock, rules, tasks
-from tracker.models.intake import GovukItem, ImportLock, ImportRun, OrganisationRule, WorkAreaKeywords
+from tracker.models.intake import ImportLock, ImportRun, IntakeItem, OrganisationRule, WorkAreaKeywords
 from tracker.timeutil import utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,7 @@ def test_cli_exits_1_with_the_reason_when_a_search_page_fails(app: Flask, govuk:
     assert result.exit_code == 1
     assert "error: search:" in result.output and "500" in result.output
     assert "1 item or page could not be read or saved" in result.output
-    assert _count(GovukItem) == 3  # the rest was imported
+    assert _count(IntakeItem) == 3  # the rest was imported
 
 
 def test_cli_exits_1_when_an_item_fails(app: Flask, govuk: GovukFixtureServer) -> None:
@@ -47,7 +47,7 @@ def test_cli_exits_1_when_an_item_fails(app: Flask, govuk: GovukFixtureServer) -
     govuk.add(*make_item(8))
     result = app.test_cli_runner().invoke(args=["import-govuk"])
     assert result.exit_code == 1, result.output
-    assert _count(GovukItem) == 1
+    assert _count(IntakeItem) == 1
 
 
 def test_a_second_run_while_one_is_running_is_skipped_and_says_so(app: Flask, govuk: GovukFixtureServer) -> None:
@@ -58,13 +58,13 @@ def test_a_second_run_while_one_is_running_is_skipped_and_says_so(app: Flask, go
         result = app.test_cli_runner().invoke(args=["import-govuk"])
         assert result.exit_code == 0, result.output
         assert "Skipped: another import has been running since" in result.output and "beat on" in result.output
-        assert _count(GovukItem) == 0 and _count(ImportRun) == 0
+        assert _count(IntakeItem) == 0 and _count(ImportRun) == 0
         assert tasks.import_govuk() == {"skipped_run": 1}
     finally:
         lock.release(me)
     assert _count(ImportLock) == 0
     assert app.test_cli_runner().invoke(args=["import-govuk"]).exit_code == 0
-    assert _count(GovukItem) == 1 and _count(ImportLock) == 0  # freed after the run
+    assert _count(IntakeItem) == 1 and _count(ImportLock) == 0  # freed after the run
 
 
 def test_a_lock_left_by_a_crashed_run_expires(app: Flask, govuk: GovukFixtureServer) -> None:
@@ -75,7 +75,7 @@ def test_a_lock_left_by_a_crashed_run_expires(app: Flask, govuk: GovukFixtureSer
     govuk.add(*make_item(1))
     result = app.test_cli_runner().invoke(args=["import-govuk"])
     assert result.exit_code == 0, result.output
-    assert _count(GovukItem) == 1
+    assert _count(IntakeItem) == 1
 
 
 @pytest.mark.committed  # threads, each with its own connection, commit
@@ -100,7 +100,7 @@ def test_five_simultaneous_import_tasks_on_a_fresh_database(app: Flask, govuk: G
     assert ran and all(r["errors"] == 0 for r in ran)  # type: ignore[index]
     assert sum(r["new"] for r in ran) == 7  # type: ignore[index]
     assert len(ran) + sum(1 for r in results if r == {"skipped_run": 1}) == 5
-    assert _count(GovukItem) == 7 and _count(OrganisationRule) == len(rules.DEFAULT_ORGANISATION_RULES)
+    assert _count(IntakeItem) == 7 and _count(OrganisationRule) == len(rules.DEFAULT_ORGANISATION_RULES)
 
 
 @pytest.mark.committed  # CLI processes read and commit through their own connections
@@ -124,5 +124,5 @@ def test_five_simultaneous_cli_imports_in_processes(app: Flask, govuk: GovukFixt
         assert "Skipped: another import" in output or CLOSING.search(output), output
     new = sum(int(m.group(2)) for _, out in outputs if (m := CLOSING.search(out)))
     assert new == 7
-    assert _count(GovukItem) == 7 and _count(OrganisationRule) == len(rules.DEFAULT_ORGANISATION_RULES)
+    assert _count(IntakeItem) == 7 and _count(OrganisationRule) == len(rules.DEFAULT_ORGANISATION_RULES)
     assert _count(ImportLock) == 0

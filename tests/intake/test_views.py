@@ -10,7 +10,7 @@ from tests.intake.govuk_server import make_item
 from tracker.extensions import db
 from tracker.intake import queries, services
 from tracker.models import ActivityLog, Consultation, Status
-from tracker.models.intake import GovukItem, ImportRun, ItemState, OrganisationRule, WorkAreaKeywords
+from tracker.models.intake import ImportRun, IntakeItem, ItemState, OrganisationRule, WorkAreaKeywords
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def imported(govuk, run_import):  # type: ignore[no-untyped-def]
     govuk.add(*make_item(3, title="Scottish ferries", org="DfT",
                          nations={"england": False, "wales": False, "scotland": True, "northern_ireland": False}))
     run_import()
-    items = {i.title: i for i in db.session.scalars(select(GovukItem))}
+    items = {i.title: i for i in db.session.scalars(select(IntakeItem))}
     # Make the order unambiguous.
     base = items["Soonest closing bus plan"].closes_at
     from datetime import timedelta
@@ -44,7 +44,7 @@ def test_others_get_403_everywhere(as_user, imported, who):
     assert client.post(f"/intake/items/{item.id}/dismiss", data={"reason": "x"}).status_code == 403
     assert client.post("/intake/rules/organisations", data={"organisation": "X", "work_area_id": 1}).status_code == 403
     db.session.expire_all()
-    assert db.session.get(GovukItem, item.id).state == ItemState.PENDING
+    assert db.session.get(IntakeItem, item.id).state == ItemState.PENDING
     assert db.session.scalar(select(func.count(Consultation.id))) == 0
 
 
@@ -98,7 +98,7 @@ def test_accept_from_the_page_with_another_work_area(as_user, imported):
     assert response.request.path == f"/consultations/{consultation.id}"  # on to triage it
     assert consultation.status == Status.NEW and consultation.work_area_id == area.id
     db.session.expire_all()
-    assert db.session.get(GovukItem, item.id).state == ItemState.ACCEPTED
+    assert db.session.get(IntakeItem, item.id).state == ItemState.ACCEPTED
     # Accepting twice is refused with a message, not a 500.
     again = as_user("coordinator").post(
         f"/intake/items/{item.id}/accept", data={"work_area_id": area.id}, follow_redirects=True
@@ -114,13 +114,13 @@ def test_dismiss_needs_a_reason_and_is_remembered(as_user, imported):
     assert empty.status_code == 400
     assert "Give a reason for dismissing it" in empty.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(GovukItem, item.id).state == ItemState.PENDING
+    assert db.session.get(IntakeItem, item.id).state == ItemState.PENDING
 
     done = client.post(f"/intake/items/{item.id}/dismiss", data={"reason": "LGA is responding"},
                        follow_redirects=True)
     assert "It will not come back" in done.get_data(as_text=True)
     db.session.expire_all()
-    row = db.session.get(GovukItem, item.id)
+    row = db.session.get(IntakeItem, item.id)
     assert row.state == ItemState.DISMISSED and row.dismissal_reason == "LGA is responding"
     assert db.session.scalar(select(ActivityLog).where(ActivityLog.action == "govuk_dismiss")) is not None
     dismissed_tab = client.get("/intake/?state=dismissed").get_data(as_text=True)
@@ -207,7 +207,7 @@ def test_csrf_is_required_on_accept(app, as_user, imported, monkeypatch):
     response = as_user("coordinator").post(f"/intake/items/{item.id}/accept", data={"work_area_id": 0})
     assert response.status_code == 400
     db.session.expire_all()
-    assert db.session.get(GovukItem, item.id).state == ItemState.PENDING
+    assert db.session.get(IntakeItem, item.id).state == ItemState.PENDING
 
 
 def test_item_page_has_no_duplicate_element_ids(as_user, imported):

@@ -19,7 +19,7 @@ from tracker.drafts import people as drafts_people
 from tracker.drafts import review as drafts_review
 from tracker.extensions import db
 from tracker.models import Consultation, Role, Status, User
-from tracker.models.reminders import Delivery, Notification, Reminder, State
+from tracker.models.messages import Delivery, Message, Notification, State
 from tracker.timeutil import uk_today, utcnow
 
 
@@ -131,7 +131,7 @@ def test_the_review_cycle_tells_the_right_people_once(smtp: Inbox, eager: None, 
     assert "Reason: The minister's statement" in smtp.to(people["lead"].email)[-1].get_body(("plain",)).get_content()
 
     # Each event reached each person once, in the app and by email.
-    rows = db.session.scalars(select(Reminder).where(Reminder.consultation_id == c.id)).all()
+    rows = db.session.scalars(select(Message).where(Message.consultation_id == c.id)).all()
     assert len({(r.event_key, r.recipient_id) for r in rows}) == len(rows)
     assert all(r.state == State.SENT for r in rows)
     assert len(smtp.messages) == len(rows)
@@ -180,8 +180,8 @@ def test_one_event_never_tells_one_person_twice(smtp: Inbox, eager: None, people
     db.session.commit()
     assert len(smtp.to(people["lead"].email)) == 1
     # And the database refuses a second row for one event and one person.
-    row = db.session.scalar(select(Reminder).where(Reminder.recipient_id == people["lead"].id))
-    db.session.add(Reminder(recipient_id=row.recipient_id, consultation_id=c.id, kind="approved",
+    row = db.session.scalar(select(Message).where(Message.recipient_id == people["lead"].id))
+    db.session.add(Message(recipient_id=row.recipient_id, consultation_id=c.id, kind="approved",
                             subject="again", body="", event_key=row.event_key))
     with pytest.raises(IntegrityError):
         db.session.flush()
@@ -207,7 +207,7 @@ def test_each_kind_reaches_a_user_as_they_chose(smtp: Inbox, eager: None, people
     db.session.commit()
     drafts_review.approve(people["coordinator"], db.session.get(Consultation, c.id), number=1)
     db.session.commit()
-    lead_rows = {r.kind: r for r in db.session.scalars(select(Reminder).where(Reminder.recipient_id == people["lead"].id))}
+    lead_rows = {r.kind: r for r in db.session.scalars(select(Message).where(Message.recipient_id == people["lead"].id))}
     assert (lead_rows["returned"].delivery, lead_rows["returned"].state) == (Delivery.NONE, State.SKIPPED)
     assert (lead_rows["approved"].delivery, lead_rows["approved"].state) == (Delivery.DIGEST, State.PENDING)
     assert smtp.to(people["lead"].email) == []  # the digest sends it later; "returned" in the app only

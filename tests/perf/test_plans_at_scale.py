@@ -35,7 +35,7 @@ SCALE = 100_000
 # Tables whose rows grow with the number of consultations (or of sign-ins). The rest (cities, work
 # areas, users, settings) stay small whatever the data, and a scan of them is the cheapest plan.
 GROWING = frozenset({
-    "consultation", "response", "response_version", "comment", "activity_log", "reminder",
+    "consultation", "response", "response_version", "comment", "activity_log", "message",
     "notification", "city_support", "contributor", "submission", "outcome", "user_session",
 })
 # Statements that read rows; EXPLAIN without ANALYZE never runs them, so writes are safe to explain.

@@ -14,11 +14,12 @@ from tests import factories
 from tests.reminders.conftest import Inbox
 from tests.threads import at_once
 from tracker.extensions import db
+from tracker.messaging import delivery
 from tracker.models import User
+from tracker.models.messages import Message, Notification, ReminderPreference, State
 from tracker.models.policy import FollowUp
-from tracker.models.reminders import Notification, Reminder, ReminderPreference, State
 from tracker.policy import engagements, followups
-from tracker.reminders import delivery, services, tasks
+from tracker.reminders import services, tasks
 from tracker.timeutil import uk_instant
 
 MONDAY = date(2027, 3, 1)
@@ -38,9 +39,9 @@ def follow_up(users: dict[str, User], due_on: date, owner: User | None = None) -
     return row
 
 
-def rows() -> list[Reminder]:
+def rows() -> list[Message]:
     db.session.expire_all()
-    return list(db.session.scalars(select(Reminder).where(Reminder.kind.like("follow_up_%")).order_by(Reminder.id)))
+    return list(db.session.scalars(select(Message).where(Message.kind.like("follow_up_%")).order_by(Message.id)))
 
 
 def test_due_soon_then_overdue_each_once_and_nothing_once_done(smtp: Inbox, eager: None, users) -> None:  # type: ignore[no-untyped-def]

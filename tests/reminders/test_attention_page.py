@@ -11,18 +11,18 @@ from tests import factories
 from tests.reminders.conftest import Inbox
 from tracker.extensions import db
 from tracker.models import ActivityLog, Status, User
-from tracker.models.reminders import Reminder, Stage, State
+from tracker.models.messages import Message, Stage, State
 from tracker.reminders import services
 from tracker.reminders.routes import PAGE_SIZE
 from tracker.timeutil import uk_instant, utcnow
 
 
-def _rows(lead: User, n: int, state: State, title: str = "Rail fares") -> list[Reminder]:
+def _rows(lead: User, n: int, state: State, title: str = "Rail fares") -> list[Message]:
     rows = []
     for i in range(n):
         c = factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3),
                                         closes_in_days=20, title=f"{title} {i}")
-        row = Reminder(consultation=c, recipient=lead, kind="before_1", deadline=date(2027, 3, 3),
+        row = Message(consultation=c, recipient=lead, kind="before_1", deadline=date(2027, 3, 3),
                        subject=f"Internal deadline next working day: {title} {i}", state=state.value,
                        stage=Stage.DATA.value, attempts=1, claim_token=f"token{i}", claimed_at=utcnow(),
                        last_error="May not have been delivered: the connection broke" if state == State.UNCERTAIN
@@ -60,7 +60,7 @@ def test_the_page_and_the_resend_are_refused_to_others(as_user, lead: User) -> N
         assert response.status_code == 403
     assert as_user("anonymous").get("/reminders/attention").status_code in (302, 401)
     db.session.expire_all()
-    assert db.session.get(Reminder, row.id).state == State.UNCERTAIN
+    assert db.session.get(Message, row.id).state == State.UNCERTAIN
 
 
 def test_bad_input_is_a_clear_400_or_404(as_user, lead: User) -> None:  # type: ignore[no-untyped-def]
@@ -87,7 +87,7 @@ def test_resend_sends_once_whatever_the_clicks_and_is_logged(
     assert "already been resent" in second.get_data(as_text=True)
     assert len(smtp.messages) == 1 and "Rail fares 0" in str(smtp.messages[0]["Subject"])
     db.session.expire_all()
-    row = db.session.get(Reminder, row.id)
+    row = db.session.get(Message, row.id)
     assert row.state == State.SENT
     (log,) = db.session.scalars(select(ActivityLog).where(ActivityLog.action == "reminder_resend")).all()
     assert log.actor_id == coordinator.id and log.before == {"state": "uncertain"}
@@ -99,7 +99,7 @@ def test_a_resend_from_an_out_of_date_page_is_refused(smtp: Inbox, as_user, lead
                                            data={"version": "an-older-attempt"}, follow_redirects=True)
     assert "failed again since you loaded the page" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(Reminder, row.id).state == State.FAILED
+    assert db.session.get(Message, row.id).state == State.FAILED
 
 
 def test_the_list_is_paginated(as_user, lead: User) -> None:  # type: ignore[no-untyped-def]
@@ -115,7 +115,7 @@ def test_the_list_is_paginated(as_user, lead: User) -> None:  # type: ignore[no-
 def test_digests_that_need_attention_are_listed_and_resent(
     smtp: Inbox, eager: None, as_user, lead: User
 ) -> None:  # type: ignore[no-untyped-def]
-    from tracker.models.reminders import DigestRun, ReminderPreference
+    from tracker.models.messages import DigestRun, ReminderPreference
 
     db.session.add(ReminderPreference(user_id=lead.id, delivery="digest", digest_time=time(8, 0)))
     db.session.commit()

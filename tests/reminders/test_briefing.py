@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from email.message import Message
+from email.message import Message as Email
 from typing import Any
 
 import pytest
@@ -21,10 +21,11 @@ from tests.reminders.conftest import Inbox
 from tests.reminders.test_sweep import briefing_rows, sweep
 from tests.threads import at_once
 from tracker.extensions import db
+from tracker.messaging import delivery
 from tracker.models import Consultation, Role, Status, User
 from tracker.models.drafts import Contributor, Response, Submission
-from tracker.models.reminders import Reminder, ReminderPreference, State
-from tracker.reminders import briefing, delivery
+from tracker.models.messages import Message, ReminderPreference, State
+from tracker.reminders import briefing
 from tracker.timeutil import uk_instant
 
 # Monday 7 December 2026, an ordinary week; the previous week is Monday 30 November to Sunday 6 December.
@@ -35,24 +36,24 @@ def at(day: date, clock: time = time(7, 30)) -> datetime:
     return uk_instant(day, clock)
 
 
-def text_of(message: Message) -> str:
+def text_of(message: Email) -> str:
     return message.get_payload()[0].get_payload(decode=True).decode()  # type: ignore[union-attr,index]
 
 
-def html_of(message: Message) -> str:
+def html_of(message: Email) -> str:
     return message.get_payload()[1].get_payload(decode=True).decode()  # type: ignore[union-attr,index]
 
 
-def briefings() -> list[Reminder]:
+def briefings() -> list[Message]:
     return briefing_rows()
 
 
-def row_of(user: User) -> Reminder:
+def row_of(user: User) -> Message:
     (row,) = [r for r in briefings() if r.recipient_id == user.id]
     return row
 
 
-def mails(inbox: Inbox, user: User) -> list[Message]:
+def mails(inbox: Inbox, user: User) -> list[Email]:
     """The briefings the user received (the same sweeps send their deadline reminders too)."""
     return [m for m in inbox.to(user.email) if "Monday briefing" in str(m["Subject"])]
 
@@ -223,7 +224,7 @@ def test_last_weeks_briefing_is_never_sent_in_a_later_week(
         outcome = delivery.deliver(row.id)  # its message, delivered late (or a resend)
     assert outcome.status == "skipped" and mails(smtp, coordinator) == []
     db.session.expire_all()
-    assert db.session.get(Reminder, row.id).last_error == briefing.EARLIER_WEEK  # type: ignore[union-attr]
+    assert db.session.get(Message, row.id).last_error == briefing.EARLIER_WEEK  # type: ignore[union-attr]
 
 
 def test_the_first_working_day_after_a_bank_holiday_monday(smtp: Inbox, eager: None, coordinator: User) -> None:
@@ -295,7 +296,7 @@ def test_contributors_are_not_offered_it_and_cannot_ask_for_it(
     row = db.session.scalar(select(ReminderPreference).where(ReminderPreference.user_id == contributor.id))
     assert row is not None and row.briefing is None
     from tracker.errors import DomainError
-    from tracker.reminders.preferences import save_preferences
+    from tracker.reminders.services import save_preferences
 
     with pytest.raises(DomainError, match="coordinators and policy leads"):
         save_preferences(contributor, contributor.id, delivery="immediate", digest_time=time(8, 0), points=[],
@@ -400,7 +401,7 @@ def test_the_briefing_email_runs_no_sql_while_its_templates_render(
         prepared = briefing.prepare(row, at(MONDAY))
         assert prepared.lists is not None
         db.session.expire_all()  # a lazy load would now show as a statement
-        row = db.session.get(Reminder, row.id)  # type: ignore[assignment]
+        row = db.session.get(Message, row.id)  # type: ignore[assignment]
         assert row is not None
         user_name = row.recipient.name
         with _statements_while_rendering(app) as seen:
@@ -470,7 +471,7 @@ def test_planning_and_sending_take_the_same_statements_whatever_the_numbers(
         factories.make_consultation(Status.DRAFTING, lead=lead, closes_at=at(MONDAY + timedelta(days=5)))
         db.session.commit()
     small = plan_and_send()
-    db.session.execute(delete(Reminder))
+    db.session.execute(delete(Message))
     with time_machine.travel(at(MONDAY - timedelta(days=1)), tick=False):
         for _ in range(20):
             factories.make_user(Role.COORDINATOR)

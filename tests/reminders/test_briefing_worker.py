@@ -20,7 +20,7 @@ from tests.reminders.processes import Worker
 from tests.reminders.test_sweep import briefing_rows
 from tracker.extensions import db
 from tracker.models import Status, User
-from tracker.models.reminders import State
+from tracker.models.messages import State
 from tracker.reminders import briefing, tasks
 from tracker.timeutil import utcnow
 
@@ -44,7 +44,7 @@ def test_a_real_worker_sends_this_weeks_briefing_once(
         client = Celery("test-client", broker=redis_url, set_as_current=False)
         client.conf.update(task_serializer="json", accept_content=["json"])
         for _ in range(2):  # the message twice (a redelivery, a second worker): one email
-            client.send_task("tracker.reminders.tasks.send_reminder", args=[row.id])
+            client.send_task("tracker.messaging.tasks.send_message", args=[row.id])
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and worker.output().count("succeeded") < 2 and worker.proc.poll() is None:
             time.sleep(0.2)

@@ -21,7 +21,7 @@ from tests.reminders.processes import RedisServer, Worker, wait_for
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Status, User
-from tracker.models.reminders import Reminder, Stage, State
+from tracker.models.messages import Message, Stage, State
 from tracker.timeutil import add_working_days, uk_today
 
 LEASE = "2"  # seconds: the workers here treat a claim with no progress for 2 s as abandoned
@@ -71,9 +71,9 @@ def due_today(lead: User, title: str) -> int:
     return c.id
 
 
-def the_reminder(consultation_id: int) -> Reminder:
+def the_reminder(consultation_id: int) -> Message:
     db.session.expire_all()
-    return db.session.scalars(select(Reminder).where(Reminder.consultation_id == consultation_id)).one()
+    return db.session.scalars(select(Message).where(Message.consultation_id == consultation_id)).one()
 
 
 @pytest.mark.committed  # a Celery worker process reads and commits through its own connection
@@ -152,8 +152,8 @@ def test_worker_killed_while_the_server_received_the_message_is_uncertain_and_re
 def test_reminders_written_while_redis_is_down_go_out_at_the_next_sweep(
     app: Flask, smtp: Inbox, lead: User, redis_server: RedisServer, tmp_path: Path
 ) -> None:
+    from tracker.messaging.notify import notify
     from tracker.reminders import services
-    from tracker.reminders.notify import notify
 
     consultation_id = due_today(lead, "Written while Redis was down")
     lead_id = lead.id
@@ -171,7 +171,7 @@ def test_reminders_written_while_redis_is_down_go_out_at_the_next_sweep(
             db.session.commit()  # queueing fails: logged, the rows are marked as not queued
             notify([db.session.get(User, lead_id)], kind="message", subject="Assigned to you: tram fares", body="Over to you.")
             db.session.commit()
-            rows = db.session.scalars(select(Reminder).order_by(Reminder.id)).all()
+            rows = db.session.scalars(select(Message).order_by(Message.id)).all()
             assert [(r.state, r.queued_at) for r in rows] == [(State.PENDING, None)] * 2
             db.session.remove()
         redis_server.start()
@@ -182,7 +182,7 @@ def test_reminders_written_while_redis_is_down_go_out_at_the_next_sweep(
     assert sorted(str(m["Subject"]).split(": ")[-1] for m in smtp.messages) == [
         "Written while Redis was down", "tram fares"]
     db.session.expire_all()
-    assert {r.state for r in db.session.scalars(select(Reminder))} == {State.SENT}
+    assert {r.state for r in db.session.scalars(select(Message))} == {State.SENT}
     assert the_reminder(consultation_id).attempts == 1
 
 

@@ -11,9 +11,9 @@ from tests import factories
 from tests.reminders.conftest import Inbox
 from tests.reminders.test_sweep import at, reminder_rows, sweep
 from tracker.extensions import db
+from tracker.messaging.notify import notify
 from tracker.models import Status, User
-from tracker.models.reminders import Notification, ReminderPreference, ReminderSettings, State
-from tracker.reminders.notify import notify
+from tracker.models.messages import Notification, ReminderPreference, ReminderSettings, State
 
 
 def test_notifications_list_shows_the_reminders_and_marks_them_read(

@@ -20,9 +20,10 @@ from sqlalchemy import delete, select
 from tests import factories
 from tests.reminders.conftest import Inbox
 from tracker.extensions import db
+from tracker.messaging import delivery
 from tracker.models import ActivityLog, Consultation, Status, User
-from tracker.models.reminders import Delivery, Notification, Reminder, State
-from tracker.reminders import delivery, services
+from tracker.models.messages import Delivery, Message, Notification, State
+from tracker.reminders import services
 from tracker.reminders.rules import latest_before_point
 from tracker.timeutil import uk_instant
 
@@ -95,8 +96,8 @@ class World:
     def send(self, everything: bool, consultation_ids: tuple[int, ...] | None = None) -> list[tuple[int, int, str]]:
         ids = consultation_ids or (self.consultation_id,)
         pending = list(db.session.scalars(
-            select(Reminder.id).where(Reminder.consultation_id.in_(ids), Reminder.state == State.PENDING.value,
-                                      Reminder.delivery == Delivery.IMMEDIATE.value).order_by(Reminder.id)))
+            select(Message.id).where(Message.consultation_id.in_(ids), Message.state == State.PENDING.value,
+                                      Message.delivery == Delivery.IMMEDIATE.value).order_by(Message.id)))
         if not everything:
             pending = pending[:1]
         out = []
@@ -105,7 +106,7 @@ class World:
                 if delivery.deliver(reminder_id).status != "sent":
                     continue
                 db.session.expire_all()
-                row = db.session.get(Reminder, reminder_id)
+                row = db.session.get(Message, reminder_id)
                 assert row is not None
                 out.append((row.consultation_id, row.recipient_id, row.kind))
                 if row.consultation_id == self.consultation_id:
@@ -120,11 +121,11 @@ class World:
 def _clean() -> None:
     """Each example starts from no consultations (the users stay)."""
     db.session.rollback()
-    for model in (Notification, Reminder, ActivityLog, Consultation):
+    for model in (Notification, Message, ActivityLog, Consultation):
         db.session.execute(delete(model))
     db.session.commit()
     for obj in list(db.session.identity_map.values()):
-        if isinstance(obj, Notification | Reminder | ActivityLog | Consultation):
+        if isinstance(obj, Notification | Message | ActivityLog | Consultation):
             db.session.expunge(obj)
 
 
@@ -175,11 +176,11 @@ def test_replanning_converges_on_the_final_deadline(
     twin_sent: list[tuple[int, str]] = []
     last_day = max(world.day, final) + timedelta(days=2)
     while world.day <= last_day:
-        before = set(db.session.scalars(select(Reminder.id)))
+        before = set(db.session.scalars(select(Message.id)))
         world.sweep()
         # (Not the coordinator's Monday briefing, about no consultation.)
-        for row in db.session.scalars(select(Reminder).where(Reminder.id.not_in(before),
-                                                             Reminder.consultation_id.is_not(None))):
+        for row in db.session.scalars(select(Message).where(Message.id.not_in(before),
+                                                             Message.consultation_id.is_not(None))):
             created[row.consultation_id].add((row.recipient_id, row.kind, row.deadline))
         for consultation_id, recipient_id, kind in world.send(True, (world.consultation_id, twin.id)):
             if consultation_id == twin.id:

@@ -15,11 +15,12 @@ from tests import factories
 from tests.reminders.conftest import Inbox
 from tracker import mail
 from tracker.extensions import db
+from tracker.messaging import delivery
+from tracker.messaging.notify import notify
+from tracker.messaging.resend import resend_digest, resend_reminder
 from tracker.models import Status, User
-from tracker.models.reminders import DigestRun, Kind, Reminder, ReminderPreference, Stage, State
-from tracker.reminders import delivery, services
-from tracker.reminders.notify import notify
-from tracker.reminders.resend import resend_digest, resend_reminder
+from tracker.models.messages import DigestRun, Kind, Message, ReminderPreference, Stage, State
+from tracker.reminders import services
 from tracker.timeutil import uk_instant
 
 
@@ -27,17 +28,17 @@ def at(day: date, clock: time = time(9, 0)):  # type: ignore[no-untyped-def]
     return uk_instant(day, clock)
 
 
-def one_reminder(lead: User, title: str = "Bus reform") -> Reminder:
+def one_reminder(lead: User, title: str = "Bus reform") -> Message:
     factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3), closes_in_days=20,
                                 title=title)
     db.session.commit()
     services.sweep()
     db.session.commit()  # queued to the in-memory broker: nobody runs it
-    (row,) = db.session.scalars(select(Reminder).where(Reminder.kind != Kind.BRIEFING.value)).all()
+    (row,) = db.session.scalars(select(Message).where(Message.kind != Kind.BRIEFING.value)).all()
     return row
 
 
-def fresh(row: Reminder | DigestRun) -> Reminder | DigestRun:
+def fresh(row: Message | DigestRun) -> Message | DigestRun:
     db.session.expire_all()
     return db.session.get(type(row), row.id)  # type: ignore[return-value]
 
@@ -134,7 +135,7 @@ def test_a_title_with_line_breaks_cannot_break_the_header(smtp: Inbox, eager: No
         db.session.commit()
         services.sweep()
         db.session.commit()
-    (row,) = db.session.scalars(select(Reminder)).all()
+    (row,) = db.session.scalars(select(Message)).all()
     assert row.state == State.SENT
     (message,) = smtp.messages
     assert "\n" not in str(message["Subject"]) and message["Bcc"] is None
@@ -156,7 +157,7 @@ def test_a_header_the_mailer_refuses_is_a_permanent_failure_with_a_clear_reason(
     with time_machine.travel(at(date(2027, 3, 1)), tick=False):
         row = one_reminder(lead)
         db.session.execute(
-            Reminder.__table__.update().where(Reminder.id == row.id).values(subject="x")
+            Message.__table__.update().where(Message.id == row.id).values(subject="x")
         )
         lead.email = "lena@hull.test\r\nBcc: everyone@example.test"  # as if it slipped past the forms
         db.session.commit()
@@ -193,7 +194,7 @@ def test_digest_cut_off_while_handing_over_is_uncertain_with_its_items_and_a_res
         assert delivery.deliver_digest(run_id).status == "not-claimed"
         run = fresh(db.session.get(DigestRun, run_id))
         assert run.state == State.UNCERTAIN and run.stage == Stage.DATA
-        items = select(Reminder).where(Reminder.kind != Kind.BRIEFING.value)  # not the coordinator's briefing
+        items = select(Message).where(Message.kind != Kind.BRIEFING.value)  # not the coordinator's briefing
         assert {r.state for r in db.session.scalars(items)} == {State.UNCERTAIN}
         resend_digest(coordinator, run_id, run.claim_token or "")
         db.session.commit()

@@ -13,9 +13,10 @@ from tests import factories
 from tests.reminders.conftest import Inbox
 from tests.threads import at_once
 from tracker.extensions import db
+from tracker.messaging import delivery
 from tracker.models import Role, Status, User
-from tracker.models.reminders import Kind, Notification, Reminder, ReminderPreference, Stage, State
-from tracker.reminders import delivery, services, tasks
+from tracker.models.messages import Kind, Message, Notification, ReminderPreference, Stage, State
+from tracker.reminders import services, tasks
 from tracker.timeutil import uk_instant
 
 
@@ -32,18 +33,18 @@ def kinds_sent(inbox: Inbox, address: str) -> list[str]:
     return [str(m["Subject"]) for m in inbox.to(address)]
 
 
-def reminder_rows() -> list[Reminder]:
+def reminder_rows() -> list[Message]:
     """Deadline reminders and messages: not the coordinators' Monday briefings (test_briefing.py),
     which a sweep on a Monday also plans."""
     db.session.expire_all()  # the tasks ran in their own sessions
     return list(db.session.scalars(
-        select(Reminder).where(Reminder.kind != Kind.BRIEFING.value).order_by(Reminder.id)).all())
+        select(Message).where(Message.kind != Kind.BRIEFING.value).order_by(Message.id)).all())
 
 
-def briefing_rows() -> list[Reminder]:
+def briefing_rows() -> list[Message]:
     db.session.expire_all()
     return list(db.session.scalars(
-        select(Reminder).where(Reminder.kind == Kind.BRIEFING.value).order_by(Reminder.id)).all())
+        select(Message).where(Message.kind == Kind.BRIEFING.value).order_by(Message.id)).all())
 
 
 def test_each_point_fires_once_on_its_day_across_weekends_and_bank_holidays(
@@ -461,7 +462,7 @@ def test_a_sweep_in_many_batches_creates_each_reminder_once(
     assert sorted((r.consultation_id, r.recipient_id, r.kind) for r in rows) == sorted(expected)
     assert first.batches == 4 and first.candidates == 7 and first.created == len(expected)
     assert again.created == 0 and again.batches == 3
-    notes = db.session.execute(select(Notification.reminder_id, func.count()).group_by(Notification.reminder_id))
+    notes = db.session.execute(select(Notification.message_id, func.count()).group_by(Notification.message_id))
     assert dict(notes.tuples().all()) == {r.id: 1 for r in rows}
     assert sorted(first.queued) == sorted(r.id for r in rows)
 

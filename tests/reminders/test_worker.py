@@ -18,7 +18,7 @@ from tests.reminders.conftest import Inbox
 from tests.reminders.processes import Worker
 from tracker.extensions import db
 from tracker.models import Status, User
-from tracker.models.reminders import Reminder, State
+from tracker.models.messages import Message, State
 from tracker.timeutil import add_working_days, uk_today
 
 
@@ -46,6 +46,6 @@ def test_real_worker_runs_the_sweep_through_redis_and_the_email_arrives(
     assert "Worker end to end" in str(smtp.messages[0]["Subject"])
     assert smtp.messages[0]["To"] == lead.email
     db.session.expire_all()
-    (row,) = db.session.scalars(select(Reminder).where(Reminder.consultation_id == c.id)).all()
+    (row,) = db.session.scalars(select(Message).where(Message.consultation_id == c.id)).all()
     assert row.state == State.SENT and row.sent_at is not None
-    assert "tracker.reminders.tasks.send_reminder" in output  # the send went through the broker too
+    assert "tracker.messaging.tasks.send_message" in output  # the send went through the broker too

@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tracker.models import Consultation
-from tracker.models.intake import GovukItem
+from tracker.models.intake import IntakeItem
 
 _KEY = "kc_consultations_changed"
 _lock = threading.Lock()
@@ -53,7 +53,7 @@ def forget() -> None:
 
 @event.listens_for(Session, "after_flush")
 def _note_changes(session: Session, flush_context: Any) -> None:
-    if any(isinstance(o, Consultation | GovukItem) for o in (*session.new, *session.dirty, *session.deleted)):
+    if any(isinstance(o, Consultation | IntakeItem) for o in (*session.new, *session.dirty, *session.deleted)):
         session.info[_KEY] = True
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 
 from tracker.extensions import db
 from tracker.locking import claimed_version
+from tracker.messaging.notify import notify
 from tracker.models import Consultation, Role, User
 from tracker.models.drafts import (
     CitySupport,
@@ -26,8 +27,7 @@ from tracker.models.drafts import (
     ResponseVersion,
     Submission,
 )
-from tracker.models.reminders import Event
-from tracker.reminders.notify import notify
+from tracker.models.messages import Event
 from tracker.timeutil import to_uk
 from tracker.urls import external_url
 

@@ -45,7 +45,7 @@ from tracker.models import (
     WorkArea,
 )
 from tracker.models.consultation import LIST_SEARCH_FTS_TABLE
-from tracker.models.intake import GovukItem
+from tracker.models.intake import IntakeItem
 from tracker.timeutil import end_of_uk_day, uk_today, utcnow
 
 # Closing windows offered by the list filter: value -> label.
@@ -328,7 +328,7 @@ _PAGE_OPTIONS = (
     joinedload(Consultation.policy_lead).joinedload(User.city),
     joinedload(Consultation.created_by),
     # The intake panel's item in the same statement: each statement is a round trip to PostgreSQL.
-    joinedload(Consultation.govuk_item).joinedload(GovukItem.suggested_work_area),
+    joinedload(Consultation.intake_item).joinedload(IntakeItem.suggested_work_area),
 )
 # Who made each change is shown by name and city: their other columns are many on PostgreSQL's wire.
 _HISTORY_OPTIONS = (joinedload(ActivityLog.actor).load_only(User.id, User.name, User.city_id)

@@ -27,7 +27,7 @@ from tracker.models.drafts import (
     SubmissionMethod,
     TakenUp,
 )
-from tracker.models.reminders import Notification, Reminder
+from tracker.models.messages import Message, Notification
 from tracker.timeutil import uk_today, utcnow
 
 _STATUSES = (
@@ -199,10 +199,10 @@ def _dated(consultation: Consultation, when: datetime) -> None:
     """Date the event's rows when it happened: the first sweep of `make run` then sends the
     emails (it sends what has waited a while), and the notification list reads naturally."""
     key = notifications.event_key(consultation)
-    ids = list(db.session.scalars(select(Reminder.id).where(Reminder.event_key == key)))
+    ids = list(db.session.scalars(select(Message.id).where(Message.event_key == key)))
     if ids:
-        db.session.execute(update(Reminder).where(Reminder.id.in_(ids)).values(created_at=when))
-        db.session.execute(update(Notification).where(Notification.reminder_id.in_(ids)).values(created_at=when))
+        db.session.execute(update(Message).where(Message.id.in_(ids)).values(created_at=when))
+        db.session.execute(update(Notification).where(Notification.message_id.in_(ids)).values(created_at=when))
 
 
 def _tell(c: Consultation, lead: User | None, coordinator: User | None, number: int, when: datetime) -> None:

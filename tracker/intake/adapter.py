@@ -18,7 +18,7 @@ from tracker.intake.govuk import Facts, FetchError
 from tracker.models.intake import ItemSource
 
 if TYPE_CHECKING:
-    from tracker.models.intake import GovukItem
+    from tracker.models.intake import IntakeItem
 
 
 @dataclass(frozen=True)
@@ -60,5 +60,5 @@ class SourceAdapter(ABC):
         ``FetchError`` or ``BadData``."""
 
     @abstractmethod
-    def locator(self, item: GovukItem) -> str:
+    def locator(self, item: IntakeItem) -> str:
         """Where a stored item's facts are fetched from, for a follow-up."""

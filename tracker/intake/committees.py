@@ -40,7 +40,7 @@ from tracker.models.intake import COMMITTEE_TYPE_PREFIX, ItemSource
 from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
-    from tracker.models.intake import GovukItem
+    from tracker.models.intake import IntakeItem
 
 UK = ZoneInfo("Europe/London")
 BUSINESS_PATH = "/api/CommitteeBusiness"
@@ -362,5 +362,5 @@ class CommitteesAdapter(SourceAdapter):
             name = self.committee_names().get(ident, "")
         return parse_business(result, detail, committee_name=name, site_url=self.site_url)
 
-    def locator(self, item: GovukItem) -> str:
+    def locator(self, item: IntakeItem) -> str:
         return item.content_id

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import User
-from tracker.models.intake import GovukItem, ItemSource, ItemState
+from tracker.models.intake import IntakeItem, ItemSource, ItemState
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_data"
 COMMITTEES_SAMPLE_DIR = SAMPLE_DIR / "committees"
@@ -18,7 +18,7 @@ DEMO_ACCEPTED = "00000000-0000-4000-8000-000000000101"  # the DfT bus services c
 
 
 def _imported(source: ItemSource) -> bool:
-    return bool(db.session.scalar(select(func.count(GovukItem.id)).where(GovukItem.source == source.value)))
+    return bool(db.session.scalar(select(func.count(IntakeItem.id)).where(IntakeItem.source == source.value)))
 
 
 def seed_demo() -> None:
@@ -31,8 +31,8 @@ def seed_demo() -> None:
         importer.run_import(sources.make_dir_source(str(SAMPLE_DIR)), trigger="demo")
         # One accepted item, so the consultation page shows its GOV.UK panel in the demo.
         coordinator = db.session.scalar(select(User).where(User.email == DEMO_COORDINATOR))
-        bus = db.session.scalar(select(GovukItem).where(GovukItem.source == ItemSource.GOVUK.value,
-                                                        GovukItem.content_id == DEMO_ACCEPTED))
+        bus = db.session.scalar(select(IntakeItem).where(IntakeItem.source == ItemSource.GOVUK.value,
+                                                        IntakeItem.content_id == DEMO_ACCEPTED))
         if coordinator is not None and bus is not None and bus.state == ItemState.PENDING:
             services.accept_item(coordinator, bus)
     if not _imported(ItemSource.COMMITTEES):

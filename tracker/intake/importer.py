@@ -24,7 +24,7 @@ from tracker.intake.govuk import BadData, Facts, FetchError, Gone, Source
 from tracker.intake.rules import ensure_default_rules
 from tracker.intake.sources import adapter_for, public_url
 from tracker.models import Role, User
-from tracker.models.intake import OUTCOME_TYPES, GovukItem, ImportRun, ItemSource, ItemState
+from tracker.models.intake import OUTCOME_TYPES, ImportRun, IntakeItem, ItemSource, ItemState
 from tracker.timeutil import to_uk, utcnow
 
 log = logging.getLogger("tracker.intake")
@@ -57,8 +57,8 @@ class _Importer:
         self.classifier = Classifier()
         self.items = {
             i.content_id: i
-            for i in db.session.scalars(select(GovukItem).where(GovukItem.source == source.key.value)
-                                        .options(selectinload(GovukItem.consultation)))
+            for i in db.session.scalars(select(IntakeItem).where(IntakeItem.source == source.key.value)
+                                        .options(selectinload(IntakeItem.consultation)))
         }
         self.seen: set[str] = set()
 
@@ -110,7 +110,7 @@ class _Importer:
         self.fetch_and_apply(item, link, result, digest, where)
 
     def fetch_and_apply(
-        self, item: GovukItem | None, link: str, result: dict, digest: str, where: str, *, follow_up: bool = False
+        self, item: IntakeItem | None, link: str, result: dict, digest: str, where: str, *, follow_up: bool = False
     ) -> None:
         """Fetch the item's facts and create or update our row, inside a savepoint.
 
@@ -168,9 +168,9 @@ class _Importer:
         else:
             self.result.skipped += skipped
 
-    def create(self, facts: Facts, digest: str) -> GovukItem:
+    def create(self, facts: Facts, digest: str) -> IntakeItem:
         suggestion = self.classifier.suggest(facts.title, facts.summary, facts.organisations, facts.acronyms)
-        item = GovukItem(
+        item = IntakeItem(
             source=self.source.key.value,
             content_id=facts.content_id,
             search_fingerprint=digest,
@@ -199,7 +199,7 @@ class _Importer:
         return item
 
     @staticmethod
-    def _copy_facts(item: GovukItem, facts: Facts) -> None:
+    def _copy_facts(item: IntakeItem, facts: Facts) -> None:
         item.base_path = facts.base_path
         item.document_type = facts.document_type
         item.title = facts.title
@@ -212,7 +212,7 @@ class _Importer:
         item.national_applicability = facts.national_applicability
         item.applies_to_network = facts.applies_to_network
 
-    def update(self, item: GovukItem, facts: Facts, digest: str) -> bool:
+    def update(self, item: IntakeItem, facts: Facts, digest: str) -> bool:
         old_closes, old_type = item.closes_at, item.document_type
         before = (item.title, item.summary, item.organisations, item.opened_at, item.closes_at,
                   item.document_type, item.ways_to_respond, item.national_applicability)
@@ -246,7 +246,7 @@ class _Importer:
         db.session.flush()
         return changed
 
-    def closing_date_changed(self, item: GovukItem) -> None:
+    def closing_date_changed(self, item: IntakeItem) -> None:
         consultation = item.consultation
         if consultation is None or item.closes_at is None:
             return
@@ -262,7 +262,7 @@ class _Importer:
             data.opened_at = item.opened_at
         consultation_services.update_consultation(None, consultation, data)
 
-    def outcome_published(self, item: GovukItem) -> None:
+    def outcome_published(self, item: IntakeItem) -> None:
         item.outcome_seen_at = self.now
         consultation = item.consultation
         if consultation is None:
@@ -281,7 +281,7 @@ class _Importer:
             )
         if self.dry_run:
             return
-        from tracker.reminders.notify import notify
+        from tracker.messaging.notify import notify
 
         recipients: list[User] = [consultation.policy_lead] if consultation.policy_lead else _coordinators()
         notify(
@@ -295,7 +295,7 @@ class _Importer:
             consultation=consultation,
         )
 
-    def apply_withdrawn(self, item: GovukItem, explanation: str) -> None:
+    def apply_withdrawn(self, item: IntakeItem, explanation: str) -> None:
         item.withdrawn_at = self.now
         item.last_changed_at = self.now
         if item.state in (ItemState.PENDING, ItemState.ACCEPTED):
@@ -339,8 +339,8 @@ class _Importer:
         ids = sorted(self.seen)
         for start in range(0, len(ids), 500):
             db.session.execute(
-                update(GovukItem)
-                .where(GovukItem.source == self.source.key.value, GovukItem.content_id.in_(ids[start : start + 500]))
+                update(IntakeItem)
+                .where(IntakeItem.source == self.source.key.value, IntakeItem.content_id.in_(ids[start : start + 500]))
                 .values(last_seen_at=self.now)
                 .execution_options(synchronize_session=False)
             )

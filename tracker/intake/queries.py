@@ -15,7 +15,7 @@ from tracker.consultations import counts as list_counts
 from tracker.extensions import db
 from tracker.intake.sources import item_url
 from tracker.models import Consultation, User, WorkArea
-from tracker.models.intake import GovukItem, ImportRun, ItemState, OrganisationRule, WorkAreaKeywords
+from tracker.models.intake import ImportRun, IntakeItem, ItemState, OrganisationRule, WorkAreaKeywords
 from tracker.timeutil import format_uk, utcnow
 
 STATE_TABS = [
@@ -27,7 +27,7 @@ STATE_TABS = [
 
 
 # Built once: the dashboard asks on every visit.
-_INBOX_COUNT = select(func.count(GovukItem.id)).where(GovukItem.state == ItemState.PENDING.value)
+_INBOX_COUNT = select(func.count(IntakeItem.id)).where(IntakeItem.state == ItemState.PENDING.value)
 
 
 def inbox_count() -> int:
@@ -35,20 +35,20 @@ def inbox_count() -> int:
     return list_counts.counts("inbox", lambda: int(db.session.scalar(_INBOX_COUNT) or 0))
 
 
-def item_for_consultation(consultation: Consultation) -> GovukItem | None:
+def item_for_consultation(consultation: Consultation) -> IntakeItem | None:
     """The item the consultation was accepted from, loaded with it (consultations.queries)."""
     if consultation is None or getattr(consultation, "id", None) is None:
         return None
-    return consultation.govuk_item
+    return consultation.intake_item
 
 
-def is_closed(item: GovukItem, now: datetime | None = None) -> bool:
+def is_closed(item: IntakeItem, now: datetime | None = None) -> bool:
     return item.closes_at is not None and item.closes_at <= (now or utcnow())
 
 
-def get_item(item_id: int) -> GovukItem | None:
+def get_item(item_id: int) -> IntakeItem | None:
     return db.session.get(
-        GovukItem, item_id, options=[selectinload(GovukItem.suggested_work_area), selectinload(GovukItem.consultation)]
+        IntakeItem, item_id, options=[selectinload(IntakeItem.suggested_work_area), selectinload(IntakeItem.consultation)]
     )
 
 
@@ -60,7 +60,7 @@ def work_area_choices(blank: str | None = None) -> list[tuple[int, str]]:
 
 @dataclass
 class InboxPage:
-    items: list[GovukItem]
+    items: list[IntakeItem]
     tabs: list[tuple[ItemState, str, int]]
     total: int
     pages: int
@@ -70,20 +70,20 @@ class InboxPage:
 def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
     counts: dict[str, int] = dict(
         db.session.execute(
-            select(GovukItem.state, func.count(GovukItem.id)).group_by(GovukItem.state)
+            select(IntakeItem.state, func.count(IntakeItem.id)).group_by(IntakeItem.state)
         ).tuples().all()
     )
     total = counts.get(state.value, 0)
     now = utcnow()
     items = db.session.scalars(
-        select(GovukItem)
-        .options(selectinload(GovukItem.suggested_work_area), selectinload(GovukItem.consultation))
-        .where(GovukItem.state == state.value)
+        select(IntakeItem)
+        .options(selectinload(IntakeItem.suggested_work_area), selectinload(IntakeItem.consultation))
+        .where(IntakeItem.state == state.value)
         # What closes soonest first (the work is to decide in time), then those already
         # closed, most recent first; items without a date last.
-        .order_by(GovukItem.closes_at.is_(None), GovukItem.closes_at < now,
-                  case((GovukItem.closes_at >= now, GovukItem.closes_at)),
-                  GovukItem.closes_at.desc(), GovukItem.id.desc())
+        .order_by(IntakeItem.closes_at.is_(None), IntakeItem.closes_at < now,
+                  case((IntakeItem.closes_at >= now, IntakeItem.closes_at)),
+                  IntakeItem.closes_at.desc(), IntakeItem.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

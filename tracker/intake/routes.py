@@ -12,13 +12,13 @@ from tracker.intake import bp, queries, services, sources
 from tracker.intake import rules as rules_service
 from tracker.intake.forms import AcceptForm, DismissForm, KeywordsForm, OrganisationRuleForm
 from tracker.models import WorkArea
-from tracker.models.intake import GovukItem, ItemState, OrganisationRule
+from tracker.models.intake import IntakeItem, ItemState, OrganisationRule
 from tracker.pagination import govuk_pagination, requested_page
 from tracker.timeutil import utcnow
 from tracker.views import Refused, page_status, run
 
 
-def _get_item(item_id: int) -> GovukItem:
+def _get_item(item_id: int) -> IntakeItem:
     item = queries.get_item(item_id)
     if item is None:
         abort(404, "There is no imported item with that number.")
@@ -48,7 +48,7 @@ def inbox() -> ResponseReturnValue:
     )
 
 
-def _item_page(row: GovukItem, dismiss_form: DismissForm | None = None,
+def _item_page(row: IntakeItem, dismiss_form: DismissForm | None = None,
                accept_form: AcceptForm | None = None, status: int = 200) -> ResponseReturnValue:
     if accept_form is None:
         accept_form = AcceptForm(work_area_id=row.suggested_work_area_id or 0)

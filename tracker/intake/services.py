@@ -14,7 +14,7 @@ from tracker.extensions import db
 from tracker.intake.sources import item_url
 from tracker.models import Consultation, IssuerType, User, WorkArea
 from tracker.models import Source as ConsultationSource
-from tracker.models.intake import GovukItem, ItemSource, ItemState
+from tracker.models.intake import IntakeItem, ItemSource, ItemState
 from tracker.timeutil import utcnow
 
 # Per item source: the consultation's source, its issuer type, the inbox's name in the log.
@@ -28,7 +28,7 @@ def _require_coordinator(actor: User) -> None:
     require(actor, "coordinators", "triage imported consultations")
 
 
-def accept_item(actor: User, item: GovukItem, work_area: WorkArea | None = None) -> Consultation:
+def accept_item(actor: User, item: IntakeItem, work_area: WorkArea | None = None) -> Consultation:
     """The item becomes a consultation in status `new`, in the chosen (or suggested) work area."""
     _require_coordinator(actor)
     if item.state != ItemState.PENDING:
@@ -73,7 +73,7 @@ def accept_item(actor: User, item: GovukItem, work_area: WorkArea | None = None)
     return consultation
 
 
-def dismiss_item(actor: User, item: GovukItem, reason: str) -> None:
+def dismiss_item(actor: User, item: IntakeItem, reason: str) -> None:
     _require_coordinator(actor)
     reason = one_line(reason, field="reason", limit=1000,
                       missing="Give a reason for dismissing it, so colleagues can see why.",
@@ -85,7 +85,7 @@ def dismiss_item(actor: User, item: GovukItem, reason: str) -> None:
     item.decided_by = actor
     item.decided_at = utcnow()
     activity.record(
-        "govuk_dismiss", actor=actor, subject_type="govuk_item", subject_id=item.id,
+        "govuk_dismiss", actor=actor, subject_type="intake_item", subject_id=item.id,
         message=f"Dismissed “{item.title}” ({item.source_label}) from the inbox: {reason}",
         after={"state": item.state, "reason": reason},
     )

@@ -20,7 +20,7 @@ from tracker.intake.govuk import (
     parse_facts,
 )
 from tracker.intake.saved import DirSource
-from tracker.models.intake import GovukItem, ItemSource
+from tracker.models.intake import IntakeItem, ItemSource
 
 
 def _client(base_url: str) -> GovukClient:
@@ -68,7 +68,7 @@ def public_url(base_path: str) -> str:
     return current_app.config["GOVUK_API_BASE_URL"].rstrip("/") + base_path
 
 
-def item_url(item: GovukItem) -> str:
+def item_url(item: IntakeItem) -> str:
     """The item's public page: on GOV.UK, or the committee business page on Parliament's site."""
     if item.source == ItemSource.COMMITTEES:
         return current_app.config["COMMITTEES_SITE_URL"].rstrip("/") + item.base_path
@@ -109,7 +109,7 @@ class GovukAdapter(SourceAdapter):
     def facts(self, locator: str, result: dict[str, Any]) -> Facts:
         return parse_facts(result, self.source.content(locator))
 
-    def locator(self, item: GovukItem) -> str:
+    def locator(self, item: IntakeItem) -> str:
         return item.base_path
 
 

@@ -39,5 +39,5 @@ from tracker.models import api as _api  # noqa: E402,F401
 from tracker.models import drafts as _drafts  # noqa: E402,F401
 from tracker.models import feeds as _feeds  # noqa: E402,F401
 from tracker.models import intake as _intake  # noqa: E402,F401
+from tracker.models import messages as _messages  # noqa: E402,F401
 from tracker.models import policy as _policy  # noqa: E402,F401
-from tracker.models import reminders as _reminders  # noqa: E402,F401

@@ -16,7 +16,7 @@ from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
     from tracker.models.city import City, WorkArea
-    from tracker.models.intake import GovukItem
+    from tracker.models.intake import IntakeItem
     from tracker.models.user import User
 
 
@@ -177,7 +177,7 @@ class Consultation(Model):
     # The imported item (GOV.UK or a select committee) it was accepted from (one at most: an
     # item's id names one consultation), read with the consultation's page; intake's services
     # set the item's side.
-    govuk_item: Mapped[GovukItem | None] = relationship(viewonly=True, uselist=False)
+    intake_item: Mapped[IntakeItem | None] = relationship(viewonly=True, uselist=False)
     lead_city: Mapped[City | None] = relationship()
     policy_lead: Mapped[User | None] = relationship(foreign_keys=[policy_lead_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

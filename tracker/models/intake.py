@@ -58,15 +58,14 @@ DOCUMENT_TYPE_LABELS = {
 COMMITTEE_TYPE_PREFIX = "committee_"
 
 
-class GovukItem(Model):
+class IntakeItem(Model):
     """One imported item, whatever we decided about it: a GOV.UK document (keyed by its
-    content_id) or a select committee's call for evidence (keyed by its business id).
+    content_id) or a select committee's call for evidence (keyed by its business id);
+    ``source`` tells them apart."""
 
-    The name and table predate the second source; ``source`` tells them apart."""
-
-    __tablename__ = "govuk_item"
+    __tablename__ = "intake_item"
     __table_args__ = (
-        Index("ix_govuk_item_state_closes_at", "state", "closes_at"),
+        Index("ix_intake_item_state_closes_at", "state", "closes_at"),
         UniqueConstraint("source", "content_id"),
     )
 
@@ -171,7 +170,7 @@ class GovukItem(Model):
         return "Applies to " + ", ".join(nations[:-1]) + " and " + nations[-1]
 
     def __repr__(self) -> str:
-        return f"<GovukItem {self.source}:{self.content_id} {self.state} {self.title[:30]!r}>"
+        return f"<IntakeItem {self.source}:{self.content_id} {self.state} {self.title[:30]!r}>"
 
 
 class ImportRun(Model):

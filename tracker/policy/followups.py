@@ -4,8 +4,8 @@ Each sweep (tracker/reminders/services.py calls ``plan``) finds the open follow-
 DUE_SOON_WORKING_DAYS working days, or overdue, and tells each owner once per follow-up, point
 (due soon, overdue) and due date: the reminder row's ``event_key`` names the three, and is unique
 with the recipient, so a second sweep or a concurrent one inserts nothing (insert-unless-exists),
-and only the sweep whose row went in queues the send. The send goes through the reminders'
-own delivery (immediate or the daily digest, per the owner's preference), which asks
+and only the sweep whose row went in queues the send. The send goes through messaging's
+delivery (immediate or the daily digest, per the owner's preference), which asks
 ``still_relevant`` just before sending.
 """
 
@@ -17,11 +17,12 @@ from sqlalchemy import select
 
 from tracker.extensions import db, dialect_insert, table_of
 from tracker.mail import header_text
+from tracker.messaging import kinds
+from tracker.messaging.outbox import queue_after_commit
+from tracker.messaging.preferences import preferences_for
 from tracker.models import User
+from tracker.models.messages import KIND_LABELS, Delivery, Message, Notification, State
 from tracker.models.policy import Engagement, FollowUp
-from tracker.models.reminders import KIND_LABELS, Delivery, Notification, Reminder, State
-from tracker.reminders.outbox import queue_after_commit
-from tracker.reminders.preferences import preferences_for
 from tracker.timeutil import add_working_days
 from tracker.urls import external_url
 
@@ -81,7 +82,7 @@ def plan(now: datetime, today: date) -> tuple[int, list[int]]:
         return 0, []
     keys = {event_key(row.id, kind, row.due_on) for row, kind in wanted}
     told = set(db.session.execute(
-        select(Reminder.event_key, Reminder.recipient_id).where(Reminder.event_key.in_(keys))).tuples())
+        select(Message.event_key, Message.recipient_id).where(Message.event_key.in_(keys))).tuples())
     wanted = [(row, kind) for row, kind in wanted if (event_key(row.id, kind, row.due_on), row.owner_id) not in told]
     if not wanted:
         return 0, []
@@ -100,10 +101,10 @@ def plan(now: datetime, today: date) -> tuple[int, list[int]]:
             "attempts": 0, "last_error": "", "created_at": now, "queued_at": now,
             "event_key": event_key(row.id, kind, row.due_on),
         })
-    reminder = table_of(Reminder)
+    reminder = table_of(Message)
     # Another sweep may have inserted the same rows since we looked: only ours come back.
     inserted = db.session.execute(
-        dialect_insert(Reminder).on_conflict_do_nothing(index_elements=["event_key", "recipient_id"])
+        dialect_insert(Message).on_conflict_do_nothing(index_elements=["event_key", "recipient_id"])
         .returning(reminder.c.id, reminder.c.recipient_id, reminder.c.kind, reminder.c.subject, reminder.c.body,
                    reminder.c.delivery),
         values,
@@ -111,7 +112,7 @@ def plan(now: datetime, today: date) -> tuple[int, list[int]]:
     if not inserted:
         return 0, []
     db.session.execute(table_of(Notification).insert(), [
-        {"user_id": r.recipient_id, "consultation_id": None, "reminder_id": r.id, "kind": r.kind,
+        {"user_id": r.recipient_id, "consultation_id": None, "message_id": r.id, "kind": r.kind,
          "subject": r.subject, "body": r.body, "created_at": now}
         for r in inserted
     ])
@@ -120,7 +121,7 @@ def plan(now: datetime, today: date) -> tuple[int, list[int]]:
     return len(inserted), queued
 
 
-def still_relevant(reminder: Reminder) -> str:
+def still_relevant(reminder: Message) -> str:
     """'' if a follow-up reminder should still go out, else why not."""
     follow_up_id = _follow_up_id(reminder.event_key)
     follow_up = db.session.get(FollowUp, follow_up_id) if follow_up_id is not None else None
@@ -133,3 +134,8 @@ def still_relevant(reminder: Reminder) -> str:
     if not reminder.recipient.is_enabled:
         return "The account is disabled."
     return ""
+
+
+# Just before a follow-up reminder goes, messaging asks whether it still should.
+kinds.register(kinds.KindRules(lambda message, now: kinds.Ready(still_relevant(message))),
+               prefix="follow_up_")

@@ -1,6 +1,6 @@
 """The Monday briefing: one email a week per person who wants it, through the reminder machinery.
 
-A briefing is a ``Reminder`` row (kind "briefing", no consultation, delivery immediate) whose
+A briefing is a ``Message`` row (kind "briefing", no consultation, delivery immediate) whose
 ``event_key`` names the ISO week ("briefing:2026-W49"); the existing unique constraint on
 (event_key, recipient_id) makes a second sweep, beat or worker unable to plan it twice. The
 sweep plans the week's rows (``plan``); delivery.deliver() claims and sends each as any other
@@ -31,10 +31,11 @@ from flask import current_app, render_template
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from tracker.extensions import db, dialect_insert, table_of
+from tracker.messaging import kinds
+from tracker.messaging.outbox import SEND, queue_after_commit
+from tracker.messaging.preferences import Effective, default_preferences, preferences_for
 from tracker.models import STATUS_LABELS, Role, Status, User
-from tracker.models.reminders import Delivery, Kind, Reminder, ReminderPreference, State
-from tracker.reminders.outbox import SEND, queue_after_commit
-from tracker.reminders.preferences import Effective, default_preferences, preferences_for
+from tracker.models.messages import Delivery, Kind, Message, ReminderPreference, State
 from tracker.reminders.queries import BRIEFING_SECTION_LIMIT, BriefingLists, BriefingRow, briefing_lists
 from tracker.timeutil import is_working_day, to_uk, uk_instant, uk_today
 from tracker.urls import external_url
@@ -140,7 +141,7 @@ def plan(now: datetime) -> list[int]:
     if week is None:
         return []
     default_delivery = default_preferences().delivery
-    planned = select(Reminder.id).where(Reminder.event_key == week.key, Reminder.recipient_id == User.id)
+    planned = select(Message.id).where(Message.event_key == week.key, Message.recipient_id == User.id)
     due = list(db.session.scalars(
         select(User.id)
         .outerjoin(ReminderPreference, ReminderPreference.user_id == User.id)
@@ -158,9 +159,9 @@ def plan(now: datetime) -> list[int]:
     ]
     # Another sweep may have planned some since the read: theirs stand, and only ours are queued.
     stmt = (
-        dialect_insert(Reminder)
+        dialect_insert(Message)
         .on_conflict_do_nothing(index_elements=["event_key", "recipient_id"])
-        .returning(table_of(Reminder).c.id)
+        .returning(table_of(Message).c.id)
     )
     ids = [row.id for row in db.session.execute(stmt, rows).all()]
     queue_after_commit(db.session(), ids, SEND)
@@ -175,7 +176,7 @@ class Prepared:
     lists: BriefingLists | None = None
 
 
-def prepare(reminder: Reminder, now: datetime) -> Prepared:
+def prepare(reminder: Message, now: datetime) -> Prepared:
     """Just before sending: whether the briefing still applies, and its lists (read now, so that
     a send retried later says what is true then)."""
     user = reminder.recipient
@@ -227,7 +228,7 @@ def _count(n: int) -> str:
     return f"{n} consultation" + ("s" if n != 1 else "")
 
 
-def render(reminder: Reminder, lists: BriefingLists, now: datetime) -> tuple[str, str, str]:
+def render(reminder: Message, lists: BriefingLists, now: datetime) -> tuple[str, str, str]:
     """(subject, text, html) of one person's briefing."""
     user = reminder.recipient
     today = uk_today(now)
@@ -256,8 +257,8 @@ def render(reminder: Reminder, lists: BriefingLists, now: datetime) -> tuple[str
         "preferences_link": external_url("reminders.preferences") + "#monday-briefing",
     }
     title = subject(week)
-    return (title, render_template("reminders/email/briefing.txt", **ctx),
-            render_template("reminders/email/briefing.html", **ctx))
+    return (title, render_template("messaging/email/briefing.txt", **ctx),
+            render_template("messaging/email/briefing.html", **ctx))
 
 
 def page_text(user: User) -> dict[str, str]:
@@ -272,3 +273,14 @@ def page_text(user: User) -> dict[str, str]:
         "default": ("Coordinators get it unless they say no here (or chose no reminder emails)." if network
                     else "Policy leads get it only if they ask for it here."),
     }
+
+
+def _ready(message: Message, now: datetime) -> kinds.Ready:
+    prepared = prepare(message, now)
+    lists = prepared.lists
+    if prepared.reason or lists is None:
+        return kinds.Ready(prepared.reason)
+    return kinds.Ready(write=lambda: render(message, lists, now))
+
+
+kinds.register(kinds.KindRules(_ready), kinds=[Kind.BRIEFING])

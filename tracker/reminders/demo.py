@@ -12,9 +12,9 @@ from datetime import time
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.messaging.preferences import network_settings
 from tracker.models import User
-from tracker.models.reminders import Delivery, ReminderPreference
-from tracker.reminders.preferences import network_settings
+from tracker.models.messages import Delivery, ReminderPreference
 
 DIGEST_USER = "lead.salford@keycities.test"
 

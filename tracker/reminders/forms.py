@@ -17,7 +17,7 @@ from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, S
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from tracker.forms import BaseForm
-from tracker.models.reminders import EVENT_LABELS, KIND_LABELS, USER_POINTS, Delivery
+from tracker.models.messages import EVENT_LABELS, KIND_LABELS, USER_POINTS, Delivery
 
 DELIVERY_CHOICES = [
     (Delivery.IMMEDIATE.value, "An email for each reminder, as it falls due"),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, load_only
 from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, STATUS_LABELS, City, Consultation, Status, User
 from tracker.models.drafts import Contributor, Response, Submission
-from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Notification, Reminder, State
+from tracker.models.messages import KIND_LABELS, Delivery, DigestRun, Message, Notification, State
 from tracker.reminders.rules import CLOSING_SOON, NOT_APPROVED
 from tracker.timeutil import utcnow
 
@@ -83,8 +83,8 @@ class AttentionCounts:
 
 def _attention_columns() -> list[Any]:
     def immediate(state: State) -> Any:
-        return select(func.count()).select_from(Reminder).where(
-            Reminder.state == state.value, Reminder.delivery == Delivery.IMMEDIATE.value).scalar_subquery()
+        return select(func.count()).select_from(Message).where(
+            Message.state == state.value, Message.delivery == Delivery.IMMEDIATE.value).scalar_subquery()
 
     digests = select(func.count()).select_from(DigestRun).where(DigestRun.state.in_(NEEDS_ATTENTION))
     return [immediate(State.UNCERTAIN), immediate(State.FAILED), digests.scalar_subquery()]
@@ -106,9 +106,9 @@ def attention_counts() -> AttentionCounts:
     """One query: immediate emails by state, and digests needing attention."""
     reminders = dict(
         db.session.execute(
-            select(Reminder.state, func.count())
-            .where(Reminder.state.in_(NEEDS_ATTENTION), Reminder.delivery == Delivery.IMMEDIATE.value)
-            .group_by(Reminder.state)
+            select(Message.state, func.count())
+            .where(Message.state.in_(NEEDS_ATTENTION), Message.delivery == Delivery.IMMEDIATE.value)
+            .group_by(Message.state)
         ).tuples().all()
     )
     digests = db.session.scalar(
@@ -117,15 +117,15 @@ def attention_counts() -> AttentionCounts:
     return AttentionCounts(reminders.get(State.UNCERTAIN.value, 0), reminders.get(State.FAILED.value, 0), digests)
 
 
-def attention_reminders(state: str | None = None) -> Select[tuple[Reminder]]:
+def attention_reminders(state: str | None = None) -> Select[tuple[Message]]:
     """Immediate emails that failed or may not have been delivered, uncertain first, newest first."""
     states = [state] if state in NEEDS_ATTENTION else list(NEEDS_ATTENTION)
     return (
-        select(Reminder)
-        .options(joinedload(Reminder.consultation).load_only(Consultation.id, Consultation.title),
-                 joinedload(Reminder.recipient))
-        .where(Reminder.state.in_(states), Reminder.delivery == Delivery.IMMEDIATE.value)
-        .order_by((Reminder.state == State.UNCERTAIN.value).desc(), Reminder.claimed_at.desc(), Reminder.id.desc())
+        select(Message)
+        .options(joinedload(Message.consultation).load_only(Consultation.id, Consultation.title),
+                 joinedload(Message.recipient))
+        .where(Message.state.in_(states), Message.delivery == Delivery.IMMEDIATE.value)
+        .order_by((Message.state == State.UNCERTAIN.value).desc(), Message.claimed_at.desc(), Message.id.desc())
     )
 
 
@@ -142,8 +142,8 @@ def digest_item_counts(run_ids: list[int]) -> dict[int, int]:
     if not run_ids:
         return {}
     rows = db.session.execute(
-        select(Reminder.digest_run_id, func.count()).where(Reminder.digest_run_id.in_(run_ids))
-        .group_by(Reminder.digest_run_id)
+        select(Message.digest_run_id, func.count()).where(Message.digest_run_id.in_(run_ids))
+        .group_by(Message.digest_run_id)
     ).tuples()
     return {run_id: count for run_id, count in rows if run_id is not None}
 
@@ -176,16 +176,16 @@ def rows_shown(rows: list[Any]) -> dict[int, dict[str, Any]]:
 
 # What the consultation page's panel shows of each reminder: not its email's subject and body.
 _FOR_CONSULTATION = (
-    select(Reminder)
-    .options(load_only(Reminder.id, Reminder.created_at, Reminder.kind, Reminder.state, Reminder.recipient_id),
-             joinedload(Reminder.recipient).load_only(User.id, User.name))
-    .where(Reminder.consultation_id == bindparam("id"))
-    .order_by(Reminder.created_at.desc(), Reminder.id.desc())
+    select(Message)
+    .options(load_only(Message.id, Message.created_at, Message.kind, Message.state, Message.recipient_id),
+             joinedload(Message.recipient).load_only(User.id, User.name))
+    .where(Message.consultation_id == bindparam("id"))
+    .order_by(Message.created_at.desc(), Message.id.desc())
     .limit(bindparam("limit"))
 )
 
 
-def for_consultation(consultation: Consultation, limit: int = 50) -> list[Reminder]:
+def for_consultation(consultation: Consultation, limit: int = 50) -> list[Message]:
     return list(db.session.scalars(_FOR_CONSULTATION, {"id": consultation.id, "limit": limit}))
 
 

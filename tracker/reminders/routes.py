@@ -15,17 +15,18 @@ from werkzeug.wrappers import Response
 from tracker.auth.permissions import admin_required, coordinator_required
 from tracker.errors import DomainError, NotFound, PermissionDenied
 from tracker.extensions import db
-from tracker.models import User
-from tracker.models.reminders import DigestRun, Notification, Reminder, State
-from tracker.pagination import govuk_pagination, requested_page
-from tracker.reminders import bp, briefing, queries, resend, services
-from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, ResendForm
-from tracker.reminders.preferences import (
+from tracker.messaging import resend
+from tracker.messaging.notifications import mark_all_read
+from tracker.messaging.preferences import (
     network_settings,
     preferences_for,
     save_network_settings,
-    save_preferences,
 )
+from tracker.models import User
+from tracker.models.messages import DigestRun, Message, Notification, State
+from tracker.pagination import govuk_pagination, requested_page
+from tracker.reminders import bp, briefing, queries, services
+from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, ResendForm
 from tracker.views import Refused, run
 
 PAGE_SIZE = 50
@@ -52,7 +53,7 @@ def notifications() -> ResponseReturnValue:
 @bp.post("/notifications/read")
 @login_required
 def mark_read() -> Response:
-    count = services.mark_all_read(current_user)
+    count = mark_all_read(current_user)
     db.session.commit()
     flash(f"Marked {count} notification{'s' if count != 1 else ''} as read." if count else "Nothing was unread.",
           "success")
@@ -82,7 +83,7 @@ def preferences() -> ResponseReturnValue:
         if offered:
             form.briefing.data = "yes" if briefing.wants(current_user, mine) else "no"
     elif form.validate_on_submit():
-        outcome = run(form, lambda: save_preferences(
+        outcome = run(form, lambda: services.save_preferences(
                           current_user, current_user.id, delivery=form.delivery.data or "",
                           digest_time=form.digest_clock(), points=form.points.data or [], events=form.events(),
                           briefing=form.briefing_choice()),
@@ -119,14 +120,14 @@ def admin_reminders() -> ResponseReturnValue:
     if state and state not in {s.value for s in State}:
         abort(400, "Unknown state.")
     query = (
-        select(Reminder)
-        .options(joinedload(Reminder.consultation), joinedload(Reminder.recipient))
-        .order_by(Reminder.created_at.desc(), Reminder.id.desc())
+        select(Message)
+        .options(joinedload(Message.consultation), joinedload(Message.recipient))
+        .order_by(Message.created_at.desc(), Message.id.desc())
     )
     if state:
-        query = query.where(Reminder.state == state)
+        query = query.where(Message.state == state)
     page = db.paginate(query, page=requested_page(request.args), per_page=PAGE_SIZE, error_out=False)
-    counts = dict(db.session.execute(select(Reminder.state, func.count()).group_by(Reminder.state)).tuples().all())
+    counts = dict(db.session.execute(select(Message.state, func.count()).group_by(Message.state)).tuples().all())
     return render_template("reminders/admin_reminders.html", page=page, state=state, counts=counts,
                            states=queries.STATE_LABELS, rows_shown=queries.rows_shown(page.items),
                            pagination=govuk_pagination(page.page, page.pages, lambda n: url_for(
@@ -159,7 +160,7 @@ def attention() -> ResponseReturnValue:
     )
 
 
-def _resend(verb: Callable[[User, int, str], Reminder | DigestRun], row_id: int, show: str, sent: str) -> Response:
+def _resend(verb: Callable[[User, int, str], Message | DigestRun], row_id: int, show: str, sent: str) -> Response:
     form = ResendForm()
     back = url_for("reminders.attention", show=show)
     if not form.validate_on_submit():  # the CSRF token: the page is too old

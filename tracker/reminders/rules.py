@@ -1,7 +1,7 @@
 """The reminder rules the sweep and the sends share: which points fall due when, what each
 email says it is about, whether a planned reminder is still worth sending, and how a sent one
-replaces those about another date. The sweep (services.py) plans with them; delivery.py checks
-them again just before sending, since the data may have changed in between."""
+replaces those about another date. The sweep (services.py) plans with them; messaging checks
+them again just before sending (registered below), since the data may have changed in between."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from sqlalchemy import update
 
 from tracker.extensions import db
 from tracker.mail import header_text
+from tracker.messaging import kinds
 from tracker.models import OPEN_STATUSES, Status
-from tracker.models.reminders import BEFORE_POINTS, Kind, Reminder, State
+from tracker.models.messages import BEFORE_POINTS, Kind, Message, State
 from tracker.timeutil import to_uk, working_days_before, working_days_between
 
 # Work that is past its internal deadline and not yet in review escalates.
@@ -109,12 +110,8 @@ def _working_days_left(today: date, deadline: date) -> int:
     return working_days_between(today, deadline)
 
 
-def still_relevant(reminder: Reminder) -> str:
+def still_relevant(reminder: Message) -> str:
     """'' if the reminder should still go out, else why not (the data changed since the sweep)."""
-    if reminder.kind.startswith("follow_up_"):
-        from tracker.policy import followups
-
-        return followups.still_relevant(reminder)
     c = reminder.consultation
     if reminder.kind not in REMINDER_KINDS and not reminder.kind.startswith("escalation_"):
         return ""
@@ -149,18 +146,24 @@ def supersede_other_dates(sent: Iterable[tuple[int | None, int, str, date | None
             continue
         family = CLOSING_DATE_KINDS if kind in CLOSING_DATE_KINDS else DATED_KINDS - CLOSING_DATE_KINDS
         others = (
-            Reminder.consultation_id == consultation_id,
-            Reminder.recipient_id == recipient_id,
-            Reminder.kind.in_(family),
-            Reminder.deadline != deadline,
-            Reminder.superseded_at.is_(None),
+            Message.consultation_id == consultation_id,
+            Message.recipient_id == recipient_id,
+            Message.kind.in_(family),
+            Message.deadline != deadline,
+            Message.superseded_at.is_(None),
         )
         db.session.execute(
-            update(Reminder).where(*others, Reminder.state == State.PENDING.value)
+            update(Message).where(*others, Message.state == State.PENDING.value)
             .values(state=State.SKIPPED.value, last_error=REPLANNED)
             .execution_options(synchronize_session=False)
         )
         db.session.execute(
-            update(Reminder).where(*others).values(superseded_at=now)
+            update(Message).where(*others).values(superseded_at=now)
             .execution_options(synchronize_session=False)
         )
+
+
+# Messaging asks, just before a reminder or an escalation goes, whether it still should, and
+# tells once it has gone, so that the reminders about other dates stop counting.
+kinds.register(kinds.KindRules(lambda message, now: kinds.Ready(still_relevant(message)),
+                               after_sent=supersede_other_dates), kinds=DATED_KINDS)

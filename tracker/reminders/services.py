@@ -14,26 +14,31 @@ all their rows in memory, close to 1 GB at 50,000, and compared them with every 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Row, Select, String, and_, cast, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
-from tracker.extensions import db, dialect_insert, rowcount, table_of
+from tracker.errors import DomainError
+from tracker.extensions import db, table_of
+from tracker.messaging import preferences
+from tracker.messaging.bulk import NewReminders, insert_new
+from tracker.messaging.digest import start_digests
+from tracker.messaging.outbox import SEND, queue_after_commit
+from tracker.messaging.preferences import Effective, all_preferences
+from tracker.messaging.recovery import recover
 from tracker.models import OPEN_STATUSES, Consultation, Role, User
 from tracker.models.drafts import Contributor, Response
-from tracker.models.reminders import BEFORE_POINTS, Delivery, DigestRun, Notification, Reminder, State
+from tracker.models.messages import BEFORE_POINTS, Message, ReminderPreference
 from tracker.reminders import briefing, rules
-from tracker.reminders.bulk import NewReminders, insert_new
-from tracker.reminders.outbox import DIGEST, SEND, queue_after_commit
-from tracker.reminders.preferences import Effective, all_preferences
-from tracker.timeutil import add_working_days, to_uk, uk_today, utcnow
+from tracker.reminders.briefing import OFFERED_TO, offered
+from tracker.timeutil import add_working_days, uk_today, utcnow
 
 NOBODY: frozenset[int] = frozenset()
 
@@ -140,7 +145,7 @@ def sweep(now: datetime | None = None, *, batch_size: int | None = None) -> Swee
     created, queued = followups.plan(now, today)
     result.created, result.queued = result.created + created, [*result.queued, *queued]
     _recover(result, now)
-    _start_digests(result, now, today, people)
+    result.digests = start_digests(now, today, (people.defaults, people.own) if people else None)
     result.briefings = briefing.plan(now)
     return result
 
@@ -190,18 +195,18 @@ def _existing(consultation_ids: Iterable[int]) -> dict[tuple[int, str, date], fr
     reminder of every candidate, and reading each as a row of its own cost most of its time."""
     ids = sorted(consultation_ids)
     rows = db.session.execute(
-        select(Reminder.consultation_id, Reminder.kind, Reminder.deadline,
-               func.aggregate_strings(cast(Reminder.recipient_id, String), ","))
+        select(Message.consultation_id, Message.kind, Message.deadline,
+               func.aggregate_strings(cast(Message.recipient_id, String), ","))
         .where(
-            Reminder.consultation_id.in_(ids),
+            Message.consultation_id.in_(ids),
             # The range says nothing the list does not, but PostgreSQL has no statistics yet for a
             # table the first sweep is filling, and for a long list alone it then reads the whole
             # table, batch after batch.
-            Reminder.consultation_id.between(ids[0], ids[-1]),
-            Reminder.deadline.is_not(None),
-            Reminder.superseded_at.is_(None),
+            Message.consultation_id.between(ids[0], ids[-1]),
+            Message.deadline.is_not(None),
+            Message.superseded_at.is_(None),
         )
-        .group_by(Reminder.consultation_id, Reminder.kind, Reminder.deadline)
+        .group_by(Message.consultation_id, Message.kind, Message.deadline)
     ).tuples()
     return {
         (consultation_id, kind, deadline): frozenset(map(int, recipients.split(",")))
@@ -259,52 +264,16 @@ def _plan_batch(result: SweepResult, rows: Sequence[Row[Any]], people: _People, 
 
 
 def _recover(result: SweepResult, now: datetime) -> None:
-    from tracker.reminders.recovery import recover
-
     out = recover(now)
     result.requeued = out.requeued + out.digests_requeued
     result.stuck = len(out.retried) + out.gave_up + out.uncertain + out.digests_retried + out.digests_uncertain
     result.uncertain = out.uncertain + out.digests_uncertain
 
 
-def _start_digests(result: SweepResult, now: datetime, today: date, people: _People | None) -> None:
-    """One digest per user per UK day, once their digest time has passed."""
-    waiting = list(
-        db.session.scalars(
-            select(Reminder.recipient_id)
-            .where(Reminder.state == State.PENDING.value, Reminder.delivery == Delivery.DIGEST.value)
-            .distinct()
-        )
-    )
-    if not waiting:
-        return
-    defaults, own = (people.defaults, people.own) if people else all_preferences()
-    clock: time = to_uk(now).time()
-    ready = [uid for uid in waiting if own.get(uid, defaults).digest_time <= clock]
-    if not ready:
-        return
-    stmt = (
-        dialect_insert(DigestRun)
-        .on_conflict_do_nothing(index_elements=["user_id", "day"])
-        .returning(table_of(DigestRun).c.id)
-    )
-    rows = db.session.execute(
-        stmt,
-        [
-            {"user_id": uid, "day": today, "state": State.PENDING.value, "attempts": 0, "last_error": "",
-             "created_at": now, "queued_at": now}
-            for uid in ready
-        ],
-    ).all()
-    result.digests = [r.id for r in rows]
-    queue_after_commit(db.session(), result.digests, DIGEST)
-
-
-def mark_all_read(user: User, now: datetime | None = None) -> int:
-    res = db.session.execute(
-        update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=now or utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    return rowcount(res)
+def save_preferences(actor: User | None, user_id: int, *, delivery: str, digest_time: time, points: list[str],
+                     events: Mapping[str, str] | None = None, briefing: bool | None = None) -> ReminderPreference:
+    """A person's own choices (messaging keeps them), the Monday briefing only where their role has it."""
+    if briefing is not None and actor is not None and not offered(actor):
+        raise DomainError(OFFERED_TO, field="briefing")
+    return preferences.save_preferences(actor, user_id, delivery=delivery, digest_time=digest_time, points=points,
+                                        events=events, briefing=briefing)

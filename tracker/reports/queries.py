@@ -57,7 +57,7 @@ from tracker.models import Consultation, Decision, Status, User
 from tracker.models.drafts import CitySupport, Contributor, Outcome, Response, Submission, TakenUp
 from tracker.models.policy import ConsultationPartner, PartnerNetwork, PartnerRole
 from tracker.reports.periods import Period, QuarterSlice
-from tracker.reports.sql import uk_date
+from tracker.sql import uk_date
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -14,8 +14,6 @@ from tracker.consultations import bp, queries
 from tracker.consultations.filters import parse_filters
 from tracker.models import STATUS_LABELS, Status
 from tracker.pagination import govuk_pagination, page_number
-from tracker.reports import rows as download_rows
-from tracker.timeutil import uk_today
 
 
 def _page_number(args: Mapping[str, str], errors: list[dict[str, str]]) -> int:
@@ -68,33 +66,3 @@ def index() -> ResponseReturnValue:
         ),
         400 if errors else 200,
     )
-
-
-@bp.get("/download.csv")
-@login_required
-def download_csv() -> ResponseReturnValue:
-    return _download("csv")
-
-
-@bp.get("/download.xlsx")
-@login_required
-def download_xlsx() -> ResponseReturnValue:
-    return _download("xlsx")
-
-
-def _download(fmt: str) -> ResponseReturnValue:
-    """Every consultation the list shows with these filters (all its pages), one row each."""
-    work_areas, cities = queries.filter_choices()
-    filters, errors = parse_filters(request.args, work_areas, cities)
-    if errors:
-        abort(400, " ".join(e["text"] for e in errors))
-    where, params = queries.matching(filters)
-    if fmt == "xlsx":
-        refused = exports.too_many_for_excel(download_rows.count(where, params))
-        if refused:
-            abort(400, refused)
-    table = exports.Table("Consultations", download_rows.COLUMNS, download_rows.consultation_rows(where, params))
-    name = f"key-cities-consultations-{uk_today():%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        return exports.csv_response(name, table)
-    return exports.xlsx_response(name, [table])

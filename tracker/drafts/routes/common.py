@@ -7,8 +7,16 @@ from typing import Any
 from flask import flash, redirect, url_for
 from werkzeug.wrappers import Response as ResponseBase
 
+from tracker.drafts.markdown import heading_top, render
 from tracker.models import Consultation
+from tracker.models.drafts import Question, ResponseVersion
 from tracker.views import Refused
+
+
+def sections(version: ResponseVersion | None, qs: list[Question]) -> list[dict[str, Any]]:
+    """A question-by-question version's answers, each under its question, drawn as HTML."""
+    answers = (version.answers or {}) if version else {}
+    return [{"question": q, "html": render(answers.get(str(q.id), ""), heading_top(True))} for q in qs]
 
 
 def consultation_url(consultation: Consultation) -> str:

@@ -12,8 +12,7 @@ from tracker.drafts import bp, export, permissions, queries, versions
 from tracker.drafts.diff import diff_versions
 from tracker.drafts.forms import RestoreForm
 from tracker.drafts.markdown import heading_top, render
-from tracker.drafts.routes.common import back_with, consultation_url, response_url
-from tracker.drafts.routes.response import sections
+from tracker.drafts.routes.common import back_with, consultation_url, response_url, sections
 from tracker.errors import DomainError
 from tracker.models import Consultation
 from tracker.routing import parse_id

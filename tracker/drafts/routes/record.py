@@ -15,8 +15,6 @@ from tracker.drafts import bp, queries, review
 from tracker.drafts.forms import BaseForm, OutcomeForm, SubmissionForm, parse_time
 from tracker.drafts.routes.common import consultation_url, response_url
 from tracker.models import Consultation
-from tracker.policy import panels as policy_panels
-from tracker.policy import services as policy_services
 from tracker.timeutil import to_uk, uk_instant, utcnow
 from tracker.views import Refused, page_status, run
 
@@ -29,13 +27,13 @@ def _check_step(consultation: Consultation, name: str) -> None:
         workflow.check(current_user, consultation, name)
 
 
-def _given(day: date | None) -> date:
+def given_date(day: date | None) -> date:
     """A required date of a form that has been validated."""
     assert day is not None
     return day
 
 
-def _record_page(consultation_id: int, step: str, form_class: type[BaseForm], verb: Callable[[Consultation, Any], object],
+def record_page(consultation_id: int, step: str, form_class: type[BaseForm], verb: Callable[[Consultation, Any], object],
                  success: str, template: str, extra: Callable[[Consultation], dict[str, Any]],
                  prefill: Callable[[Any], None] | None = None,
                  rules: Callable[[Consultation, Any], dict[str, str | None]] | None = None) -> ResponseReturnValue:
@@ -79,7 +77,7 @@ def _submission_rules(consultation: Consultation, form: SubmissionForm) -> dict[
     return {"submitted_on": review.submission_time_problem(uk_instant(form.submitted_on.data, at))}
 
 
-def _outcome_rules(consultation: Consultation, form: OutcomeForm) -> dict[str, str | None]:
+def outcome_rules(consultation: Consultation, form: OutcomeForm) -> dict[str, str | None]:
     if form.published_on.data is None:
         return {}
     return {"published_on": review.outcome_date_problem(consultation, form.published_on.data)}
@@ -94,26 +92,13 @@ def _now(form: SubmissionForm) -> None:
 @bp.route("/<int:consultation_id>/submission", methods=["GET", "POST"])
 @login_required
 def submit(consultation_id: int) -> ResponseReturnValue:
-    return _record_page(
+    return record_page(
         consultation_id, "submit", SubmissionForm, lambda c, form: review.record_submission(
             current_user, c, method=form.method.data,
-            submitted_at=uk_instant(_given(form.submitted_on.data), time(*form.time_parts())),
+            submitted_at=uk_instant(given_date(form.submitted_on.data), time(*form.time_parts())),
             reference=form.reference.data or "", seen_version=form.version.data,
         ), "Submission recorded. The submitted version is now frozen.", "drafts/submit.html",
         lambda c: {"approved": queries.approved_version(queries.get_response(c)),
                    "supports": queries.supporting_cities(c)},
         prefill=_now, rules=_submission_rules,
-    )
-
-
-@bp.route("/<int:consultation_id>/outcome", methods=["GET", "POST"])
-@login_required
-def outcome(consultation_id: int) -> ResponseReturnValue:
-    return _record_page(
-        consultation_id, "publish_outcome", OutcomeForm, lambda c, form: (review.record_outcome(
-            current_user, c, url=form.url.data or "", published_on=_given(form.published_on.data),
-            taken_up=form.taken_up.data, notes=form.notes.data or "", seen_version=form.version.data,
-        ), policy_services.record_outcome_take_up(current_user, c, request.form)),
-        "Outcome recorded.", "drafts/outcome.html",
-        lambda c: {"policy_outcome": policy_panels.outcome_panel(c, request.form)}, rules=_outcome_rules,
     )

@@ -17,17 +17,17 @@ from sqlalchemy import func, update
 from tracker import activity
 from tracker.errors import DomainError, NotFound, PermissionDenied
 from tracker.extensions import db, rowcount
+from tracker.messaging.outbox import DIGEST, SEND, queue_after_commit
 from tracker.models import User
-from tracker.models.reminders import DigestRun, Reminder, State
-from tracker.reminders.outbox import DIGEST, SEND, queue_after_commit
+from tracker.models.messages import DigestRun, Message, State
 from tracker.timeutil import to_uk, utcnow
 
-R = TypeVar("R", Reminder, DigestRun)
+R = TypeVar("R", Message, DigestRun)
 
 RESENDABLE = (State.UNCERTAIN.value, State.FAILED.value)
 
 
-def version_of(row: Reminder | DigestRun) -> str:
+def version_of(row: Message | DigestRun) -> str:
     return row.claim_token or ""
 
 
@@ -36,7 +36,7 @@ def _check(actor: User) -> None:
         raise PermissionDenied("Only coordinators and admins can resend emails.")
 
 
-def _already(row: Reminder | DigestRun) -> DomainError:
+def _already(row: Message | DigestRun) -> DomainError:
     if row.state in RESENDABLE:
         return DomainError("This email failed again since you loaded the page: check the reason and try again.")
     return DomainError("This email has already been resent (or sent): nothing was queued again.")
@@ -46,7 +46,7 @@ def _resent_note(actor: User, now: datetime) -> str:
     return f"Resent by {actor.name} on {to_uk(now):%-d %B %Y at %H:%M}."
 
 
-def _put_back(model: type[Reminder] | type[DigestRun], row: Reminder | DigestRun, actor: User, version: str,
+def _put_back(model: type[Message] | type[DigestRun], row: Message | DigestRun, actor: User, version: str,
               now: datetime, **extra: object) -> None:
     """Back in the queue with fresh attempts, if it is still as the coordinator saw it (``version``)."""
     changed = rowcount(db.session.execute(
@@ -69,10 +69,10 @@ def _resendable(actor: User, model: type[R], row_id: int, missing: str) -> R:
     return row
 
 
-def resend_reminder(actor: User, reminder_id: int, version: str, now: datetime | None = None) -> Reminder:
-    reminder = _resendable(actor, Reminder, reminder_id, "There is no such email.")
+def resend_reminder(actor: User, reminder_id: int, version: str, now: datetime | None = None) -> Message:
+    reminder = _resendable(actor, Message, reminder_id, "There is no such email.")
     before = reminder.state
-    _put_back(Reminder, reminder, actor, version, now or utcnow(), next_attempt_at=None)
+    _put_back(Message, reminder, actor, version, now or utcnow(), next_attempt_at=None)
     activity.record(
         "reminder_resend", actor=actor, consultation=reminder.consultation,
         subject_type="reminder", subject_id=reminder.id,
@@ -90,8 +90,8 @@ def resend_digest(actor: User, run_id: int, version: str, now: datetime | None =
     _put_back(DigestRun, run, actor, version, now or utcnow())
     # Its items go with it (deliver_digest picks up the pending items attached to the run).
     db.session.execute(
-        update(Reminder)
-        .where(Reminder.digest_run_id == run_id, Reminder.state.in_(RESENDABLE))
+        update(Message)
+        .where(Message.digest_run_id == run_id, Message.state.in_(RESENDABLE))
         .values(state=State.PENDING.value, last_error="")
         .execution_options(synchronize_session=False)
     )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models import User
-from tracker.models.reminders import (
+from tracker.models.messages import (
     DEFAULT_POINTS,
     EVENT_LABELS,
     Delivery,
@@ -99,20 +99,18 @@ def save_preferences(
     """A user's own choices. Only that user may change them (checked here, not only in the view).
 
     ``events``: {workflow event kind: delivery}; None keeps what the user chose before.
-    ``briefing``: whether they want the Monday briefing; None keeps what they chose before.
+    ``briefing``: whether they want the Monday briefing; None keeps what they chose before (whether
+    the person may choose it is the reminders' rule: reminders.services.save_preferences).
     """
     from tracker import activity
     from tracker.errors import PermissionDenied
-    from tracker.models.reminders import USER_POINTS
-    from tracker.reminders.briefing import OFFERED_TO, offered
+    from tracker.models.messages import USER_POINTS
 
     if actor is None or actor.id != user_id:
         raise PermissionDenied("You can only change your own reminder preferences.")
     _check(delivery, points, USER_POINTS)
     if events is not None:
         _check_events(events)
-    if briefing is not None and not offered(actor):
-        raise DomainError(OFFERED_TO, field="briefing")
     row = db.session.scalar(select(ReminderPreference).where(ReminderPreference.user_id == user_id))
     if row is None:
         row = ReminderPreference(user_id=user_id)
@@ -135,7 +133,7 @@ def save_preferences(
 def save_network_settings(actor: User | None, *, delivery: str, digest_time: time, points: list[str]) -> ReminderSettings:
     from tracker import activity
     from tracker.errors import PermissionDenied
-    from tracker.models.reminders import USER_POINTS
+    from tracker.models.messages import USER_POINTS
 
     if actor is None or not actor.is_coordinator:
         raise PermissionDenied("Only coordinators can set the network's reminder defaults.")

@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.messaging.outbox import queue_after_commit
+from tracker.messaging.preferences import preferences_for
 from tracker.models import Consultation, User
-from tracker.models.reminders import Delivery, Kind, Notification, Reminder, State
-from tracker.reminders.outbox import queue_after_commit
-from tracker.reminders.preferences import preferences_for
+from tracker.models.messages import Delivery, Kind, Message, Notification, State
 
 
 def notify(
@@ -38,7 +38,7 @@ def notify(
             recipients.setdefault(user.id, user)
     if key is not None and recipients:
         told = db.session.scalars(
-            select(Reminder.recipient_id).where(Reminder.event_key == key, Reminder.recipient_id.in_(list(recipients)))
+            select(Message.recipient_id).where(Message.event_key == key, Message.recipient_id.in_(list(recipients)))
         )
         for user_id in told:
             recipients.pop(user_id, None)
@@ -47,17 +47,17 @@ def notify(
     kind = kind or Kind.MESSAGE.value
     prefs = preferences_for(list(recipients))
     notifications: list[Notification] = []
-    immediate: list[Reminder] = []
+    immediate: list[Message] = []
     for user_id, user in recipients.items():
         delivery = prefs[user_id].delivery_for(kind)
         # What the email and the in-app notification share.
         said = {"consultation": consultation, "kind": kind, "subject": subject[:300], "body": body}
-        reminder = Reminder(
+        reminder = Message(
             recipient=user, deadline=None, delivery=delivery, event_key=key,
             state=State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value, **said,
         )
         db.session.add(reminder)
-        notification = Notification(user=user, reminder=reminder, **said)
+        notification = Notification(user=user, message=reminder, **said)
         db.session.add(notification)
         notifications.append(notification)
         if delivery == Delivery.IMMEDIATE:

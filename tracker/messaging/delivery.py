@@ -1,4 +1,4 @@
-"""Sending one reminder or one digest: claim, check, send, record.
+"""Sending one message or one digest: claim, check, send, record.
 
 Each function owns its transactions (it is the body of a task). The policy:
 
@@ -30,9 +30,9 @@ from sqlalchemy.orm import joinedload
 
 from tracker import mail
 from tracker.extensions import db, rowcount
+from tracker.messaging import kinds
 from tracker.models import Consultation
-from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Kind, Reminder, Stage, State
-from tracker.reminders import briefing, rules
+from tracker.models.messages import KIND_LABELS, Delivery, DigestRun, Message, Stage, State
 from tracker.timeutil import to_uk, utcnow
 from tracker.urls import external_url
 
@@ -71,7 +71,7 @@ def consultation_link(consultation_id: int) -> str:
     return external_url("consultations.detail", consultation_id=consultation_id)
 
 
-def _item(reminder: Reminder) -> dict:
+def _item(reminder: Message) -> dict:
     c: Consultation | None = reminder.consultation
     return {
         "reminder": reminder,
@@ -85,17 +85,17 @@ def _item(reminder: Reminder) -> dict:
     }
 
 
-def render_reminder(reminder: Reminder) -> tuple[str, str, str]:
+def render_reminder(reminder: Message) -> tuple[str, str, str]:
     ctx = {"item": _item(reminder), "user": reminder.recipient, "network": current_app.config["NETWORK_NAME"],
            "preferences_link": external_url("reminders.preferences")}
     return (
         reminder.subject,
-        render_template("reminders/email/reminder.txt", **ctx),
-        render_template("reminders/email/reminder.html", **ctx),
+        render_template("messaging/email/reminder.txt", **ctx),
+        render_template("messaging/email/reminder.html", **ctx),
     )
 
 
-def render_digest(user: object, reminders: list[Reminder], day: str) -> tuple[str, str, str]:
+def render_digest(user: object, reminders: list[Message], day: str) -> tuple[str, str, str]:
     ctx = {"items": [_item(r) for r in reminders], "user": user, "day": day,
            "network": current_app.config["NETWORK_NAME"],
            "preferences_link": external_url("reminders.preferences")}
@@ -103,12 +103,12 @@ def render_digest(user: object, reminders: list[Reminder], day: str) -> tuple[st
         "s" if len(reminders) != 1 else "")
     return (
         subject,
-        render_template("reminders/email/digest.txt", **ctx),
-        render_template("reminders/email/digest.html", **ctx),
+        render_template("messaging/email/digest.txt", **ctx),
+        render_template("messaging/email/digest.html", **ctx),
     )
 
 
-def _claim(model: type[Reminder] | type[DigestRun], row_id: int, now: datetime,
+def _claim(model: type[Message] | type[DigestRun], row_id: int, now: datetime,
            *extra: ColumnElement[bool]) -> str | None:
     """Claim a pending row for this attempt; returns the claim token, or None if not ours."""
     token = uuid.uuid4().hex
@@ -123,7 +123,7 @@ def _claim(model: type[Reminder] | type[DigestRun], row_id: int, now: datetime,
     return token if claimed else None
 
 
-def _fence(model: type[Reminder] | type[DigestRun], row_id: int, token: str) -> None:
+def _fence(model: type[Message] | type[DigestRun], row_id: int, token: str) -> None:
     """Record that the message is about to go, if the claim is still ours; else abandon the send."""
     moved = rowcount(db.session.execute(
         update(model)
@@ -136,7 +136,7 @@ def _fence(model: type[Reminder] | type[DigestRun], row_id: int, token: str) -> 
         raise ClaimLost
 
 
-def _settle(model: type[Reminder] | type[DigestRun], row_id: int, token: str, states: tuple[State, ...],
+def _settle(model: type[Message] | type[DigestRun], row_id: int, token: str, states: tuple[State, ...],
             **values: object) -> bool:
     """Write this attempt's result, unless another attempt has claimed the row since."""
     done = rowcount(db.session.execute(
@@ -171,7 +171,7 @@ def _result(exc: mail.MailError, attempts: int, now: datetime) -> tuple[Outcome,
     return Outcome("failed", reason=why), {"state": State.FAILED.value, "last_error": why}
 
 
-def _send(model: type[Reminder] | type[DigestRun], row_id: int, token: str, build: Callable[[], EmailMessage],
+def _send(model: type[Message] | type[DigestRun], row_id: int, token: str, build: Callable[[], EmailMessage],
           fail: Callable[[mail.MailError], Outcome]) -> Outcome | None:
     """Build the message and hand it to the mail server, fenced by the claim: None once the
     server has it, else the outcome (a failure recorded through ``fail``).
@@ -200,43 +200,39 @@ def _send(model: type[Reminder] | type[DigestRun], row_id: int, token: str, buil
 def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
     """Send one immediate reminder. Safe to call twice, concurrently or after it was sent."""
     now = now or utcnow()
-    token = _claim(Reminder, reminder_id, now, Reminder.delivery == Delivery.IMMEDIATE.value)
+    token = _claim(Message, reminder_id, now, Message.delivery == Delivery.IMMEDIATE.value)
     if token is None:
         return Outcome("not-claimed")
     reminder = db.session.scalar(
-        select(Reminder)
-        .options(joinedload(Reminder.consultation), joinedload(Reminder.recipient))
-        .where(Reminder.id == reminder_id)
+        select(Message)
+        .options(joinedload(Message.consultation), joinedload(Message.recipient))
+        .where(Message.id == reminder_id)
         .execution_options(populate_existing=True)
     )
     assert reminder is not None
     attempts, address = reminder.attempts, reminder.recipient.email
     point = (reminder.consultation_id, reminder.recipient_id, reminder.kind, reminder.deadline)
-    reason = rules.still_relevant(reminder)
-    # The Monday briefing says what is true when it goes: its lists are read here.
-    prepared = briefing.prepare(reminder, now) if not reason and reminder.kind == Kind.BRIEFING else None
-    if prepared is not None:
-        reason = prepared.reason
+    # Whether it is still worth sending, and what it says, is decided now: the data may have moved
+    # since it was planned (a Monday briefing says what is true when it goes).
+    ready = kinds.prepare(reminder, now)
+    reason = ready.reason
     if reason:
         # Never sent, so it must not stand in the way of the same point planned again later.
-        _settle(Reminder, reminder_id, token, OURS, state=State.SKIPPED.value, last_error=reason, superseded_at=now)
+        _settle(Message, reminder_id, token, OURS, state=State.SKIPPED.value, last_error=reason, superseded_at=now)
         db.session.commit()
         return Outcome("skipped", reason=reason)
 
     def build() -> EmailMessage:
-        if prepared is not None and prepared.lists is not None:
-            subject, text, html = briefing.render(reminder, prepared.lists, now)
-        else:
-            subject, text, html = render_reminder(reminder)
+        subject, text, html = ready.write() if ready.write is not None else render_reminder(reminder)
         return mail.build_message(to=address, subject=subject, text=text, html=html)
 
-    failed = _send(Reminder, reminder_id, token, build,
+    failed = _send(Message, reminder_id, token, build,
                    lambda exc: _record_failure(reminder_id, token, exc, attempts, now))
     if failed is not None:
         return failed
     sent_at = utcnow()
-    if _settle(Reminder, reminder_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
-        rules.supersede_other_dates([point], sent_at)
+    if _settle(Message, reminder_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
+        kinds.after_sent([point], sent_at)
     else:
         log.warning("reminder %s was delivered, but another attempt has claimed it since", reminder_id)
     db.session.commit()
@@ -245,7 +241,7 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
 
 def _record_failure(reminder_id: int, token: str, exc: mail.MailError, attempts: int, now: datetime) -> Outcome:
     outcome, values = _result(exc, attempts, now)
-    _settle(Reminder, reminder_id, token, OURS, **values)
+    _settle(Message, reminder_id, token, OURS, **values)
     db.session.commit()
     return outcome
 
@@ -261,12 +257,12 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
     user_id, attempts = run.user_id, run.attempts
     # Attach this user's waiting items to the run (items of an earlier attempt stay attached).
     db.session.execute(
-        update(Reminder)
+        update(Message)
         .where(
-            Reminder.recipient_id == user_id,
-            Reminder.delivery == Delivery.DIGEST.value,
-            Reminder.state == State.PENDING.value,
-            or_(Reminder.digest_run_id.is_(None), Reminder.digest_run_id == run_id),
+            Message.recipient_id == user_id,
+            Message.delivery == Delivery.DIGEST.value,
+            Message.state == State.PENDING.value,
+            or_(Message.digest_run_id.is_(None), Message.digest_run_id == run_id),
         )
         .values(state=State.SENDING.value, digest_run_id=run_id, claimed_at=now)
         .execution_options(synchronize_session=False)
@@ -274,16 +270,16 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
     db.session.commit()
     items = list(
         db.session.scalars(
-            select(Reminder)
-            .options(joinedload(Reminder.consultation), joinedload(Reminder.recipient))
-            .where(Reminder.digest_run_id == run_id, Reminder.state == State.SENDING.value)
-            .order_by(Reminder.created_at, Reminder.id)
+            select(Message)
+            .options(joinedload(Message.consultation), joinedload(Message.recipient))
+            .where(Message.digest_run_id == run_id, Message.state == State.SENDING.value)
+            .order_by(Message.created_at, Message.id)
             .execution_options(populate_existing=True)
         ).unique()
     )
-    keep: list[Reminder] = []
+    keep: list[Message] = []
     for item in items:
-        reason = rules.still_relevant(item)
+        reason = kinds.prepare(item, now).reason
         if reason:
             item.state = State.SKIPPED.value
             item.last_error = reason
@@ -309,7 +305,7 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
     sent_at = utcnow()
     if _settle(DigestRun, run_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
         _set_items(keep_ids, state=State.SENT.value, sent_at=sent_at, last_error="")
-        rules.supersede_other_dates(points, sent_at)
+        kinds.after_sent(points, sent_at)
     else:
         log.warning("digest %s was delivered, but another attempt has claimed it since", run_id)
     db.session.commit()
@@ -328,6 +324,6 @@ def _record_digest_failure(run_id: int, token: str, item_ids: list[int], exc: ma
 
 def _set_items(item_ids: list[int], **values: object) -> None:
     db.session.execute(
-        update(Reminder).where(Reminder.id.in_(item_ids)).values(**values)
+        update(Message).where(Message.id.in_(item_ids)).values(**values)
         .execution_options(synchronize_session=False)
     )

@@ -1,9 +1,11 @@
-"""Models of the reminders feature.
+"""Models of messaging: what the tracker tells people, in the app and by email.
 
-``Reminder`` is both the sweep's record of "this person was told about this
-deadline" (unique on consultation, recipient, kind and deadline, so a second
-sweep cannot insert it again) and the email outbox row the send task claims.
-``Notification`` is the in-app copy shown on the dashboard.
+``Message`` is one email to one person, the row the send task claims: a deadline reminder (also
+the sweep's record of "this person was told about this deadline", unique on consultation,
+recipient, kind and deadline, so a second sweep cannot insert it again), an escalation, a
+workflow notification, the Monday briefing or a follow-up. ``Notification`` is the in-app copy
+shown on the dashboard. The kinds are listed here, with every feature's, because the rows of all
+of them share the table and the pages that list them name each kind.
 """
 
 from __future__ import annotations
@@ -116,16 +118,16 @@ class State(enum.StrEnum):
     UNCERTAIN = "uncertain"  # the message may or may not have reached the mail server: a person decides
 
 
-class Reminder(Model):
-    __tablename__ = "reminder"
+class Message(Model):
+    __tablename__ = "message"
     __table_args__ = (
         # One live row per point and date. A row stops counting (superseded) when a later email to
         # the same person named another date, or when it was skipped unsent: a deadline moved away
         # and back is then reminded about again.
-        Index("uq_reminder_live_point", "consultation_id", "recipient_id", "kind", "deadline", unique=True,
+        Index("uq_message_live_point", "consultation_id", "recipient_id", "kind", "deadline", unique=True,
               sqlite_where=sql_text("superseded_at IS NULL"), postgresql_where=sql_text("superseded_at IS NULL")),
-        Index("ix_reminder_state_delivery", "state", "delivery"),
-        Index("ix_reminder_created_at", "created_at"),
+        Index("ix_message_state_delivery", "state", "delivery"),
+        Index("ix_message_created_at", "created_at"),
         UniqueConstraint("event_key", "recipient_id"),
     )
 
@@ -135,7 +137,8 @@ class Reminder(Model):
     )
     recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
-    # The date the reminder is about (internal deadline or closing day); NULL for messages.
+    # The date a reminder is about (internal deadline or closing day; the briefing's Monday); NULL for
+    # workflow notifications.
     deadline: Mapped[date | None] = mapped_column(Date)
     subject: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
@@ -153,7 +156,7 @@ class Reminder(Model):
     # A workflow event's key (consultation and the version its change produced): unique with the
     # recipient, so one event never tells one person twice. NULL for deadline reminders.
     event_key: Mapped[str | None] = mapped_column(String(120))
-    # Sending that survives faults (see tracker/reminders/delivery.py).
+    # Sending that survives faults (see tracker/messaging/delivery.py).
     stage: Mapped[str | None] = mapped_column(String(20))
     claim_token: Mapped[str | None] = mapped_column(String(32))
     # When its send was last handed to the broker (rows are queued after the commit that
@@ -169,7 +172,7 @@ class Reminder(Model):
         return KIND_LABELS.get(self.kind, self.kind)
 
     def __repr__(self) -> str:
-        return f"<Reminder {self.id} {self.kind} c={self.consultation_id} u={self.recipient_id} {self.state}>"
+        return f"<Message {self.id} {self.kind} c={self.consultation_id} u={self.recipient_id} {self.state}>"
 
 
 class Notification(Model):
@@ -183,7 +186,7 @@ class Notification(Model):
     consultation_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
-    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminder.id", ondelete="SET NULL"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
@@ -192,7 +195,7 @@ class Notification(Model):
 
     user: Mapped[User] = relationship()
     consultation: Mapped[Consultation | None] = relationship()
-    reminder: Mapped[Reminder | None] = relationship()
+    message: Mapped[Message | None] = relationship()
 
 
 class DigestRun(Model):
@@ -209,7 +212,7 @@ class DigestRun(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Sending that survives faults, as for Reminder.
+    # Sending that survives faults, as for Message.
     stage: Mapped[str | None] = mapped_column(String(20))
     claim_token: Mapped[str | None] = mapped_column(String(32))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from tracker.consultations import lists
-from tracker.dashboard import bp
 from tracker.drafts import queries as drafts_queries
 from tracker.intake import queries as intake_queries
 from tracker.models import STATUS_LABELS, Role
 from tracker.reminders import queries as reminders_queries
+
+bp = Blueprint("dashboard", __name__)
 
 
 def _coordinator_view() -> dict[str, Any]:

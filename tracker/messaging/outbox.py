@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-_KEY = "kc_reminder_sends"
-SEND = "send_reminder"
+_KEY = "kc_message_sends"
+SEND = "send_message"
 DIGEST = "send_digest"
 # Ids per send_batch message. Publishing costs the sweep a fraction of a millisecond a message
 # whatever its size (Celery's repr of the arguments stops at 1 kB); fanning one batch out takes a
@@ -40,7 +40,7 @@ def _after_commit(session: Session) -> None:
     items = _pop(session)
     if not items:
         return
-    from tracker.reminders import tasks
+    from tracker.messaging import tasks
 
     by_task: dict[str, list[int]] = {}
     for task_name, ident in items:
@@ -66,9 +66,9 @@ def _after_commit(session: Session) -> None:
 
 def _mark_not_queued(task_name: str, idents: list[int]) -> None:
     from tracker.extensions import db, table_of
-    from tracker.models.reminders import DigestRun, Reminder
+    from tracker.models.messages import DigestRun, Message
 
-    table = table_of(DigestRun if task_name == DIGEST else Reminder)
+    table = table_of(DigestRun if task_name == DIGEST else Message)
     try:
         # Its own transaction: the caller's has just committed.
         with db.engine.begin() as conn:

@@ -22,9 +22,9 @@ from datetime import datetime
 from sqlalchemy import Update, or_, select, update
 
 from tracker.extensions import db
-from tracker.models.reminders import Delivery, DigestRun, Reminder, Stage, State
-from tracker.reminders.delivery import max_attempts, send_lease
-from tracker.reminders.outbox import DIGEST, SEND, queue_after_commit
+from tracker.messaging.delivery import max_attempts, send_lease
+from tracker.messaging.outbox import DIGEST, SEND, queue_after_commit
+from tracker.models.messages import Delivery, DigestRun, Message, Stage, State
 
 # Per sweep: a backlog is worked through over several sweeps rather than queued twice at once.
 REQUEUE_LIMIT = 1000
@@ -60,45 +60,45 @@ def _update_returning_ids(stmt: Update) -> list[int]:
 
 def _reminders(out: Recovered, now: datetime, cutoff: datetime) -> None:
     abandoned = (
-        Reminder.state == State.SENDING.value,
-        Reminder.delivery == Delivery.IMMEDIATE.value,  # digest items follow their run
-        Reminder.claimed_at < cutoff,
+        Message.state == State.SENDING.value,
+        Message.delivery == Delivery.IMMEDIATE.value,  # digest items follow their run
+        Message.claimed_at < cutoff,
     )
     limit = max_attempts()
     out.retried = _update_returning_ids(
-        update(Reminder)
-        .where(*abandoned, Reminder.stage == Stage.CLAIMED.value, Reminder.attempts < limit)
+        update(Message)
+        .where(*abandoned, Message.stage == Stage.CLAIMED.value, Message.attempts < limit)
         .values(state=State.PENDING.value, queued_at=now, last_error=RETRYING)
     )
     gave_up = _update_returning_ids(
-        update(Reminder)
-        .where(*abandoned, Reminder.stage == Stage.CLAIMED.value, Reminder.attempts >= limit)
+        update(Message)
+        .where(*abandoned, Message.stage == Stage.CLAIMED.value, Message.attempts >= limit)
         .values(state=State.FAILED.value, last_error=GAVE_UP.format(n=limit))
     )
     out.gave_up = len(gave_up)
     # A claim with no stage was made before stages were recorded: its outcome is unknown too.
     uncertain = _update_returning_ids(
-        update(Reminder)
-        .where(*abandoned, or_(Reminder.stage == Stage.DATA.value, Reminder.stage.is_(None)))
+        update(Message)
+        .where(*abandoned, or_(Message.stage == Stage.DATA.value, Message.stage.is_(None)))
         .values(state=State.UNCERTAIN.value, last_error=UNCERTAIN)
     )
     out.uncertain = len(uncertain)
     waiting = list(
         db.session.scalars(
-            select(Reminder.id)
+            select(Message.id)
             .where(
-                Reminder.state == State.PENDING.value,
-                Reminder.delivery == Delivery.IMMEDIATE.value,
-                or_(Reminder.queued_at.is_(None), Reminder.queued_at < cutoff),
-                Reminder.id.not_in(out.retried) if out.retried else Reminder.id.is_not(None),
+                Message.state == State.PENDING.value,
+                Message.delivery == Delivery.IMMEDIATE.value,
+                or_(Message.queued_at.is_(None), Message.queued_at < cutoff),
+                Message.id.not_in(out.retried) if out.retried else Message.id.is_not(None),
             )
-            .order_by(Reminder.queued_at.is_not(None), Reminder.queued_at, Reminder.id)
+            .order_by(Message.queued_at.is_not(None), Message.queued_at, Message.id)
             .limit(REQUEUE_LIMIT)
         )
     )
     if waiting:
         db.session.execute(
-            update(Reminder).where(Reminder.id.in_(waiting)).values(queued_at=now)
+            update(Message).where(Message.id.in_(waiting)).values(queued_at=now)
             .execution_options(synchronize_session=False)
         )
     out.requeued = len(waiting)
@@ -155,8 +155,8 @@ def _items_of(run_ids: list[int], state: State, why: str) -> None:
     if why:
         values["last_error"] = why
     db.session.execute(
-        update(Reminder)
-        .where(Reminder.digest_run_id.in_(run_ids), Reminder.state == State.SENDING.value)
+        update(Message)
+        .where(Message.digest_run_id.in_(run_ids), Message.state == State.SENDING.value)
         .values(**values)
         .execution_options(synchronize_session=False)
     )

@@ -26,10 +26,16 @@ from tracker.drafts.forms import (
 )
 from tracker.drafts.limits import MAX_COMMENT
 from tracker.drafts.markdown import heading_top, render
-from tracker.drafts.routes.common import back_with, consultation_url, messages, response_url, typed_in
+from tracker.drafts.routes.common import (
+    back_with,
+    consultation_url,
+    messages,
+    response_url,
+    sections,
+    typed_in,
+)
 from tracker.errors import Stale
 from tracker.models import Consultation, User
-from tracker.models.drafts import Question, ResponseVersion
 from tracker.policy import panels as policy_panels
 from tracker.views import Refused, run
 
@@ -37,11 +43,6 @@ T = TypeVar("T")
 
 # The workflow steps the page's review panel offers, each shown only to whoever may take it now.
 REVIEW_STEPS = ("send_for_review", "approve", "reopen", "submit", "publish_outcome")
-
-
-def sections(version: ResponseVersion | None, qs: list[Question]) -> list[dict[str, Any]]:
-    answers = (version.answers or {}) if version else {}
-    return [{"question": q, "html": render(answers.get(str(q.id), ""), heading_top(True))} for q in qs]
 
 
 @bp.get("/<int:consultation_id>/response")

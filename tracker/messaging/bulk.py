@@ -22,7 +22,7 @@ from sqlalchemy import Date, Integer, Text, bindparam, cast, column, func, inser
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.extensions import db, table_of
-from tracker.models.reminders import Delivery, Notification, Reminder, State
+from tracker.models.messages import Delivery, Message, Notification, State
 from tracker.models.types import UTCDateTime
 
 KEY = ["consultation_id", "recipient_id", "kind", "deadline"]
@@ -42,7 +42,7 @@ FIELDS: list[tuple[str, Any]] = [
 IN_APP_ONLY, SKIPPED, PENDING = Delivery.NONE.value, State.SKIPPED.value, State.PENDING.value
 CONSTANT_FIELDS = ["body", "attempts", "last_error", "created_at", "queued_at"]
 NAMES = [name for name, _ in FIELDS] + CONSTANT_FIELDS
-NOTIFICATION_FIELDS = ["user_id", "consultation_id", "reminder_id", "kind", "subject", "body", "created_at"]
+NOTIFICATION_FIELDS = ["user_id", "consultation_id", "message_id", "kind", "subject", "body", "created_at"]
 
 
 @dataclass
@@ -83,7 +83,7 @@ def _constants(now: datetime) -> list[Any]:
 
 
 def _postgresql(payload: str, now: datetime) -> Inserted:
-    reminder, notification = table_of(Reminder), table_of(Notification)
+    reminder, notification = table_of(Message), table_of(Notification)
     new = (
         func.json_array_elements(cast(bindparam("rows", payload, type_=Text), postgresql.JSON))
         .table_valued(column("value", postgresql.JSON))
@@ -116,7 +116,7 @@ def _postgresql(payload: str, now: datetime) -> Inserted:
 
 
 def _sqlite(payload: str, now: datetime) -> Inserted:
-    reminder = table_of(Reminder)
+    reminder = table_of(Message)
     new = func.json_each(bindparam("rows", payload, type_=Text)).table_valued("value")
     values = [func.json_extract(new.c.value, f"$[{i}]") for i in range(len(FIELDS))]
     stmt = (

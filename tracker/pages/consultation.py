@@ -1,0 +1,34 @@
+"""The consultation's page: its facts, life and history, with every feature's panel about it."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from tracker.consultations import actions, bp, facts, lifecycle
+from tracker.consultations.history import history_rows
+from tracker.consultations.routes.page import consultation_or_404
+from tracker.drafts import queries as drafts_queries
+from tracker.intake import queries as intake_queries
+from tracker.policy import panels as policy_panels
+from tracker.reminders import queries as reminders_queries
+
+
+@bp.get("/<int:consultation_id>")
+@login_required
+def detail(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    return render_template(
+        "consultations/detail.html",
+        consultation=consultation,
+        actions=actions.page_actions(current_user, consultation),
+        lifecycle=lifecycle.task_list_items(consultation),
+        facts=facts.facts(consultation),
+        history=history_rows(consultation.id),
+        internal_deadline_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
+        drafts_panel=drafts_queries.consultation_panel(current_user, consultation),
+        intake_panel=intake_queries.consultation_panel(current_user, consultation),
+        reminders_panel=reminders_queries.consultation_panel(current_user, consultation),
+        policy_panel=policy_panels.consultation_panel(current_user, consultation),
+    )
