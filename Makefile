@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+# Test processes (pytest-xdist): "auto" is one per core; each has its own database and Redis database.
+PYTEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Without TRACKER_ENV the app runs as production and refuses the development secret key.
@@ -52,7 +54,7 @@ run: install assets seed
 	$(BIN)/python -m tracker.devserver --host $(HOST) --port $(PORT)
 
 test: install-dev assets
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -19,26 +19,37 @@ from flask import Flask, current_app, g, request_started
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import text
-from sqlalchemy.engine import Connection, Transaction
+from sqlalchemy.engine import Connection, Transaction, make_url
 from werkzeug.serving import make_server
 
 from tests import factories
+from tests.databases import scratch_postgres_database
 from tracker import create_app
 from tracker.extensions import db, limiter
 from tracker.models import Role, User
 from tracker.seed import seed_reference_data
 
 
-def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+def xdist_worker() -> tuple[str, int]:
+    """This process's pytest-xdist worker ("gw3", 3), or ("", 0) when the suite runs in one process."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return name, int(name.removeprefix("gw") or 0)
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return _database_url(tmp_path_factory)
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite in a temporary file (each xdist worker has its own temporary folder), or the database
+    TEST_DATABASE_URL names; under xdist each worker gets a database of its own beside it
+    (``<name>_gw0``, ...), made empty at the start and dropped at the end."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    worker, _ = xdist_worker()
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    elif not worker or make_url(url).get_backend_name() != "postgresql":
+        yield url
+    else:
+        with scratch_postgres_database(url, worker) as own:
+            yield own
 
 
 def _forget_request_state(sender: Flask, **extra: object) -> None:
@@ -213,7 +224,15 @@ def _db(app: Flask, _reference_data: None, request: pytest.FixtureRequest) -> It
 
 
 def redis_test_url() -> str:
-    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    """The real Redis database for this process's tests: TEST_REDIS_URL's (default 5), plus the xdist
+    worker's number, so that workers never share one (Redis has 16: 0 to 15)."""
+    url = make_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5"))
+    _, index = xdist_worker()
+    number = int(url.database or 0) + index
+    if number > 15:
+        raise RuntimeError(f"Redis database {number} does not exist: give TEST_REDIS_URL a lower number "
+                           "or run fewer xdist workers")
+    return url.set(database=str(number)).render_as_string(hide_password=False)
 
 
 @pytest.fixture

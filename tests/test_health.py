@@ -12,7 +12,7 @@ import pytest
 import redis
 from flask import Flask
 
-from tests.reminders.processes import RedisServer, Worker, wait_for
+from tests.reminders.processes import PROCESS_DEADLINE, RedisServer, Worker, wait_for
 from tracker import health
 
 
@@ -88,11 +88,11 @@ def test_a_real_worker_beats_and_a_killed_one_goes_stale(
     monkeypatch.setitem(app.config, "MAIL_SMTP_TIMEOUT", 5)
     worker = Worker(app, own_redis.url, tmp_path, HEALTH_WORKER_HEARTBEAT_SECONDS="1")
     try:
-        wait_for(lambda: healthz(app)[1]["worker"]["status"] == "ok", 60, "the worker's first heartbeat")
+        wait_for(lambda: healthz(app)[1]["worker"]["status"] == "ok", PROCESS_DEADLINE, "the worker's first heartbeat")
         run_sweep(own_redis.url)
-        wait_for(lambda: healthz(app)[0] == 200, 60, "the sweep to be recorded")
+        wait_for(lambda: healthz(app)[0] == 200, PROCESS_DEADLINE, "the sweep to be recorded")
         worker.kill()
-        wait_for(lambda: healthz(app)[1]["worker"]["status"] == "stale", 30, "the heartbeat to go stale")
+        wait_for(lambda: healthz(app)[1]["worker"]["status"] == "stale", PROCESS_DEADLINE, "the heartbeat to go stale")
         status, body = healthz(app)
         assert status == 503 and body["sweep"]["status"] == "ok"
     finally:

@@ -22,6 +22,7 @@ from honcho.environ import parse_procfile
 
 from tests import factories
 from tests.reminders.conftest import Inbox, free_port, smtp, smtp_server  # noqa: F401 - the SMTP fixtures
+from tests.reminders.processes import PROCESS_DEADLINE
 from tracker.extensions import db
 from tracker.models import Status, User
 from tracker.timeutil import add_working_days, uk_today
@@ -38,7 +39,7 @@ def _start(command: str, env: dict[str, str], log: Path) -> subprocess.Popen[byt
     )
 
 
-def _wait(condition, what: str, timeout: float = 90) -> None:  # type: ignore[no-untyped-def]
+def _wait(condition, what: str, timeout: float = PROCESS_DEADLINE) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -88,6 +89,7 @@ def test_procfile_processes_serve_sign_in_and_send_reminders(
         "MAIL_SMTP_HOST": "127.0.0.1",
         "MAIL_SMTP_PORT": str(app.config["MAIL_SMTP_PORT"]),
         "LOG_LEVEL": "INFO",
+        "XDG_RUNTIME_DIR": str(tmp_path),  # gunicorn's control socket: its own, beside other tests' gunicorns
     }
     created = subprocess.run(  # noqa: S603 - our own CLI
         [str(BIN / "flask"), "--app", "wsgi", "create-user", "--role", "admin", "--email", "first.admin@council.test",

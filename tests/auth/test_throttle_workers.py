@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.factories import PASSWORD
+from tests.reminders.processes import PROCESS_DEADLINE
 from tracker.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +61,7 @@ def test_twenty_wrong_passwords_lock_the_account_on_two_workers(
     log = tmp_path / "access.log"
     env = {**os.environ, "TRACKER_ENV": "development", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "RATELIMIT_KEY_PREFIX": f"kc-test-{uuid.uuid4().hex}", "TRACKER_INSTANCE_DIR": str(tmp_path),
-           "LOG_LEVEL": "WARNING"}
+           "LOG_LEVEL": "WARNING", "XDG_RUNTIME_DIR": str(tmp_path)}  # its own gunicorn control socket
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "--max-requests", "8", "-b", f"127.0.0.1:{port}",
          "--access-logfile", str(log),
@@ -68,7 +69,7 @@ def test_twenty_wrong_passwords_lock_the_account_on_two_workers(
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PROCESS_DEADLINE
         while True:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)

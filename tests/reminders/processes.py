@@ -22,7 +22,12 @@ from tests.reminders.conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 60, what: str = "condition",
+# How long a process may take to reach a state (start, send, sweep) on a loaded machine, the suite's
+# other workers busy beside it: a deadline for the test to give up, never a timing to meet.
+PROCESS_DEADLINE = 240.0
+
+
+def wait_for(condition: Callable[[], object], timeout: float = PROCESS_DEADLINE, what: str = "condition",
              detail: Callable[[], str] | None = None) -> None:
     """Poll until true; fails with ``what`` (a state to reach, not a timing to meet)."""
     deadline = time.monotonic() + timeout

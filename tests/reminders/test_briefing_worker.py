@@ -16,7 +16,7 @@ from flask import Flask
 
 from tests import factories
 from tests.reminders.conftest import Inbox
-from tests.reminders.processes import Worker
+from tests.reminders.processes import PROCESS_DEADLINE, Worker
 from tests.reminders.test_sweep import briefing_rows
 from tracker.extensions import db
 from tracker.models import Status, User
@@ -45,7 +45,7 @@ def test_a_real_worker_sends_this_weeks_briefing_once(
         client.conf.update(task_serializer="json", accept_content=["json"])
         for _ in range(2):  # the message twice (a redelivery, a second worker): one email
             client.send_task("tracker.messaging.tasks.send_message", args=[row.id])
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PROCESS_DEADLINE
         while time.monotonic() < deadline and worker.output().count("succeeded") < 2 and worker.proc.poll() is None:
             time.sleep(0.2)
         output = worker.output()

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.reminders.conftest import Inbox
-from tests.reminders.processes import RedisServer, Worker, wait_for
+from tests.reminders.processes import PROCESS_DEADLINE, RedisServer, Worker, wait_for
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Status, User
@@ -61,7 +61,7 @@ def more_sweeps(worker: Worker, url: str, n: int = 2) -> None:
     done = worker.output().count("tasks.sweep[")
     for _ in range(n):
         run_sweep(url)
-    wait_for(lambda: worker.output().count("tasks.sweep[") >= done + 2 * n, 60, f"{n} more sweeps")
+    wait_for(lambda: worker.output().count("tasks.sweep[") >= done + 2 * n, PROCESS_DEADLINE, f"{n} more sweeps")
 
 
 def due_today(lead: User, title: str) -> int:
@@ -85,7 +85,7 @@ def test_worker_killed_before_the_server_had_the_message_is_sent_once_after_the_
     worker = Worker(app, redis_server.url, tmp_path, REMINDER_SEND_LEASE_SECONDS=LEASE, MAIL_SMTP_TIMEOUT="600")
     try:
         run_sweep(redis_server.url)
-        wait_for(smtp.stalled.is_set, 90, "the worker to be talking to the mail server")
+        wait_for(smtp.stalled.is_set, PROCESS_DEADLINE, "the worker to be talking to the mail server")
         row = the_reminder(consultation_id)
         assert (row.state, row.stage) == (State.SENDING, Stage.CLAIMED)
         worker.kill()
@@ -96,9 +96,9 @@ def test_worker_killed_before_the_server_had_the_message_is_sent_once_after_the_
 
     second = Worker(app, redis_server.url, tmp_path, REMINDER_SEND_LEASE_SECONDS=LEASE, MAIL_SMTP_TIMEOUT="600")
     try:
-        wait_for(lambda: "ready." in second.output(), 60, "the second worker to start")
+        wait_for(lambda: "ready." in second.output(), PROCESS_DEADLINE, "the second worker to start")
         beat = Beat(redis_server.url)  # the next sweep puts it back in the queue; the worker sends it
-        wait_for(lambda: beat() or the_reminder(consultation_id).state == State.SENT, 60, "the reminder to be sent",
+        wait_for(lambda: beat() or the_reminder(consultation_id).state == State.SENT, PROCESS_DEADLINE, "the reminder to be sent",
                  lambda: f"{the_reminder(consultation_id)!r} {the_reminder(consultation_id).last_error}\n"
                          f"{second.output()[-3000:]}")
         more_sweeps(second, redis_server.url)
@@ -119,7 +119,7 @@ def test_worker_killed_while_the_server_received_the_message_is_uncertain_and_re
     worker = Worker(app, redis_server.url, tmp_path, REMINDER_SEND_LEASE_SECONDS=LEASE, MAIL_SMTP_TIMEOUT="600")
     try:
         run_sweep(redis_server.url)
-        wait_for(smtp.stalled.is_set, 90, "the mail server to be receiving the message")
+        wait_for(smtp.stalled.is_set, PROCESS_DEADLINE, "the mail server to be receiving the message")
         row = the_reminder(consultation_id)
         assert (row.state, row.stage) == (State.SENDING, Stage.DATA)
         worker.kill()
@@ -130,9 +130,9 @@ def test_worker_killed_while_the_server_received_the_message_is_uncertain_and_re
 
     second = Worker(app, redis_server.url, tmp_path, REMINDER_SEND_LEASE_SECONDS=LEASE, MAIL_SMTP_TIMEOUT="600")
     try:
-        wait_for(lambda: "ready." in second.output(), 60, "the second worker to start")
+        wait_for(lambda: "ready." in second.output(), PROCESS_DEADLINE, "the second worker to start")
         beat = Beat(redis_server.url)
-        wait_for(lambda: beat() or the_reminder(consultation_id).state == State.UNCERTAIN, 60,
+        wait_for(lambda: beat() or the_reminder(consultation_id).state == State.UNCERTAIN, PROCESS_DEADLINE,
                  "the reminder to be uncertain",
                  lambda: f"{the_reminder(consultation_id)!r} {the_reminder(consultation_id).last_error}\n"
                          f"{second.output()[-3000:]}")
@@ -164,7 +164,7 @@ def test_reminders_written_while_redis_is_down_go_out_at_the_next_sweep(
     })
     worker = Worker(app, redis_server.url, tmp_path)
     try:
-        wait_for(lambda: "ready." in worker.output(), 60, "the worker to start")
+        wait_for(lambda: "ready." in worker.output(), PROCESS_DEADLINE, "the worker to start")
         redis_server.stop()
         with web.app_context():
             services.sweep()
@@ -176,7 +176,7 @@ def test_reminders_written_while_redis_is_down_go_out_at_the_next_sweep(
             db.session.remove()
         redis_server.start()
         run_sweep(redis_server.url)  # the next sweep, as soon as Redis is back: not ten minutes later
-        wait_for(lambda: len(smtp.messages) == 2, 90, "both emails")
+        wait_for(lambda: len(smtp.messages) == 2, PROCESS_DEADLINE, "both emails")
     finally:
         worker.stop()
     assert sorted(str(m["Subject"]).split(": ")[-1] for m in smtp.messages) == [

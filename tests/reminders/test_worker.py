@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.reminders.conftest import Inbox
-from tests.reminders.processes import Worker
+from tests.reminders.processes import PROCESS_DEADLINE, Worker
 from tracker.extensions import db
 from tracker.models import Status, User
 from tracker.models.messages import Message, State
@@ -36,7 +36,7 @@ def test_real_worker_runs_the_sweep_through_redis_and_the_email_arrives(
         client = Celery("test-client", broker=redis_url, set_as_current=False)
         client.conf.update(task_serializer="json", accept_content=["json"])
         client.send_task("tracker.reminders.tasks.sweep")
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PROCESS_DEADLINE
         while time.monotonic() < deadline and not smtp.messages and worker.proc.poll() is None:
             time.sleep(0.2)
         output = worker.output()
