@@ -382,7 +382,7 @@ def test_beat_task_imports_and_commits(govuk):
     counts = import_govuk.run()
     db.session.remove()
 
-    assert counts == {"found": 1, "new": 1, "updated": 0, "skipped": 0, "errors": 0}
+    assert counts == {"found": 1, "new": 1, "updated": 0, "skipped": 0, "errors": 0, "known_bad": 0, "incomplete": 0}
     assert _count(GovukItem) == 1
     assert _count(ImportRun) == 1
 

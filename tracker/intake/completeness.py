@@ -45,6 +45,7 @@ class ListingTally:
     total: int | None = None
     items: set[tuple[str, str]] = field(default_factory=set)  # (our key, where it is fetched from)
     unkeyed: int = 0  # rows without an id: each counts once
+    rows: int = 0  # every row received, repeats included
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -61,6 +62,10 @@ class ListingTally:
         head = f"read {self.read} of {total} {self.listing}"
         if self.failures:
             return "; ".join([head, *self.failures])
+        if self.read < total and self.rows > self.read:
+            repeats = self.rows - self.read
+            return (f"{head}; {repeats} {'was' if repeats == 1 else 'were'} listed twice, so the list changed "
+                    "while it was read and what moved may have been passed over")
         if self.read < total:
             return f"{head}; the pages ended before the declared total"
         return f"{head}; more than the declared total (the list changed while it was read)"
@@ -93,7 +98,9 @@ class Completeness:
         """"Incomplete: read 3 of 7 open calls for evidence; page 2 (Skip=3) failed: ...", or ""."""
         gaps = [t.shortfall() for t in self.tallies.values()]
         gaps = [g for g in gaps if g]
-        return "Incomplete: " + ". ".join(gaps) if gaps else ""
+        if not gaps:
+            return ""
+        return "Incomplete: " + ". ".join([gaps[0], *(g[0].upper() + g[1:] for g in gaps[1:])])
 
 
 class KnownProblems:

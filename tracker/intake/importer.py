@@ -102,6 +102,7 @@ class _Importer(ConsultationEffects):
             if isinstance(page, PageFailure):
                 self.error(page.where, page.message)
                 continue
+            tally.rows += len(page.results)
             for result in page.results:
                 listed = self.search_result(result)
                 if listed is None:
