@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from tests.intake.govuk_server import make_item
 from tracker.extensions import db
+from tracker.intake import paging
 from tracker.models.intake import GovukItem, ImportRun
 
 CLOSING = re.compile(r"^found (\d+), new (\d+), updated (\d+), skipped (\d+)$", re.MULTILINE)
@@ -262,3 +263,32 @@ def test_an_empty_list_is_complete(govuk, run_import):
     assert result.incomplete == "" and result.exit_status == 0
     assert (result.listed, result.declared) == (0, 0)
     assert db.session.scalar(select(func.count(GovukItem.id))) == 0
+
+
+# --- The pager itself, on pages built in the test ------------------------------------------------
+
+
+def _pages_of(rows: int, *, total: int | None, cap: int = 10, max_pages: int = 200) -> list[paging.Listing]:
+    def fetch(offset: int) -> dict[str, Any]:
+        page: dict[str, Any] = {"items": list(range(offset, min(rows, offset + cap)))}
+        if total is not None:
+            page["totalResults"] = total
+        return page
+
+    return list(paging.paged(fetch, listing="things", rows_key="items", total_key="totalResults",
+                             offset_name="Skip", page_size=30, max_pages=max_pages))
+
+
+def test_without_a_declared_total_paging_goes_on_to_an_empty_page():
+    pages = _pages_of(25, total=None)
+
+    assert [(p.at, len(p.results)) for p in pages if isinstance(p, paging.Page)] == [
+        ("Skip=0", 10), ("Skip=10", 10), ("Skip=20", 5), ("Skip=25", 0)]
+
+
+def test_a_list_that_never_ends_is_cut_off_and_says_so():
+    pages = _pages_of(10**6, total=None, max_pages=3)
+
+    assert isinstance(pages[-1], paging.PageFailure)
+    assert pages[-1].message == "stopped after 3 pages before the end of the list"
+    assert sum(len(p.results) for p in pages if isinstance(p, paging.Page)) == 30
