@@ -4,7 +4,8 @@ Built from the documented shapes (``GET /api/CommitteeBusiness?CurrentlyAcceptin
 &Take=N&Skip=S`` → ``items`` and ``totalResults``; ``/api/CommitteeBusiness/{id}``;
 ``/api/Committees``). Tests fill ``business`` (the listed items, in order), ``details`` (per id)
 and ``committees``, or load the recorded sample set; failures are scripted per path as for
-GOV.UK (``script``, ``broken_pages``).
+GOV.UK (``script``, ``broken_pages``), and the business list misbehaves as set (``max_take``,
+``short_pages``, ``declared_extra``, ``stalled_pages``, keyed ("business", Skip)).
 """
 
 from __future__ import annotations
@@ -34,12 +35,11 @@ class CommitteesFixtureServer(GovukFixtureServer):
         with self.lock:
             self.business, self.details, self.committees = [], {}, []
 
-    @staticmethod
-    def _page(rows: list[Any], query: dict[str, list[str]]) -> bytes:
+    def _page(self, rows: list[Any], query: dict[str, list[str]], listing: str | None = None) -> bytes:
         take = int(query.get("Take", ["30"])[0])
         skip = int(query.get("Skip", ["0"])[0])
-        return json.dumps({"items": rows[skip : skip + take], "totalResults": len(rows),
-                           "itemsPerPage": take}).encode()
+        items, total = self.listing_page(rows, skip, take, page=(listing, skip) if listing else None)
+        return json.dumps({"items": items, "totalResults": total, "itemsPerPage": take}).encode()
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, bytes]:
         if path == "/api/CommitteeBusiness":
@@ -47,7 +47,7 @@ class CommitteesFixtureServer(GovukFixtureServer):
                 return 400, b'{"error": "the tracker asks only for business accepting evidence"}'
             if ("business", int(query.get("Skip", ["0"])[0])) in self.broken_pages:
                 return 500, b"Internal Server Error"
-            return 200, self._page(self.business, query)
+            return 200, self._page(self.business, query, "business")
         match = _DETAIL.fullmatch(path)
         if match:
             body = self.details.get(match.group(1))

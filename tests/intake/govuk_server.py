@@ -2,13 +2,18 @@
 
 Responses are built from the documented field names (DESIGN.md, "Intake from GOV.UK").
 Tests (and benchmarks/intake.py) fill ``GovukFixtureServer.results`` per document
-type and ``.content`` per base path, and may script failures for a path.
+type and ``.content`` per base path, and may script failures for a path. A listing (GOV.UK's
+search, the Committees API's business list) can misbehave as real servers do: ``max_take`` caps
+the rows of any page whatever was asked for, ``short_pages`` gives the next pages fewer rows
+than asked for (one count per page, in order), ``declared_extra`` makes the declared total
+disagree with the rows there are, and ``stalled_pages`` answer only after ``stall_seconds``.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -125,6 +130,11 @@ class GovukFixtureServer:
         self.requests: list[tuple[str, dict[str, str]]] = []
         # (document type, start) of search pages that always answer 500.
         self.broken_pages: set[tuple[str, int]] = set()
+        self.max_take: int | None = None
+        self.short_pages: list[int] = []
+        self.declared_extra = 0
+        self.stalled_pages: set[tuple[str, int]] = set()
+        self.stall_seconds = 2.0
         self.lock = threading.Lock()
         server = self
 
@@ -145,13 +155,16 @@ class GovukFixtureServer:
                 self._send(status, body, {})
 
             def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Length", str(len(body)))
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:
+                    pass  # a stalled answer: the client gave up waiting and hung up
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -170,6 +183,21 @@ class GovukFixtureServer:
         with self.lock:
             self.results, self.content, self.script, self.requests = {}, {}, {}, []
             self.broken_pages = set()
+            self.max_take, self.short_pages, self.declared_extra = None, [], 0
+            self.stalled_pages, self.stall_seconds = set(), 2.0
+
+    def listing_page(self, rows: list[Any], offset: int, asked: int, *, page: tuple[str, int] | None = None
+                     ) -> tuple[list[Any], int]:
+        """(the rows of one page, the declared total), misbehaving as set; ``page`` names a page
+        of the listing that short_pages, declared_extra and stalled_pages apply to."""
+        with self.lock:
+            take = asked if self.max_take is None else min(asked, self.max_take)
+            if page is not None and self.short_pages:
+                take = min(take, self.short_pages.pop(0))
+            stall = page is not None and page in self.stalled_pages
+        if stall:
+            time.sleep(self.stall_seconds)
+        return rows[offset : offset + take], len(rows) + (self.declared_extra if page is not None else 0)
 
     def add(self, result: dict[str, Any], content: Any, document_type: str | None = None) -> None:
         """Publish a document: listed under its search type, content at its base path."""
@@ -186,9 +214,8 @@ class GovukFixtureServer:
             start = int(query.get("start", ["0"])[0])
             if (doc_type, start) in self.broken_pages:
                 return 500, b"Internal Server Error"
-            rows = self.results.get(doc_type, [])
-            page = {"results": rows[start : start + count], "total": len(rows), "start": start,
-                    "facets": {}, "suggested_queries": []}
+            rows, total = self.listing_page(self.results.get(doc_type, []), start, count, page=(doc_type, start))
+            page = {"results": rows, "total": total, "start": start, "facets": {}, "suggested_queries": []}
             return 200, json.dumps(page).encode()
         if path.startswith("/api/content/"):
             base_path = path[len("/api/content"):]

@@ -260,7 +260,7 @@ def test_beat_runs_both_imports_hourly_and_the_task_commits(committees_api, app)
     counts = import_committees.run()
     db.session.remove()
 
-    assert counts == {"found": 7, "new": 5, "updated": 0, "skipped": 2, "errors": 2}
+    assert counts == {"found": 7, "new": 5, "updated": 0, "skipped": 2, "errors": 2, "known_bad": 0, "incomplete": 0}
     assert _count(IntakeItem) == 5
 
 

@@ -382,7 +382,7 @@ def test_beat_task_imports_and_commits(govuk):
     counts = import_govuk.run()
     db.session.remove()
 
-    assert counts == {"found": 1, "new": 1, "updated": 0, "skipped": 0, "errors": 0}
+    assert counts == {"found": 1, "new": 1, "updated": 0, "skipped": 0, "errors": 0, "known_bad": 0, "incomplete": 0}
     assert _count(IntakeItem) == 1
     assert _count(ImportRun) == 1
 
@@ -412,5 +412,8 @@ def test_content_item_with_another_content_id_is_refused(govuk, run_import):
     second = run_import()
 
     assert first.new == 0 and second.new == 0
-    assert any("content_id is ffffffff" in e for e in second.errors)
+    assert any("content_id is ffffffff" in e for e in first.errors)
+    # Unchanged and refused just so again: known bad, already reported, not a new failure.
+    assert second.errors == [] and second.exit_status == 0
+    assert any("content_id is ffffffff" in e for e in second.known_bad)
     assert _count(IntakeItem) == 0

@@ -36,8 +36,9 @@ def test_cli_exits_1_with_the_reason_when_a_search_page_fails(app: Flask, govuk:
     govuk.broken_pages.add(("open_consultation", 3))  # page size 3: the second page
     result = app.test_cli_runner().invoke(args=["import-govuk"])
     assert result.exit_code == 1
-    assert "error: search:" in result.output and "500" in result.output
-    assert "1 item or page could not be read or saved" in result.output
+    assert "error: open consultations, page 2 (start=3): " in result.output and "500" in result.output
+    assert "Incomplete: read 3 of 4 open consultations; page 2 (start=3) failed: " in result.output
+    assert "The import is incomplete (see above) and 1 item or page could not be read or saved" in result.output
     assert _count(IntakeItem) == 3  # the rest was imported
 
 

@@ -1,6 +1,7 @@
 """What the one import pipeline (importer.py) asks of each source (govuk.py, committees.py).
 
-A source lists what is open, page by page; says which of our items a listed result is and
+A source lists what is open, page by page (paging.py: each page with the total the source
+declares, or the failure that page gave); says which of our items a listed result is and
 whether it changed (a fingerprint, so an unchanged result costs no further request); and
 fetches and parses one item's full facts, for a listed result or for an item that left the
 list (a follow-up). Everything it returns is checked plain data (``Facts``) or an error whose
@@ -14,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tracker.intake.govuk import Facts, FetchError
+from tracker.intake.govuk import Facts
+from tracker.intake.paging import Listing
 from tracker.models.intake import ItemSource
 
 if TYPE_CHECKING:
@@ -45,8 +47,8 @@ class SourceAdapter(ABC):
     def requests_made(self) -> int: ...
 
     @abstractmethod
-    def listings(self) -> Iterator[list[Any] | FetchError]:
-        """Each page's results, or the error that page gave (paging goes on where it can)."""
+    def listings(self) -> Iterator[Listing]:
+        """Each page of each open list, or the failure a page gave (paging goes on where it can)."""
 
     @abstractmethod
     def identify(self, result: dict[str, Any]) -> Listed: ...

@@ -1,8 +1,11 @@
 """flask --app wsgi import-govuk, flask --app wsgi import-committees
 
-Exit status: 0 when everything was read (or the run was skipped because another import of
-the same source is running), 1 when any page or item could not be read or saved (the reasons
-are printed), so that a scheduler can tell.
+Exit status, so that a scheduler can tell: 0 when every page of the open lists was read, as many
+items as the source declared, and every item was imported or had failed the same way on an
+earlier run (known bad, already reported: listed again, on the runs page too, but not news); also
+0 when the run was skipped because another import of the same source is running. 1 when a page
+could not be read, the count disagrees with the declared total (the run is incomplete), or an item
+failed for the first time, differently, or changed since (the reasons are printed).
 """
 
 from __future__ import annotations
@@ -45,15 +48,26 @@ def _import(adapter: Callable[[], SourceAdapter], lock_name: str, dry_run: bool)
             db.session.commit()
     for line in result.errors:
         click.echo(f"error: {line}", err=True)
+    for line in result.known_bad:
+        click.echo(f"known bad, already reported: {line}")
     if dry_run:
         click.echo("Dry run: nothing was written.")
     click.echo(result.closing_line)
-    if result.errors:
+    click.echo(result.incomplete or f"Complete: {_read(result.listed, result.declared)}.")
+    if result.exit_status:
         count = len(result.errors)
-        raise click.ClickException(
-            f"{count} item{'s' if count != 1 else ''} or page{'s' if count != 1 else ''} could not be read or "
-            "saved (see the errors above); the rest was imported."
-        )
+        reasons = ["the import is incomplete (see above)"] if result.incomplete else []
+        if count:
+            reasons.append(f"{count} item{'s' if count != 1 else ''} or page{'s' if count != 1 else ''} "
+                           "could not be read or saved (see the errors above)")
+        message = " and ".join(reasons)
+        raise click.ClickException(f"{message[0].upper()}{message[1:]}; what was read was imported.")
+
+
+def _read(listed: int, declared: int | None) -> str:
+    if declared is None:
+        return f"read {listed} listed items, to the end of the list (the source declared no total)"
+    return f"read {listed} of {declared} listed items"
 
 
 @bp.cli.command("import-govuk")

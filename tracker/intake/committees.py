@@ -20,7 +20,6 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -34,6 +33,7 @@ from tracker.intake.govuk import (
     NotFound,
     plain_text,
 )
+from tracker.intake.paging import Listing, Page, paged
 from tracker.intake.saved import SavedResponses
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.models.intake import COMMITTEE_TYPE_PREFIX, ItemSource
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 UK = ZoneInfo("Europe/London")
 BUSINESS_PATH = "/api/CommitteeBusiness"
 COMMITTEES_PATH = "/api/Committees"
-MAX_PAGES = 200  # a runaway totalResults must not page forever
+OPEN_CALLS = "open calls for evidence"  # how the run's messages name the business listing
 _ID = re.compile(r"[0-9]{1,12}")
 
 
@@ -58,17 +58,11 @@ class Reader(Protocol):
     @property
     def requests_made(self) -> int: ...
 
-    def business_pages(self) -> Iterator[dict[str, Any] | FetchError]: ...
+    def business_pages(self) -> Iterator[Listing]: ...
 
     def business(self, business_id: str) -> dict[str, Any]: ...
 
-    def committee_pages(self) -> Iterator[dict[str, Any] | FetchError]: ...
-
-
-def _checked_page(page: Any, label: str) -> dict[str, Any]:
-    if not isinstance(page, dict) or not isinstance(page.get("items"), list):
-        raise FetchError(f"{label}: no items list")
-    return page
+    def committee_pages(self) -> Iterator[Listing]: ...
 
 
 class CommitteesApi:
@@ -83,29 +77,15 @@ class CommitteesApi:
     def requests_made(self) -> int:
         return self.client.requests_made
 
-    def _pages(self, path: str, what: str, extra: dict[str, Any]) -> Iterator[dict[str, Any] | FetchError]:
-        skip = 0
-        known_total = 0
-        for _ in range(MAX_PAGES):
-            label = f"{what} page at Skip={skip}"
-            try:
-                page = _checked_page(self.client.get_json(path, {**extra, "Take": self.page_size, "Skip": skip}), label)
-            except FetchError as exc:
-                yield FetchError(f"{label}: {exc}")
-                # Without a total we cannot tell where the next page is; with one, skip the bad page.
-                skip += self.page_size
-                if skip >= known_total:
-                    return
-                continue
-            total = page.get("totalResults")
-            known_total = total if isinstance(total, int) and not isinstance(total, bool) else 0
-            yield page
-            skip += self.page_size
-            if not page["items"] or skip >= known_total:
-                return
+    def _pages(self, path: str, listing: str, extra: dict[str, Any]) -> Iterator[Listing]:
+        def fetch(skip: int) -> Any:
+            return self.client.get_json(path, {**extra, "Take": self.page_size, "Skip": skip})
 
-    def business_pages(self) -> Iterator[dict[str, Any] | FetchError]:
-        return self._pages(BUSINESS_PATH, "committee business", {"CurrentlyAcceptingEvidence": "true"})
+        return paged(fetch, listing=listing, rows_key="items", total_key="totalResults", offset_name="Skip",
+                     page_size=self.page_size)
+
+    def business_pages(self) -> Iterator[Listing]:
+        return self._pages(BUSINESS_PATH, OPEN_CALLS, {"CurrentlyAcceptingEvidence": "true"})
 
     def business(self, business_id: str) -> dict[str, Any]:
         try:
@@ -116,23 +96,15 @@ class CommitteesApi:
             raise FetchError(f"{BUSINESS_PATH}/{business_id}: the business is not a JSON object")
         return data
 
-    def committee_pages(self) -> Iterator[dict[str, Any] | FetchError]:
+    def committee_pages(self) -> Iterator[Listing]:
         return self._pages(COMMITTEES_PATH, "committees", {})
 
 
 class CommitteesDir(SavedResponses):
     """Saved responses (see sample_data/committees/README.md for the layout)."""
 
-    def _pages(self, folder: Path, what: str) -> Iterator[dict[str, Any] | FetchError]:
-        files = sorted(folder.glob("*.json"), key=lambda p: (len(p.stem), p.stem)) if folder.is_dir() else []
-        for path in files:
-            try:
-                yield _checked_page(self._read(path, f"{what} {path.name}"), f"{what} {path.name}")
-            except FetchError as exc:
-                yield exc
-
-    def business_pages(self) -> Iterator[dict[str, Any] | FetchError]:
-        return self._pages(self.root / "list", "committee business")
+    def business_pages(self) -> Iterator[Listing]:
+        return self._listing(self.root / "list", OPEN_CALLS, "items", "totalResults")
 
     def business(self, business_id: str) -> dict[str, Any]:
         if not _ID.fullmatch(business_id):
@@ -145,8 +117,8 @@ class CommitteesDir(SavedResponses):
             raise FetchError(f"committee business {business_id}: not a JSON object")
         return data
 
-    def committee_pages(self) -> Iterator[dict[str, Any] | FetchError]:
-        return self._pages(self.root / "committees", "committees")
+    def committee_pages(self) -> Iterator[Listing]:
+        return self._listing(self.root / "committees", "committees", "items", "totalResults")
 
 
 # --- Parsing -------------------------------------------------------------------------------
@@ -325,9 +297,8 @@ class CommitteesAdapter(SourceAdapter):
     def requests_made(self) -> int:
         return self.reader.requests_made
 
-    def listings(self) -> Iterator[list[Any] | FetchError]:
-        for page in self.reader.business_pages():
-            yield page if isinstance(page, FetchError) else page["items"]
+    def listings(self) -> Iterator[Listing]:
+        return self.reader.business_pages()
 
     def identify(self, result: dict[str, Any]) -> Listed:
         ident = business_id(result.get("id"))
@@ -345,9 +316,9 @@ class CommitteesAdapter(SourceAdapter):
         if self._names is None:
             self._names = {}
             for page in self.reader.committee_pages():
-                if isinstance(page, FetchError):
+                if not isinstance(page, Page):
                     continue  # the business is still imported, without its committee's name
-                for row in page["items"]:
+                for row in page.results:
                     if isinstance(row, dict) and isinstance(row.get("id"), int) and isinstance(row.get("name"), str):
                         self._names[row["id"]] = plain_text(row["name"], 200)
         return self._names

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 import nh3
@@ -24,15 +24,24 @@ import requests
 
 from tracker.models.consultation import MAX_SUMMARY
 
+if TYPE_CHECKING:
+    from tracker.intake.paging import Listing
+
 UK = ZoneInfo("Europe/London")
 SEARCH_FIELDS = (
     "title,link,description,public_timestamp,start_date,end_date,organisations,content_id,is_withdrawn"
 )
-MAX_PAGES = 200  # a runaway "total" must not page forever
+# How the run's messages name each listing ("read 3 of 7 open consultations").
+LISTINGS = {"open_consultation": "open consultations", "open_call_for_evidence": "open calls for evidence"}
 
 
 class FetchError(Exception):
     """The response could not be had or read (network, HTTP status, broken JSON)."""
+
+
+class Unavailable(FetchError):
+    """The service did not answer usefully, even after retries (network, timeout, 429, 5xx):
+    a fault of the moment, not of the item asked for."""
 
 
 class Gone(FetchError):
@@ -53,7 +62,7 @@ class Source(Protocol):
     @property
     def requests_made(self) -> int: ...  # read-only: ApiSource reports its client's count
 
-    def search_pages(self, document_type: str) -> Iterator[dict[str, Any] | FetchError]: ...
+    def search_pages(self, document_type: str) -> Iterator[Listing]: ...
 
     def content(self, base_path: str) -> dict[str, Any]: ...
 
@@ -151,7 +160,7 @@ class GovukClient:
                 return json.loads(response.content)
             except (ValueError, UnicodeDecodeError):
                 raise FetchError(f"{path}: the response is not valid JSON (truncated?)") from None
-        raise FetchError(f"{path}: {problem} after {self.max_retries + 1} attempts")
+        raise Unavailable(f"{path}: {problem} after {self.max_retries + 1} attempts")
 
 
 class ApiSource:
@@ -166,40 +175,30 @@ class ApiSource:
     def requests_made(self) -> int:
         return self.client.requests_made
 
-    def search_pages(self, document_type: str) -> Iterator[dict[str, Any] | FetchError]:
-        start = 0
-        known_total = 0
-        for _ in range(MAX_PAGES):
-            params = {
+    def search_pages(self, document_type: str) -> Iterator[Listing]:
+        from tracker.intake.paging import paged  # paging reads this module's errors
+
+        def fetch(start: int) -> Any:
+            return self.client.get_json("/api/search.json", {
                 "filter_content_store_document_type": document_type,
                 "fields": SEARCH_FIELDS,
                 "order": "end_date",
                 "count": self.page_size,
                 "start": start,
-            }
-            try:
-                page = self.client.get_json("/api/search.json", params)
-                if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-                    raise FetchError(f"search page at start={start}: no results list")
-            except FetchError as exc:
-                yield FetchError(f"{document_type} search page at start={start}: {exc}")
-                # Without a total we cannot tell where the next page is; with one, skip the bad page.
-                start += self.page_size
-                if start >= known_total:
-                    return
-                continue
-            total = page.get("total")
-            known_total = total if isinstance(total, int) else 0
-            yield page
-            start += self.page_size
-            if not page["results"] or start >= known_total:
-                return
+            })
+
+        return paged(fetch, listing=listing_label(document_type), rows_key="results", total_key="total",
+                     offset_name="start", page_size=self.page_size)
 
     def content(self, base_path: str) -> dict[str, Any]:
         data = self.client.get_json("/api/content" + base_path)
         if not isinstance(data, dict):
             raise FetchError(f"{base_path}: the content item is not a JSON object")
         return data
+
+
+def listing_label(document_type: str) -> str:
+    return LISTINGS.get(document_type, document_type.replace("_", " "))
 
 
 # --- Parsing --------------------------------------------------------------------------

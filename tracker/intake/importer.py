@@ -1,6 +1,8 @@
 """The import: read a source's open list and bring our items (and the consultations made from
 them) up to date. One pipeline for every source (GOV.UK, Parliament's select committees); what
-differs is in each source's adapter (adapter.py). Flushes; the CLI and the tasks commit."""
+differs is in each source's adapter (adapter.py). Whether the run read everything, and which of
+its failures were reported before, is kept by completeness.py. Flushes; the CLI and the tasks
+commit."""
 
 from __future__ import annotations
 
@@ -12,18 +14,16 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from tracker import activity
-from tracker.consultations import services as consultation_services
-from tracker.consultations import workflow
-from tracker.consultations.services import ConsultationData
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.intake.adapter import SourceAdapter
 from tracker.intake.classify import Classifier
-from tracker.intake.govuk import BadData, Facts, FetchError, Gone, Source
+from tracker.intake.completeness import Completeness, KnownProblems, row_digest, row_key
+from tracker.intake.effects import ConsultationEffects
+from tracker.intake.govuk import BadData, Facts, FetchError, Gone, Source, Unavailable
+from tracker.intake.paging import PageFailure
 from tracker.intake.rules import ensure_default_rules
-from tracker.intake.sources import adapter_for, public_url
-from tracker.models import Role, User
+from tracker.intake.sources import adapter_for
 from tracker.models.intake import OUTCOME_TYPES, ImportRun, IntakeItem, ItemSource, ItemState
 from tracker.timeutil import to_uk, utcnow
 
@@ -40,13 +40,22 @@ class ImportResult:
     changes: list[str] = field(default_factory=list)
     requests: int = 0
     run_id: int | None = None
+    known_bad: list[str] = field(default_factory=list)  # failed as on an earlier run: not news
+    incomplete: str = ""  # "Incomplete: read 3 of 7 ..." when the lists were not read in full
+    listed: int = 0
+    declared: int | None = None
 
     @property
     def closing_line(self) -> str:
         return f"found {self.found}, new {self.new}, updated {self.updated}, skipped {self.skipped}"
 
+    @property
+    def exit_status(self) -> int:
+        """0 when every page was read and every item imported or known bad; else 1."""
+        return 1 if self.incomplete or self.errors else 0
 
-class _Importer:
+
+class _Importer(ConsultationEffects):
     def __init__(self, source: SourceAdapter, *, dry_run: bool, trigger: str, echo: Callable[[str], None] | None):
         self.source = source
         self.dry_run = dry_run
@@ -61,11 +70,26 @@ class _Importer:
                                         .options(selectinload(IntakeItem.consultation)))
         }
         self.seen: set[str] = set()
+        self.completeness = Completeness()
+        self.problems = KnownProblems(source.key.value, self.now)
 
     def error(self, where: str, message: str) -> None:
         line = f"{where}: {message}"
         log.warning("%s import: %s", self.source.label, line)
         self.result.errors.append(line)
+
+    def item_failed(self, where: str, message: str, key: str, fingerprint: str, *, lasting: bool = True) -> None:
+        """An item not taken: a new failure, or known bad when it failed just so before (only
+        reasons of the item's own are remembered; see completeness.py)."""
+        if not lasting:
+            self.problems.failed_again(key)
+            self.error(where, message)
+            return
+        known = self.problems.report(key, fingerprint, message)
+        if known is None:
+            self.error(where, message)
+        else:
+            self.result.known_bad.append(KnownProblems.line(where, known))
 
     def change(self, text: str) -> None:
         self.result.changes.append(text)
@@ -74,31 +98,41 @@ class _Importer:
 
     def run(self) -> ImportResult:
         for page in self.source.listings():
-            if isinstance(page, FetchError):
-                self.error("search", str(page))
+            tally = self.completeness.tally(page)
+            if isinstance(page, PageFailure):
+                self.error(page.where, page.message)
                 continue
-            for result in page:
-                self.search_result(result)
+            tally.rows += len(page.results)
+            for result in page.results:
+                listed = self.search_result(result)
+                if listed is None:
+                    tally.unkeyed += 1
+                else:
+                    tally.items.add(listed)
         self.follow_up()
         self.mark_seen()
+        self.result.incomplete = self.completeness.summary()
+        self.result.listed, self.result.declared = self.completeness.listed, self.completeness.declared
+        self.problems.forget_resolved(self.seen, complete=not self.result.incomplete)
         self.result.requests = self.source.requests_made
         return self.result
 
-    def search_result(self, result: object) -> None:
+    def search_result(self, result: object) -> tuple[str, str] | None:
+        """Take one listed row; returns its (key, locator), None for a row without an id."""
         if not isinstance(result, dict):
             self.result.found += 1
             self.result.skipped += 1
-            self.error("search", "a result that is not an object")
-            return
+            self.item_failed("a listed item", "a result that is not an object", row_key(result), row_digest(result))
+            return None
         listed = self.source.identify(result)
         content_id, link, where = listed.key, listed.locator, listed.where
         if content_id is None:
             self.result.found += 1
             self.result.skipped += 1
-            self.error(where, listed.problem)
-            return
+            self.item_failed(where, listed.problem, row_key(result), row_digest(result))
+            return None
         if content_id in self.seen:
-            return  # listed under both document types or on two pages: once is enough
+            return content_id, link  # listed under both document types or on two pages: once is enough
         self.seen.add(content_id)
         self.result.found += 1
         item = self.items.get(content_id)
@@ -106,11 +140,13 @@ class _Importer:
         if item is not None:
             if item.state == ItemState.DISMISSED or item.search_fingerprint == digest:
                 self.result.skipped += 1
-                return
-        self.fetch_and_apply(item, link, result, digest, where)
+                return content_id, link
+        self.fetch_and_apply(item, content_id, link, result, digest, where)
+        return content_id, link
 
     def fetch_and_apply(
-        self, item: IntakeItem | None, link: str, result: dict, digest: str, where: str, *, follow_up: bool = False
+        self, item: IntakeItem | None, key: str, link: str, result: dict, digest: str, where: str, *,
+        follow_up: bool = False,
     ) -> None:
         """Fetch the item's facts and create or update our row, inside a savepoint.
 
@@ -131,15 +167,15 @@ class _Importer:
             return
         except (FetchError, BadData) as exc:
             self.result.skipped += skipped
-            self.error(where, str(exc))
+            self.item_failed(where, str(exc), key, digest, lasting=not isinstance(exc, Unavailable))
             return
         expected = item.content_id if item is not None else result.get("content_id")
         if expected and facts.content_id != expected:
             # Trusting either id would let the next run create a duplicate or clash.
             self.result.skipped += skipped
-            self.error(where, f"the full record says its id is {facts.content_id}"
-                       if self.source.key != ItemSource.GOVUK else
-                       f"the content item says its content_id is {facts.content_id}")
+            self.item_failed(where, f"the full record says its id is {facts.content_id}"
+                             if self.source.key != ItemSource.GOVUK else
+                             f"the content item says its content_id is {facts.content_id}", key, digest)
             return
         savepoint = db.session.begin_nested()
         try:
@@ -152,13 +188,13 @@ class _Importer:
         except (DomainError, ValueError) as exc:
             savepoint.rollback()
             self.result.skipped += skipped
-            self.error(where, str(getattr(exc, "message", exc)))
+            self.item_failed(where, str(getattr(exc, "message", exc)), key, digest)
             return
         except Exception as exc:  # one bad row must not stop the run
             savepoint.rollback()
             self.result.skipped += skipped
             log.exception("%s import: %s failed", self.source.label, where)
-            self.error(where, f"could not be saved ({type(exc).__name__})")
+            self.item_failed(where, f"could not be saved ({type(exc).__name__})", key, digest, lasting=False)
             return
         if item is None:
             self.items[created.content_id] = created
@@ -246,75 +282,6 @@ class _Importer:
         db.session.flush()
         return changed
 
-    def closing_date_changed(self, item: IntakeItem) -> None:
-        consultation = item.consultation
-        if consultation is None or item.closes_at is None:
-            return
-        data = ConsultationData(
-            title=consultation.title,
-            issuing_organisation=consultation.issuing_organisation,
-            closes_at=item.closes_at,  # issuer_type None: left as it is
-            url=consultation.url,
-            summary=consultation.summary,
-            opened_at=consultation.opened_at,
-        )
-        if data.opened_at and data.opened_at > data.closes_at:
-            data.opened_at = item.opened_at
-        consultation_services.update_consultation(None, consultation, data)
-
-    def outcome_published(self, item: IntakeItem) -> None:
-        item.outcome_seen_at = self.now
-        consultation = item.consultation
-        if consultation is None:
-            return
-        link = public_url(item.base_path)
-        if workflow.allowed(None, consultation, "publish_outcome"):
-            workflow.apply(
-                consultation, "publish_outcome", None,
-                message=f"GOV.UK published the outcome: {link}",
-            )
-        else:
-            activity.record(
-                "govuk_outcome", actor=None, consultation=consultation,
-                message=f"GOV.UK published the outcome ({link}); the status stays "
-                f"{consultation.status_label.lower()}",
-            )
-        if self.dry_run:
-            return
-        from tracker.messaging.notify import notify
-
-        recipients: list[User] = [consultation.policy_lead] if consultation.policy_lead else _coordinators()
-        notify(
-            recipients,
-            kind="outcome",
-            subject=f"Outcome published: {consultation.title}"[:300],
-            body=(
-                f"The government has published its outcome for “{consultation.title}”.\n\n"
-                f"Read it on GOV.UK: {link}\n\nRecord whether it took up the network's asks in the tracker."
-            ),
-            consultation=consultation,
-        )
-
-    def apply_withdrawn(self, item: IntakeItem, explanation: str) -> None:
-        item.withdrawn_at = self.now
-        item.last_changed_at = self.now
-        if item.state in (ItemState.PENDING, ItemState.ACCEPTED):
-            item.state = ItemState.WITHDRAWN.value
-        self.change(f"withdrawn: {item.title} ({item.content_id}): {explanation}")
-        label = self.source.label
-        consultation = item.consultation
-        if consultation is None:
-            return
-        if workflow.allowed(None, consultation, "withdraw"):
-            workflow.apply(consultation, "withdraw", None, message=f"Withdrawn on {label}: {explanation}"[:1000])
-        else:
-            activity.record(
-                "govuk_withdrawn", actor=None, consultation=consultation,
-                message=f"{label} marked it withdrawn ({explanation}); the status stays "
-                f"{consultation.status_label.lower()}"[:1000],
-            )
-        db.session.flush()
-
     def follow_up(self) -> None:
         """Items that left the open lists: closed, withdrawn or with an outcome now."""
         pending_since = self.now - timedelta(days=self.source.pending_follow_days)
@@ -331,7 +298,8 @@ class _Importer:
             else:
                 continue
             self.fetch_and_apply(
-                item, self.source.locator(item), {}, item.search_fingerprint, item.content_id, follow_up=True
+                item, item.content_id, self.source.locator(item), {}, item.search_fingerprint, item.content_id,
+                follow_up=True,
             )
 
     def mark_seen(self) -> None:
@@ -344,12 +312,6 @@ class _Importer:
                 .values(last_seen_at=self.now)
                 .execution_options(synchronize_session=False)
             )
-
-
-def _coordinators() -> list[User]:
-    return list(
-        db.session.scalars(select(User).where(User.role == Role.COORDINATOR.value, User.is_enabled.is_(True)))
-    )
 
 
 def run_import(
@@ -374,12 +336,17 @@ def run_import(
     run.found, run.new, run.updated, run.skipped = result.found, result.new, result.updated, result.skipped
     run.error_count = len(result.errors)
     run.errors = "\n".join(result.errors)[:50000]
+    run.known_bad_count = len(result.known_bad)
+    run.known_bad = "\n".join(result.known_bad)[:50000]
+    run.listed, run.declared, run.incomplete = result.listed, result.declared, result.incomplete[:50000]
     run.requests = result.requests
     db.session.flush()
     result.run_id = run.id
     count = len(result.errors)
-    log.info("%s import (%s): %s, %s%s", source.label, source.name, result.closing_line,
-             "1 error" if count == 1 else f"{count} errors",
-             " (each item and its reason on the Import runs page, /intake/runs)" if count else "")
+    log.log(logging.WARNING if result.exit_status else logging.INFO,
+            "%s import (%s): %s, %s, %d known bad%s%s", source.label, source.name, result.closing_line,
+            "1 new error" if count == 1 else f"{count} new errors", len(result.known_bad),
+            f". {result.incomplete}" if result.incomplete else "",
+            " (each item and its reason on the Import runs page, /intake/runs)" if count else "")
     return result
 

@@ -64,7 +64,7 @@ class InboxPage:
     tabs: list[tuple[ItemState, str, int]]
     total: int
     pages: int
-    last_run: ImportRun | None
+    last_runs: list[ImportRun]  # the latest of each source
 
 
 def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
@@ -92,8 +92,20 @@ def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
         tabs=[(s, label, counts.get(s.value, 0)) for s, label in STATE_TABS],
         total=total,
         pages=max(1, -(-total // per_page)),
-        last_run=db.session.scalar(select(ImportRun).order_by(ImportRun.started_at.desc()).limit(1)),
+        last_runs=last_runs(),
     )
+
+
+def last_runs() -> list[ImportRun]:
+    """The latest run of each source: both run hourly at the same moment, so the latest run of
+    either alone would hide an incomplete run of the other."""
+    committees = ImportRun.source.startswith("committees:")
+    latest = [
+        db.session.scalar(select(ImportRun).where(which)
+                          .order_by(ImportRun.started_at.desc(), ImportRun.id.desc()).limit(1))
+        for which in (~committees, committees)
+    ]
+    return [run for run in latest if run is not None]
 
 
 def rules_page() -> dict[str, Any]:

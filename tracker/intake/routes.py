@@ -42,7 +42,7 @@ def inbox() -> ResponseReturnValue:
         page=page,
         pages=data.pages,
         total=data.total,
-        last_run=data.last_run,
+        last_runs=data.last_runs,
         now=utcnow(),
         pagination=govuk_pagination(page, data.pages, lambda n: url_for("intake.inbox", state=state.value, page=n)),
     )

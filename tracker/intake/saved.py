@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tracker.intake.govuk import FetchError
+from tracker.intake.govuk import FetchError, listing_label
+from tracker.intake.paging import Listing, Page, PageFailure, declared_total
 
 
 class SavedResponses:
@@ -30,22 +31,26 @@ class SavedResponses:
         except (ValueError, UnicodeDecodeError):
             raise FetchError(f"{label}: {path.name} is not valid JSON (truncated?)") from None
 
+    def _listing(self, folder: Path, listing: str, rows_key: str, total_key: str) -> Iterator[Listing]:
+        """A listing saved one page a file (named by its offset, read in numeric order)."""
+        files = sorted(folder.glob("*.json"), key=lambda p: (len(p.stem), p.stem)) if folder.is_dir() else []
+        for number, path in enumerate(files, start=1):
+            try:
+                page = self._read(path, f"{listing} {path.name}")
+                if not isinstance(page, dict) or not isinstance(page.get(rows_key), list):
+                    raise FetchError(f"{path.name}: the page has no {rows_key} list")
+            except FetchError as exc:
+                yield PageFailure(listing, number, path.name, str(exc))
+                continue
+            yield Page(listing, number, path.name, page[rows_key], declared_total(page.get(total_key)))
+
 
 class DirSource(SavedResponses):
     """Saved GOV.UK responses (see sample_data/README.md for the layout)."""
 
-    def search_pages(self, document_type: str) -> Iterator[dict[str, Any] | FetchError]:
+    def search_pages(self, document_type: str) -> Iterator[Listing]:
         folder = self.root / "search" / document_type
-        files = sorted(folder.glob("*.json"), key=lambda p: (len(p.stem), p.stem)) if folder.is_dir() else []
-        for path in files:
-            try:
-                page = self._read(path, f"{document_type} search {path.name}")
-                if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-                    raise FetchError(f"{document_type} search {path.name}: no results list")
-            except FetchError as exc:
-                yield exc
-                continue
-            yield page
+        return self._listing(folder, listing_label(document_type), "results", "total")
 
     def content(self, base_path: str) -> dict[str, Any]:
         relative = base_path.strip("/")

@@ -13,12 +13,12 @@ from tracker.intake.committees import CommitteesAdapter, CommitteesApi, Committe
 from tracker.intake.govuk import (
     ApiSource,
     Facts,
-    FetchError,
     GovukClient,
     Source,
     fingerprint,
     parse_facts,
 )
+from tracker.intake.paging import Listing
 from tracker.intake.saved import DirSource
 from tracker.models.intake import IntakeItem, ItemSource
 
@@ -90,10 +90,9 @@ class GovukAdapter(SourceAdapter):
     def requests_made(self) -> int:
         return self.source.requests_made
 
-    def listings(self) -> Iterator[list[Any] | FetchError]:
+    def listings(self) -> Iterator[Listing]:
         for document_type in document_types():
-            for page in self.source.search_pages(document_type):
-                yield page if isinstance(page, FetchError) else page["results"]
+            yield from self.source.search_pages(document_type)
 
     def identify(self, result: dict[str, Any]) -> Listed:
         content_id = result.get("content_id")

@@ -32,12 +32,16 @@ def _run(adapter: Callable[[], SourceAdapter], lock_name: str, label: str) -> di
             raise
     if result.errors:
         log.warning("%s import: %d items or pages could not be read or saved", label, len(result.errors))
+    if result.incomplete:
+        log.warning("%s import: %s", label, result.incomplete)
     return {
         "found": result.found,
         "new": result.new,
         "updated": result.updated,
         "skipped": result.skipped,
         "errors": len(result.errors),
+        "known_bad": len(result.known_bad),
+        "incomplete": 1 if result.incomplete else 0,
     }
 
 

@@ -189,7 +189,16 @@ class ImportRun(Model):
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     requests: Mapped[int] = mapped_column(Integer, default=0)
+    # New failures only; items that failed the same way on an earlier run are in known_bad.
     errors: Mapped[str] = mapped_column(Text, default="")
+    # How many distinct items the open lists gave, against the totals the source declared (None:
+    # it declared none); None for runs made before the importer counted them.
+    listed: Mapped[int | None] = mapped_column(Integer)
+    declared: Mapped[int | None] = mapped_column(Integer)
+    # Why the lists were not read in full ("Incomplete: read 3 of 7 ..."); empty when they were.
+    incomplete: Mapped[str] = mapped_column(Text, default="", server_default="")
+    known_bad_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    known_bad: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     @property
     def source_label(self) -> str:
@@ -199,6 +208,34 @@ class ImportRun(Model):
     @property
     def error_lines(self) -> list[str]:
         return [line for line in self.errors.splitlines() if line.strip()]
+
+    @property
+    def known_bad_lines(self) -> list[str]:
+        return [line for line in self.known_bad.splitlines() if line.strip()]
+
+    @property
+    def read_text(self) -> str:
+        """"read 7 of 7", "read 4 of 7", "read 7" (no total declared), "" (not counted)."""
+        if self.listed is None:
+            return ""
+        return f"read {self.listed}" + (f" of {self.declared}" if self.declared is not None else "")
+
+
+class ImportProblem(Model):
+    """An item an import could not take, remembered so that later runs count it as known bad,
+    already reported (and exit 0), rather than as a new failure, until the item changes or
+    fails differently. A listed row without an id is keyed by a digest of the row itself."""
+
+    __tablename__ = "import_problem"
+    __table_args__ = (UniqueConstraint("source", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))  # an ItemSource value
+    item_key: Mapped[str] = mapped_column(String(80))  # the id in its source, or "listed:<sha256>"
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")  # the item as listed, when reported
+    message: Mapped[str] = mapped_column(Text, default="")
+    first_reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class OrganisationRule(Model):
