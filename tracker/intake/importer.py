@@ -16,6 +16,7 @@ from tracker import activity
 from tracker.consultations import services as consultation_services
 from tracker.consultations import workflow
 from tracker.consultations.services import ConsultationData
+from tracker.documents.queue import read_after_commit
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.intake.adapter import SourceAdapter
@@ -214,6 +215,7 @@ class _Importer:
 
     def update(self, item: GovukItem, facts: Facts, digest: str) -> bool:
         old_closes, old_type = item.closes_at, item.document_type
+        old_updated, old_summary = item.public_updated_at, item.summary
         before = (item.title, item.summary, item.organisations, item.opened_at, item.closes_at,
                   item.document_type, item.ways_to_respond, item.national_applicability)
         self._copy_facts(item, facts)
@@ -239,6 +241,10 @@ class _Importer:
         if facts.withdrawn and item.withdrawn_at is None:
             self.apply_withdrawn(item, facts.withdrawn_explanation or "Withdrawn on GOV.UK")
             changed = True
+        if item.consultation_id is not None and (item.public_updated_at != old_updated or item.summary != old_summary):
+            # A new version of its documents (a committee's scope is its summary): read them again
+            # once the run commits.
+            read_after_commit(db.session(), item.consultation_id)
         if changed:
             item.last_changed_at = self.now
             if old_closes == facts.closes_at and old_type == facts.document_type:
