@@ -78,11 +78,20 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
 
 
 def _strip_furniture(lines: list[_Line], pages: int) -> list[_Line]:
-    """Page numbers, and a header or footer repeated on most pages."""
+    """Page numbers; a header or footer repeated on most pages; the smaller type at the very top
+    or foot of a page."""
     repeated = Counter((line.text, round(line.y)) for line in lines)
-    threshold = max(3, pages // 2 + 1)
-    return [line for line in lines
-            if not _PAGE_NUMBER.match(line.text) and (pages < 3 or repeated[(line.text, round(line.y))] < threshold)]
+    threshold = max(2, pages // 2 + 1)
+    sizes = Counter(line.size for line in lines)
+    body = sizes.most_common(1)[0][0] if sizes else 0
+    edges: set[int] = set()
+    for page in {line.page for line in lines}:
+        on_page = [i for i, line in enumerate(lines) if line.page == page]
+        edges.update({max(on_page, key=lambda i: lines[i].y), min(on_page, key=lambda i: lines[i].y)})
+    return [line for index, line in enumerate(lines)
+            if not _PAGE_NUMBER.match(line.text)
+            and (pages < 2 or repeated[(line.text, round(line.y))] < threshold)
+            and not (index in edges and line.size < body * 0.9)]
 
 
 def _starts_block(text: str) -> bool:

@@ -76,6 +76,11 @@ def _count(found: list[Found]) -> str:
     return "1 question found" if len(found) == 1 else f"{len(found)} questions found"
 
 
+def distinct(found: list[Found]) -> list[Found]:
+    """One document's questions with its own repeats (a summary of questions) merged."""
+    return [question for question, _ in merge((q, None) for q in found)]
+
+
 def text_blocks(text: str) -> list[Block]:
     """Plain text (a scope without markup): a paragraph a line, bullets as list items."""
     blocks: list[Block] = []
@@ -133,7 +138,7 @@ class Reader:
             return Reading(documents=[document], ways_to_respond={"link_url": page_url})
         text = scope if isinstance(scope, str) else ""
         blocks = html_blocks(text) if "<" in text else text_blocks(text)
-        questions = find_questions(blocks)
+        questions = distinct(find_questions(blocks))
         document.reason = _count(questions) if text else "the call has no scope text"
         return Reading(
             questions=[Question(q.number, q.text, q.options, document.title, page_url, q.where) for q in questions],
@@ -165,7 +170,7 @@ class Reader:
             return self._skipped(ref, f"could not be fetched: {exc}", transient=exc.transient), []
         except (UnreadablePdf, UnreadableDocx) as exc:
             return self._skipped(ref, f"could not be read: {exc}"), []
-        found = find_questions(blocks)
+        found = distinct(find_questions(blocks))
         reason = _count(found) + (f" ({note})" if note else "")
         return DocumentResult(ref.title, self.public_url(ref), ref.kind, READ, reason, content_type, size), found
 
