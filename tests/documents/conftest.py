@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -38,3 +39,43 @@ def sites(app: Flask, sites_server: Sites, monkeypatch: pytest.MonkeyPatch) -> S
 
 def expected(name: str) -> list[dict[str, Any]]:
     return json.loads((FIXTURES / "expected" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def published() -> Iterator[list[tuple[str, list[Any]]]]:
+    """The tasks sent to the broker (name, arguments), as Celery publishes them."""
+    from celery.signals import before_task_publish
+
+    seen: list[tuple[str, list[Any]]] = []
+
+    def record(sender: str | None = None, body: Any = None, **kwargs: Any) -> None:
+        seen.append((str(sender), list(body[0]) if body else []))
+
+    before_task_publish.connect(record, weak=False)
+    yield seen
+    before_task_publish.disconnect(record)
+
+
+def imported(coordinator: Any, base_path: str, *, source: str = "govuk", content_id: str | None = None,
+             updated: datetime | None = None) -> Any:
+    """An imported item for one of the recorded consultations, accepted by a coordinator (as from
+    the inbox): its consultation, committed."""
+    from tracker.extensions import db
+    from tracker.intake import services
+    from tracker.models.intake import GovukItem
+    from tracker.timeutil import utcnow
+
+    now = utcnow()
+    item = GovukItem(
+        source=source, content_id=content_id or f"00000000-0000-4000-9000-{abs(hash(base_path)) % 10**12:012d}",
+        base_path=base_path, document_type="open_consultation" if source == "govuk" else "committee_inquiry",
+        title=f"Recorded {base_path.rsplit('/', 2)[-2]}", summary="Seeking views.", organisations=["DfT"],
+        opened_at=now - timedelta(days=3), closes_at=now + timedelta(days=40),
+        public_updated_at=updated or (now - timedelta(days=3) if source == "govuk" else None),
+        first_seen_at=now, last_seen_at=now, last_changed_at=now,
+    )
+    db.session.add(item)
+    db.session.flush()
+    consultation = services.accept_item(coordinator, item)
+    db.session.commit()
+    return consultation

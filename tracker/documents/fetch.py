@@ -186,6 +186,7 @@ class Fetcher:
                                      transient=True)
                 chunks.append(chunk)
         except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
+            total = max(total, response.raw.tell())  # what the library had read when the body ended
             if declared is not None:
                 raise FetchError(f"short read: got {total:,} of the {declared:,} bytes its Content-Length "
                                  f"declared ({type(exc).__name__})", transient=True) from None

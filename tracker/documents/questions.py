@@ -40,10 +40,12 @@ class _Open:
     parts: list[str] = field(default_factory=list)
     options: list[str] = field(default_factory=list)
     awaiting: bool = False  # a label that stands alone: its text is the next block
+    takes_items: bool = False  # its text ended with ":": the list items after it are its own
 
-    @property
-    def invites_items(self) -> bool:
-        return bool(self.parts) and self.parts[-1].rstrip().endswith(":")
+    def append(self, text: str, *, is_item: bool = False) -> None:
+        self.parts.append(text)
+        if not is_item:
+            self.takes_items = text.rstrip().endswith(":")
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class _Walker:
     def add_text(self, text: str) -> None:
         assert self.current is not None
         text, options = p.split_options(text)
-        self.current.parts.append(text)
+        self.current.append(text)
         self.current.options.extend(options)
         self.current.awaiting = False
 
@@ -230,9 +232,9 @@ class _Walker:
                                         or bool(p.leading_number(text)[0]))
         if numbered:
             return False
-        deeper_item = block.kind == Kind.ITEM and (current.invites_items or block.level > current.level)
-        if p.follow_up(text) or p.sub_part(text) or deeper_item:
-            current.parts.append(text)
+        is_item = block.kind == Kind.ITEM
+        if p.follow_up(text) or p.sub_part(text) or is_item and (current.takes_items or block.level > current.level):
+            current.append(text, is_item=is_item)
             return True
         return False
 

@@ -241,7 +241,9 @@ class _Importer:
         if facts.withdrawn and item.withdrawn_at is None:
             self.apply_withdrawn(item, facts.withdrawn_explanation or "Withdrawn on GOV.UK")
             changed = True
-        if item.consultation_id is not None and (item.public_updated_at != old_updated or item.summary != old_summary):
+        new_version = item.public_updated_at != old_updated or (
+            item.source == ItemSource.COMMITTEES and item.summary != old_summary)
+        if item.consultation_id is not None and new_version:
             # A new version of its documents (a committee's scope is its summary): read them again
             # once the run commits.
             read_after_commit(db.session(), item.consultation_id)
