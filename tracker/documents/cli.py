@@ -62,7 +62,7 @@ def read_documents_command(path_or_url: str, as_json: bool) -> None:
     path = govuk_path(path_or_url)
     reading = Reader(make_fetcher()).govuk(path)
     if reading.problem:
-        raise click.ClickException(f"could not read {path}: {reading.problem}")
+        raise click.ClickException(f"could not read it: {reading.problem}")
     if as_json:
         click.echo(json.dumps(reading.as_json(), indent=2, ensure_ascii=False))
     else:

@@ -137,17 +137,29 @@ def submission_checklist(consultation: Consultation) -> list[Step]:
     return steps(ways, committee=consultation.source == ItemSource.COMMITTEES)
 
 
+def _ways_and_documents(consultation_id: int) -> tuple[dict[str, Any], list[DocumentRow]]:
+    """One statement: the reading's ways to respond, each row with one of its documents."""
+    rows = db.session.execute(
+        select(DocumentReading.ways_to_respond, ConsultationDocument)
+        .outerjoin(ConsultationDocument, ConsultationDocument.consultation_id == DocumentReading.consultation_id)
+        .where(DocumentReading.consultation_id == consultation_id)
+        .order_by(ConsultationDocument.position)
+    ).all()
+    ways = dict(rows[0][0] or {}) if rows else {}
+    return ways, [DocumentRow(d.title, d.url, d.kind, d.status, d.reason, d.content_type, d.size)
+                  for _, d in rows if d is not None]
+
+
 def api_view(consultation_id: int) -> dict[str, Any]:
-    """/api/v1's questions, ways_to_respond and documents (the shapes of `read-documents --json`)."""
-    ways = db.session.scalar(select(DocumentReading.ways_to_respond)
-                             .where(DocumentReading.consultation_id == consultation_id))
+    """/api/v1's questions, ways_to_respond and documents (the shapes of `read-documents --json`),
+    in two statements."""
+    ways, documents = _ways_and_documents(consultation_id)
     return {
         "questions": [{"number": q.number, "text": q.text, "options": q.options,
                        "source": {"title": q.source_title, "url": q.source_url, "where": q.source_where}}
                       for q in questions_for(consultation_id)],
-        "ways_to_respond": dict(ways or {}),
-        "documents": [{"title": d.title, "url": d.url, "status": d.status, "reason": d.reason}
-                      for d in _documents(consultation_id)],
+        "ways_to_respond": ways,
+        "documents": [{"title": d.title, "url": d.url, "status": d.status, "reason": d.reason} for d in documents],
     }
 
 
