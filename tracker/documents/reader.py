@@ -58,6 +58,17 @@ class Reading:
         """Nothing left that a later try could read."""
         return not self.transient and not any(d.transient for d in self.documents)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reading:
+        """A recorded reading (the demo's), in the shape of ``as_json``; documents may add their kind."""
+        return cls(
+            questions=[Question(str(q["number"]), q["text"], list(q.get("options") or []), q["source"]["title"],
+                                q["source"]["url"], q["source"].get("where", "")) for q in data["questions"]],
+            ways_to_respond=dict(data.get("ways_to_respond") or {}) or None,
+            documents=[DocumentResult(d["title"], d["url"], d.get("kind", "attachment"), d["status"], d["reason"])
+                       for d in data["documents"]],
+        )
+
     def as_json(self) -> dict[str, Any]:
         """The shape of `read-documents --json` and of /api/v1's consultation."""
         return {
