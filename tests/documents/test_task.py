@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from tests.documents.conftest import imported
+from tests.documents.server import Sites, send
 from tests.intake.conftest import govuk, govuk_server, run_import  # noqa: F401 - the intake's fixtures
 from tests.intake.govuk_server import iso, make_item
-from tests.documents.server import Sites, send
 from tracker.documents import queries, tasks
 from tracker.extensions import db
 from tracker.models import Status
