@@ -130,3 +130,13 @@ def test_list_items_nested_under_a_question_stay_in_it() -> None:
     blocks = [paragraph("Question 3: Which of the following should be included:"), item("bus lanes"),
               item("fares"), paragraph("3.4 Unrelated text follows.")]
     assert find_questions(blocks)[0].text == "Which of the following should be included:\nbus lanes\nfares"
+
+
+def test_hostile_documents_are_bounded_and_stay_text() -> None:
+    many = "".join(f"<p>Question {n}: Do you agree with proposal {n}?</p>" for n in range(1, 3000))
+    assert len(find_questions(html_blocks(many))) == 500
+    deep = "<div>" * 5000 + "<p>Question 1: Is this deep?</p>" + "</div>" * 5000
+    assert found(deep) == [("1", "Is this deep?", [])]
+    hostile = ("<p>Question 1: Do you agree <script>alert(1)</script>with <b onclick=x>this</b>?\x00\x1b</p>"
+               "<style>p{}</style><p>☐ Yes <img src=x onerror=alert(1)> ☐ No</p>")
+    assert found(hostile) == [("1", "Do you agree with this?", ["Yes", "No"])]

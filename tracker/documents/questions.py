@@ -247,8 +247,11 @@ def find_questions(blocks: Iterable[Block]) -> list[Found]:
 T = TypeVar("T")
 
 
-def _same(a: Found, b: Found) -> bool:
-    first, second = p.normalised(a.text), p.normalised(b.text)
+MAX_MERGED = 1000  # per consultation: the comparison below is quadratic
+
+
+def _same(a: Found, first: str, b: Found, second: str) -> bool:
+    """Whether two questions (with their normalised texts) are one asked twice."""
     if not first or not second:
         return False
     if first == second:
@@ -269,9 +272,13 @@ def merge(found: Iterable[tuple[Found, T]]) -> list[tuple[Found, T]]:
     again (an annex's list of questions, the PDF of an HTML publication) counts once, with the
     fuller text (and that text's source) and whatever options either gave."""
     kept: list[tuple[Found, T]] = []
-    for question, source in found:
+    texts: list[str] = []
+    for count, (question, source) in enumerate(found):
+        if count >= MAX_MERGED:
+            break
+        text = p.normalised(question.text)
         for index, (seen, seen_source) in enumerate(kept):
-            if not _same(seen, question):
+            if not _same(seen, texts[index], question, text):
                 continue
             better = len(question.text) > len(seen.text)
             number, numbered = (seen.number, True) if seen.numbered else (question.number, question.numbered)
@@ -283,7 +290,9 @@ def merge(found: Iterable[tuple[Found, T]]) -> list[tuple[Found, T]]:
                 numbered=numbered,
             )
             kept[index] = (merged, source if better else seen_source)
+            texts[index] = text if better else texts[index]
             break
         else:
             kept.append((question, source))
+            texts.append(text)
     return kept

@@ -195,7 +195,7 @@ class Reader:
         return html_blocks(body), "", len(body.encode()), "text/html"
 
     def _file(self, ref: DocumentRef) -> tuple[list[Block], str, int | None, str]:
-        fetched = self.fetcher.get(ref.url)
+        fetched = self.fetcher.get(self.public_url(ref))
         data = fetched.data
         if data.startswith(b"%PDF-"):
             blocks, note = pdf_blocks(data, max_pages=self.limits.max_pages)
