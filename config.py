@@ -145,6 +145,17 @@ class Config:
     # One import at a time: a run holds the lock this long at most (a crashed run frees it then).
     GOVUK_IMPORT_LOCK_SECONDS = _int("GOVUK_IMPORT_LOCK_SECONDS", 2 * 3600)
 
+    # Reading a consultation's documents (tracker/documents/): files are fetched only from the API
+    # base above and these (comma-separated; scheme, host and port must match, redirects included),
+    # with the GOV.UK client's timeouts, rate and retries.
+    GOVUK_ASSETS_BASE_URLS = os.environ.get("GOVUK_ASSETS_BASE_URLS", "https://assets.publishing.service.gov.uk")
+    DOCUMENT_MAX_BYTES = _int("DOCUMENT_MAX_BYTES", 20_000_000)  # per file, refused or cut off past it
+    DOCUMENT_MAX_UNZIPPED_BYTES = _int("DOCUMENT_MAX_UNZIPPED_BYTES", 100_000_000)  # a DOCX's parts, unzipped
+    DOCUMENT_MAX_PAGES = _int("DOCUMENT_MAX_PAGES", 300)  # a PDF's pages read
+    DOCUMENTS_PER_CONSULTATION = _int("DOCUMENTS_PER_CONSULTATION", 30)
+    DOCUMENT_READ_SECONDS = _float("DOCUMENT_READ_SECONDS", 120)  # one file's download, however it trickles
+    DOCUMENTS_CATCH_UP_SECONDS = _int("DOCUMENTS_CATCH_UP_SECONDS", 3600)
+
     # Select committees' calls for evidence (UK Parliament's Committees API, no key). Read with
     # the GOV.UK client settings above (rate, timeouts, retries); one import per source at a time.
     COMMITTEES_API_BASE_URL = os.environ.get("COMMITTEES_API_BASE_URL", "https://committees-api.parliament.uk")

@@ -150,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.api.v1.openapi import register as register_api_v1
     from tracker.auth import bp as auth_bp
     from tracker.consultations import bp as consultations_bp
+    from tracker.documents import bp as documents_bp
     from tracker.drafts import bp as drafts_bp
     from tracker.health import bp as health_bp
     from tracker.intake import bp as intake_bp
@@ -164,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp, url_prefix="/consultations")
     app.register_blueprint(drafts_bp, url_prefix="/consultations")
     app.register_blueprint(intake_bp, url_prefix="/intake")
+    app.register_blueprint(documents_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(policy_bp, url_prefix="/policy")
     app.register_blueprint(reports_bp)

@@ -169,6 +169,38 @@ def test_a_new_consultation_has_no_response_or_outcome_yet(api) -> None:
     assert body["response"] is None and body["outcome"] is None
     assert body["assignment"]["lead_city"] is None and body["assignment"]["decision"] is None
     assert body["deadlines"]["closes_at"] == "2027-01-15T23:59:00+00:00"  # winter: UK time is UTC
+    assert (body["questions"], body["ways_to_respond"], body["documents"]) == ([], {}, [])
+
+
+def test_one_consultation_with_the_questions_ways_to_respond_and_documents_read(api) -> None:
+    from tracker.documents import services
+    from tracker.documents.reader import DocumentResult, Question, Reading
+    from tracker.models import Source
+
+    consultation = factories.make_consultation(Status.NEW, title="Bus franchising reform")
+    consultation.source = Source.GOVUK.value
+    reading = Reading(
+        questions=[Question("2.1", "Do you agree?\nPlease explain your answer.", ["Yes", "No"], "Consultation document",
+                            "https://www.gov.uk/government/publications/bus/doc", "Chapter 2")],
+        ways_to_respond={"email": "bus@dft.gov.uk", "postal_address": "2 Marsham Street\nLondon"},
+        documents=[DocumentResult("Consultation document", "https://www.gov.uk/government/publications/bus/doc",
+                                  "attachment", "read", "1 question found"),
+                   DocumentResult("Data", "https://assets.publishing.service.gov.uk/media/d.xlsx", "attachment",
+                                  "skipped", "not read: only PDF and DOCX files are read")],
+    )
+    services.store(services.Due(consultation.id, services.ItemSource.GOVUK, "/x", "", None), reading)
+    db.session.commit()
+    body = api(f"/consultations/{consultation.id}").get_json()
+    assert body["questions"] == [{"number": "2.1", "text": "Do you agree?\nPlease explain your answer.",
+                                  "options": ["Yes", "No"], "source": {
+                                      "title": "Consultation document",
+                                      "url": "https://www.gov.uk/government/publications/bus/doc", "where": "Chapter 2"}}]
+    assert body["ways_to_respond"] == {"email": "bus@dft.gov.uk", "postal_address": "2 Marsham Street\nLondon"}
+    assert body["documents"] == [
+        {"title": "Consultation document", "url": "https://www.gov.uk/government/publications/bus/doc",
+         "status": "read", "reason": "1 question found"},
+        {"title": "Data", "url": "https://assets.publishing.service.gov.uk/media/d.xlsx", "status": "skipped",
+         "reason": "not read: only PDF and DOCX files are read"}]
 
 
 @pytest.mark.parametrize("path", ["/consultations/999999", "/consultations/0", "/consultations/" + "9" * 30,

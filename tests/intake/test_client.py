@@ -7,7 +7,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from tracker.intake.govuk import BadData, RateLimiter, _retry_after, parse_instant, plain_text
+from tracker.intake.govuk import BadData, _retry_after, parse_instant, plain_text
+from tracker.outbound import RateLimiter
 
 
 def test_rate_limiter_spaces_calls():

@@ -364,13 +364,13 @@ def test_demo_seed_is_idempotent(app):
     demo.seed_demo()
     db.session.commit()
 
-    # Ten from GOV.UK (one withdrawn there, one accepted to show the consultation panel) and
-    # five select committees' calls for evidence, each set imported once.
+    # Ten from GOV.UK (one withdrawn there, two accepted to show the consultation panel with the
+    # documents read) and five select committees' calls for evidence, each set imported once.
     assert _count(IntakeItem) == 15
     assert _count(ImportRun) == 2
-    assert queries.inbox_count() == 13
+    assert queries.inbox_count() == 12
     assert db.session.scalar(select(func.count(IntakeItem.id)).where(IntakeItem.source == "committees")) == 5
-    assert _count(Consultation) == 1
+    assert _count(Consultation) == 2
     pending = set(db.session.scalars(select(IntakeItem.content_id).where(IntakeItem.state == "pending")))
     assert "00000000-0000-4000-8000-000000000108" not in pending  # withdrawn on GOV.UK
 

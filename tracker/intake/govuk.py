@@ -23,6 +23,7 @@ import nh3
 import requests
 
 from tracker.models.consultation import MAX_SUMMARY
+from tracker.outbound import RateLimiter
 
 if TYPE_CHECKING:
     from tracker.intake.paging import Listing
@@ -68,22 +69,6 @@ class Source(Protocol):
 
 
 # --- HTTP -------------------------------------------------------------------------------
-
-
-class RateLimiter:
-    """At most ``per_second`` calls, spaced evenly (GOV.UK asks for politeness)."""
-
-    def __init__(self, per_second: float, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.interval = 1.0 / per_second if per_second > 0 else 0.0
-        self.sleep = sleep
-        self._next = 0.0
-
-    def wait(self) -> None:
-        now = time.monotonic()
-        if now < self._next:
-            self.sleep(self._next - now)
-            now = self._next
-        self._next = now + self.interval
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from tracker.documents.queue import read_after_commit
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.intake.adapter import SourceAdapter
@@ -250,6 +251,7 @@ class _Importer(ConsultationEffects):
 
     def update(self, item: IntakeItem, facts: Facts, digest: str) -> bool:
         old_closes, old_type = item.closes_at, item.document_type
+        old_updated, old_summary = item.public_updated_at, item.summary
         before = (item.title, item.summary, item.organisations, item.opened_at, item.closes_at,
                   item.document_type, item.ways_to_respond, item.national_applicability)
         self._copy_facts(item, facts)
@@ -275,6 +277,12 @@ class _Importer(ConsultationEffects):
         if facts.withdrawn and item.withdrawn_at is None:
             self.apply_withdrawn(item, facts.withdrawn_explanation or "Withdrawn on GOV.UK")
             changed = True
+        new_version = item.public_updated_at != old_updated or (
+            item.source == ItemSource.COMMITTEES and item.summary != old_summary)
+        if item.consultation_id is not None and new_version:
+            # A new version of its documents (a committee's scope is its summary): read them again
+            # once the run commits.
+            read_after_commit(db.session(), item.consultation_id)
         if changed:
             item.last_changed_at = self.now
             if old_closes == facts.closes_at and old_type == facts.document_type:

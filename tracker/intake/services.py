@@ -9,6 +9,7 @@ from tracker import activity
 from tracker.auth.permissions import require
 from tracker.consultations import services as consultation_services
 from tracker.consultations.services import ConsultationData
+from tracker.documents.queue import read_after_commit
 from tracker.errors import InvalidTransition, one_line
 from tracker.extensions import db
 from tracker.intake.sources import item_url
@@ -70,6 +71,8 @@ def accept_item(actor: User, item: IntakeItem, work_area: WorkArea | None = None
                "work_area": area.name if area else None},
     )
     db.session.flush()
+    # Its documents are read in the background once this is committed (tracker/documents/).
+    read_after_commit(db.session(), consultation.id)
     return consultation
 
 

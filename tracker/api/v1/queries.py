@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tracker.consultations import queries as consultation_queries
+from tracker.documents import queries as document_queries
 from tracker.drafts import queries as draft_queries
 from tracker.models import STATUS_LABELS, Status
 from tracker.timeutil import to_uk
@@ -47,7 +48,8 @@ def consultation_page(filters: consultation_queries.ListFilters, page: int, per_
 
 def consultation(consultation_id: int) -> dict[str, Any] | None:
     """One consultation with its deadlines, assignment, response status and outcome (two
-    statements: the consultation with its people, then its draft, submission and outcome)."""
+    statements: the consultation with its people, then its draft, submission and outcome), and
+    what was read of its documents (two more: its ways to respond and documents, its questions)."""
     c = consultation_queries.get_consultation(consultation_id)
     if c is None:
         return None
@@ -80,6 +82,7 @@ def consultation(consultation_id: int) -> dict[str, Any] | None:
         },
         "version": c.version, "updated_at": to_uk(c.updated_at),
         "page_url": external_url("consultations.detail", consultation_id=c.id),
+        **document_queries.api_view(c.id),
     }
 
 

@@ -75,7 +75,9 @@ def consultation(consultation_id: int) -> ResponseReturnValue:
     """One consultation.
 
     With its deadlines, assignment, response status (the current and approved version numbers,
-    the submission) and outcome."""
+    the submission) and outcome; and, for one imported from GOV.UK or a select committee, the
+    questions found in its documents, its ways to respond and its documents (read, or skipped and
+    why), in the shapes of `flask read-documents --json`."""
     found = queries.consultation(consultation_id)
     if found is None:
         abort(404, f"There is no consultation number {consultation_id}.")

@@ -172,6 +172,38 @@ class OutcomeSchema(ma.Schema):
     notes = fields.String(required=True)
 
 
+class QuestionSourceSchema(ma.Schema):
+    title = fields.String(required=True, metadata={"description": "The document it was found in"})
+    url = fields.String(required=True, metadata={"description": "That document's address"})
+    where = fields.String(required=True, metadata={"description": "The heading or page it was found under"})
+
+
+class QuestionSchema(ma.Schema):
+    number = fields.String(required=True, metadata={
+        "description": "As the document gives it (“4”, “2.1”); 1, 2, … in order where it gives none"})
+    text = fields.String(required=True, metadata={"description": "With its sub-parts and follow-ups, plain text"})
+    options = fields.List(fields.String(), required=True, metadata={
+        "description": "The answers it offers (“Yes”, “No”, “Don't know”), if any"})
+    source = fields.Nested(QuestionSourceSchema, required=True)
+
+
+class WaysToRespondSchema(ma.Schema):
+    """GOV.UK's details.ways_to_respond, as plain text; a field GOV.UK did not give is absent."""
+
+    link_url = fields.String(metadata={"description": "The online form or survey"})
+    email = fields.String(metadata={"description": "The address to send responses to"})
+    postal_address = fields.String(metadata={"description": "Lines separated by newlines"})
+    attachment_url = fields.String(metadata={"description": "The department's response form to download"})
+
+
+class DocumentSchema(ma.Schema):
+    title = fields.String(required=True)
+    url = fields.String(required=True)
+    status = fields.String(required=True, validate=OneOf(["read", "skipped"]))
+    reason = fields.String(required=True, metadata={
+        "description": "How many questions were found in it, or why it was not read"})
+
+
 class ConsultationSchema(ma.Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -190,6 +222,12 @@ class ConsultationSchema(ma.Schema):
     version = fields.Integer(required=True, metadata={"description": "Moves on with every change of state"})
     updated_at = fields.DateTime(required=True, metadata=_INSTANT)
     page_url = fields.String(required=True, metadata={"description": "The consultation's page in the tracker"})
+    questions = fields.List(fields.Nested(QuestionSchema), required=True, metadata={
+        "description": "The questions found in its documents, in order (none: an empty list)"})
+    ways_to_respond = fields.Nested(WaysToRespondSchema, required=True, metadata={
+        "description": "How the department asks for responses (empty when it said nothing or it was logged by hand)"})
+    documents = fields.List(fields.Nested(DocumentSchema), required=True, metadata={
+        "description": "Its documents on GOV.UK: read, or skipped and why (empty until they are read)"})
 
 
 class ReportArgsSchema(ma.Schema):
