@@ -74,17 +74,21 @@ def test_a_timeout_after_the_whole_message_was_sent_is_uncertain_and_not_retried
     assert result.requeued == 0 and result.stuck == 0
     row = fresh(row)
     assert row.state == State.UNCERTAIN and row.stage == Stage.DATA
-    assert row.last_error.startswith("May not have been delivered")
+    assert row.last_error == (
+        f"May not have been delivered: the connection to the mail server 127.0.0.1:{app.config['MAIL_SMTP_PORT']} "
+        "broke after the message was sent and before the server answered (no answer within 1s), so the server "
+        "may or may not have it")
     assert len(smtp.messages) == 1  # it did arrive: only a person can know
 
 
 def test_a_claim_taken_back_by_the_sweep_never_sends_twice(
     app: Flask, smtp: Inbox, lead: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A worker that looks dead (no progress within the lease) but is only slow: the sweep
-    re-queues its reminder and another worker sends it; the slow one then finds its claim
-    gone and hangs up before the message."""
+    """A worker that looks dead (its claim not renewed within the lease: paused, or cut off from
+    the database) but is only slow: the sweep re-queues its reminder and another worker sends
+    it; the slow one then finds its claim gone and hangs up before the message."""
     monkeypatch.setitem(app.config, "REMINDER_SEND_LEASE_SECONDS", 1)
+    monkeypatch.setitem(app.config, "REMINDER_SEND_HEARTBEAT_SECONDS", 60)  # its renewals stopped
     smtp.stall_rcpt[:] = [30]
     with time_machine.travel(at(date(2027, 3, 1)), tick=False):
         row = one_reminder(lead)
@@ -206,6 +210,7 @@ def test_a_late_answer_after_the_sweep_called_it_uncertain_still_counts_as_sent(
     app: Flask, smtp: Inbox, lead: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(app.config, "REMINDER_SEND_LEASE_SECONDS", 1)
+    monkeypatch.setitem(app.config, "REMINDER_SEND_HEARTBEAT_SECONDS", 60)  # its renewals stopped
     smtp.stall_data[:] = [2.5]
     with time_machine.travel(at(date(2027, 3, 1)), tick=False):
         row = one_reminder(lead)

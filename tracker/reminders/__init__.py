@@ -8,11 +8,13 @@ bp = Blueprint("reminders", __name__)
 
 @bp.record_once
 def _schedule(state: BlueprintSetupState) -> None:
-    """The sweep every REMINDER_SWEEP_SECONDS, run by beat; the sends are queued by the sweep."""
+    """The sweep every REMINDER_SWEEP_SECONDS, run by beat; the sends are queued by the sweep. The
+    recovery of cut-off sends, which is light, also runs on its own every REMINDER_RECOVER_SECONDS."""
     from tracker.celery import add_periodic
     from tracker.reminders import tasks
 
     add_periodic(state.app, "reminders-sweep", tasks.sweep.name, state.app.config["REMINDER_SWEEP_SECONDS"])
+    add_periodic(state.app, "reminders-recover", tasks.recover.name, state.app.config["REMINDER_RECOVER_SECONDS"])
 
 
 from tracker.reminders import routes  # noqa: E402,F401

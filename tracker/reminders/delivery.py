@@ -3,12 +3,18 @@
 Each function owns its transactions (it is the body of a task). The policy:
 
 - The claim (state "sending", stage "claimed", a fresh claim token) is committed before
-  anything is sent, so a second worker given the same id finds nothing to claim.
+  anything is sent, so a second worker given the same id finds nothing to claim. While
+  the send is alive its worker renews the claim (heartbeat.py), so the lease is short.
 - Just before the message goes to the mail server the stage becomes "data", committed,
   and only if the claim is still ours (the token fences off a worker whose claim the
   sweep took back). A send cut off before that point cannot have reached the server: the
-  sweep puts it back in the queue. One cut off after it may or may not have: it becomes
-  "uncertain" and waits for a coordinator to resend it (never resent automatically).
+  recovery run puts it back in the queue. One whose worker stopped after it may or may
+  not have: it becomes "uncertain" and waits for a coordinator to resend it (never resent
+  automatically), with the reason saying what happened.
+- Once the server has accepted the message, a receipt goes to Redis before "sent" goes
+  to the database (receipts.py): a worker that cannot reach the database keeps trying,
+  and one that dies leaves the receipt for the recovery run, so an accepted message is
+  never called uncertain.
 - A transient refusal is retried with backoff; a permanent one, or too many transient
   ones, fails with the reason. An answer from the server after the claim was taken back
   still counts: the row records what really happened.
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,13 +33,15 @@ from email.message import EmailMessage
 
 from flask import current_app, render_template
 from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import joinedload
 
 from tracker import mail
 from tracker.extensions import db, rowcount
 from tracker.models import Consultation
 from tracker.models.reminders import KIND_LABELS, Delivery, DigestRun, Kind, Reminder, Stage, State
-from tracker.reminders import briefing, rules
+from tracker.reminders import briefing, receipts, rules
+from tracker.reminders.heartbeat import Heartbeat
 from tracker.timeutil import to_uk, utcnow
 from tracker.urls import external_url
 
@@ -41,7 +50,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # sent, retry, failed, uncertain, skipped, not-claimed
+    status: str  # sent, retry, failed, uncertain, skipped, not-claimed, unrecorded
     delay: float | None = None
     reason: str = ""
 
@@ -55,8 +64,14 @@ def max_attempts() -> int:
 
 
 def send_lease() -> timedelta:
-    """How long a claim may go without progress before the sweep treats its worker as gone."""
+    """How long a claim may go unrenewed before the recovery run treats its worker as gone."""
     return timedelta(seconds=float(current_app.config["REMINDER_SEND_LEASE_SECONDS"]))
+
+
+# How long a worker whose message the server accepted keeps trying to record it while the
+# database cannot be reached; after that the receipt (if Redis had it) is the recovery run's.
+RECORD_PATIENCE_SECONDS = 3600.0
+RECORD_PAUSE_MAX_SECONDS = 30.0
 
 
 def retry_delay(attempt: int) -> float:
@@ -158,7 +173,7 @@ def _result(exc: mail.MailError, attempts: int, now: datetime) -> tuple[Outcome,
     """What a failed attempt means: (outcome, the row's new values)."""
     reason = str(exc)[:2000]
     if exc.uncertain:
-        why = f"May not have been delivered: {reason}"
+        why = f"May not have been delivered: {reason[:1].lower()}{reason[1:]}"
         return Outcome("uncertain", reason=why), {"state": State.UNCERTAIN.value, "last_error": why}
     if exc.transient and attempts < max_attempts():
         delay = retry_delay(attempts)
@@ -172,29 +187,85 @@ def _result(exc: mail.MailError, attempts: int, now: datetime) -> tuple[Outcome,
 
 
 def _send(model: type[Reminder] | type[DigestRun], row_id: int, token: str, build: Callable[[], EmailMessage],
-          fail: Callable[[mail.MailError], Outcome]) -> Outcome | None:
-    """Build the message and hand it to the mail server, fenced by the claim: None once the
-    server has it, else the outcome (a failure recorded through ``fail``).
+          fail: Callable[[mail.MailError], Outcome]) -> Outcome:
+    """Build the message and hand it to the mail server, fenced by the claim, renewing the claim
+    meanwhile; then record what happened: sent, or a failure through ``fail``.
 
     Commits what the caller changed (a digest's skipped items) before the message goes, so no
     transaction is held open while the server talks."""
     what = "digest" if model is DigestRun else "reminder"
-    try:
-        message = build()
-    except mail.MailError as exc:
-        return fail(exc)
-    except Exception as exc:  # noqa: BLE001 - a template fault would fail the same way every time
-        log.exception("%s %s: the email could not be built", what, row_id)
-        return fail(mail.MailError(f"The email could not be built ({type(exc).__name__}: {exc})", transient=False))
-    db.session.commit()
-    try:
-        mail.send(message, before_data=lambda: _fence(model, row_id, token))
-    except ClaimLost:
-        db.session.rollback()
-        return Outcome("not-claimed", reason="The claim was taken back before the message went.")
-    except mail.MailError as exc:
-        return fail(exc)
-    return None
+    with Heartbeat(model, row_id, token):
+        try:
+            message = build()
+        except mail.MailError as exc:
+            return fail(exc)
+        except Exception as exc:  # noqa: BLE001 - a template fault would fail the same way every time
+            log.exception("%s %s: the email could not be built", what, row_id)
+            return fail(mail.MailError(f"The email could not be built ({type(exc).__name__}: {exc})",
+                                       transient=False))
+        db.session.commit()
+        try:
+            mail.send(message, before_data=lambda: _fence(model, row_id, token))
+        except ClaimLost:
+            db.session.rollback()
+            return Outcome("not-claimed", reason="The claim was taken back before the message went.")
+        except mail.MailError as exc:
+            return fail(exc)
+        return _record_accepted(model, row_id, token)
+
+
+def _record_accepted(model: type[Reminder] | type[DigestRun], row_id: int, token: str) -> Outcome:
+    """The server has accepted the message: keep that fact until the database has it.
+
+    The receipt goes to Redis first, so the fact outlives this worker; then the database is
+    tried until it answers, with backoff."""
+    receipt = receipts.Receipt(model.__tablename__, row_id, token, utcnow())
+    kept = receipts.keep(receipt)
+    started, pause, tries = time.monotonic(), 1.0, 0
+    while True:
+        tries += 1
+        try:
+            recorded = record_sent(model, row_id, token, receipt.sent_at)
+            db.session.commit()
+            break
+        except (OperationalError, InterfaceError) as exc:
+            db.session.rollback()
+            if time.monotonic() - started >= RECORD_PATIENCE_SECONDS:
+                left = ("its receipt is left for the recovery run" if kept
+                        else "it has no receipt (Redis could not be written)")
+                log.error("%s %s was accepted by the mail server but could not be recorded as sent (%s); %s",
+                          receipt.table, row_id, type(exc).__name__, left)
+                return Outcome("unrecorded", reason=f"Accepted by the mail server; {left}.")
+            if tries == 1:
+                log.warning("%s %s was accepted by the mail server but cannot be recorded as sent yet (%s); "
+                            "trying again until the database answers", receipt.table, row_id, type(exc).__name__)
+            time.sleep(pause)
+            pause = min(pause * 2, RECORD_PAUSE_MAX_SECONDS)
+    if tries > 1:
+        log.warning("%s %s: recorded as sent once the database answered (%d tries)", receipt.table, row_id, tries)
+    if kept:
+        receipts.forget(receipt)
+    if not recorded:
+        log.warning("%s %s was delivered, but it was recorded from its receipt or claimed by another attempt since",
+                    receipt.table, row_id)
+    return Outcome("sent")
+
+
+def record_sent(model: type[Reminder] | type[DigestRun], row_id: int, token: str, sent_at: datetime) -> bool:
+    """Record that the mail server accepted this attempt's message (flushes): the row, a digest's
+    items, and the other dates of the same points superseded. False, changing nothing, when
+    another attempt has claimed the row since or it is recorded already."""
+    which = Reminder.digest_run_id == row_id if model is DigestRun else Reminder.id == row_id
+    items = db.session.execute(
+        select(Reminder.id, Reminder.consultation_id, Reminder.recipient_id, Reminder.kind, Reminder.deadline)
+        .where(which, Reminder.state.in_([s.value for s in SENT_FROM]))
+    ).all()
+    if not _settle(model, row_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
+        return False
+    if model is DigestRun:
+        _set_items([item.id for item in items], state=State.SENT.value, sent_at=sent_at, last_error="")
+    rules.supersede_other_dates([(i.consultation_id, i.recipient_id, i.kind, i.deadline) for i in items], sent_at)
+    return True
 
 
 def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
@@ -211,7 +282,6 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
     )
     assert reminder is not None
     attempts, address = reminder.attempts, reminder.recipient.email
-    point = (reminder.consultation_id, reminder.recipient_id, reminder.kind, reminder.deadline)
     reason = rules.still_relevant(reminder)
     # The Monday briefing says what is true when it goes: its lists are read here.
     prepared = briefing.prepare(reminder, now) if not reason and reminder.kind == Kind.BRIEFING else None
@@ -230,17 +300,8 @@ def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
             subject, text, html = render_reminder(reminder)
         return mail.build_message(to=address, subject=subject, text=text, html=html)
 
-    failed = _send(Reminder, reminder_id, token, build,
-                   lambda exc: _record_failure(reminder_id, token, exc, attempts, now))
-    if failed is not None:
-        return failed
-    sent_at = utcnow()
-    if _settle(Reminder, reminder_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
-        rules.supersede_other_dates([point], sent_at)
-    else:
-        log.warning("reminder %s was delivered, but another attempt has claimed it since", reminder_id)
-    db.session.commit()
-    return Outcome("sent")
+    return _send(Reminder, reminder_id, token, build,
+                 lambda exc: _record_failure(reminder_id, token, exc, attempts, now))
 
 
 def _record_failure(reminder_id: int, token: str, exc: mail.MailError, attempts: int, now: datetime) -> Outcome:
@@ -295,25 +356,14 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
         db.session.commit()
         return Outcome("skipped", reason="Nothing left to send.")
     keep_ids = [item.id for item in keep]
-    points = [(item.consultation_id, item.recipient_id, item.kind, item.deadline) for item in keep]
     user = keep[0].recipient
 
     def build() -> EmailMessage:
         subject, text, html = render_digest(user, keep, f"{to_uk(now):%A %-d %B %Y}")
         return mail.build_message(to=user.email, subject=subject, text=text, html=html)
 
-    failed = _send(DigestRun, run_id, token, build,
-                   lambda exc: _record_digest_failure(run_id, token, keep_ids, exc, attempts, now))
-    if failed is not None:
-        return failed
-    sent_at = utcnow()
-    if _settle(DigestRun, run_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
-        _set_items(keep_ids, state=State.SENT.value, sent_at=sent_at, last_error="")
-        rules.supersede_other_dates(points, sent_at)
-    else:
-        log.warning("digest %s was delivered, but another attempt has claimed it since", run_id)
-    db.session.commit()
-    return Outcome("sent")
+    return _send(DigestRun, run_id, token, build,
+                 lambda exc: _record_digest_failure(run_id, token, keep_ids, exc, attempts, now))
 
 
 def _record_digest_failure(run_id: int, token: str, item_ids: list[int], exc: mail.MailError, attempts: int,

@@ -48,6 +48,7 @@ class SweepResult:
     requeued: int = 0
     stuck: int = 0  # interrupted sends: put back in the queue, failed or uncertain
     uncertain: int = 0
+    recorded: int = 0  # accepted by the mail server, recorded from their receipts
     missed: list[int] = field(default_factory=list)
     briefings: list[int] = field(default_factory=list)  # this week's Monday briefings, planned now
 
@@ -265,6 +266,7 @@ def _recover(result: SweepResult, now: datetime) -> None:
     result.requeued = out.requeued + out.digests_requeued
     result.stuck = len(out.retried) + out.gave_up + out.uncertain + out.digests_retried + out.digests_uncertain
     result.uncertain = out.uncertain + out.digests_uncertain
+    result.recorded = out.recorded
 
 
 def _start_digests(result: SweepResult, now: datetime, today: date, people: _People | None) -> None:

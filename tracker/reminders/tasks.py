@@ -8,7 +8,8 @@ from celery import Task, shared_task
 
 from tracker import health
 from tracker.extensions import db
-from tracker.reminders import delivery, services
+from tracker.reminders import delivery, recovery, services
+from tracker.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +34,41 @@ def sweep() -> dict[str, int]:
         "stuck": result.stuck,
         "uncertain": result.uncertain,
         "briefings": len(result.briefings),
+        "recorded": result.recorded,
     }
-    if result.created or result.digests or result.missed or result.stuck or result.requeued or result.briefings:
+    if (result.created or result.digests or result.missed or result.stuck or result.requeued or result.briefings
+            or result.recorded):
         log.info("reminder sweep: %s", summary)
-    if result.uncertain:
-        log.warning("reminder sweep: %d sends were cut off while the mail server received them; "
-                    "they are listed for coordinators as 'may not have been delivered'", result.uncertain)
+    _warn_uncertain("reminder sweep", result.uncertain)
+    return summary
+
+
+def _warn_uncertain(what: str, uncertain: int) -> None:
+    if uncertain:
+        log.warning("%s: the workers of %d sends stopped after they had started handing the message to the mail "
+                    "server; they are listed for coordinators as 'may not have been delivered'", what, uncertain)
+
+
+@shared_task(name="tracker.reminders.tasks.recover", ignore_result=True)
+def recover() -> dict[str, int]:
+    """Beat runs this every REMINDER_RECOVER_SECONDS, more often than the sweep: a send whose worker
+    stopped goes back in the queue soon after its lease runs out (recovery.py)."""
+    try:
+        out = recovery.recover(utcnow())
+        db.session.commit()  # the outbox queues the sends after this commit
+    except Exception:
+        db.session.rollback()
+        raise
+    summary = {
+        "recorded": out.recorded,
+        "retried": len(out.retried) + out.digests_retried,
+        "gave_up": out.gave_up,
+        "uncertain": out.uncertain + out.digests_uncertain,
+        "requeued": out.requeued + out.digests_requeued,
+    }
+    if any(summary.values()):
+        log.info("reminder recovery: %s", summary)
+    _warn_uncertain("reminder recovery", summary["uncertain"])
     return summary
 
 
@@ -49,7 +79,7 @@ def send_reminder(self: Task, reminder_id: int) -> str:
         log.warning("reminder %s: transient failure, retrying in %.0fs: %s", reminder_id, outcome.delay,
                     outcome.reason)
         raise self.retry(countdown=outcome.delay)
-    if outcome.status in ("failed", "uncertain"):
+    if outcome.status in ("failed", "uncertain", "unrecorded"):
         log.error("reminder %s %s: %s", reminder_id, outcome.status, outcome.reason)
     return outcome.status
 
@@ -71,6 +101,6 @@ def send_digest(self: Task, run_id: int) -> str:
     if outcome.status == "retry":
         log.warning("digest %s: transient failure, retrying in %.0fs: %s", run_id, outcome.delay, outcome.reason)
         raise self.retry(countdown=outcome.delay)
-    if outcome.status in ("failed", "uncertain"):
+    if outcome.status in ("failed", "uncertain", "unrecorded"):
         log.error("digest %s %s: %s", run_id, outcome.status, outcome.reason)
     return outcome.status
