@@ -54,9 +54,10 @@ def test_with_the_default_settings_a_send_cut_off_before_the_server_had_it_goes_
     config = app.config
     lease = timedelta(seconds=config["REMINDER_SEND_LEASE_SECONDS"])
     period = timedelta(seconds=config["REMINDER_RECOVER_SECONDS"])
-    # Beat runs the recovery on its own, every period.
+    # Beat runs the recovery on its own, every period (a run not started by the next is dropped).
     assert app.extensions["celery"].conf.beat_schedule["reminders-recover"] == {
-        "task": "tracker.reminders.tasks.recover", "schedule": float(config["REMINDER_RECOVER_SECONDS"])}
+        "task": "tracker.reminders.tasks.recover", "schedule": period.total_seconds(),
+        "options": {"expires": period.total_seconds()}}
     # A live worker renews its claim several times within a lease, so a claim runs out only when
     # its worker has stopped.
     assert 3 * timedelta(seconds=config["REMINDER_SEND_HEARTBEAT_SECONDS"]) <= lease

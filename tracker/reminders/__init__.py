@@ -14,7 +14,8 @@ def _schedule(state: BlueprintSetupState) -> None:
     from tracker.reminders import tasks
 
     add_periodic(state.app, "reminders-sweep", tasks.sweep.name, state.app.config["REMINDER_SWEEP_SECONDS"])
-    add_periodic(state.app, "reminders-recover", tasks.recover.name, state.app.config["REMINDER_RECOVER_SECONDS"])
+    every = state.app.config["REMINDER_RECOVER_SECONDS"]
+    add_periodic(state.app, "reminders-recover", tasks.recover.name, every, expires=every)
 
 
 from tracker.reminders import routes  # noqa: E402,F401
