@@ -108,10 +108,20 @@ class Config:
     REMINDER_SEND_MAX_ATTEMPTS = _int("REMINDER_SEND_MAX_ATTEMPTS", 6)
     REMINDER_RETRY_BASE_SECONDS = _float("REMINDER_RETRY_BASE_SECONDS", 30)
     REMINDER_RETRY_MAX_SECONDS = _float("REMINDER_RETRY_MAX_SECONDS", 900)
-    # A claimed send that makes no progress for this long belongs to a worker that is gone: the next
-    # sweep queues it again (cut off before the mail server had it) or lists it as "may not have been
-    # delivered". Longer than a slow send (a few MAIL_SMTP_TIMEOUTs); a late answer still counts.
-    REMINDER_SEND_LEASE_SECONDS = _int("REMINDER_SEND_LEASE_SECONDS", 300)
+    # A sending worker renews its claim every REMINDER_SEND_HEARTBEAT_SECONDS for as long as the send
+    # is alive, however slow the mail server; a claim not renewed for REMINDER_SEND_LEASE_SECONDS
+    # belongs to a worker that is gone. The recovery run, every REMINDER_RECOVER_SECONDS, then queues
+    # it again (cut off before the mail server had it) or lists it as "may not have been delivered":
+    # lease + recovery period is the longest a cut-off send waits. The heartbeat must be well under
+    # the lease (a few renewals per lease), so that one late renewal does not lose a live claim.
+    REMINDER_SEND_LEASE_SECONDS = _int("REMINDER_SEND_LEASE_SECONDS", 60)
+    REMINDER_SEND_HEARTBEAT_SECONDS = _float("REMINDER_SEND_HEARTBEAT_SECONDS", 15)
+    REMINDER_RECOVER_SECONDS = _int("REMINDER_RECOVER_SECONDS", 30)
+    # A pending send queued this long ago and still not claimed was lost by the broker (or by a
+    # worker that died holding it): it is queued again. Longer than a busy queue usually takes to
+    # drain: a send still waiting in the broker would be queued twice (harmless, since only one
+    # worker can claim it, but wasted work).
+    REMINDER_REQUEUE_SECONDS = _int("REMINDER_REQUEUE_SECONDS", 300)
     # The Monday briefing goes out from this hour (UK time) on the first working day of the week.
     BRIEFING_HOUR = _int("BRIEFING_HOUR", 7)
     # /healthz: workers write a heartbeat this often; it is stale after the limit (a solo-pool

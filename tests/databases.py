@@ -24,3 +24,18 @@ def scratch_postgres_database(test_url: str, suffix: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def allow_connections(database_url: str, allowed: bool) -> None:
+    """Make a scratch database unreachable (new connections refused, its sessions ended) or
+    reachable again, as when the database server goes away and comes back."""
+    url = make_url(database_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS {str(allowed).lower()}'))
+            if not allowed:
+                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": url.database})
+    finally:
+        admin.dispose()

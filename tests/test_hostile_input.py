@@ -283,7 +283,7 @@ def _real_values() -> dict[str, int]:
         "rule_id": first(select(OrganisationRule.id)),
         "area_id": first(select(WorkArea.id)),
         "user_id": first(select(User.id).order_by(User.id.desc())),
-        "reminder_id": first(select(Message.id)),
+        "message_id": first(select(Message.id)),
         "run_id": first(select(DigestRun.id)),
         "ask_id": first(select(PolicyAsk.id)),
         "engagement_id": first(select(Engagement.id)),

@@ -59,7 +59,8 @@ def _rows_before(conn) -> None:  # type: ignore[no-untyped-def]
     ))
     conn.execute(text(
         "INSERT INTO activity_log (id, created_at, actor_id, subject_type, subject_id, action, message) VALUES "
-        f"(901, {WHEN}, 901, 'govuk_item', 901, 'govuk_dismiss', 'Dismissed')"
+        f"(901, {WHEN}, 901, 'govuk_item', 901, 'govuk_dismiss', 'Dismissed'), "
+        f"(902, {WHEN}, 901, 'reminder', 901, 'resend_email', 'Resent')"
     ))
 
 
@@ -84,8 +85,8 @@ def test_0019_renames_and_keeps_every_row_up_and_down(database_url, tmp_path):
                     "Subject 2", "pending")
                 assert conn.execute(text("SELECT message_id FROM notification WHERE id = 901")).scalar_one() == 904
                 assert conn.execute(text("SELECT title, consultation_id FROM intake_item")).one() == ("Kept item", 901)
-                assert conn.execute(text("SELECT subject_type FROM activity_log WHERE id = 901")).scalar_one() == (
-                    "intake_item")
+                assert conn.execute(text("SELECT subject_type FROM activity_log ORDER BY id")).scalars().all() == [
+                    "intake_item", "message"]
                 # New rows take the next ids (PostgreSQL's sequence came along).
                 new_id = conn.execute(text(
                     "INSERT INTO message (consultation_id, recipient_id, kind, deadline, subject, body, delivery, "
@@ -119,7 +120,7 @@ def test_0019_renames_and_keeps_every_row_up_and_down(database_url, tmp_path):
                 assert _ids(conn, "reminder")[:3] == [901, 902, 903]
                 assert conn.execute(text("SELECT reminder_id FROM notification WHERE id = 901")).scalar_one() == 903
                 assert _ids(conn, "govuk_item") == [901]
-                assert conn.execute(text("SELECT subject_type FROM activity_log WHERE id = 901")).scalar_one() == (
-                    "govuk_item")
+                assert conn.execute(text("SELECT subject_type FROM activity_log ORDER BY id")).scalars().all() == [
+                    "govuk_item", "reminder"]
             db.session.remove()
             db.engine.dispose()

@@ -139,7 +139,9 @@ def _register_extensions(app: Flask) -> None:
         register_request_end(app, db.session)
     # Before the blueprints: each feature adds its tasks and beat entries as it is registered.
     celery_init_app(app)
-    from tracker.messaging import tasks  # noqa: F401 - the send tasks, known to every process
+    from tracker.messaging import tasks  # the send tasks, known to every process
+
+    tasks.schedule(app)
 
 
 def _register_blueprints(app: Flask) -> None:

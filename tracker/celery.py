@@ -60,7 +60,11 @@ def celery_init_app(app: Flask) -> Celery:
     return celery_app
 
 
-def add_periodic(app: App, name: str, task: str, seconds: float) -> None:
-    """A feature's beat entry: ``task`` (its registered name) every ``seconds``."""
+def add_periodic(app: App, name: str, task: str, seconds: float, *, expires: float | None = None) -> None:
+    """A feature's beat entry: ``task`` (its registered name) every ``seconds``; a run not started
+    within ``expires`` seconds is dropped (while no worker is up, frequent runs would pile up)."""
     conf = app.extensions["celery"].conf
-    conf.beat_schedule = {**conf.beat_schedule, name: {"task": task, "schedule": float(seconds)}}
+    entry: dict[str, Any] = {"task": task, "schedule": float(seconds)}
+    if expires is not None:
+        entry["options"] = {"expires": float(expires)}
+    conf.beat_schedule = {**conf.beat_schedule, name: entry}

@@ -4,14 +4,19 @@ Faults are sorted into three kinds so that the sender knows what to do:
 
 - transient: the server did not take the message and may later (try again);
 - permanent: it did not take it and never will (give up, say why);
-- uncertain: the connection broke while the server was receiving the message, so it
-  may or may not have it. Sending again could make a duplicate and not sending could
-  lose it: a person decides (the coordinators' "may not have been delivered" list).
+- uncertain: the whole message, with its end marker, went to the server, and the
+  connection broke before the server answered, so it may or may not have it. Sending
+  again could make a duplicate and not sending could lose it: a person decides (the
+  coordinators' "may not have been delivered" list).
+
+A break before the end marker went (the server had not said to go ahead, or the message
+was still being written) is transient: a server takes a message only once it has read
+its end (RFC 5321, 4.1.1.4), and a failed write means the end was never written.
 
 ``send(msg, before_data=...)`` calls ``before_data`` once the server has accepted the
-sender and recipient and just before the message itself goes: the one moment after
-which a cut-off send is uncertain. The caller records that stage there, and may
-raise to abandon the send (it lost its claim); the server then never gets the message.
+sender and recipient and just before the message itself goes: after that moment a
+worker that stops cannot tell what the server has. The caller records that stage there,
+and may raise to abandon the send (it lost its claim); the server then never gets it.
 """
 
 from __future__ import annotations
@@ -87,17 +92,36 @@ def _send_file(msg: EmailMessage) -> None:
     tmp.rename(folder / name)  # readers never see half a file
 
 
+# How far the message got (_SMTP.handover): the server was asked to take it (DATA), it said to
+# go ahead (354) and the message was being written, or all of it and its end marker were written.
+ASKED, WRITING, WRITTEN = "asked", "writing", "written"
+
+
 class _SMTP(smtplib.SMTP):
-    """smtplib's sendmail() sends MAIL and RCPT, then calls data(): the hook runs in between."""
+    """smtplib's sendmail() sends MAIL and RCPT, then calls data(): the hook runs in between.
+
+    data() sends DATA, reads the go-ahead, writes the message and its end marker in one
+    send(), then reads the answer: send() and getreply() follow how far it got."""
 
     before_data: Callable[[], None] | None = None
-    data_started = False
+    handover: str | None = None
 
     def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
         if self.before_data is not None:
             self.before_data()
-        self.data_started = True
+        self.handover = ASKED
         return super().data(msg)
+
+    def getreply(self) -> tuple[int, bytes]:
+        reply = super().getreply()
+        if self.handover == ASKED and reply[0] == 354:
+            self.handover = WRITING
+        return reply
+
+    def send(self, s: ReadableBuffer | str) -> None:
+        super().send(s)
+        if self.handover == WRITING:
+            self.handover = WRITTEN
 
 
 class _SMTPSSL(_SMTP, smtplib.SMTP_SSL):
@@ -135,11 +159,22 @@ def _send_smtp(msg: EmailMessage, before_data: Callable[[], None] | None) -> Non
     except OSError as exc:
         # Timeouts, resets, disconnects and the remaining SMTP faults (all OSErrors) before any reply.
         _close(smtp)
-        if smtp is not None and smtp.data_started:
+        handover = smtp.handover if smtp is not None else None
+        if handover == WRITTEN:
             raise MailError(
-                f"The connection to the mail server broke while it was receiving the message ({_why(exc)}); "
-                "it may not have been delivered",
+                f"The connection to the mail server {host}:{port} broke after the message was sent and before "
+                f"the server answered ({_why(exc)}), so the server may or may not have it",
                 transient=False, uncertain=True,
+            ) from exc
+        if handover == WRITING:
+            raise MailError(
+                f"The connection to the mail server {host}:{port} broke while the message was being sent, "
+                f"before its end had gone ({_why(exc)}); a server keeps no part of a message", transient=True,
+            ) from exc
+        if handover == ASKED:
+            raise MailError(
+                f"The mail server {host}:{port} was asked to take the message and stopped answering before it "
+                f"said to go ahead ({_why(exc)}); it was not sent", transient=True,
             ) from exc
         if isinstance(exc, ssl.SSLError):
             raise MailError(f"TLS error: {exc}", transient=False) from exc
@@ -166,6 +201,8 @@ def _send_smtp(msg: EmailMessage, before_data: Callable[[], None] | None) -> Non
 
 
 def _why(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPServerDisconnected) and isinstance(exc.__context__, OSError):
+        exc = exc.__context__  # smtplib's "Server not connected" hides the socket's own error
     # smtplib reports a reply that never came as "Connection unexpectedly closed: timed out".
     if isinstance(exc, TimeoutError) or "timed out" in str(exc):
         return f"no answer within {current_app.config['MAIL_SMTP_TIMEOUT']}s"

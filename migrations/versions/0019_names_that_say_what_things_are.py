@@ -8,7 +8,9 @@ Create Date: 2026-12-05
   Monday briefing, follow-ups) is ``message``; the in-app notification's link to it is
   ``notification.message_id``.
 - The table of imported items (GOV.UK documents and select committees' calls for evidence) is
-  ``intake_item``; the activity log's entries about one say so (subject type ``intake_item``).
+  ``intake_item``.
+- The activity log's entries about one say so: subject type ``intake_item`` (was ``govuk_item``),
+  ``message`` (was ``reminder``: a coordinator's resend).
 - Every index and constraint follows its table's new name, as the models name them.
 
 PostgreSQL renames in place (tables, columns, constraints, indexes, sequences: no row is copied).
@@ -143,19 +145,19 @@ def _sqlite(tables: list[tuple[str, str]], old_column: str, new_column: str) -> 
     op.execute(f'DROP TABLE "_old_{items_old}"')
 
 
-def _rename(tables: list[tuple[str, str]], old_column: str, new_column: str, old_subject: str,
-            new_subject: str) -> None:
+def _rename(tables: list[tuple[str, str]], old_column: str, new_column: str) -> None:
     if op.get_bind().dialect.name == "postgresql":
         _postgresql(tables, old_column, new_column)
     else:
         _sqlite(tables, old_column, new_column)
-    op.execute(sa.text("UPDATE activity_log SET subject_type = :new WHERE subject_type = :old")
-               .bindparams(new=new_subject, old=old_subject))
+    for old, new in tables:  # the activity log names its subjects by their table
+        op.execute(sa.text("UPDATE activity_log SET subject_type = :new WHERE subject_type = :old")
+                   .bindparams(new=new, old=old))
 
 
 def upgrade():
-    _rename(TABLES, "reminder_id", "message_id", "govuk_item", "intake_item")
+    _rename(TABLES, "reminder_id", "message_id")
 
 
 def downgrade():
-    _rename([(new, old) for old, new in TABLES], "message_id", "reminder_id", "intake_item", "govuk_item")
+    _rename([(new, old) for old, new in TABLES], "message_id", "reminder_id")

@@ -8,15 +8,21 @@ import email
 import email.policy
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from flask import Flask
 
 from tracker.celery import celery_init_app  # noqa: F401 - app already has it
+
+if TYPE_CHECKING:
+    from tests.reminders.processes import RedisServer
 
 
 def free_port() -> int:
@@ -33,6 +39,11 @@ class Inbox:
     answers: a server that stalls before it has the message, or after it has received
     all of it but before it says so. ``release`` ends every stall at once; ``stalled``
     is set while one is under way.
+
+    ``hang_up`` makes the next DATA sessions hang up: "asked" on the DATA command, before
+    the go-ahead; "writing" right after the go-ahead, while the message is being written.
+    ``on_received`` runs once per message, in order, when it has been received in full and
+    before the server answers (e.g. to make the database unreachable at that moment).
     """
 
     messages: list[Message] = field(default_factory=list)
@@ -43,6 +54,8 @@ class Inbox:
     stall_data: list[float] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
     stalled: threading.Event = field(default_factory=threading.Event)
+    hang_up: list[str] = field(default_factory=list)
+    on_received: list[Callable[[], None]] = field(default_factory=list)
 
     def reset(self) -> None:
         with self.lock:
@@ -50,6 +63,8 @@ class Inbox:
             self.fail_next.clear()
             self.stall_rcpt.clear()
             self.stall_data.clear()
+            self.hang_up.clear()
+            self.on_received.clear()
             self.attempts = 0
         self.release.clear()
         self.stalled.clear()
@@ -89,15 +104,41 @@ class _Handler:
                 return self.inbox.fail_next.pop(0)
             # Received in full: whatever happens to the answer, the server has it.
             self.inbox.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+            then = self.inbox.on_received.pop(0) if self.inbox.on_received else None
+        if then is not None:
+            then()
         await self._stall(self.inbox.stall_data)
         return "250 Message accepted for delivery"
+
+
+class _SMTP(SMTP):
+    """aiosmtpd's server, hanging up at the DATA command when the inbox says so."""
+
+    def __init__(self, handler: _Handler, **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self.inbox = handler.inbox
+
+    async def smtp_DATA(self, arg: str) -> None:
+        with self.inbox.lock:
+            hang_up = self.inbox.hang_up.pop(0) if self.inbox.hang_up else None
+        if hang_up == "writing":
+            await self.push("354 End data with <CR><LF>.<CR><LF>")
+        if hang_up is not None and self.transport is not None:
+            self.transport.close()
+            return
+        await super().smtp_DATA(arg)
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _SMTP(self.handler, **self.SMTP_kwargs)
 
 
 @pytest.fixture(scope="session")
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
     inbox = Inbox()
     port = free_port()
-    controller = Controller(_Handler(inbox), hostname="127.0.0.1", port=port)
+    controller = _Controller(_Handler(inbox), hostname="127.0.0.1", port=port)
     controller.start()
     yield inbox, port
     controller.stop()
@@ -112,6 +153,17 @@ def smtp(app: Flask, smtp_server: tuple[Inbox, int]) -> Iterator[Inbox]:
     yield inbox
     inbox.release.set()  # a stalled session must not hold up the next test
     app.config.update(saved)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of the test's own, on a free port: stopping it touches nothing shared."""
+    from tests.reminders.processes import RedisServer
+
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from typing import IO
 
 import pytest
 import redis
+from celery import Celery
 from flask import Flask
 
 from tests.reminders.conftest import free_port
@@ -118,3 +119,32 @@ def _pings(client: redis.Redis) -> bool:
         return bool(client.ping())
     except redis.RedisError:
         return False
+
+
+def run_sweep(url: str) -> None:
+    """What beat does: put the sweep task on the broker."""
+    client = Celery("test-beat", broker=url, set_as_current=False)
+    client.conf.update(task_serializer="json", accept_content=["json"])
+    client.send_task("tracker.reminders.tasks.sweep")
+    client.close()
+
+
+class Beat:
+    """Sweeps every second while a test waits, as beat does every few minutes: the sweep that
+    finds the abandoned claim is the first one after the lease has run out."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.last = url, 0.0
+
+    def __call__(self) -> None:
+        if time.monotonic() - self.last >= 1:
+            run_sweep(self.url)
+            self.last = time.monotonic()
+
+
+def more_sweeps(worker: Worker, url: str, n: int = 2) -> None:
+    """n more sweeps, run to the end (each logs "received" and "succeeded")."""
+    done = worker.output().count("tasks.sweep[")
+    for _ in range(n):
+        run_sweep(url)
+    wait_for(lambda: worker.output().count("tasks.sweep[") >= done + 2 * n, PROCESS_DEADLINE, f"{n} more sweeps")

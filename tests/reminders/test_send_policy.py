@@ -17,7 +17,7 @@ from tracker import mail
 from tracker.extensions import db
 from tracker.messaging import delivery
 from tracker.messaging.notify import notify
-from tracker.messaging.resend import resend_digest, resend_reminder
+from tracker.messaging.resend import resend_digest, resend_message
 from tracker.models import Status, User
 from tracker.models.messages import DigestRun, Kind, Message, ReminderPreference, Stage, State
 from tracker.reminders import services
@@ -75,17 +75,21 @@ def test_a_timeout_after_the_whole_message_was_sent_is_uncertain_and_not_retried
     assert result.requeued == 0 and result.stuck == 0
     row = fresh(row)
     assert row.state == State.UNCERTAIN and row.stage == Stage.DATA
-    assert row.last_error.startswith("May not have been delivered")
+    assert row.last_error == (
+        f"May not have been delivered: the connection to the mail server 127.0.0.1:{app.config['MAIL_SMTP_PORT']} "
+        "broke after the message was sent and before the server answered (no answer within 1s), so the server "
+        "may or may not have it")
     assert len(smtp.messages) == 1  # it did arrive: only a person can know
 
 
 def test_a_claim_taken_back_by_the_sweep_never_sends_twice(
     app: Flask, smtp: Inbox, lead: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A worker that looks dead (no progress within the lease) but is only slow: the sweep
-    re-queues its reminder and another worker sends it; the slow one then finds its claim
-    gone and hangs up before the message."""
+    """A worker that looks dead (its claim not renewed within the lease: paused, or cut off from
+    the database) but is only slow: the sweep re-queues its reminder and another worker sends
+    it; the slow one then finds its claim gone and hangs up before the message."""
     monkeypatch.setitem(app.config, "REMINDER_SEND_LEASE_SECONDS", 1)
+    monkeypatch.setitem(app.config, "REMINDER_SEND_HEARTBEAT_SECONDS", 60)  # its renewals stopped
     smtp.stall_rcpt[:] = [30]
     with time_machine.travel(at(date(2027, 3, 1)), tick=False):
         row = one_reminder(lead)
@@ -207,6 +211,7 @@ def test_a_late_answer_after_the_sweep_called_it_uncertain_still_counts_as_sent(
     app: Flask, smtp: Inbox, lead: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(app.config, "REMINDER_SEND_LEASE_SECONDS", 1)
+    monkeypatch.setitem(app.config, "REMINDER_SEND_HEARTBEAT_SECONDS", 60)  # its renewals stopped
     smtp.stall_data[:] = [2.5]
     with time_machine.travel(at(date(2027, 3, 1)), tick=False):
         row = one_reminder(lead)
@@ -242,12 +247,12 @@ def test_resend_is_for_coordinators_only_and_queues_once(
         row = fresh(row)
         version = row.claim_token or ""
         with pytest.raises(PermissionDenied):
-            resend_reminder(lead, row.id, version)
+            resend_message(lead, row.id, version)
         db.session.rollback()
-        resend_reminder(admin, row.id, version)
+        resend_message(admin, row.id, version)
         db.session.commit()
         with pytest.raises(DomainError, match="already been resent"):
-            resend_reminder(coordinator, row.id, version)  # the second click
+            resend_message(coordinator, row.id, version)  # the second click
         db.session.rollback()
         row = fresh(row)
         assert row.state == State.PENDING and row.attempts == 0 and "Resent by Ada Admin" in row.last_error

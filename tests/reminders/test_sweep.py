@@ -470,7 +470,8 @@ def test_a_sweep_in_many_batches_creates_each_reminder_once(
 def test_a_send_lost_by_the_broker_is_requeued_and_a_send_cut_off_midway_is_not_repeated(
     smtp: Inbox, lead: User
 ) -> None:
-    # Both wait for the send lease (REMINDER_SEND_LEASE_SECONDS, 5 minutes) to pass.
+    # The lost one waits for REMINDER_REQUEUE_SECONDS (5 minutes) to pass, the cut-off one for the
+    # send lease (REMINDER_SEND_LEASE_SECONDS, 1 minute: a live worker would have renewed its claim).
     with time_machine.travel(at(date(2027, 3, 1)), tick=False):
         factories.make_consultation(Status.DRAFTING, lead=lead, internal_deadline=date(2027, 3, 3), closes_in_days=20,
                                     title="Lost message")
@@ -482,14 +483,18 @@ def test_a_send_lost_by_the_broker_is_requeued_and_a_send_cut_off_midway_is_not_
         # The worker died while the mail server was receiving the message.
         cut.state, cut.stage, cut.claimed_at = State.SENDING.value, Stage.DATA.value, at(date(2027, 3, 1))
         db.session.commit()
-    with time_machine.travel(at(date(2027, 3, 1), time(9, 4)), tick=False):
+    with time_machine.travel(at(date(2027, 3, 1), time(9, 0, 50)), tick=False):
         result = services.sweep()
         db.session.commit()
     assert result.requeued == 0 and result.stuck == 0
+    with time_machine.travel(at(date(2027, 3, 1), time(9, 1, 10)), tick=False):
+        result = services.sweep()
+        db.session.commit()
+    assert result.requeued == 0 and result.stuck == 1 and result.uncertain == 1
     with time_machine.travel(at(date(2027, 3, 1), time(9, 6)), tick=False):
         result = services.sweep()
         db.session.commit()
-        assert result.requeued == 1 and result.stuck == 1 and result.uncertain == 1
+        assert result.requeued == 1 and result.stuck == 0
         assert delivery.deliver(lost.id).status == "sent"
         assert delivery.deliver(cut.id).status == "not-claimed"
     db.session.expire_all()

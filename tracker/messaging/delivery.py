@@ -3,12 +3,18 @@
 Each function owns its transactions (it is the body of a task). The policy:
 
 - The claim (state "sending", stage "claimed", a fresh claim token) is committed before
-  anything is sent, so a second worker given the same id finds nothing to claim.
+  anything is sent, so a second worker given the same id finds nothing to claim. While
+  the send is alive its worker renews the claim (heartbeat.py), so the lease is short.
 - Just before the message goes to the mail server the stage becomes "data", committed,
   and only if the claim is still ours (the token fences off a worker whose claim the
   sweep took back). A send cut off before that point cannot have reached the server: the
-  sweep puts it back in the queue. One cut off after it may or may not have: it becomes
-  "uncertain" and waits for a coordinator to resend it (never resent automatically).
+  recovery run puts it back in the queue. One whose worker stopped after it may or may
+  not have: it becomes "uncertain" and waits for a coordinator to resend it (never resent
+  automatically), with the reason saying what happened.
+- Once the server has accepted the message, a receipt goes to Redis before "sent" goes
+  to the database (receipts.py): a worker that cannot reach the database keeps trying,
+  and one that dies leaves the receipt for the recovery run, so an accepted message is
+  never called uncertain.
 - A transient refusal is retried with backoff; a permanent one, or too many transient
   ones, fails with the reason. An answer from the server after the claim was taken back
   still counts: the row records what really happened.
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,11 +33,13 @@ from email.message import EmailMessage
 
 from flask import current_app, render_template
 from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import joinedload
 
 from tracker import mail
 from tracker.extensions import db, rowcount
-from tracker.messaging import kinds
+from tracker.messaging import kinds, receipts
+from tracker.messaging.heartbeat import Heartbeat
 from tracker.models import Consultation
 from tracker.models.messages import KIND_LABELS, Delivery, DigestRun, Message, Stage, State
 from tracker.timeutil import to_uk, utcnow
@@ -41,7 +50,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # sent, retry, failed, uncertain, skipped, not-claimed
+    status: str  # sent, retry, failed, uncertain, skipped, not-claimed, unrecorded
     delay: float | None = None
     reason: str = ""
 
@@ -55,8 +64,14 @@ def max_attempts() -> int:
 
 
 def send_lease() -> timedelta:
-    """How long a claim may go without progress before the sweep treats its worker as gone."""
+    """How long a claim may go unrenewed before the recovery run treats its worker as gone."""
     return timedelta(seconds=float(current_app.config["REMINDER_SEND_LEASE_SECONDS"]))
+
+
+# How long a worker whose message the server accepted keeps trying to record it while the
+# database cannot be reached; after that the receipt (if Redis had it) is the recovery run's.
+RECORD_PATIENCE_SECONDS = 3600.0
+RECORD_PAUSE_MAX_SECONDS = 30.0
 
 
 def retry_delay(attempt: int) -> float:
@@ -71,13 +86,13 @@ def consultation_link(consultation_id: int) -> str:
     return external_url("consultations.detail", consultation_id=consultation_id)
 
 
-def _item(reminder: Message) -> dict:
-    c: Consultation | None = reminder.consultation
+def _item(row: Message) -> dict:
+    c: Consultation | None = row.consultation
     return {
-        "reminder": reminder,
-        "kind_label": KIND_LABELS.get(reminder.kind, reminder.kind),
-        "subject": reminder.subject,
-        "body": reminder.body,
+        "message": row,
+        "kind_label": KIND_LABELS.get(row.kind, row.kind),
+        "subject": row.subject,
+        "body": row.body,
         "consultation": c,
         "link": consultation_link(c.id) if c else external_url("dashboard.index"),
         "closes_uk": to_uk(c.closes_at).strftime("%A %-d %B %Y at %H:%M") + " (UK time)" if c else "",
@@ -85,22 +100,22 @@ def _item(reminder: Message) -> dict:
     }
 
 
-def render_reminder(reminder: Message) -> tuple[str, str, str]:
-    ctx = {"item": _item(reminder), "user": reminder.recipient, "network": current_app.config["NETWORK_NAME"],
+def render_message(row: Message) -> tuple[str, str, str]:
+    ctx = {"item": _item(row), "user": row.recipient, "network": current_app.config["NETWORK_NAME"],
            "preferences_link": external_url("reminders.preferences")}
     return (
-        reminder.subject,
+        row.subject,
         render_template("messaging/email/reminder.txt", **ctx),
         render_template("messaging/email/reminder.html", **ctx),
     )
 
 
-def render_digest(user: object, reminders: list[Message], day: str) -> tuple[str, str, str]:
-    ctx = {"items": [_item(r) for r in reminders], "user": user, "day": day,
+def render_digest(user: object, messages: list[Message], day: str) -> tuple[str, str, str]:
+    ctx = {"items": [_item(r) for r in messages], "user": user, "day": day,
            "network": current_app.config["NETWORK_NAME"],
            "preferences_link": external_url("reminders.preferences")}
-    subject = f"Your {current_app.config['NETWORK_NAME']} tracker digest: {len(reminders)} item" + (
-        "s" if len(reminders) != 1 else "")
+    subject = f"Your {current_app.config['NETWORK_NAME']} tracker digest: {len(messages)} item" + (
+        "s" if len(messages) != 1 else "")
     return (
         subject,
         render_template("messaging/email/digest.txt", **ctx),
@@ -158,7 +173,7 @@ def _result(exc: mail.MailError, attempts: int, now: datetime) -> tuple[Outcome,
     """What a failed attempt means: (outcome, the row's new values)."""
     reason = str(exc)[:2000]
     if exc.uncertain:
-        why = f"May not have been delivered: {reason}"
+        why = f"May not have been delivered: {reason[:1].lower()}{reason[1:]}"
         return Outcome("uncertain", reason=why), {"state": State.UNCERTAIN.value, "last_error": why}
     if exc.transient and attempts < max_attempts():
         delay = retry_delay(attempts)
@@ -172,76 +187,122 @@ def _result(exc: mail.MailError, attempts: int, now: datetime) -> tuple[Outcome,
 
 
 def _send(model: type[Message] | type[DigestRun], row_id: int, token: str, build: Callable[[], EmailMessage],
-          fail: Callable[[mail.MailError], Outcome]) -> Outcome | None:
-    """Build the message and hand it to the mail server, fenced by the claim: None once the
-    server has it, else the outcome (a failure recorded through ``fail``).
+          fail: Callable[[mail.MailError], Outcome]) -> Outcome:
+    """Build the message and hand it to the mail server, fenced by the claim, renewing the claim
+    meanwhile; then record what happened: sent, or a failure through ``fail``.
 
     Commits what the caller changed (a digest's skipped items) before the message goes, so no
     transaction is held open while the server talks."""
-    what = "digest" if model is DigestRun else "reminder"
-    try:
-        message = build()
-    except mail.MailError as exc:
-        return fail(exc)
-    except Exception as exc:  # noqa: BLE001 - a template fault would fail the same way every time
-        log.exception("%s %s: the email could not be built", what, row_id)
-        return fail(mail.MailError(f"The email could not be built ({type(exc).__name__}: {exc})", transient=False))
-    db.session.commit()
-    try:
-        mail.send(message, before_data=lambda: _fence(model, row_id, token))
-    except ClaimLost:
-        db.session.rollback()
-        return Outcome("not-claimed", reason="The claim was taken back before the message went.")
-    except mail.MailError as exc:
-        return fail(exc)
-    return None
+    what = "digest" if model is DigestRun else "message"
+    with Heartbeat(model, row_id, token):
+        try:
+            message = build()
+        except mail.MailError as exc:
+            return fail(exc)
+        except Exception as exc:  # noqa: BLE001 - a template fault would fail the same way every time
+            log.exception("%s %s: the email could not be built", what, row_id)
+            return fail(mail.MailError(f"The email could not be built ({type(exc).__name__}: {exc})",
+                                       transient=False))
+        db.session.commit()
+        try:
+            mail.send(message, before_data=lambda: _fence(model, row_id, token))
+        except ClaimLost:
+            db.session.rollback()
+            return Outcome("not-claimed", reason="The claim was taken back before the message went.")
+        except mail.MailError as exc:
+            return fail(exc)
+        return _record_accepted(model, row_id, token)
 
 
-def deliver(reminder_id: int, now: datetime | None = None) -> Outcome:
-    """Send one immediate reminder. Safe to call twice, concurrently or after it was sent."""
+def _record_accepted(model: type[Message] | type[DigestRun], row_id: int, token: str) -> Outcome:
+    """The server has accepted the message: keep that fact until the database has it.
+
+    The receipt goes to Redis first, so the fact outlives this worker; then the database is
+    tried until it answers, with backoff."""
+    receipt = receipts.Receipt(model.__tablename__, row_id, token, utcnow())
+    kept = receipts.keep(receipt)
+    started, pause, tries = time.monotonic(), 1.0, 0
+    while True:
+        tries += 1
+        try:
+            recorded = record_sent(model, row_id, token, receipt.sent_at)
+            db.session.commit()
+            break
+        except (OperationalError, InterfaceError) as exc:
+            db.session.rollback()
+            if time.monotonic() - started >= RECORD_PATIENCE_SECONDS:
+                left = ("its receipt is left for the recovery run" if kept
+                        else "it has no receipt (Redis could not be written)")
+                log.error("%s %s was accepted by the mail server but could not be recorded as sent (%s); %s",
+                          receipt.table, row_id, type(exc).__name__, left)
+                return Outcome("unrecorded", reason=f"Accepted by the mail server; {left}.")
+            if tries == 1:
+                log.warning("%s %s was accepted by the mail server but cannot be recorded as sent yet (%s); "
+                            "trying again until the database answers", receipt.table, row_id, type(exc).__name__)
+            time.sleep(pause)
+            pause = min(pause * 2, RECORD_PAUSE_MAX_SECONDS)
+    if tries > 1:
+        log.warning("%s %s: recorded as sent once the database answered (%d tries)", receipt.table, row_id, tries)
+    if kept:
+        receipts.forget(receipt)
+    if not recorded:
+        log.warning("%s %s was delivered, but it was recorded from its receipt or claimed by another attempt since",
+                    receipt.table, row_id)
+    return Outcome("sent")
+
+
+def record_sent(model: type[Message] | type[DigestRun], row_id: int, token: str, sent_at: datetime) -> bool:
+    """Record that the mail server accepted this attempt's message (flushes): the row, a digest's
+    items, and the other dates of the same points superseded. False, changing nothing, when
+    another attempt has claimed the row since or it is recorded already."""
+    which = Message.digest_run_id == row_id if model is DigestRun else Message.id == row_id
+    items = db.session.execute(
+        select(Message.id, Message.consultation_id, Message.recipient_id, Message.kind, Message.deadline)
+        .where(which, Message.state.in_([s.value for s in SENT_FROM]))
+    ).all()
+    if not _settle(model, row_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
+        return False
+    if model is DigestRun:
+        _set_items([item.id for item in items], state=State.SENT.value, sent_at=sent_at, last_error="")
+    kinds.after_sent([(i.consultation_id, i.recipient_id, i.kind, i.deadline) for i in items], sent_at)
+    return True
+
+
+def deliver(message_id: int, now: datetime | None = None) -> Outcome:
+    """Send one immediate message. Safe to call twice, concurrently or after it was sent."""
     now = now or utcnow()
-    token = _claim(Message, reminder_id, now, Message.delivery == Delivery.IMMEDIATE.value)
+    token = _claim(Message, message_id, now, Message.delivery == Delivery.IMMEDIATE.value)
     if token is None:
         return Outcome("not-claimed")
-    reminder = db.session.scalar(
+    row = db.session.scalar(
         select(Message)
         .options(joinedload(Message.consultation), joinedload(Message.recipient))
-        .where(Message.id == reminder_id)
+        .where(Message.id == message_id)
         .execution_options(populate_existing=True)
     )
-    assert reminder is not None
-    attempts, address = reminder.attempts, reminder.recipient.email
-    point = (reminder.consultation_id, reminder.recipient_id, reminder.kind, reminder.deadline)
+    assert row is not None
+    attempts, address = row.attempts, row.recipient.email
     # Whether it is still worth sending, and what it says, is decided now: the data may have moved
     # since it was planned (a Monday briefing says what is true when it goes).
-    ready = kinds.prepare(reminder, now)
+    ready = kinds.prepare(row, now)
     reason = ready.reason
     if reason:
         # Never sent, so it must not stand in the way of the same point planned again later.
-        _settle(Message, reminder_id, token, OURS, state=State.SKIPPED.value, last_error=reason, superseded_at=now)
+        _settle(Message, message_id, token, OURS, state=State.SKIPPED.value, last_error=reason, superseded_at=now)
         db.session.commit()
         return Outcome("skipped", reason=reason)
 
     def build() -> EmailMessage:
-        subject, text, html = ready.write() if ready.write is not None else render_reminder(reminder)
+        subject, text, html = ready.write() if ready.write is not None else render_message(row)
         return mail.build_message(to=address, subject=subject, text=text, html=html)
 
-    failed = _send(Message, reminder_id, token, build,
-                   lambda exc: _record_failure(reminder_id, token, exc, attempts, now))
-    if failed is not None:
-        return failed
-    sent_at = utcnow()
-    if _settle(Message, reminder_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
-        kinds.after_sent([point], sent_at)
-    else:
-        log.warning("reminder %s was delivered, but another attempt has claimed it since", reminder_id)
-    db.session.commit()
-    return Outcome("sent")
+    return _send(Message, message_id, token, build,
+                 lambda exc: _record_failure(message_id, token, exc, attempts, now))
 
 
-def _record_failure(reminder_id: int, token: str, exc: mail.MailError, attempts: int, now: datetime) -> Outcome:
+def _record_failure(message_id: int, token: str, exc: mail.MailError, attempts: int, now: datetime) -> Outcome:
     outcome, values = _result(exc, attempts, now)
-    _settle(Message, reminder_id, token, OURS, **values)
+    _settle(Message, message_id, token, OURS, **values)
     db.session.commit()
     return outcome
 
@@ -291,25 +352,14 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
         db.session.commit()
         return Outcome("skipped", reason="Nothing left to send.")
     keep_ids = [item.id for item in keep]
-    points = [(item.consultation_id, item.recipient_id, item.kind, item.deadline) for item in keep]
     user = keep[0].recipient
 
     def build() -> EmailMessage:
         subject, text, html = render_digest(user, keep, f"{to_uk(now):%A %-d %B %Y}")
         return mail.build_message(to=user.email, subject=subject, text=text, html=html)
 
-    failed = _send(DigestRun, run_id, token, build,
-                   lambda exc: _record_digest_failure(run_id, token, keep_ids, exc, attempts, now))
-    if failed is not None:
-        return failed
-    sent_at = utcnow()
-    if _settle(DigestRun, run_id, token, SENT_FROM, state=State.SENT.value, sent_at=sent_at, last_error=""):
-        _set_items(keep_ids, state=State.SENT.value, sent_at=sent_at, last_error="")
-        kinds.after_sent(points, sent_at)
-    else:
-        log.warning("digest %s was delivered, but another attempt has claimed it since", run_id)
-    db.session.commit()
-    return Outcome("sent")
+    return _send(DigestRun, run_id, token, build,
+                 lambda exc: _record_digest_failure(run_id, token, keep_ids, exc, attempts, now))
 
 
 def _record_digest_failure(run_id: int, token: str, item_ids: list[int], exc: mail.MailError, attempts: int,

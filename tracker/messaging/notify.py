@@ -52,16 +52,16 @@ def notify(
         delivery = prefs[user_id].delivery_for(kind)
         # What the email and the in-app notification share.
         said = {"consultation": consultation, "kind": kind, "subject": subject[:300], "body": body}
-        reminder = Message(
+        email = Message(
             recipient=user, deadline=None, delivery=delivery, event_key=key,
             state=State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value, **said,
         )
-        db.session.add(reminder)
-        notification = Notification(user=user, message=reminder, **said)
+        db.session.add(email)
+        notification = Notification(user=user, message=email, **said)
         db.session.add(notification)
         notifications.append(notification)
         if delivery == Delivery.IMMEDIATE:
-            immediate.append(reminder)
+            immediate.append(email)
     db.session.flush()
     queue_after_commit(db.session(), [r.id for r in immediate])
     return notifications

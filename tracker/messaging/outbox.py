@@ -26,9 +26,9 @@ DIGEST = "send_digest"
 BATCH = 250
 
 
-def queue_after_commit(session: Session, reminder_ids: list[int], task: str = SEND) -> None:
-    if reminder_ids:
-        session.info.setdefault(_KEY, []).extend((task, i) for i in reminder_ids)
+def queue_after_commit(session: Session, message_ids: list[int], task: str = SEND) -> None:
+    if message_ids:
+        session.info.setdefault(_KEY, []).extend((task, i) for i in message_ids)
 
 
 def _pop(session: Session) -> list[tuple[str, int]]:

@@ -69,19 +69,19 @@ def _resendable(actor: User, model: type[R], row_id: int, missing: str) -> R:
     return row
 
 
-def resend_reminder(actor: User, reminder_id: int, version: str, now: datetime | None = None) -> Message:
-    reminder = _resendable(actor, Message, reminder_id, "There is no such email.")
-    before = reminder.state
-    _put_back(Message, reminder, actor, version, now or utcnow(), next_attempt_at=None)
+def resend_message(actor: User, message_id: int, version: str, now: datetime | None = None) -> Message:
+    message = _resendable(actor, Message, message_id, "There is no such email.")
+    before = message.state
+    _put_back(Message, message, actor, version, now or utcnow(), next_attempt_at=None)
     activity.record(
-        "reminder_resend", actor=actor, consultation=reminder.consultation,
-        subject_type="reminder", subject_id=reminder.id,
-        message=f"Email resent to {reminder.recipient.email}: {reminder.subject}"[:1000],
+        "reminder_resend", actor=actor, consultation=message.consultation,
+        subject_type="message", subject_id=message.id,
+        message=f"Email resent to {message.recipient.email}: {message.subject}"[:1000],
         before={"state": before}, after={"state": State.PENDING.value},
     )
     db.session.flush()
-    queue_after_commit(db.session(), [reminder.id], SEND)
-    return reminder
+    queue_after_commit(db.session(), [message.id], SEND)
+    return message
 
 
 def resend_digest(actor: User, run_id: int, version: str, now: datetime | None = None) -> DigestRun:

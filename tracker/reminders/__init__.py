@@ -8,7 +8,8 @@ bp = Blueprint("reminders", __name__)
 
 @bp.record_once
 def _schedule(state: BlueprintSetupState) -> None:
-    """The sweep every REMINDER_SWEEP_SECONDS, run by beat; the sends are queued by the sweep."""
+    """The sweep every REMINDER_SWEEP_SECONDS, run by beat; the sends are queued by the sweep (the
+    recovery of cut-off sends runs on its own, more often: tracker/messaging/tasks.py)."""
     from tracker.celery import add_periodic
     from tracker.reminders import tasks
 

@@ -179,10 +179,10 @@ def _resend(verb: Callable[[User, int, str], Message | DigestRun], row_id: int, 
     return redirect(back)
 
 
-@bp.post("/reminders/attention/emails/<int:reminder_id>/resend")
+@bp.post("/reminders/attention/emails/<int:message_id>/resend")
 @coordinator_required
-def resend_email(reminder_id: int) -> Response:
-    return _resend(resend.resend_reminder, reminder_id, "emails",
+def resend_email(message_id: int) -> Response:
+    return _resend(resend.resend_message, message_id, "emails",
                    "The email to {row.recipient.email} will be sent again in a moment.")
 
 

@@ -53,6 +53,7 @@ class SweepResult:
     requeued: int = 0
     stuck: int = 0  # interrupted sends: put back in the queue, failed or uncertain
     uncertain: int = 0
+    recorded: int = 0  # accepted by the mail server, recorded from their receipts
     missed: list[int] = field(default_factory=list)
     briefings: list[int] = field(default_factory=list)  # this week's Monday briefings, planned now
 
@@ -268,6 +269,7 @@ def _recover(result: SweepResult, now: datetime) -> None:
     result.requeued = out.requeued + out.digests_requeued
     result.stuck = len(out.retried) + out.gave_up + out.uncertain + out.digests_retried + out.digests_uncertain
     result.uncertain = out.uncertain + out.digests_uncertain
+    result.recorded = out.recorded
 
 
 def save_preferences(actor: User | None, user_id: int, *, delivery: str, digest_time: time, points: list[str],

@@ -8,6 +8,7 @@ from celery import shared_task
 
 from tracker import health
 from tracker.extensions import db
+from tracker.messaging.tasks import warn_uncertain
 from tracker.reminders import services
 
 log = logging.getLogger(__name__)
@@ -33,10 +34,10 @@ def sweep() -> dict[str, int]:
         "stuck": result.stuck,
         "uncertain": result.uncertain,
         "briefings": len(result.briefings),
+        "recorded": result.recorded,
     }
-    if result.created or result.digests or result.missed or result.stuck or result.requeued or result.briefings:
+    if (result.created or result.digests or result.missed or result.stuck or result.requeued or result.briefings
+            or result.recorded):
         log.info("reminder sweep: %s", summary)
-    if result.uncertain:
-        log.warning("reminder sweep: %d sends were cut off while the mail server received them; "
-                    "they are listed for coordinators as 'may not have been delivered'", result.uncertain)
+    warn_uncertain("reminder sweep", result.uncertain)
     return summary
