@@ -120,21 +120,19 @@ def _configure_templates(app: Flask) -> None:
 def _register_extensions(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from tracker import (
-        models,  # noqa: F401 - every table known before migrations run
-        unavailable,
-    )
+    from tracker import models  # noqa: F401 - every table known before migrations run
     from tracker.auth import loader  # noqa: F401 - the user loader
     from tracker.celery import celery_init_app
     from tracker.db_setup import configure_engine_events, register_request_end
     from tracker.extensions import csrf, db, limiter, limiter_storage_uri, login_manager, migrate
+    from tracker.unavailable import register as register_unavailable
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config["REDIS_URL"]))
-    unavailable.register(app)  # before the limiter: its Retry-After must not replace the 503's
+    register_unavailable(app)  # before the limiter: its Retry-After must not replace the 503's
     limiter.init_app(app)
     WTFormsHelpers(app)
     with app.app_context():

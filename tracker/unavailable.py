@@ -9,7 +9,6 @@ alone, with only what the request and the settings hold.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 
 from flask import Flask, Response, current_app, g, jsonify, request
@@ -21,8 +20,6 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from tracker.api.v1.problems import is_api_v1, problem
 from tracker.extensions import db
 from tracker.security import csp_nonce
-
-log = logging.getLogger("tracker.errors")
 
 RETRY_AFTER_SECONDS = 30
 # Pages drawn without the database that lead nowhere without it: the sign-in form (a person
