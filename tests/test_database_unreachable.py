@@ -35,7 +35,7 @@ from werkzeug.test import TestResponse
 from tests import factories
 from tests.databases import scratch_postgres_database
 from tests.reminders.conftest import free_port
-from tests.test_production_processes import BIN, ROOT, _start, _up, _wait
+from tests.test_production_processes import BIN, ROOT, _start, _wait
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role, Status
@@ -292,8 +292,15 @@ def _http(port: int, method: str, path: str, cookie: str = "", body: str = "") -
     return response.status, text_, {k: v for k, v in response.getheaders()}
 
 
+def _answers(port: int) -> int | None:
+    try:
+        return _http(port, "GET", "/healthz/web")[0]
+    except OSError:
+        return None
+
+
 @pytest.mark.postgres
-def test_gunicorn_answers_503_with_the_page_and_recovers_without_a_restart(
+def test_gunicorn_started_or_running_during_an_outage_answers_503_and_recovers_without_a_restart(
         app: Flask, database_url: str, redis_url: str, tmp_path: Path) -> None:
     if make_url(database_url).get_backend_name() != "postgresql":
         pytest.skip("production runs on PostgreSQL; ALLOW_CONNECTIONS is PostgreSQL's")
@@ -321,9 +328,15 @@ def test_gunicorn_answers_503_with_the_page_and_recovers_without_a_restart(
                "TRACKER_INSTANCE_DIR": str(tmp_path)}
         web = parse_procfile((ROOT / "Procfile").read_text()).processes["web"]
         log = tmp_path / "web.log"
+        database.stop(app)
+        # Started (or a worker replaced) while the database is away: it comes up and says so.
         gunicorn = _start(web, env, log)
         try:
-            _wait(lambda: _up(port), "gunicorn to answer")
+            _wait(lambda: _answers(port) == 503, "gunicorn to answer")
+            status, page, headers = _http(port, "GET", "/login")
+            assert status == 503 and TITLE in page and headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+
+            database.start(app)
             status, page, headers = _http(port, "GET", "/login")
             cookie = headers.get("Set-Cookie", "").split(";")[0]
             token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
@@ -352,6 +365,7 @@ def test_gunicorn_answers_503_with_the_page_and_recovers_without_a_restart(
                 os.killpg(gunicorn.pid, signal.SIGKILL)
                 gunicorn.wait()
         served = log.read_text()
+        assert "The database is unreachable at start" in served, served[-3000:]
         assert "The database is unreachable on GET /" in served and "Traceback" not in served, served[-3000:]
     finally:
         outage.close()
