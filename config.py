@@ -7,7 +7,9 @@ database).
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,55 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", BASE_DIR / "instance"))
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+MAKE_SECRET_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"  # noqa: S105 - a command, not a key
+MIN_SECRET_KEY_LENGTH = 32
+# Shannon entropy of the key's own character frequencies: 32 random hex characters have 3.6 bits
+# a character (never under 2.8 in 300,000 draws) and random base64 5; "a" * 32 has 0, "ab" * 16 1.
+MIN_SECRET_KEY_BITS_PER_CHARACTER = 2.5
+
+
+def bits_per_character(text: str) -> float:
+    """The Shannon entropy of ``text``'s character frequencies, in bits per character."""
+    if not text:
+        return 0.0
+    counts = Counter(text).values()
+    return max(0.0, -sum(n / len(text) * math.log2(n / len(text)) for n in counts))
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` cannot sign production's sessions, CSRF tokens and feed addresses; None if it can.
+    Only an estimate: it refuses keys that are plainly not random, it cannot prove one is."""
+    if not key:
+        return "SECRET_KEY is not set"
+    if key == DEV_SECRET_KEY:
+        return "SECRET_KEY is the development key"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY is {len(key)} characters long, not at least {MIN_SECRET_KEY_LENGTH}"
+    bits = bits_per_character(key)
+    if bits < MIN_SECRET_KEY_BITS_PER_CHARACTER:
+        return (f"SECRET_KEY is too repetitive to be random ({len(set(key))} different characters, "
+                f"{bits:.1f} bits of entropy per character, not at least {MIN_SECRET_KEY_BITS_PER_CHARACTER})")
+    if period := _repeats_every(key):
+        return f"SECRET_KEY repeats its first {period} characters"
+    return None
+
+
+def _repeats_every(text: str) -> int | None:
+    """The shortest length whose repetition makes up ``text`` ("passwordpasswordpa": 8), if any."""
+    for period in range(1, len(text) // 2 + 1):
+        if text[period:] == text[:-period]:
+            return period
+    return None
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be production's public address; None if it can."""
+    if not url:
+        return "BASE_URL is not set"
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return f"BASE_URL {url!r} is not an https:// address"
+    return None
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -214,18 +265,20 @@ class ProductionConfig(Config):
         """Read the values that must never be defaulted when the app starts, and refuse to start
         without them (the class attributes were read when this module was imported)."""
         key = os.environ.get("SECRET_KEY", "")
-        if not key or key == DEV_SECRET_KEY or len(key) < 32:
+        if problem := secret_key_problem(key):
             raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least 32 characters "
-                "in production (python -c 'import secrets; print(secrets.token_hex(32))'). "
-                "For development, set TRACKER_ENV=development."
+                f"{problem}. Production needs a random SECRET_KEY of at least {MIN_SECRET_KEY_LENGTH} "
+                f"characters: make one with {MAKE_SECRET_KEY}. For development, set TRACKER_ENV=development."
             )
         url = os.environ.get("DATABASE_URL", "")
         if not url:
             raise RuntimeError("DATABASE_URL must be set in production (PostgreSQL).")
         base_url = os.environ.get("BASE_URL", "")
-        if not base_url.startswith(("https://", "http://")):
-            raise RuntimeError("BASE_URL must be set in production to the public address, e.g. https://tracker.example.gov.uk")
+        if problem := base_url_problem(base_url):
+            # Links in emails and calendar feeds are built from it, and production's cookies are
+            # Secure: an http:// address would send people where their session cannot follow.
+            raise RuntimeError(f"{problem}. Production needs the public https:// address, "
+                               "e.g. BASE_URL=https://tracker.example.gov.uk")
         redis_url = os.environ.get("REDIS_URL", "")
         if not redis_url:
             raise RuntimeError("REDIS_URL must be set in production (Celery and the sign-in throttle use it).")

@@ -14,6 +14,8 @@ from tracker.models.user import hash_password
 from tracker.timeutil import default_internal_deadline, uk_instant, uk_today  # noqa: F401
 
 PASSWORD = "correct-horse-battery"
+# A SECRET_KEY production accepts (made with secrets.token_urlsafe(48)); not a secret anywhere.
+PRODUCTION_SECRET_KEY = "5TGCQyRaI6ocg22qPAB6yD7KUggDFoSOkdn0v7t4aBJDkTGFOX-ubm7oRS-GBFFt"  # noqa: S105
 _seq = itertools.count(1)
 
 

@@ -40,7 +40,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     if app.config["ENV_NAME"] == "production":
         if click.get_current_context(silent=True) is None:
             # A WSGI server (gunicorn): refuse to start at all.
-            _refuse_published_demo_passwords(app)
+            _refuse_published_demo_passwords_or_defer(app)
         else:
             # Under the CLI the app is built for every command, including the ones that put this
             # right (`flask disable-demo-accounts`): only the serving of pages is refused.
@@ -65,6 +65,23 @@ class _DemoGuard:
             abort(503, "The tracker is not available: it has demo accounts with published passwords. "
                        "An administrator must run `flask --app wsgi disable-demo-accounts`.")
         self.checked = True
+
+
+def _refuse_published_demo_passwords_or_defer(app: Flask) -> None:
+    """The check at start, or before the first page if the database cannot be reached yet: a
+    worker that gunicorn replaces during an outage must come up and answer 503s (a worker that
+    fails to boot stops gunicorn altogether, and nothing would serve when the database is back)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tracker.unavailable import database_unreachable
+
+    try:
+        _refuse_published_demo_passwords(app)
+    except SQLAlchemyError as exc:
+        if not database_unreachable(exc):
+            raise
+        logging.getLogger("tracker").error("The database is unreachable at start: %s", getattr(exc, "orig", exc))
+        app.before_request(_DemoGuard(app))
 
 
 def _refuse_published_demo_passwords(app: Flask) -> None:
@@ -125,12 +142,14 @@ def _register_extensions(app: Flask) -> None:
     from tracker.celery import celery_init_app
     from tracker.db_setup import configure_engine_events, register_request_end
     from tracker.extensions import csrf, db, limiter, limiter_storage_uri, login_manager, migrate
+    from tracker.unavailable import register as register_unavailable
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config["REDIS_URL"]))
+    register_unavailable(app)  # before the limiter: its Retry-After must not replace the 503's
     limiter.init_app(app)
     WTFormsHelpers(app)
     with app.app_context():

@@ -13,9 +13,11 @@ from flask.typing import ResponseReturnValue
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, SecurityError
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.wrappers import Response
 
+from tracker import unavailable
 from tracker.api.v1.problems import is_api_v1, problem
 from tracker.errors import DomainError
 from tracker.extensions import db, limiter
@@ -62,10 +64,22 @@ def _render(code: int, message: str, headers: dict[str, str] | None = None,
         return problem(code, message or HTTPStatus(code).phrase, headers=headers, **problem_extensions)
     if _wants_json():
         return jsonify(error=TITLES.get(code, "Error"), reason=message, status=code), code
-    return (
-        render_template("errors/error.html", code=code, title=TITLES.get(code, "Error"), message=message),
-        code,
-    )
+    try:
+        page = render_template("errors/error.html", code=code, title=TITLES.get(code, "Error"), message=message)
+    except SQLAlchemyError as exc:
+        # The page shows who is signed in: a 404 while the database is down cannot be drawn either.
+        if not unavailable.database_unreachable(exc):
+            raise
+        _rollback()
+        return unavailable.response()
+    return page, code
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone: the pool discards it
+        log.debug("rollback after a database error failed", exc_info=True)
 
 
 def _parameter_errors(exc: HTTPException) -> dict[str, Any]:
@@ -117,6 +131,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
+        if isinstance(exc, InternalServerError) and unavailable.database_unreachable(exc.original_exception):
+            # Raised again while another error's page was drawn (Flask hands it on as a 500).
+            _rollback()
+            return unavailable.response()
         code = exc.code or 500
         description = exc.description or ""
         if is_api_v1():
@@ -133,8 +151,18 @@ def register(app: Flask) -> None:
                            "200,000 characters). Go back, shorten it or split it, and save again.")
         return _render(code, description)
 
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(exc: SQLAlchemyError) -> ResponseReturnValue:
+        if not unavailable.database_unreachable(exc):
+            return unhandled(exc)
+        _rollback()
+        # The driver's words only: SQLAlchemy's own would add the statement and its parameters.
+        log.error("The database is unreachable on %s %s: %s", request.method, request.path,
+                  getattr(exc, "orig", None) or type(exc).__name__)
+        return unavailable.response()
+
     @app.errorhandler(Exception)
     def unhandled(exc: Exception) -> ResponseReturnValue:
-        db.session.rollback()
+        _rollback()
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return _render(500, "Try again later. What you saved before this is safe.")

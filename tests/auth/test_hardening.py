@@ -215,7 +215,7 @@ def test_long_passphrases_are_welcome_up_to_128_characters(app: Flask, lead: Use
 
 
 def _production_env(monkeypatch, database_url: str) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("SECRET_KEY", "p" * 48)
+    monkeypatch.setenv("SECRET_KEY", factories.PRODUCTION_SECRET_KEY)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("BASE_URL", "https://tracker.keycities.test")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")

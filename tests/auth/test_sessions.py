@@ -42,7 +42,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, lead):
 
 
 def _production_app(monkeypatch, database_url: str, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("SECRET_KEY", factories.PRODUCTION_SECRET_KEY)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("BASE_URL", "https://tracker.keycities.test")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -77,7 +77,7 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, data
 
 
 def test_production_refuses_to_start_without_a_database_url(monkeypatch, restore_celery_default):
-    monkeypatch.setenv("SECRET_KEY", "y" * 48)
+    monkeypatch.setenv("SECRET_KEY", factories.PRODUCTION_SECRET_KEY)
     monkeypatch.setenv("BASE_URL", "https://tracker.keycities.test")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
     monkeypatch.delenv("DATABASE_URL", raising=False)
@@ -123,4 +123,4 @@ def test_building_another_app_leaves_the_session_apps_celery_as_default(app):
 def test_production_uses_the_secret_key_of_the_environment_at_start(monkeypatch, database_url, tmp_path,
                                                                      restore_celery_default):
     app = _production_app(monkeypatch, database_url, tmp_path)
-    assert app.config["SECRET_KEY"] == "x" * 48
+    assert app.config["SECRET_KEY"] == factories.PRODUCTION_SECRET_KEY

@@ -10,7 +10,6 @@ from typing import Any
 from flask import current_app, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -30,7 +29,7 @@ from tracker.changes import in_words
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models import City, Role, User, WorkArea
-from tracker.pagination import govuk_pagination, requested_page
+from tracker.pagination import Page, govuk_pagination, paginate
 from tracker.routing import parse_id
 from tracker.views import Refused, attach_error, run, saved
 
@@ -44,8 +43,8 @@ def _city_from(value: str | None) -> City | None:
     return db.session.get(City, city_id) if city_id else None
 
 
-def pagination_params(page: Pagination, endpoint: str, **args: Any) -> dict[str, Any] | None:
-    """govukPagination's parameters for a Flask-SQLAlchemy page, keeping the filters in the links."""
+def pagination_params(page: Page[Any], endpoint: str, **args: Any) -> dict[str, Any] | None:
+    """govukPagination's parameters for a page of a list, keeping the filters in the links."""
     return govuk_pagination(page.page, page.pages, lambda n: url_for(endpoint, **args, page=n))
 
 
@@ -71,10 +70,7 @@ def users() -> ResponseReturnValue:
     form.city.choices = city_choices("All cities")
     role = form.role.data if form.role.data in {r.value for r in Role} else None
     city_id = parse_id(form.city.data)
-    page = db.paginate(
-        services.users_query(role=role, city_id=city_id), page=requested_page(request.args),
-        per_page=current_app.config["PAGE_SIZE"], error_out=False,
-    )
+    page = paginate(services.users_query(role=role, city_id=city_id), current_app.config["PAGE_SIZE"])
     filters = {k: v for k, v in {"role": role, "city": city_id}.items() if v}
     return render_template(
         "admin/users.html", filter_form=form, page=page,
@@ -227,7 +223,7 @@ def work_area_edit(area_id: int) -> ResponseReturnValue:
 @bp.get("/activity")
 @admin_required
 def activity() -> ResponseReturnValue:
-    page = db.paginate(services.activity_query(), page=requested_page(request.args), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(services.activity_query(), current_app.config["PAGE_SIZE"])
     return render_template(
         "admin/activity.html", rows=in_words(page.items), pagination=pagination_params(page, "admin.activity"),
     )

@@ -7,7 +7,6 @@ related rows are eager-loaded and long lists are bounded (a page, or a limit).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass, field
 from datetime import datetime, timedelta
@@ -46,6 +45,7 @@ from tracker.models import (
 )
 from tracker.models.consultation import LIST_SEARCH_FTS_TABLE
 from tracker.models.intake import IntakeItem
+from tracker.pagination import bounded, last_page
 from tracker.timeutil import end_of_uk_day, uk_today, utcnow
 
 # Closing windows offered by the list filter: value -> label.
@@ -96,7 +96,7 @@ class Page:
     pages: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.pages = max(1, math.ceil(self.total / self.size))
+        self.pages = last_page(self.total, self.size)
 
 
 # Only what consultations/_macros.html shows, as plain rows: building ORM objects (a consultation,
@@ -284,8 +284,7 @@ def list_consultations(filters: ListFilters, page: int, page_size: int) -> Page:
         return int(total), int(still_open)
 
     total, open_count = list_counts.counts(astuple(filters), count)
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(page, 1), pages)
+    page = bounded(page, total, page_size)
     ids = _page_ids(shape, params, open_count, total - open_count, (page - 1) * page_size, page_size)
     return Page(items=_in_order(ids), total=total, number=page, size=page_size)
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, TypeVar
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -28,6 +27,7 @@ from tracker.models.drafts import (
     ResponseVersion,
     Submission,
 )
+from tracker.pagination import Page, paginate
 from tracker.timeutil import to_uk, uk_instant, uk_today
 
 T = TypeVar("T")
@@ -276,9 +276,9 @@ def library_query(search: LibrarySearch) -> Select[tuple[Submission]]:
     return query
 
 
-def library_page(search: LibrarySearch, page: int, per_page: int) -> tuple[Pagination, dict[int, list[str]]]:
+def library_page(search: LibrarySearch, page: int, per_page: int) -> tuple[Page[Submission], dict[int, list[str]]]:
     """One page of submitted responses, and the names of each one's supporting cities."""
-    pagination = db.paginate(library_query(search), page=page, per_page=per_page, error_out=False)
+    pagination = paginate(library_query(search), per_page, page)
     supports: dict[int, list[str]] = {}
     ids = [s.consultation_id for s in pagination.items]
     if ids:

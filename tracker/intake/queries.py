@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.intake.sources import item_url
 from tracker.models import Consultation, User, WorkArea
 from tracker.models.intake import ImportRun, IntakeItem, ItemState, OrganisationRule, WorkAreaKeywords
+from tracker.pagination import bounded, last_page
 from tracker.timeutil import format_uk, utcnow
 
 STATE_TABS = [
@@ -63,6 +64,7 @@ class InboxPage:
     items: list[IntakeItem]
     tabs: list[tuple[ItemState, str, int]]
     total: int
+    page: int
     pages: int
     last_runs: list[ImportRun]  # the latest of each source
 
@@ -74,6 +76,7 @@ def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
         ).tuples().all()
     )
     total = counts.get(state.value, 0)
+    page = bounded(page, total, per_page)
     now = utcnow()
     items = db.session.scalars(
         select(IntakeItem)
@@ -91,7 +94,8 @@ def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
         items=list(items),
         tabs=[(s, label, counts.get(s.value, 0)) for s, label in STATE_TABS],
         total=total,
-        pages=max(1, -(-total // per_page)),
+        page=page,
+        pages=last_page(total, per_page),
         last_runs=last_runs(),
     )
 

@@ -32,19 +32,18 @@ def inbox() -> ResponseReturnValue:
         state = ItemState(request.args.get("state", ItemState.PENDING.value))
     except ValueError:
         abort(400, "Unknown list: choose one of the tabs.")
-    page = requested_page(request.args)
-    data = queries.inbox(state, page, current_app.config["PAGE_SIZE"])
+    data = queries.inbox(state, requested_page(), current_app.config["PAGE_SIZE"])
     return render_template(
         "intake/inbox.html",
         items=data.items,
         state=state,
         tabs=data.tabs,
-        page=page,
+        page=data.page,
         pages=data.pages,
         total=data.total,
         last_runs=data.last_runs,
         now=utcnow(),
-        pagination=govuk_pagination(page, data.pages, lambda n: url_for("intake.inbox", state=state.value, page=n)),
+        pagination=govuk_pagination(data.page, data.pages, lambda n: url_for("intake.inbox", state=state.value, page=n)),
     )
 
 

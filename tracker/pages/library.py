@@ -29,10 +29,11 @@ def library() -> ResponseReturnValue:
         area_id=int(form.area.data) if form.area.data else None,
         year=int(form.year.data) if form.year.data else None,
     )
-    pagination, supports = queries.library_page(search, requested_page(request.args), current_app.config["PAGE_SIZE"])
+    pagination, supports = queries.library_page(search, requested_page(), current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in {"q": q, "area": form.area.data, "year": form.year.data}.items() if v}
+    # The library's query joins each submission to its version: none is without one.
     snippets = {s.id: snippet(s.version.search_text, q)
-                for s in pagination.items}
+                for s in pagination.items if s.version is not None}
     return render_template(
         "drafts/library.html", form=form, pagination=pagination, supports=supports, args=args, q=q,
         snippets=snippets, partners=policy_panels.partners_by_consultation([s.consultation_id for s in pagination.items]),

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -29,6 +28,7 @@ from tracker.models.policy import (
     PolicyAsk,
     ResponseAsk,
 )
+from tracker.pagination import Page, paginate
 from tracker.policy import permissions
 from tracker.policy.services import ASK_SUBJECT
 from tracker.timeutil import uk_today
@@ -204,8 +204,8 @@ def engagements_query(filters: EngagementFilters) -> Select[tuple[Engagement]]:
     return stmt.order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
 
 
-def engagement_page(filters: EngagementFilters, page: int, per_page: int) -> Pagination:
-    return db.paginate(engagements_query(filters), page=page, per_page=per_page, error_out=False)
+def engagement_page(filters: EngagementFilters, page: int, per_page: int) -> Page[Engagement]:
+    return paginate(engagements_query(filters), per_page, page)
 
 
 def engagement_years() -> list[int]:

@@ -24,7 +24,7 @@ from tracker.messaging.preferences import (
 )
 from tracker.models import User
 from tracker.models.messages import DigestRun, Message, Notification, State
-from tracker.pagination import govuk_pagination, requested_page
+from tracker.pagination import govuk_pagination, paginate
 from tracker.reminders import bp, briefing, queries, services
 from tracker.reminders.forms import NetworkSettingsForm, PreferencesForm, ResendForm
 from tracker.views import Refused, run
@@ -35,14 +35,12 @@ PAGE_SIZE = 50
 @bp.get("/notifications")
 @login_required
 def notifications() -> ResponseReturnValue:
-    page = db.paginate(
+    page = paginate(
         select(Notification)
         .options(joinedload(Notification.consultation))
         .where(Notification.user_id == current_user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc()),
-        page=requested_page(request.args),
-        per_page=PAGE_SIZE,
-        error_out=False,
+        PAGE_SIZE,
     )
     return render_template("reminders/notifications.html", page=page, unread=queries.unread_count(current_user),
                            rows_shown=queries.rows_shown(page.items),
@@ -126,7 +124,7 @@ def admin_reminders() -> ResponseReturnValue:
     )
     if state:
         query = query.where(Message.state == state)
-    page = db.paginate(query, page=requested_page(request.args), per_page=PAGE_SIZE, error_out=False)
+    page = paginate(query, PAGE_SIZE)
     counts = dict(db.session.execute(select(Message.state, func.count()).group_by(Message.state)).tuples().all())
     return render_template("reminders/admin_reminders.html", page=page, state=state, counts=counts,
                            states=queries.STATE_LABELS, rows_shown=queries.rows_shown(page.items),
@@ -144,10 +142,10 @@ def attention() -> ResponseReturnValue:
     if state and state not in queries.NEEDS_ATTENTION:
         abort(400, "Unknown state: choose uncertain or failed.")
     if show == "emails":
-        page = db.paginate(queries.attention_reminders(state or None), per_page=PAGE_SIZE, error_out=False)
+        page = paginate(queries.attention_reminders(state or None), PAGE_SIZE)
         items: dict[int, int] = {}
     else:
-        page = db.paginate(queries.attention_digests(), per_page=PAGE_SIZE, error_out=False)
+        page = paginate(queries.attention_digests(), PAGE_SIZE)
         items = queries.digest_item_counts([run.id for run in page.items])
     shown = queries.rows_shown(page.items)
     for row in page.items:

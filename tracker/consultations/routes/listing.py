@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app, render_template, request, url_for
@@ -13,16 +13,7 @@ from tracker import exports
 from tracker.consultations import bp, queries
 from tracker.consultations.filters import parse_filters
 from tracker.models import STATUS_LABELS, Status
-from tracker.pagination import govuk_pagination, page_number
-
-
-def _page_number(args: Mapping[str, str], errors: list[dict[str, str]]) -> int:
-    number = page_number(args)
-    if number is not None:
-        return number
-    raw = (args.get("page") or "").strip()[:20]
-    errors.append({"text": f"“{raw}” is not a page number.", "href": "#results"})
-    return 1
+from tracker.pagination import govuk_pagination, requested_page
 
 
 def _filter_selects(filters: queries.ListFilters, work_areas: Sequence[Any],
@@ -48,8 +39,7 @@ def _filter_selects(filters: queries.ListFilters, work_areas: Sequence[Any],
 def index() -> ResponseReturnValue:
     work_areas, cities = queries.filter_choices()
     filters, errors = parse_filters(request.args, work_areas, cities)
-    number = _page_number(request.args, errors)
-    page = queries.list_consultations(filters, number, current_app.config["PAGE_SIZE"])
+    page = queries.list_consultations(filters, requested_page(), current_app.config["PAGE_SIZE"])
     args: dict[str, Any] = filters.as_args()
     return (
         render_template(

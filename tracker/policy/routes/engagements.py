@@ -37,7 +37,7 @@ def engagement_list() -> ResponseReturnValue:
     if valid:
         filters = queries.EngagementFilters(kind=form.kind.data or None, work_area_id=parse_id(form.area.data),
                                             year=int(form.year.data) if form.year.data else None)
-    page = queries.engagement_page(filters, requested_page(request.args), current_app.config["PAGE_SIZE"])
+    page = queries.engagement_page(filters, requested_page(), current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in {"kind": form.kind.data, "area": form.area.data, "year": form.year.data}.items()
             if v and valid}
     return render_template(
