@@ -8,14 +8,28 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from tracker.auth import bp, services, sessions
+from tracker.auth import bp, devices, services, sessions
 from tracker.auth.forms import ChangePasswordForm, LoginForm, SignOutEverywhereForm
 from tracker.extensions import db, limiter
 from tracker.views import Refused, page_status, run
 
 
+def _typed_email() -> str:
+    return services.normalise_email(request.form.get("email", ""))[:254]
+
+
 def _account_key() -> str:
-    return "account:" + services.normalise_email(request.form.get("email", ""))[:254]
+    return "account:" + _typed_email()
+
+
+def _known_device() -> bool:
+    """The browser holds a device cookie of the account it is signing in to (auth/devices.py)."""
+    return devices.known_for(_typed_email())
+
+
+def _device_key() -> str:
+    device = devices.presented()
+    return "device:" + (device.nonce if device else "none")
 
 
 def _refused(response: Response) -> bool:
@@ -25,11 +39,15 @@ def _refused(response: Response) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 # Per account: guessing one person's password from many addresses. Per address: trying many
-# accounts from one place (set high enough for a council office behind one address).
+# accounts from one place (set high enough for a council office behind one address). Both count
+# only browsers that never signed in to the account; a browser that did is limited on its own, so
+# guessing locks out the guesser, not the owner or their office.
 @limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], key_func=_account_key, methods=["POST"],
-               deduct_when=_refused, scope="login-account")
+               deduct_when=_refused, exempt_when=_known_device, scope="login-account")
 @limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_LIMIT"], key_func=get_remote_address, methods=["POST"],
-               deduct_when=_refused, scope="login-address")
+               deduct_when=_refused, exempt_when=_known_device, scope="login-address")
+@limiter.limit(lambda: current_app.config["LOGIN_DEVICE_LIMIT"], key_func=_device_key, methods=["POST"],
+               deduct_when=_refused, exempt_when=lambda: not _known_device(), scope="login-device")
 def login() -> ResponseReturnValue:
     next_url = request.args.get("next")
     if current_user.is_authenticated:
@@ -52,7 +70,9 @@ def login() -> ResponseReturnValue:
             login_user(user)
             session.permanent = True
             flash(f"Signed in as {user.name}.", "success")
-            return redirect(next_url if services.is_safe_next(next_url) else url_for("dashboard.index"))
+            response = redirect(next_url if services.is_safe_next(next_url) else url_for("dashboard.index"))
+            devices.remember(response, services.normalise_email(user.email))
+            return response
     return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
 
 
