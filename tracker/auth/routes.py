@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from tracker.auth import bp, devices, services, sessions
+from tracker.auth import bp, credentials, devices, services, sessions
 from tracker.auth.forms import ChangePasswordForm, LoginForm, SignOutEverywhereForm
 from tracker.extensions import db, limiter
 from tracker.views import Refused, page_status, run
@@ -97,13 +97,16 @@ def change_password() -> ResponseReturnValue:
             form,
             lambda: services.change_password(current_user, form.current_password.data or "",
                                              form.new_password.data or ""),
-            success="Your password has been changed. Your other sessions have been signed out.",
+            success=lambda ended: " ".join(filter(None, (
+                "Your password has been changed. Your other sessions have been signed out.",
+                credentials.ended_in_words(ended)))),
             then=url_for("dashboard.index"),
         )
         if not isinstance(done, Refused):
             return done
         refused = done
-    return render_template("auth/change_password.html", form=form), page_status(form, refused)
+    return (render_template("auth/change_password.html", form=form, held=credentials.held_by(current_user)),
+            page_status(form, refused))
 
 
 @bp.get("/account/sessions")
@@ -112,7 +115,7 @@ def account_sessions() -> ResponseReturnValue:
     rows = sessions.live_sessions(current_user)
     return render_template(
         "auth/sessions.html", rows=rows, current={r.id for r in rows if sessions.is_current(r, current_user)},
-        form=SignOutEverywhereForm(formdata=None),
+        form=SignOutEverywhereForm(formdata=None), held=credentials.held_by(current_user),
         idle_hours=round(current_app.permanent_session_lifetime.total_seconds() / 3600),
         absolute_hours=round(current_app.config["SESSION_ABSOLUTE_SECONDS"] / 3600),
     )
@@ -124,9 +127,10 @@ def sign_out_everywhere() -> ResponseReturnValue:
     form = SignOutEverywhereForm()
     if not form.validate():
         return redirect(url_for("auth.account_sessions"))
-    services.sign_out_everywhere(current_user)
+    ended = services.sign_out_everywhere(current_user)
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You have signed out on every device and browser.", "success")
+    flash(" ".join(filter(None, ("You have signed out on every device and browser.",
+                                 credentials.ended_in_words(ended)))), "success")
     return redirect(url_for("auth.login"))

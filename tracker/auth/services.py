@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from tracker import activity
-from tracker.auth import sessions
+from tracker.auth import credentials, sessions
 from tracker.auth.passwords import password_problem
 from tracker.errors import DomainError, PermissionDenied
 from tracker.extensions import db
@@ -123,7 +123,8 @@ def update_user(
     city: City | None,
     job_title: str,
     is_enabled: bool,
-) -> None:
+) -> credentials.Held:
+    """Returns the API tokens and calendar addresses that disabling or enabling the account ended."""
     if not actor.is_admin:
         raise PermissionDenied("Only admins can change accounts.")
     role = Role(role)
@@ -141,22 +142,31 @@ def update_user(
     user.role = role.value
     user.city = city
     user.job_title = job_title.strip()
+    ended = credentials.Held(0, False)
     if user.is_enabled and not is_enabled:
         sessions.end_all(user, "account disabled")
+        ended = credentials.end_all(user, actor=actor, reason="account disabled")
+    elif is_enabled and not user.is_enabled:
+        # Nothing can have been made while it was disabled: whatever is still live is from before.
+        ended = credentials.end_all(user, actor=actor, reason="account enabled again")
     user.is_enabled = is_enabled
     activity.record_edit("user_updated", actor=actor, obj=user, fields=fields, before=before,
                          subject_type="user", message=f"Changed account {user.email}")
-
-
-def sign_out_everywhere(user: User) -> int:
-    ended = sessions.end_all(user, "signed out everywhere")
-    activity.record("signed_out_everywhere", actor=user, subject_type="user", subject_id=user.id,
-                    message=f"Signed out of every session ({ended})")
     return ended
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change one's own password; every other session of theirs ends, this one goes on."""
+def sign_out_everywhere(user: User) -> credentials.Held:
+    """Every session ends, every API token is revoked and the calendar addresses change; returns
+    the tokens and addresses that were live."""
+    ended = sessions.end_all(user, "signed out everywhere")
+    activity.record("signed_out_everywhere", actor=user, subject_type="user", subject_id=user.id,
+                    message=f"Signed out of every session ({ended})")
+    return credentials.end_all(user, actor=user, reason="signed out everywhere")
+
+
+def change_password(user: User, current: str, new: str) -> credentials.Held:
+    """Change one's own password; every other session of theirs ends, this one goes on; their API
+    tokens are revoked and their calendar addresses change (returned: what was live)."""
     if not user.check_password(current):
         raise DomainError("Your current password is not right.", "current_password")
     problem = password_problem(new, about=[user.email, user.name])
@@ -166,6 +176,7 @@ def change_password(user: User, current: str, new: str) -> None:
     sessions.end_all(user, "password changed", keep_token=user.login_token)
     activity.record("password_changed", actor=user, subject_type="user", subject_id=user.id,
                     message="Changed their password")
+    return credentials.end_all(user, actor=user, reason="password changed")
 
 
 def generate_password() -> str:
@@ -177,8 +188,9 @@ def generate_password() -> str:
             return password
 
 
-def reset_password(actor: User, user: User, password: str) -> None:
-    """An admin sets a new password; the user's existing sessions end (set_password rotates the token)."""
+def reset_password(actor: User, user: User, password: str) -> credentials.Held:
+    """An admin sets a new password; the user's sessions and API tokens end and their calendar
+    addresses change (returned: the tokens and addresses that were live)."""
     if not actor.is_admin:
         raise PermissionDenied("Only admins can reset passwords.")
     problem = password_problem(password, about=[user.email, user.name])
@@ -191,3 +203,4 @@ def reset_password(actor: User, user: User, password: str) -> None:
         "password_reset", actor=actor, subject_type="user", subject_id=user.id,
         message=f"Reset the password of {user.email}",
     )
+    return credentials.end_all(user, actor=actor, reason="password reset by an admin")

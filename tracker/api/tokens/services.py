@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import activity
 from tracker.errors import DomainError, NotFound, one_line
-from tracker.extensions import db
+from tracker.extensions import db, rowcount
 from tracker.models import User
 from tracker.models.api import ApiToken
 from tracker.timeutil import utcnow
@@ -95,6 +95,24 @@ def revoke(user: User, token_id: int) -> ApiToken:
                         message=f"Revoked the API token “{row.name}” ({row.prefix}…)")
         db.session.flush()
     return row
+
+
+def revoke_all(user: User, *, actor: User | None, reason: str) -> int:
+    """Revoke every live token of ``user`` at once ("sign out everywhere", a new password, a
+    disabled account); how many there were. One activity entry for them all."""
+    now = utcnow()
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+               (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    revoked = rowcount(result)
+    if revoked:
+        activity.record("api_tokens_revoked", actor=actor, subject_type="user", subject_id=user.id,
+                        message=f"Revoked {revoked} API token{'s' if revoked != 1 else ''} of {user.email} ({reason})")
+    return revoked
 
 
 # Every API request runs it: built once, its values bound at each execution.
