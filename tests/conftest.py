@@ -51,6 +51,7 @@ def _forget_request_state(sender: Flask, **extra: object) -> None:
     g.pop("_login_user", None)  # Flask-Login's cached user
     g.pop("csrf_token", None)  # Flask-WTF's cached token
     g.pop("csp_nonce", None)  # one nonce per response
+    g.pop("api_token_owner", None)  # /api/v1's bearer token, looked up once per request
 
 
 @pytest.fixture(scope="session")
