@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
@@ -13,7 +14,7 @@ from tracker.auth import credentials, sessions
 from tracker.auth.passwords import password_problem
 from tracker.errors import DomainError, PermissionDenied
 from tracker.extensions import db
-from tracker.models import City, Role, User
+from tracker.models import ActivityLog, City, Role, User
 from tracker.models.user import hash_password
 from tracker.timeutil import utcnow
 
@@ -54,12 +55,36 @@ def record_failed_login(email: str, address: str) -> None:
     )
 
 
-def record_throttled_login(email: str, address: str) -> None:
+def _throttled_message(who: str, address: str, attempts: int) -> str:
+    times = "" if attempts == 1 else f" {attempts} times within the minute"
+    return f"Sign-in for {who} from {address} refused{times}: too many failed attempts"
+
+
+def record_throttled_login(email: str, address: str, now: datetime | None = None) -> ActivityLog:
+    """A sign-in the limits refused. Those come as fast as anyone sends them, so they are counted,
+    not written one by one: one entry per account (or unknown email) and address per minute, whose
+    count goes up in place."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
     who = user.email if user else "an unknown email address"
-    activity.record(
+    address = address or "an unknown address"
+    minute = (now or utcnow()).replace(second=0, microsecond=0)
+    this_minute = db.session.scalars(
+        select(ActivityLog)
+        .where(ActivityLog.action == "sign_in_throttled", ActivityLog.created_at >= minute,
+               ActivityLog.subject_type == "user",
+               ActivityLog.subject_id == user.id if user else ActivityLog.subject_id.is_(None))
+        .order_by(ActivityLog.id)
+        .with_for_update()  # two workers counting into one entry wait for each other
+    )
+    for entry in this_minute:
+        if (entry.after or {}).get("throttled_address") == address:
+            attempts = int((entry.after or {}).get("throttled_attempts", 1)) + 1
+            entry.after = {"throttled_address": address, "throttled_attempts": attempts}
+            entry.message = _throttled_message(who, address, attempts)
+            return entry
+    return activity.record(
         "sign_in_throttled", actor=None, subject_type="user", subject_id=user.id if user else None,
-        message=f"Sign-in for {who} from {address or 'an unknown address'} refused: too many failed attempts",
+        message=_throttled_message(who, address, 1), after={"throttled_address": address, "throttled_attempts": 1},
     )
 
 
