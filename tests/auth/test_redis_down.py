@@ -51,6 +51,16 @@ def redis_app(app: Flask, own_redis: RedisServer, database_url: str, tmp_path: P
         db.engine.dispose()
 
 
+def test_a_sign_in_too_large_to_read_is_a_413_not_a_storage_failure(
+        app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="flask-limiter")
+    too_large = app.config["MAX_CONTENT_LENGTH"] + 1024
+    response = app.test_client().post("/login", data={"email": "a@example.test", "password": "x" * too_large})
+    assert response.status_code == 413
+    assert "larger than the tracker accepts" in response.get_data(as_text=True)
+    assert FALLING_BACK not in [r.getMessage() for r in caplog.records]
+
+
 def _limit_keys(server: RedisServer) -> list[bytes]:
     return list(redis.Redis.from_url(server.url).scan_iter("LIMITS*"))
 

@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from tracker.auth import bp, credentials, devices, services, sessions
@@ -15,7 +16,13 @@ from tracker.views import Refused, page_status, run
 
 
 def _typed_email() -> str:
-    return services.normalise_email(request.form.get("email", ""))[:254]
+    try:
+        email = request.form.get("email", "")
+    except HTTPException:
+        # A body too large to read: the view answers it (413). Raised in here, the limiter would take
+        # it for its storage failing and switch to counting in memory.
+        return ""
+    return services.normalise_email(email)[:254]
 
 
 def _account_key() -> str:
