@@ -112,7 +112,9 @@ def test_procfile_processes_serve_sign_in_and_send_reminders(
         signed_in = conn.getresponse()
         signed_in.read()
         assert signed_in.status == 302, signed_in.status
-        session_cookie = (signed_in.getheader("Set-Cookie") or "").split(";")[0]
+        # The sign-in sets the session cookie and the device cookie (auth/devices.py): the session's.
+        [session_cookie] = [c.split(";")[0] for c in signed_in.headers.get_all("Set-Cookie") or []
+                            if c.startswith("session=")]
         status, page, _ = _get(port, f"/consultations/{consultation.id}", session_cookie)
         assert status == 200 and "Production processes end to end" in page
 
