@@ -135,6 +135,8 @@ class Config:
     # Sign-in throttling (Flask-Limiter): failed attempts per account and per client address.
     LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes")
     LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "50 per 15 minutes")
+    # Failed attempts from one browser that signed in to the account before (its device cookie).
+    LOGIN_DEVICE_LIMIT = os.environ.get("LOGIN_DEVICE_LIMIT", "10 per 15 minutes")
     # Requests each personal access token may make to /api/v1 (Flask-Limiter's notation).
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per hour")
     RATELIMIT_HEADERS_ENABLED = True

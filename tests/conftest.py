@@ -52,11 +52,17 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield own
 
 
+# What of the process-wide limiter an app built by a test replaces: its storage, its strategy, and the
+# in-memory ones it falls back to while that storage is unreachable.
+_LIMITER_STATE = ("_storage", "_limiter", "_fallback_storage", "_fallback_limiter")
+
+
 def _forget_request_state(sender: Flask, **extra: object) -> None:
     # In production `g` lives for one request; here the test's app context outlives requests.
     g.pop("_login_user", None)  # Flask-Login's cached user
     g.pop("csrf_token", None)  # Flask-WTF's cached token
     g.pop("csp_nonce", None)  # one nonce per response
+    g.pop("api_token_owner", None)  # /api/v1's bearer token, looked up once per request
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +81,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     request_started.connect(_forget_request_state, app)
     # Flask-Limiter keeps one storage per process (the last app built sets it); tests that build
     # an app of their own (production, a Redis of their own) must not leave theirs behind.
-    app.extensions["kc_session_limiter"] = (limiter._storage, limiter._limiter)
+    app.extensions["kc_session_limiter"] = {name: getattr(limiter, name) for name in _LIMITER_STATE}
     with app.app_context():
         # Tests build the schema from the models; test_migrations checks the
         # migrations produce exactly the same schema.
@@ -209,8 +215,11 @@ def _db(app: Flask, _reference_data: None, request: pytest.FixtureRequest) -> It
     # not leave its tasks running in that app.
     app.extensions["celery"].set_current()
     app.extensions["celery"].set_default()
-    limiter._storage, limiter._limiter = app.extensions["kc_session_limiter"]
+    for name, value in app.extensions["kc_session_limiter"].items():
+        setattr(limiter, name, value)
+    limiter._storage_dead = False  # a test that stopped its Redis leaves the limiter falling back
     limiter.reset()  # sign-in attempts of one test do not throttle the next
+    limiter._fallback_storage.reset()
     with app.app_context():
         if _needs_committed_data(request):
             _reset_to_reference_data()

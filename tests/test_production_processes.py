@@ -49,7 +49,7 @@ def _wait(condition, what: str, timeout: float = PROCESS_DEADLINE) -> None:  # t
 
 
 def _get(port: int, path: str, cookie: str = "") -> tuple[int, str, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=PROCESS_DEADLINE)
     conn.request("GET", path, headers={"Host": "tracker.keycities.test", "Cookie": cookie})
     response = conn.getresponse()
     return response.status, response.read().decode(), (response.getheader("Set-Cookie") or "").split(";")[0]
@@ -94,7 +94,7 @@ def test_procfile_processes_serve_sign_in_and_send_reminders(
     created = subprocess.run(  # noqa: S603 - our own CLI
         [str(BIN / "flask"), "--app", "wsgi", "create-user", "--role", "admin", "--email", "first.admin@council.test",
          "--name", "First Admin", "--password", password],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=PROCESS_DEADLINE,
     )
     assert created.returncode == 0, created.stdout + created.stderr
 
@@ -106,7 +106,7 @@ def test_procfile_processes_serve_sign_in_and_send_reminders(
         status, page, cookie = _get(port, "/login")
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
         assert status == 200 and token
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=PROCESS_DEADLINE)
         conn.request("POST", "/login", body=urlencode({
             "csrf_token": token.group(1), "email": "first.admin@council.test", "password": password}),
             headers={"Host": "tracker.keycities.test", "Cookie": cookie,
@@ -114,7 +114,9 @@ def test_procfile_processes_serve_sign_in_and_send_reminders(
         signed_in = conn.getresponse()
         signed_in.read()
         assert signed_in.status == 302, signed_in.status
-        session_cookie = (signed_in.getheader("Set-Cookie") or "").split(";")[0]
+        # The sign-in sets the session cookie and the device cookie (auth/devices.py): the session's.
+        [session_cookie] = [c.split(";")[0] for c in signed_in.headers.get_all("Set-Cookie") or []
+                            if c.startswith("session=")]
         status, page, _ = _get(port, f"/consultations/{consultation.id}", session_cookie)
         assert status == 200 and "Production processes end to end" in page
 

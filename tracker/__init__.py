@@ -112,6 +112,16 @@ def _configure_logging(app: Flask) -> None:
     root.handlers[:] = [handler]
     root.setLevel(app.config["LOG_LEVEL"])
     root.propagate = False
+    # Flask-Limiter says here when Redis cannot be reached and it counts in memory, and when Redis
+    # is back; its other lines (one per refused request, naming the account) stay out of the log.
+    limits = logging.getLogger("flask-limiter")
+    limits.handlers[:] = [handler]
+    limits.filters[:] = [_storage_news]
+    limits.setLevel(logging.INFO)
+
+
+def _storage_news(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or str(record.msg).startswith("Rate limit storage")
 
 
 def _configure_templates(app: Flask) -> None:

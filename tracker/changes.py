@@ -46,8 +46,10 @@ FIELD_NAMES = {
     "job_title": "Job title",
     "state": "State",
 }
-# Ids that mean nothing to a reader and are said by the entry's message already.
-HIDDEN = frozenset({"comment_id", "govuk_content_id", "committee_business_id"})
+# Ids that mean nothing to a reader and are said by the entry's message already (as are the address
+# and count of throttled sign-ins).
+HIDDEN = frozenset({"comment_id", "govuk_content_id", "committee_business_id", "throttled_address",
+                    "throttled_attempts"})
 
 _LABELS: dict[str, Callable[[str], str]] = {
     "status": lambda v: Status(v).label,

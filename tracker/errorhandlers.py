@@ -112,7 +112,10 @@ def register(app: Flask) -> None:
             seconds = max(1, math.ceil((current.reset_at if current else time.time() + 60) - time.time()))
             from tracker.api.tokens.services import rate_limit_in_words
 
-            return problem(429, f"This token has made more requests than its limit of {rate_limit_in_words()}. "
+            # Requests without a live token share their address's count (tracker/api/v1/auth.py).
+            who = "This token has" if current and "api-token:" in current.key else (
+                "Requests from this address without a valid token have")
+            return problem(429, f"{who} made more requests than the limit of {rate_limit_in_words()}. "
                                 f"Try again in {seconds} seconds.",
                            headers={"Retry-After": str(seconds)})
         minutes = "1 minute" if wait == 1 else f"{wait} minutes"

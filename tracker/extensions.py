@@ -43,9 +43,16 @@ else:
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# Limits are attached per view (sign-in); storage is Redis whenever REDIS_URL is set, so a limit
-# holds across gunicorn workers and machines (see limiter_storage_uri).
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Limits are attached per view (sign-in, the API); storage is Redis whenever REDIS_URL is set, so a
+# limit holds across gunicorn workers and machines (see limiter_storage_uri). Redis speeds the limits
+# up and shares them, it never decides whether a person gets in: while it cannot be reached each
+# process counts in its own memory (the library logs the switch once, and checks Redis again with a
+# growing pause until it answers), and short socket timeouts keep a Redis that hangs from holding a
+# sign-in.
+limiter = Limiter(
+    key_func=get_remote_address, default_limits=[], in_memory_fallback_enabled=True,
+    storage_options={"socket_connect_timeout": 1, "socket_timeout": 2},
+)
 
 
 def limiter_storage_uri(redis_url: str) -> str:

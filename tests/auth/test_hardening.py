@@ -28,7 +28,7 @@ def _log(action: str) -> list[ActivityLog]:
 # --- throttling ----------------------------------------------------------------------------
 
 
-def test_ten_wrong_passwords_lock_the_account_even_for_the_right_one(app: Flask, lead: User) -> None:
+def test_ten_wrong_passwords_lock_the_account_for_browsers_that_never_signed_in_to_it(app: Flask, lead: User) -> None:
     for _ in range(10):
         assert sign_in(app.test_client(), lead.email, "not-the-password").status_code == 401
     response = sign_in(app.test_client(), lead.email)

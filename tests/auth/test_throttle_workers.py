@@ -36,7 +36,7 @@ def _free_port() -> int:
 
 
 def _attempt(port: int, email: str, password: str) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=PROCESS_DEADLINE)
     conn.request("GET", "/login")
     page = conn.getresponse()
     html = page.read().decode()
@@ -44,7 +44,7 @@ def _attempt(port: int, email: str, password: str) -> int:
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert token, "no CSRF token on the sign-in page"
     conn.close()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=PROCESS_DEADLINE)
     body = urlencode({"csrf_token": token.group(1), "email": email, "password": password})
     conn.request("POST", "/login", body=body, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
@@ -90,4 +90,4 @@ def test_twenty_wrong_passwords_lock_the_account_on_two_workers(
         assert len(refused_by) >= 2, f"the failed attempts were not spread over workers: {refused_by}"
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=PROCESS_DEADLINE)

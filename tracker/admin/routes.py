@@ -23,6 +23,7 @@ from tracker.admin.forms import (
     WorkAreaForm,
     city_choices,
 )
+from tracker.auth import credentials
 from tracker.auth import services as account_services
 from tracker.auth.permissions import admin_required
 from tracker.changes import in_words
@@ -110,12 +111,15 @@ def user_new() -> ResponseReturnValue:
     return render_template("admin/user_new.html", form=form)
 
 
-def _saved_account(user: User, was_enabled: bool) -> str:
+def _saved_account(user: User, was_enabled: bool, ended: credentials.Held) -> str:
     if was_enabled and not user.is_enabled:
-        return f"{user.name}'s account is disabled: they have been signed out and cannot sign in."
-    if user.is_enabled and not was_enabled:
-        return f"{user.name}'s account is active again: they can sign in with their password."
-    return f"Saved the account of {user.name}."
+        said = f"{user.name}'s account is disabled: they have been signed out and cannot sign in."
+    elif user.is_enabled and not was_enabled:
+        said = (f"{user.name}'s account is active again: they can sign in with their password, and make new "
+                "API tokens and calendar addresses (the old ones stay dead).")
+    else:
+        return f"Saved the account of {user.name}."
+    return " ".join(filter(None, (said, credentials.ended_in_words(ended, "their"))))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -131,14 +135,15 @@ def user_edit(user_id: int) -> ResponseReturnValue:
         enable = form.is_enabled.data == "yes"
         was_enabled = user.is_enabled
         if user.is_enabled and not enable and form.confirmed.data != "yes" and user.id != current_user.id:
-            return render_template("admin/user_disable_confirm.html", form=form, user=user)
+            return render_template("admin/user_disable_confirm.html", form=form, user=user,
+                                   held=credentials.held_by(user))
         done = run(
             form,
             lambda: account_services.update_user(
                 current_user, user, name=form.name.data or "", role=form.role.data,
                 city=_city_from(form.city.data), job_title=form.job_title.data or "", is_enabled=enable,
             ),
-            success=lambda _: _saved_account(user, was_enabled), then=url_for("admin.users"),
+            success=lambda ended: _saved_account(user, was_enabled, ended), then=url_for("admin.users"),
         )
         if not isinstance(done, Refused):
             return done
@@ -154,7 +159,7 @@ def user_password(user_id: int) -> ResponseReturnValue:
         generated = not form.password.data
         password = form.password.data or account_services.generate_password()
         try:
-            account_services.reset_password(current_user, user, password)
+            ended = account_services.reset_password(current_user, user, password)
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc)
@@ -162,8 +167,9 @@ def user_password(user_id: int) -> ResponseReturnValue:
             db.session.commit()
             return _no_store(make_response(render_template(
                 "admin/user_password_done.html", user=user, password=password if generated else None,
+                ended=credentials.ended_in_words(ended, "their"),
             )))
-    return render_template("admin/user_password.html", form=form, user=user)
+    return render_template("admin/user_password.html", form=form, user=user, held=credentials.held_by(user))
 
 
 # Member cities

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
 from tracker import activity
-from tracker.auth import sessions
+from tracker.auth import credentials, sessions
 from tracker.auth.passwords import password_problem
 from tracker.errors import DomainError, PermissionDenied
 from tracker.extensions import db
-from tracker.models import City, Role, User
+from tracker.models import ActivityLog, City, Role, User
 from tracker.models.user import hash_password
 from tracker.timeutil import utcnow
 
@@ -54,12 +55,36 @@ def record_failed_login(email: str, address: str) -> None:
     )
 
 
-def record_throttled_login(email: str, address: str) -> None:
+def _throttled_message(who: str, address: str, attempts: int) -> str:
+    times = "" if attempts == 1 else f" {attempts} times within the minute"
+    return f"Sign-in for {who} from {address} refused{times}: too many failed attempts"
+
+
+def record_throttled_login(email: str, address: str, now: datetime | None = None) -> ActivityLog:
+    """A sign-in the limits refused. Those come as fast as anyone sends them, so they are counted,
+    not written one by one: one entry per account (or unknown email) and address per minute, whose
+    count goes up in place."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
     who = user.email if user else "an unknown email address"
-    activity.record(
+    address = address or "an unknown address"
+    minute = (now or utcnow()).replace(second=0, microsecond=0)
+    this_minute = db.session.scalars(
+        select(ActivityLog)
+        .where(ActivityLog.action == "sign_in_throttled", ActivityLog.created_at >= minute,
+               ActivityLog.subject_type == "user",
+               ActivityLog.subject_id == user.id if user else ActivityLog.subject_id.is_(None))
+        .order_by(ActivityLog.id)
+        .with_for_update()  # two workers counting into one entry wait for each other
+    )
+    for entry in this_minute:
+        if (entry.after or {}).get("throttled_address") == address:
+            attempts = int((entry.after or {}).get("throttled_attempts", 1)) + 1
+            entry.after = {"throttled_address": address, "throttled_attempts": attempts}
+            entry.message = _throttled_message(who, address, attempts)
+            return entry
+    return activity.record(
         "sign_in_throttled", actor=None, subject_type="user", subject_id=user.id if user else None,
-        message=f"Sign-in for {who} from {address or 'an unknown address'} refused: too many failed attempts",
+        message=_throttled_message(who, address, 1), after={"throttled_address": address, "throttled_attempts": 1},
     )
 
 
@@ -123,7 +148,8 @@ def update_user(
     city: City | None,
     job_title: str,
     is_enabled: bool,
-) -> None:
+) -> credentials.Held:
+    """Returns the API tokens and calendar addresses that disabling or enabling the account ended."""
     if not actor.is_admin:
         raise PermissionDenied("Only admins can change accounts.")
     role = Role(role)
@@ -141,22 +167,31 @@ def update_user(
     user.role = role.value
     user.city = city
     user.job_title = job_title.strip()
+    ended = credentials.Held(0, False)
     if user.is_enabled and not is_enabled:
         sessions.end_all(user, "account disabled")
+        ended = credentials.end_all(user, actor=actor, reason="account disabled")
+    elif is_enabled and not user.is_enabled:
+        # Nothing can have been made while it was disabled: whatever is still live is from before.
+        ended = credentials.end_all(user, actor=actor, reason="account enabled again")
     user.is_enabled = is_enabled
     activity.record_edit("user_updated", actor=actor, obj=user, fields=fields, before=before,
                          subject_type="user", message=f"Changed account {user.email}")
-
-
-def sign_out_everywhere(user: User) -> int:
-    ended = sessions.end_all(user, "signed out everywhere")
-    activity.record("signed_out_everywhere", actor=user, subject_type="user", subject_id=user.id,
-                    message=f"Signed out of every session ({ended})")
     return ended
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change one's own password; every other session of theirs ends, this one goes on."""
+def sign_out_everywhere(user: User) -> credentials.Held:
+    """Every session ends, every API token is revoked and the calendar addresses change; returns
+    the tokens and addresses that were live."""
+    ended = sessions.end_all(user, "signed out everywhere")
+    activity.record("signed_out_everywhere", actor=user, subject_type="user", subject_id=user.id,
+                    message=f"Signed out of every session ({ended})")
+    return credentials.end_all(user, actor=user, reason="signed out everywhere")
+
+
+def change_password(user: User, current: str, new: str) -> credentials.Held:
+    """Change one's own password; every other session of theirs ends, this one goes on; their API
+    tokens are revoked and their calendar addresses change (returned: what was live)."""
     if not user.check_password(current):
         raise DomainError("Your current password is not right.", "current_password")
     problem = password_problem(new, about=[user.email, user.name])
@@ -166,6 +201,7 @@ def change_password(user: User, current: str, new: str) -> None:
     sessions.end_all(user, "password changed", keep_token=user.login_token)
     activity.record("password_changed", actor=user, subject_type="user", subject_id=user.id,
                     message="Changed their password")
+    return credentials.end_all(user, actor=user, reason="password changed")
 
 
 def generate_password() -> str:
@@ -177,8 +213,9 @@ def generate_password() -> str:
             return password
 
 
-def reset_password(actor: User, user: User, password: str) -> None:
-    """An admin sets a new password; the user's existing sessions end (set_password rotates the token)."""
+def reset_password(actor: User, user: User, password: str) -> credentials.Held:
+    """An admin sets a new password; the user's sessions and API tokens end and their calendar
+    addresses change (returned: the tokens and addresses that were live)."""
     if not actor.is_admin:
         raise PermissionDenied("Only admins can reset passwords.")
     problem = password_problem(password, about=[user.email, user.name])
@@ -191,3 +228,4 @@ def reset_password(actor: User, user: User, password: str) -> None:
         "password_reset", actor=actor, subject_type="user", subject_id=user.id,
         message=f"Reset the password of {user.email}",
     )
+    return credentials.end_all(user, actor=actor, reason="password reset by an admin")

@@ -18,12 +18,15 @@ if TYPE_CHECKING:
 
 
 class ActivityLog(Model):
-    """Who did what, when, with the values before and after. Append-only."""
+    """Who did what, when, with the values before and after. Append-only, but for the counts of
+    throttled sign-ins, which go up in place within their minute."""
 
     __tablename__ = "activity_log"
     __table_args__ = (
         Index("ix_activity_log_consultation_id_created_at", "consultation_id", "created_at"),
         Index("ix_activity_log_subject", "subject_type", "subject_id"),
+        # This minute's entry of a kind (auth.services.record_throttled_login counts into it).
+        Index("ix_activity_log_action_created_at", "action", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,8 +17,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from tracker import activity
+from tracker.auth import credentials
 from tracker.errors import DomainError, NotFound, one_line
-from tracker.extensions import db
+from tracker.extensions import db, rowcount
 from tracker.models import User
 from tracker.models.api import ApiToken
 from tracker.timeutil import utcnow
@@ -97,6 +98,24 @@ def revoke(user: User, token_id: int) -> ApiToken:
     return row
 
 
+def revoke_all(user: User, *, actor: User | None, reason: str) -> int:
+    """Revoke every live token of ``user`` at once ("sign out everywhere", a new password, a
+    disabled account); how many there were. One activity entry for them all."""
+    now = utcnow()
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+               (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    revoked = rowcount(result)
+    if revoked:
+        activity.record("api_tokens_revoked", actor=actor, subject_type="user", subject_id=user.id,
+                        message=f"Revoked {revoked} API token{'s' if revoked != 1 else ''} of {user.email} ({reason})")
+    return revoked
+
+
 # Every API request runs it: built once, its values bound at each execution.
 _PRESENTED = (
     select(ApiToken, User)
@@ -144,3 +163,10 @@ def rate_limit_in_words() -> str:
         f"{item.amount:,} request{'s' if item.amount != 1 else ''} per "
         + (f"{item.multiples} {item.GRANULARITY.name}s" if item.multiples != 1 else item.GRANULARITY.name)
         for item in items)
+
+
+# Ended with the person's sessions ("sign out everywhere", a new password, a disabled account).
+credentials.register(credentials.API_TOKENS, credentials.Credential(
+    held=lambda user: live_count(user, utcnow()),
+    end=lambda user, actor, reason: revoke_all(user, actor=actor, reason=reason),
+))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Response, g, request
 from flask_limiter.util import get_remote_address
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.api.tokens import services as tokens
 from tracker.api.v1.problems import problem
@@ -20,11 +21,26 @@ def presented_token() -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def _token_owner() -> User | None:
+    """The enabled owner of the live token presented, looked up once per request (the rate limit
+    asks before the operation does)."""
+    if "api_token_owner" not in g:
+        token = presented_token()
+        g.api_token_owner = tokens.authenticate(token) if token else None
+    owner: User | None = g.api_token_owner
+    return owner
+
+
 def rate_limit_key() -> str:
-    """One count per token (by its fingerprint, as the database knows it); requests without a token
-    count per address."""
+    """One count per live token (by its fingerprint, as the database knows it). Requests without one,
+    or with a token that opens nothing (made up, revoked, expired), share their address's count: a
+    fresh count per made-up token would let anyone guess tokens unthrottled."""
     token = presented_token()
-    if token:
+    try:
+        owner = _token_owner() if token else None
+    except SQLAlchemyError:
+        owner = None  # no database: the operation itself fails, and says why, when it asks again
+    if owner is not None:
         return "api-token:" + tokens.token_hash(token)
     return "api-address:" + (get_remote_address() or "")
 
@@ -36,7 +52,7 @@ def authenticate() -> Response | None:
         return problem(401, "Send a personal access token in the Authorization header: "
                             "`Authorization: Bearer <token>`. Make one on your account's API tokens page.",
                        headers={"WWW-Authenticate": _CHALLENGE})
-    user = tokens.authenticate(token)
+    user = _token_owner()
     if user is None:
         return problem(401, "The token is not valid: it may have been revoked or have expired, or its "
                             "account may be disabled. Make a new one on your account's API tokens page.",
