@@ -1,0 +1,457 @@
+"""The small HTML that mammoth writes from a Word document, as Markdown that the tracker's renderer
+reads back to the same words.
+
+Only what mammoth emits is understood: paragraphs, h1-h6, strong/em/s/code, links, line breaks,
+lists (nested), tables, block quotes and images. Any other element keeps its text and loses its
+markup, so nothing written in HTML reaches the draft as HTML. Text is escaped for Markdown, and
+each paragraph is checked by parsing it back: if its bold or italics would not survive (Markdown's
+rules on where ``*`` may open and close are strict), the paragraph is kept without them and the
+loss is said.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from tracker.drafts.markdown import tokens
+from tracker.forms import CONTROL_CHARACTERS
+
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+_VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "col"})
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_LIST_TAGS = frozenset({"ul", "ol"})
+_BLOCK_TAGS = frozenset({"p", "ul", "ol", "table", "blockquote", "pre", "hr", "div", *_HEADINGS})
+_MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "s": "~~", "del": "~~", "strike": "~~"}
+# ASCII punctuation Markdown gives a meaning to anywhere in a line.
+_ESCAPE = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_LINE_START = re.compile(r"^[-+=#]")
+_NUMBERED = re.compile(r"^(\d{1,9})([.)])")
+_MARKER = re.compile(r"^( *)(- |\d{1,9}\. )")
+_CLOSING_HASHES = re.compile(r"( )(#+) *$")
+_HARD_BREAK = "\n"  # inside a paragraph's text, whitespace is collapsed, so a newline is a <br>
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[Node | str] = field(default_factory=list)
+
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+
+class _Builder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("root")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in _VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(Node(tag, {k: v or "" for k, v in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse(html: str) -> Node:
+    builder = _Builder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+@dataclass
+class Block:
+    """One top-level block of the document: its Markdown and, for a heading, its level and text."""
+
+    markdown: str
+    kind: str = "paragraph"  # or heading, list, table, quote, code, rule
+    heading: int = 0
+    text: str = ""
+
+
+@dataclass
+class Converted:
+    blocks: list[Block]
+    dropped: list[str]
+
+
+def escape(text: str) -> str:
+    return _ENTITY.sub("\\\\&", _ESCAPE.sub(r"\\\1", text))
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", CONTROL_CHARACTERS.sub("", text))
+
+
+def text_of(node: Node | str) -> str:
+    if isinstance(node, str):
+        return node
+    if node.tag == "br":
+        return " "
+    return "".join(text_of(child) for child in node.children)
+
+
+def _url(href: str) -> str:
+    return href.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C") \
+        .replace(">", "%3E")
+
+
+class _Converter:
+    def __init__(self, alignments: list[list[str | None]] | None) -> None:
+        self.dropped: list[str] = []
+        self.alignments = alignments
+        self.tables_seen = 0
+
+    # --- inline ---------------------------------------------------------------------------
+
+    def inline(self, nodes: list[Node | str], marks: bool = True, bold_is_plain: bool = False) -> str:
+        out: list[str] = []
+        for node in _merge_adjacent(nodes):
+            if isinstance(node, str):
+                out.append(escape(_collapse(node)))
+                continue
+            tag = node.tag
+            if tag == "br":
+                out.append(_HARD_BREAK)
+            elif tag == "img":
+                alt = node.attrs.get("alt", "").strip()
+                self.dropped.append(f"A picture{f' ({alt})' if alt else ''}")
+            elif tag in _MARKS:
+                inner = self.inline(node.children, marks, bold_is_plain)
+                plain = not marks or (bold_is_plain and _MARKS[tag] == "**")
+                out.append(inner if plain else _wrap(_MARKS[tag], inner))
+            elif tag == "code":
+                out.append(_code(text_of(node)))
+            elif tag == "a":
+                out.append(self.link(node, marks, bold_is_plain))
+            else:
+                out.append(self.inline(node.children, marks, bold_is_plain))
+        return "".join(out)
+
+    def link(self, node: Node, marks: bool, bold_is_plain: bool) -> str:
+        inner = self.inline(node.children, marks, bold_is_plain)
+        href = node.attrs.get("href", "").strip()
+        if not inner.strip() or not href or href.startswith("#"):
+            return inner  # a bookmark, or a link within the document (a table of contents)
+        if not href.lower().startswith(LINK_SCHEMES):
+            self.dropped.append(f"A link to “{href[:200]}” (only web and email links are kept): its text is kept")
+            return inner
+        stripped = inner.strip()
+        lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()):]
+        return f"{lead}[{stripped}]({_url(href)}){trail}"
+
+    def paragraph(self, nodes: list[Node | str], *, bold_is_plain: bool = False, one_line: bool = False) -> str:
+        """One paragraph's Markdown, checked by reading it back. A paragraph all in a fixed-width
+        font is a code block (the export writes one so)."""
+        content = [n for n in nodes if not isinstance(n, str) or n.strip()]
+        if len(content) == 1 and isinstance(content[0], Node) and content[0].tag == "code" and not one_line:
+            return _fence(_lines_of(content[0]))
+        text = _lines(self.inline(nodes, bold_is_plain=bold_is_plain))
+        expected = " ".join(_collapse(text_of(Node("p", children=nodes))).split())
+        if text and not _reads_back(text, expected):
+            plain = _lines(self.inline(nodes, marks=False))
+            self.dropped.append(f"Bold, italic or struck-through text in “{_short(expected)}” "
+                                "(kept as plain text: Markdown could not mark it as it was)")
+            return plain
+        return text
+
+    # --- blocks ---------------------------------------------------------------------------
+
+    def blocks(self, nodes: list[Node | str]) -> list[Block]:
+        out: list[Block] = []
+        pending: list[Node | str] = []
+
+        def flush() -> None:
+            if any(not isinstance(n, str) or n.strip() for n in pending):
+                text = self.paragraph(pending)
+                if text:
+                    out.append(Block(text))
+            pending.clear()
+
+        for node in nodes:
+            if isinstance(node, str) or node.tag not in _BLOCK_TAGS:
+                pending.append(node)
+                continue
+            flush()
+            classes = node.classes()
+            continues = next((c for c in classes if c.startswith("kc-continue-")), None)
+            if continues and out and out[-1].kind == "list" and node.tag == "p":
+                text = self.paragraph(node.children)
+                if text:
+                    out[-1] = Block(_continue_item(out[-1].markdown, text, int(continues.rsplit("-", 1)[1])), "list")
+                continue
+            out.extend(self.block(node))
+        flush()
+        return out
+
+    def block(self, node: Node) -> list[Block]:
+        tag = node.tag
+        classes = node.classes()
+        if "kc-tracker" in classes:
+            self.dropped.append("The tracker's own text in an exported file (title page, question texts): "
+                                "the export writes it again")
+            return []
+        if classes & {"kc-title", "kc-subtitle"}:
+            text = " ".join(text_of(node).split())
+            if text:
+                self.dropped.append(f"The document's title “{_short(text)}” (the tracker shows the "
+                                    "consultation's title)")
+            return []
+        if tag in _HEADINGS:
+            text = " ".join(_collapse(text_of(node)).split())
+            inline = _lines(self.inline(node.children).replace(_HARD_BREAK, " "))
+            if not text:
+                return []
+            inline = _CLOSING_HASHES.sub(r"\1\\\2", inline)  # "Plan B #" would lose its "#"
+            return [Block(f"{'#' * _HEADINGS[tag]} {inline}", "heading", heading=_HEADINGS[tag], text=text)]
+        if tag in _LIST_TAGS:
+            text = self.list_block(node)
+            return [Block(text, "list")] if text else []
+        if tag == "table":
+            text = self.table(node)
+            return [Block(text, "table")] if text else []
+        if tag == "blockquote":
+            inner = "\n\n".join(b.markdown for b in self.blocks(node.children))
+            quoted = "\n".join(f"> {line}" if line else ">" for line in inner.split("\n"))
+            return [Block(quoted, "quote")] if inner else []
+        if tag == "pre":
+            return [Block(_fence(text_of(node)), "code")]
+        if tag == "hr":
+            return [Block("---", "rule")]
+        return self.blocks(node.children) if tag == "div" else [Block(t) for t in [self.paragraph(node.children)] if t]
+
+    def list_block(self, node: Node) -> str:
+        ordered = node.tag == "ol"
+        number = int(node.attrs.get("start", "1")) if node.attrs.get("start", "1").isdigit() else 1
+        items: list[str] = []
+        for li in node.children:
+            if isinstance(li, str) or li.tag != "li":
+                continue
+            marker = f"{number}. " if ordered else "- "
+            # (text, nested list): a nested list follows its item's text on the next line, a
+            # further paragraph after a blank line.
+            parts: list[tuple[str, bool]] = []
+            pending: list[Node | str] = []
+            for child in [*li.children, Node("p")]:
+                if isinstance(child, str) or child.tag not in _BLOCK_TAGS:
+                    pending.append(child)
+                    continue
+                if any(not isinstance(n, str) or n.strip() for n in pending):
+                    parts.append((self.paragraph(pending), False))
+                pending = []
+                if child.tag in _LIST_TAGS:
+                    parts.append((self.list_block(child), True))
+                elif child.children:
+                    parts.extend((b.markdown, False) for b in self.block(child))
+            parts = [p for p in parts if p[0]]
+            if not parts:
+                continue
+            body = parts[0][0]
+            for text, nested in parts[1:]:
+                body += ("\n" if nested else "\n\n") + text
+            items.append(marker + body.replace("\n", "\n" + " " * len(marker)))
+            number += 1
+        return "\n".join(items)
+
+    def table(self, node: Node) -> str:
+        alignment = self._next_alignment()
+        rows = [row for row in _descendants(node, "tr", stop={"table"})]
+        grid: list[list[str]] = []
+        spans: dict[tuple[int, int], str] = {}
+        merged = False
+        for r, row in enumerate(rows):
+            cells: list[str] = []
+            c = 0
+            for cell in row.children:
+                if isinstance(cell, str) or cell.tag not in ("td", "th"):
+                    continue
+                while (r, c) in spans:
+                    cells.append(spans.pop((r, c)))
+                    c += 1
+                text = self.cell(cell, header=r == 0)
+                colspan, rowspan = _span(cell.attrs.get("colspan")), _span(cell.attrs.get("rowspan"))
+                merged = merged or colspan > 1 or rowspan > 1
+                cells.extend([text] + [""] * (colspan - 1))
+                for below in range(1, rowspan):
+                    for across in range(colspan):
+                        spans[(r + below, c + across)] = ""
+                c += colspan
+            while (r, c) in spans:
+                cells.append(spans.pop((r, c)))
+                c += 1
+            grid.append(cells)
+        if merged:
+            self.dropped.append("Merged table cells (split again: Markdown tables have none)")
+        width = max((len(row) for row in grid), default=0)
+        if not width:
+            return ""
+        grid = [row + [""] * (width - len(row)) for row in grid]
+        aligns = (alignment or []) + [None] * width
+        rule = [{"left": ":---", "center": ":---:", "right": "---:"}.get(a or "", "---") for a in aligns[:width]]
+        lines = [_row(grid[0]), _row(rule), *(_row(row) for row in grid[1:])]
+        return "\n".join(lines)
+
+    def cell(self, node: Node, header: bool) -> str:
+        """A cell's text on one line: its paragraphs joined, a list's items joined."""
+        parts: list[str] = []
+        pending: list[Node | str] = []
+        for child in [*node.children, Node("p")]:
+            if isinstance(child, str) or child.tag not in _BLOCK_TAGS:
+                pending.append(child)
+                continue
+            if any(not isinstance(n, str) or n.strip() for n in pending):
+                parts.append(self.paragraph(pending, bold_is_plain=header, one_line=True))
+            pending = []
+            if child.tag in _LIST_TAGS or child.tag == "table":
+                what = "A list" if child.tag in _LIST_TAGS else "A table"
+                self.dropped.append(f"{what} inside a table cell (its text is kept on one line in the cell)")
+                items = [i for i in child.children if isinstance(i, Node) and i.tag == "li"] \
+                    if child.tag in _LIST_TAGS else [child]
+                parts.append("; ".join(escape(" ".join(_collapse(text_of(i)).split())) for i in items))
+            elif child.children:
+                parts.append(self.paragraph(child.children, bold_is_plain=header, one_line=True))
+        text = " ".join(p for p in parts if p).replace("\\\n", " ")
+        return re.sub(r"(?<!\\)\|", r"\\|", text)  # a pipe in a code span would end the cell
+
+    def _next_alignment(self) -> list[str | None] | None:
+        index = self.tables_seen
+        self.tables_seen += 1
+        if self.alignments is None or index >= len(self.alignments):
+            return None
+        return self.alignments[index]
+
+
+def _lines_of(node: Node | str) -> str:
+    """A code element's text, its line breaks kept."""
+    if isinstance(node, str):
+        return node
+    if node.tag == "br":
+        return "\n"
+    return "".join(_lines_of(child) for child in node.children)
+
+
+def _descendants(node: Node, tag: str, stop: set[str]) -> list[Node]:
+    found: list[Node] = []
+    for child in node.children:
+        if isinstance(child, str):
+            continue
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag not in stop:
+            found.extend(_descendants(child, tag, stop))
+    return found
+
+
+def _span(value: str | None) -> int:
+    return max(1, min(int(value), 63)) if value and value.isdigit() else 1
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _merge_adjacent(nodes: list[Node | str]) -> list[Node | str]:
+    """<strong>a</strong><strong>b</strong> as one: "**a****b**" would not read back as bold."""
+    merged: list[Node | str] = []
+    for node in nodes:
+        last = merged[-1] if merged else None
+        if (isinstance(node, Node) and isinstance(last, Node) and node.tag in _MARKS
+                and _MARKS.get(last.tag) == _MARKS[node.tag]):
+            merged[-1] = Node(last.tag, last.attrs, [*last.children, *node.children])
+        else:
+            merged.append(node)
+    return merged
+
+
+def _wrap(marker: str, inner: str) -> str:
+    """``**inner**`` with any spaces or line breaks at its ends moved outside: "** x**" is not bold."""
+    core = inner.strip(" " + _HARD_BREAK)
+    if not core:
+        return inner
+    start = inner.index(core)
+    return f"{inner[:start]}{marker}{core}{marker}{inner[start + len(core):]}"
+
+
+def _code(text: str) -> str:
+    text = " ".join(_collapse(text).split())
+    if not text:
+        return ""
+    ticks = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _fence(text: str) -> str:
+    text = CONTROL_CHARACTERS.sub("", text).strip("\n")
+    fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence}\n{text}\n{fence}"
+
+
+def _lines(inline: str) -> str:
+    """A paragraph's inline Markdown as lines: no spaces at their ends, a line that would start a
+    list, heading or quote escaped, and line breaks as Markdown's backslash line break."""
+    lines = [_escape_start(line.strip(" ")) for line in inline.strip(" " + _HARD_BREAK).split(_HARD_BREAK)]
+    return "\\\n".join(line for line in lines if line)
+
+
+def _escape_start(line: str) -> str:
+    if _LINE_START.match(line):
+        return "\\" + line
+    return _NUMBERED.sub(r"\1\\\2", line, count=1)
+
+
+def _reads_back(markdown: str, expected: str) -> bool:
+    """Whether ``markdown`` is one paragraph whose words are ``expected``: no mark left as a stray
+    character, no line read as a list or heading."""
+    toks = tokens(markdown)
+    if [t.type for t in toks] != ["paragraph_open", "inline", "paragraph_close"]:
+        return False
+    words = []
+    for child in toks[1].children or []:
+        if child.type in ("text", "code_inline"):
+            words.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+    return " ".join("".join(words).split()) == expected
+
+
+def _continue_item(markdown: str, text: str, depth: int) -> str:
+    """A "List Continue" paragraph as a further paragraph of the list's last item at ``depth``
+    (1 the outermost), under that item's text."""
+    markers = [m for m in map(_MARKER.match, markdown.split("\n")) if m]
+    indents = sorted({len(m.group(1)) for m in markers})
+    if not markers:
+        return markdown + "\n\n" + text
+    level = indents[min(depth, len(indents)) - 1]
+    last = [m for m in markers if len(m.group(1)) == level][-1]
+    pad = " " * last.end()
+    return markdown + "\n\n" + "\n".join(pad + line if line else line for line in text.split("\n"))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57].rstrip() + "…"
+
+
+def convert(html: str, alignments: list[list[str | None]] | None = None) -> Converted:
+    """Mammoth's HTML as Markdown blocks, with what could not be kept. ``alignments`` are the
+    column alignments of the document's tables, in the order they appear."""
+    converter = _Converter(alignments)
+    blocks = converter.blocks(parse(html).children)
+    return Converted(blocks, converter.dropped)
