@@ -407,7 +407,8 @@ def _fence(text: str) -> str:
 def _lines(inline: str) -> str:
     """A paragraph's inline Markdown as lines: no spaces at their ends, a line that would start a
     list, heading or quote escaped, and line breaks as Markdown's backslash line break."""
-    lines = [_escape_start(line.strip(" ")) for line in inline.strip(" " + _HARD_BREAK).split(_HARD_BREAK)]
+    lines = [_escape_start(re.sub(" {2,}", " ", line).strip(" "))
+             for line in inline.strip(" " + _HARD_BREAK).split(_HARD_BREAK)]
     return "\\\n".join(line for line in lines if line)
 
 

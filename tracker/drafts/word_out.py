@@ -175,7 +175,8 @@ class _Inline:
                 self.run(child.content or "image")
                 self.close_link()
             elif kind in ("text", "html_inline"):
-                self.run(child.content)
+                if child.content:
+                    self.run(child.content)
             elif kind == "code_inline":
                 self.run(child.content, code=True)
             elif kind == "softbreak":
