@@ -38,7 +38,8 @@ def test_a_png_renamed_docx_is_refused(make_draft, as_user):
     assert [v[:2] for v in versions_of(consultation)] == [(1, "v1")]
 
 
-@pytest.mark.parametrize("case", ["zip without a document", "empty", "docm", "doctype", "damaged"])
+@pytest.mark.parametrize("case", ["zip without a document", "empty", "docm", "doctype", "damaged", "too long",
+                                  "too many paragraphs"])
 def test_files_that_are_not_a_plain_docx_are_refused(case, make_draft, as_user):
     consultation = make_draft(Status.DRAFTING, versions=["v1"])
     good = _simple()
@@ -57,10 +58,17 @@ def test_files_that_are_not_a_plain_docx_are_refused(case, make_draft, as_user):
         main = zipfile.ZipFile(io.BytesIO(good)).read("word/document.xml")
         main = main.replace(b"?>", b'?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>', 1)
         data, message = wf.rezip(good, {"word/document.xml": main}), "a document type declaration"
-    else:
+    elif case == "damaged":
         main = zipfile.ZipFile(io.BytesIO(good)).read("word/document.xml")
         data = wf.rezip(good, {"word/document.xml": main[: len(main) // 2]})
         message = "The document is damaged or uses parts of Word the tracker cannot read."
+    else:
+        main = zipfile.ZipFile(io.BytesIO(good)).read("word/document.xml")
+        many = (b"<w:p><w:r><w:t>" + b"x" * 100_001 + b"</w:t></w:r></w:p>") * 2 if case == "too long" \
+            else b"<w:p/>" * 8_001
+        data = wf.rezip(good, {"word/document.xml": main.replace(b"<w:body>", b"<w:body>" + many, 1)})
+        message = ("The document has about 200,021 characters of text, and a response can be up to 200,000."
+                   if case == "too long" else "The document has more than 8,000 paragraphs and table cells")
     r = upload(as_user("lead"), consultation, data, base=1)
     assert r.status_code == 400
     _refused_on_the_form(r, message)

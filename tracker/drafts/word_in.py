@@ -22,6 +22,7 @@ from mammoth import documents
 from mammoth.raw_text import extract_raw_text_from_element
 
 from tracker.drafts.html_markdown import Block, convert
+from tracker.drafts.limits import MAX_TEXT
 from tracker.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,11 @@ MAIN_PART = "word/document.xml"
 _DOCX_TYPES = (b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml")
 _MACRO_TYPES = (b"ms-word.document.macroEnabled.main+xml", b"ms-word.template.macroEnabledTemplate.main+xml")
 _MAX_ENTRIES = 5_000
+# Reading takes about a millisecond a paragraph: a response of the longest text allowed has a few
+# thousand at most.
+MAX_PARAGRAPHS = 8_000
+_TEXT = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+_PARAGRAPH = re.compile(rb"<w:p[\s/>]")
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _MONOSPACE = frozenset({"courier new", "courier", "consolas", "lucida console", "menlo", "monaco"})
 _ALIGNMENTS = {"left": "left", "start": "left", "center": "center", "right": "right", "end": "right"}
@@ -105,9 +111,21 @@ def check(data: bytes, max_unzipped: int) -> None:
             if info.filename.endswith((".xml", ".rels")) and _DOCTYPE.search(archive.read(info)):
                 raise _refuse("The document contains XML that Word does not write (a document type "
                               "declaration), so it was not read. Save it again from Word and upload that file.")
+        _check_size(archive.read(MAIN_PART))
     except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError):
         raise _refuse("The document is damaged and cannot be read. Open it in Word, save it again "
                       "and upload that file.") from None
+
+
+def _check_size(main: bytes) -> None:
+    """Refuse, before the slow reading, a document longer than a response may be."""
+    words = sum(len(t.decode("utf-8", "replace")) for t in _TEXT.findall(main))
+    if words > MAX_TEXT:
+        raise _refuse(f"The document has about {words:,} characters of text, and a response can be up to "
+                      f"{MAX_TEXT:,}. Shorten it, or copy it into the editor in parts.")
+    if len(_PARAGRAPH.findall(main)) > MAX_PARAGRAPHS:
+        raise _refuse(f"The document has more than {MAX_PARAGRAPHS:,} paragraphs and table cells, more than "
+                      "the tracker reads at once. Shorten it, or copy it into the editor in parts.")
 
 
 class _Walk:
