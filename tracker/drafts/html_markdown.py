@@ -15,8 +15,19 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from tracker.drafts.markdown import tokens
-from tracker.forms import CONTROL_CHARACTERS
+from tracker.drafts.markdown_write import (
+    HARD_BREAK,
+    code,
+    collapse,
+    continue_item,
+    escape,
+    fence,
+    heading_line,
+    lines,
+    reads_back,
+    url,
+    wrap,
+)
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "col"})
@@ -24,14 +35,6 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _LIST_TAGS = frozenset({"ul", "ol"})
 _BLOCK_TAGS = frozenset({"p", "ul", "ol", "table", "blockquote", "pre", "hr", "div", *_HEADINGS})
 _MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "s": "~~", "del": "~~", "strike": "~~"}
-# ASCII punctuation Markdown gives a meaning to anywhere in a line.
-_ESCAPE = re.compile(r"([\\`*_\[\]<>|~])")
-_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_LINE_START = re.compile(r"^[-+=#]")
-_NUMBERED = re.compile(r"^(\d{1,9})([.)])")
-_MARKER = re.compile(r"^( *)(- |\d{1,9}\. )")
-_CLOSING_HASHES = re.compile(r"( )(#+) *$")
-_HARD_BREAK = "\n"  # inside a paragraph's text, whitespace is collapsed, so a newline is a <br>
 
 
 @dataclass
@@ -92,25 +95,12 @@ class Converted:
     dropped: list[str]
 
 
-def escape(text: str) -> str:
-    return _ENTITY.sub("\\\\&", _ESCAPE.sub(r"\\\1", text))
-
-
-def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", CONTROL_CHARACTERS.sub("", text))
-
-
 def text_of(node: Node | str) -> str:
     if isinstance(node, str):
         return node
     if node.tag == "br":
         return " "
     return "".join(text_of(child) for child in node.children)
-
-
-def _url(href: str) -> str:
-    return href.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C") \
-        .replace(">", "%3E")
 
 
 class _Converter:
@@ -125,20 +115,20 @@ class _Converter:
         out: list[str] = []
         for node in _merge_adjacent(nodes):
             if isinstance(node, str):
-                out.append(escape(_collapse(node)))
+                out.append(escape(collapse(node)))
                 continue
             tag = node.tag
             if tag == "br":
-                out.append(_HARD_BREAK)
+                out.append(HARD_BREAK)
             elif tag == "img":
                 alt = node.attrs.get("alt", "").strip()
                 self.dropped.append(f"A picture{f' ({alt})' if alt else ''}")
             elif tag in _MARKS:
                 inner = self.inline(node.children, marks, bold_is_plain)
                 plain = not marks or (bold_is_plain and _MARKS[tag] == "**")
-                out.append(inner if plain else _wrap(_MARKS[tag], inner))
+                out.append(inner if plain else wrap(_MARKS[tag], inner))
             elif tag == "code":
-                out.append(_code(text_of(node)))
+                out.append(code(text_of(node)))
             elif tag == "a":
                 out.append(self.link(node, marks, bold_is_plain))
             else:
@@ -155,18 +145,18 @@ class _Converter:
             return inner
         stripped = inner.strip()
         lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()):]
-        return f"{lead}[{stripped}]({_url(href)}){trail}"
+        return f"{lead}[{stripped}]({url(href)}){trail}"
 
     def paragraph(self, nodes: list[Node | str], *, bold_is_plain: bool = False, one_line: bool = False) -> str:
         """One paragraph's Markdown, checked by reading it back. A paragraph all in a fixed-width
         font is a code block (the export writes one so)."""
         content = [n for n in nodes if not isinstance(n, str) or n.strip()]
         if len(content) == 1 and isinstance(content[0], Node) and content[0].tag == "code" and not one_line:
-            return _fence(_lines_of(content[0]))
-        text = _lines(self.inline(nodes, bold_is_plain=bold_is_plain))
-        expected = " ".join(_collapse(text_of(Node("p", children=nodes))).split())
-        if text and not _reads_back(text, expected):
-            plain = _lines(self.inline(nodes, marks=False))
+            return fence(_lines_of(content[0]))
+        text = lines(self.inline(nodes, bold_is_plain=bold_is_plain))
+        expected = " ".join(collapse(text_of(Node("p", children=nodes))).split())
+        if text and not reads_back(text, expected):
+            plain = lines(self.inline(nodes, marks=False))
             self.dropped.append(f"Bold, italic or struck-through text in “{_short(expected)}” "
                                 "(kept as plain text: Markdown could not mark it as it was)")
             return plain
@@ -195,7 +185,7 @@ class _Converter:
             if continues and out and out[-1].kind == "list" and node.tag == "p":
                 text = self.paragraph(node.children)
                 if text:
-                    out[-1] = Block(_continue_item(out[-1].markdown, text, int(continues.rsplit("-", 1)[1])), "list")
+                    out[-1] = Block(continue_item(out[-1].markdown, text, int(continues.rsplit("-", 1)[1])), "list")
                 continue
             out.extend(self.block(node))
         flush()
@@ -215,12 +205,11 @@ class _Converter:
                                     "consultation's title)")
             return []
         if tag in _HEADINGS:
-            text = " ".join(_collapse(text_of(node)).split())
-            inline = _lines(self.inline(node.children).replace(_HARD_BREAK, " "))
+            text = " ".join(collapse(text_of(node)).split())
+            inline = lines(self.inline(node.children).replace(HARD_BREAK, " "))
             if not text:
                 return []
-            inline = _CLOSING_HASHES.sub(r"\1\\\2", inline)  # "Plan B #" would lose its "#"
-            return [Block(f"{'#' * _HEADINGS[tag]} {inline}", "heading", heading=_HEADINGS[tag], text=text)]
+            return [Block(heading_line(_HEADINGS[tag], inline), "heading", heading=_HEADINGS[tag], text=text)]
         if tag in _LIST_TAGS:
             text = self.list_block(node)
             return [Block(text, "list")] if text else []
@@ -232,7 +221,7 @@ class _Converter:
             quoted = "\n".join(f"> {line}" if line else ">" for line in inner.split("\n"))
             return [Block(quoted, "quote")] if inner else []
         if tag == "pre":
-            return [Block(_fence(text_of(node)), "code")]
+            return [Block(fence(text_of(node)), "code")]
         if tag == "hr":
             return [Block("---", "rule")]
         return self.blocks(node.children) if tag == "div" else [Block(t) for t in [self.paragraph(node.children)] if t]
@@ -305,8 +294,7 @@ class _Converter:
         grid = [row + [""] * (width - len(row)) for row in grid]
         aligns = (alignment or []) + [None] * width
         rule = [{"left": ":---", "center": ":---:", "right": "---:"}.get(a or "", "---") for a in aligns[:width]]
-        lines = [_row(grid[0]), _row(rule), *(_row(row) for row in grid[1:])]
-        return "\n".join(lines)
+        return "\n".join([_row(grid[0]), _row(rule), *(_row(row) for row in grid[1:])])
 
     def cell(self, node: Node, header: bool) -> str:
         """A cell's text on one line: its paragraphs joined, a list's items joined."""
@@ -324,7 +312,7 @@ class _Converter:
                 self.dropped.append(f"{what} inside a table cell (its text is kept on one line in the cell)")
                 items = [i for i in child.children if isinstance(i, Node) and i.tag == "li"] \
                     if child.tag in _LIST_TAGS else [child]
-                parts.append("; ".join(escape(" ".join(_collapse(text_of(i)).split())) for i in items))
+                parts.append("; ".join(escape(" ".join(collapse(text_of(i)).split())) for i in items))
             elif child.children:
                 parts.append(self.paragraph(child.children, bold_is_plain=header, one_line=True))
         text = " ".join(p for p in parts if p).replace("\\\n", " ")
@@ -378,72 +366,6 @@ def _merge_adjacent(nodes: list[Node | str]) -> list[Node | str]:
         else:
             merged.append(node)
     return merged
-
-
-def _wrap(marker: str, inner: str) -> str:
-    """``**inner**`` with any spaces or line breaks at its ends moved outside: "** x**" is not bold."""
-    core = inner.strip(" " + _HARD_BREAK)
-    if not core:
-        return inner
-    start = inner.index(core)
-    return f"{inner[:start]}{marker}{core}{marker}{inner[start + len(core):]}"
-
-
-def _code(text: str) -> str:
-    text = " ".join(_collapse(text).split())
-    if not text:
-        return ""
-    ticks = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
-def _fence(text: str) -> str:
-    text = CONTROL_CHARACTERS.sub("", text).strip("\n")
-    fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
-    return f"{fence}\n{text}\n{fence}"
-
-
-def _lines(inline: str) -> str:
-    """A paragraph's inline Markdown as lines: no spaces at their ends, a line that would start a
-    list, heading or quote escaped, and line breaks as Markdown's backslash line break."""
-    lines = [_escape_start(re.sub(" {2,}", " ", line).strip(" "))
-             for line in inline.strip(" " + _HARD_BREAK).split(_HARD_BREAK)]
-    return "\\\n".join(line for line in lines if line)
-
-
-def _escape_start(line: str) -> str:
-    if _LINE_START.match(line):
-        return "\\" + line
-    return _NUMBERED.sub(r"\1\\\2", line, count=1)
-
-
-def _reads_back(markdown: str, expected: str) -> bool:
-    """Whether ``markdown`` is one paragraph whose words are ``expected``: no mark left as a stray
-    character, no line read as a list or heading."""
-    toks = tokens(markdown)
-    if [t.type for t in toks] != ["paragraph_open", "inline", "paragraph_close"]:
-        return False
-    words = []
-    for child in toks[1].children or []:
-        if child.type in ("text", "code_inline"):
-            words.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            words.append(" ")
-    return " ".join("".join(words).split()) == expected
-
-
-def _continue_item(markdown: str, text: str, depth: int) -> str:
-    """A "List Continue" paragraph as a further paragraph of the list's last item at ``depth``
-    (1 the outermost), under that item's text."""
-    markers = [m for m in map(_MARKER.match, markdown.split("\n")) if m]
-    indents = sorted({len(m.group(1)) for m in markers})
-    if not markers:
-        return markdown + "\n\n" + text
-    level = indents[min(depth, len(indents)) - 1]
-    last = [m for m in markers if len(m.group(1)) == level][-1]
-    pad = " " * last.end()
-    return markdown + "\n\n" + "\n".join(pad + line if line else line for line in text.split("\n"))
 
 
 def _short(text: str) -> str:
