@@ -269,7 +269,7 @@ def test_an_exported_file_uploaded_again_gives_the_same_draft(make_draft, as_use
     body = ("# Summary\n\nThe network **welcomes** the review, *with conditions*: see "
             "[the evidence](https://example.org/evidence).\n\n> Councils know their places.\n\n"
             "| Area | Count |\n| :--- | ---: |\n| Hull | 3 |\n\n- first ask\n- second ask\n  1. sub point\n\n"
-            "`code words` and a [mail link](mailto:team@keycities.test)")
+            "`code words` and a [mail link](mailto:team@keycities.test)\n\n---\n\n```\nline 1\n  line 2\n```")
     answers = {str(q1.id): "Yes.\n\n1. fund it\n2. staff it", str(q2.id): ""}
     versions.save_version(users["lead"], consultation, versions.DraftText(body=body, answers=answers), 0)
     db.session.commit()
@@ -279,7 +279,7 @@ def test_an_exported_file_uploaded_again_gives_the_same_draft(make_draft, as_use
     r = upload(lead, consultation, exported, base=1)
     page = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert "The tracker's own text in an exported file" in text(page)
+    assert "The title page and question texts of a file exported from the tracker" in text(page)
     assert confirm(lead, consultation, page).status_code == 302
     version = queries.current_version(queries.get_response(consultation))
     assert render(version.body, 3) == render(body, 3)

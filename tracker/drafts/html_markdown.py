@@ -30,6 +30,7 @@ from tracker.drafts.markdown_write import (
 )
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
+RULE_TEXT = "* * *"  # how the export writes a thematic break (word_out)
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "col"})
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _LIST_TAGS = frozenset({"ul", "ol"})
@@ -108,6 +109,9 @@ class _Converter:
         self.dropped: list[str] = []
         self.alignments = alignments
         self.tables_seen = 0
+        # A file the tracker exported: its title page and question texts, said once at the end.
+        self.exported = False
+        self.titles: list[str] = []
 
     # --- inline ---------------------------------------------------------------------------
 
@@ -180,6 +184,9 @@ class _Converter:
                 pending.append(node)
                 continue
             flush()
+            if node.tag == "p" and " ".join(text_of(node).split()) == RULE_TEXT:
+                out.append(Block("---", "rule"))  # the export's thematic break
+                continue
             classes = node.classes()
             continues = next((c for c in classes if c.startswith("kc-continue-")), None)
             if continues and out and out[-1].kind == "list" and node.tag == "p":
@@ -195,14 +202,13 @@ class _Converter:
         tag = node.tag
         classes = node.classes()
         if "kc-tracker" in classes:
-            self.dropped.append("The tracker's own text in an exported file (title page, question texts): "
-                                "the export writes it again")
+            self.exported = True
             return []
         if classes & {"kc-title", "kc-subtitle"}:
             text = " ".join(text_of(node).split())
             if text:
-                self.dropped.append(f"The document's title “{_short(text)}” (the tracker shows the "
-                                    "consultation's title)")
+                self.titles.append(f"The document's title “{_short(text)}” (the tracker shows the "
+                                   "consultation's title)")
             return []
         if tag in _HEADINGS:
             text = " ".join(collapse(text_of(node)).split())
@@ -377,4 +383,9 @@ def convert(html: str, alignments: list[list[str | None]] | None = None) -> Conv
     column alignments of the document's tables, in the order they appear."""
     converter = _Converter(alignments)
     blocks = converter.blocks(parse(html).children)
-    return Converted(blocks, converter.dropped)
+    if converter.exported:
+        said = ["The title page and question texts of a file exported from the tracker (the export writes "
+                "them again)"]
+    else:
+        said = converter.titles
+    return Converted(blocks, said + converter.dropped)

@@ -22,6 +22,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from markdown_it.token import Token
 
+from tracker.drafts.html_markdown import RULE_TEXT
 from tracker.drafts.markdown import tokens
 
 # Paragraphs the export writes around the draft (title page, question texts): the upload leaves
@@ -250,7 +251,7 @@ class _Writer:
             run = p.add_run(tok.content.rstrip("\n"))
             run.font.name = "Courier New"
         elif t == "hr":
-            self.doc.add_paragraph("* * *").alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self.doc.add_paragraph(RULE_TEXT).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def _table_token(self, tok: Token) -> None:
         """Collect a table's rows (only rows and cells come between its open and close); it is
