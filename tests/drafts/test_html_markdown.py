@@ -56,8 +56,9 @@ def test_bold_and_italics_never_leave_stray_marks(segments):
         for tag in marks.split():
             inner = f"<{tag}>{inner}</{tag}>"
         source += inner
-    out = md(f"<p>{source}</p>")
     expected = " ".join("".join(t for t, _m in segments).split())
+    assume(expected != RULE_TEXT)
+    out = md(f"<p>{source}</p>")
     if expected:
         assert words_of(out) == (["paragraph_open", "paragraph_close"], expected)
 

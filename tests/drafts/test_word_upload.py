@@ -285,3 +285,17 @@ def test_an_exported_file_uploaded_again_gives_the_same_draft(make_draft, as_use
     assert render(version.body, 3) == render(body, 3)
     assert render(version.answers[str(q1.id)], 3) == render(answers[str(q1.id)], 3)
     assert str(q2.id) not in version.answers
+
+
+def test_an_upload_can_be_the_first_version(make_draft, as_user):
+    consultation = make_draft(Status.ASSIGNED, versions=[])
+    lead = as_user("lead")
+    assert "The draft has no version yet: this will be the first." in text(lead.get(_url(consultation)).get_data(as_text=True))
+    doc = wf.new()
+    doc.add_paragraph("Written in Word first.")
+    page = upload(lead, consultation, wf.save(doc), base=0).get_data(as_text=True)
+    assert "The first version" in page and "Save as version 1" in page
+    assert confirm(lead, consultation, page).status_code == 302
+    assert [v[:2] for v in versions_of(consultation)] == [(1, "Written in Word first.")]
+    db.session.expire_all()
+    assert consultation.status == Status.DRAFTING

@@ -39,7 +39,7 @@ def test_a_png_renamed_docx_is_refused(make_draft, as_user):
 
 
 @pytest.mark.parametrize("case", ["zip without a document", "empty", "docm", "doctype", "damaged", "too long",
-                                  "too many paragraphs"])
+                                  "too many paragraphs", "no text"])
 def test_files_that_are_not_a_plain_docx_are_refused(case, make_draft, as_user):
     consultation = make_draft(Status.DRAFTING, versions=["v1"])
     good = _simple()
@@ -58,6 +58,10 @@ def test_files_that_are_not_a_plain_docx_are_refused(case, make_draft, as_user):
         main = zipfile.ZipFile(io.BytesIO(good)).read("word/document.xml")
         main = main.replace(b"?>", b'?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>', 1)
         data, message = wf.rezip(good, {"word/document.xml": main}), "a document type declaration"
+    elif case == "no text":
+        doc = wf.new()
+        doc.add_picture(io.BytesIO(wf.png()))
+        data, message = wf.save(doc), "The document has no text the tracker could read"
     elif case == "damaged":
         main = zipfile.ZipFile(io.BytesIO(good)).read("word/document.xml")
         data = wf.rezip(good, {"word/document.xml": main[: len(main) // 2]})

@@ -181,6 +181,14 @@ def changes(current: ResponseVersion | None, text: DraftText, questions: list[Qu
     return found
 
 
+def check_text(upload: UploadedDraft, text: DraftText) -> None:
+    """The upload brings some text, and the version it makes is not longer than a response may be."""
+    if not (upload.body or upload.answers or upload.unmatched):
+        raise DomainError("The document has no text the tracker could read: check it is the right file.",
+                          field="file")
+    check_length(text)
+
+
 def check_length(text: DraftText) -> None:
     total = len(text.body) + sum(len(v) for v in text.answers.values())
     if total > MAX_TEXT:

@@ -108,7 +108,7 @@ def upload_word_read(consultation_id: int) -> ResponseReturnValue:
         uploaded = upload.from_document(document, upload.draft_questions(consultation), form.file.data.filename)
         text, _kept = upload.merged(uploaded, queries.current_version(queries.get_response(consultation)),
                                     upload.draft_questions(consultation))
-        upload.check_length(text)
+        upload.check_text(uploaded, text)
     except DomainError as exc:
         attach_error(form, exc)
         return _upload_page(consultation, form, 400)
