@@ -86,11 +86,14 @@ def test_lines_that_would_start_a_list_heading_or_quote_are_escaped():
 
 
 def test_headings_keep_their_level_and_a_closing_hash():
-    converted = convert("<h1>Plan B #</h1><h3>Costs<br />and funding</h3><h2></h2>")
+    converted = convert("<h1>Plan B #</h1><h3>Costs<br />and <em>funding</em></h3><h2></h2>"
+                        '<h2><strong>"Quoted"</strong>word <img alt="logo" /></h2>')
     assert [(b.kind, b.heading, b.text, b.markdown) for b in converted.blocks] == [
         ("heading", 1, "Plan B #", "# Plan B \\#"),
-        ("heading", 3, "Costs and funding", "### Costs and funding"),
+        ("heading", 3, "Costs and funding", "### Costs and *funding*"),
+        ("heading", 2, '"Quoted"word', '## "Quoted"word'),
     ]
+    assert converted.dropped == ["A picture (logo)"]  # said once, though the heading was written twice
     assert "<h1>Plan B #</h1>" in str(render("# Plan B \\#", 1))
 
 

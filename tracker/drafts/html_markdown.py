@@ -160,10 +160,18 @@ class _Converter:
         text = lines(self.inline(nodes, bold_is_plain=bold_is_plain))
         expected = " ".join(collapse(text_of(Node("p", children=nodes))).split())
         if text and not reads_back(text, expected):
-            plain = lines(self.inline(nodes, marks=False))
+            plain = self.plain(nodes)
             self.dropped.append(f"Bold, italic or struck-through text in “{_short(expected)}” "
                                 "(kept as plain text: Markdown could not mark it as it was)")
             return plain
+        return text
+
+    def plain(self, nodes: list[Node | str]) -> str:
+        """The nodes' Markdown without bold, italics or strikethrough (what they drop was said the
+        first time round)."""
+        said = len(self.dropped)
+        text = lines(self.inline(nodes, marks=False))
+        del self.dropped[said:]
         return text
 
     # --- blocks ---------------------------------------------------------------------------
@@ -212,10 +220,12 @@ class _Converter:
             return []
         if tag in _HEADINGS:
             text = " ".join(collapse(text_of(node)).split())
-            inline = lines(self.inline(node.children).replace(HARD_BREAK, " "))
             if not text:
                 return []
-            return [Block(heading_line(_HEADINGS[tag], inline), "heading", heading=_HEADINGS[tag], text=text)]
+            line = heading_line(_HEADINGS[tag], lines(self.inline(node.children).replace(HARD_BREAK, " ")))
+            if not reads_back(line, text, "heading"):
+                line = heading_line(_HEADINGS[tag], self.plain(node.children).replace("\\\n", " "))
+            return [Block(line, "heading", heading=_HEADINGS[tag], text=text)]
         if tag in _LIST_TAGS:
             text = self.list_block(node)
             return [Block(text, "list")] if text else []
@@ -234,7 +244,8 @@ class _Converter:
 
     def list_block(self, node: Node) -> str:
         ordered = node.tag == "ol"
-        number = int(node.attrs.get("start", "1")) if node.attrs.get("start", "1").isdigit() else 1
+        start = node.attrs.get("start", "1")
+        number = min(int(start), 99_999_999) if start.isdigit() else 1
         items: list[str] = []
         for li in node.children:
             if isinstance(li, str) or li.tag != "li":

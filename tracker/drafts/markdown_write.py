@@ -75,11 +75,11 @@ def escape_start(line: str) -> str:
     return _NUMBERED.sub(r"\1\\\2", line, count=1)
 
 
-def reads_back(markdown: str, expected: str) -> bool:
-    """Whether ``markdown`` is one paragraph whose words are ``expected``: no mark left as a stray
-    character, no line read as a list or heading."""
+def reads_back(markdown: str, expected: str, kind: str = "paragraph") -> bool:
+    """Whether ``markdown`` is one paragraph (or heading) whose words are ``expected``: no mark
+    left as a stray character, no line read as a list or heading."""
     toks = tokens(markdown)
-    if [t.type for t in toks] != ["paragraph_open", "inline", "paragraph_close"]:
+    if [t.type for t in toks] != [f"{kind}_open", "inline", f"{kind}_close"]:
         return False
     words = []
     for child in toks[1].children or []:
