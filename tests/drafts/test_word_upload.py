@@ -299,3 +299,25 @@ def test_an_upload_can_be_the_first_version(make_draft, as_user):
     assert [v[:2] for v in versions_of(consultation)] == [(1, "Written in Word first.")]
     db.session.expire_all()
     assert consultation.status == Status.DRAFTING
+
+
+def test_a_confirmation_after_the_questions_changed_is_refused(make_draft, as_user):
+    consultation = make_draft(Status.DRAFTING, versions=["Intro."])
+    q1, q2 = _questions(consultation, ["First?", "Second?"])
+    doc = wf.new()
+    doc.add_heading("Question 2", level=1)
+    doc.add_paragraph("Answer two.")
+    lead = as_user("lead")
+    page = upload(lead, consultation, wf.save(doc), base=1).get_data(as_text=True)
+    assert json.loads(payload(page))["answers"] == {str(q2.id): "Answer two."}
+    # The coordinator removes question 2 while the lead reads the check page.
+    coordinator = as_user("coordinator")
+    r = coordinator.post(f"/consultations/{consultation.id}/response/questions/{q2.id}/remove",
+                         data={"version": consultation.version})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    refused = confirm(lead, consultation, page)
+    assert refused.status_code == 409
+    assert "The draft's questions (or whether it answers question by question) changed" in text(
+        refused.get_data(as_text=True))
+    assert 'type="file"' in refused.get_data(as_text=True)  # the upload form, to read it again
+    assert [v[:2] for v in versions_of(consultation)] == [(1, "Intro.")]

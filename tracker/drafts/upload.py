@@ -32,6 +32,15 @@ _INTRODUCTION = frozenset({"introduction", "intro"})
 RELOAD = "The confirmation form was incomplete: upload the document again."
 
 
+class QuestionsChanged(DomainError):
+    """The draft's questions changed between reading the document and saving it."""
+
+    def __init__(self) -> None:
+        super().__init__("The draft's questions (or whether it answers question by question) changed since "
+                         "the document was read, so it was not saved: upload it again to match it to them.",
+                         field="file")
+
+
 @dataclass
 class Unmatched:
     heading: str
@@ -49,6 +58,9 @@ class UploadedDraft:
     dropped: list[str] = field(default_factory=list)
     unmatched: list[Unmatched] = field(default_factory=list)
     no_question_matched: bool = False
+    # The question ids the document was matched against (none for a free-text draft): a save
+    # after the questions changed would put answers where they no longer belong.
+    question_ids: list[str] = field(default_factory=list)
 
 
 def clean_filename(name: str | None) -> str:
@@ -97,10 +109,11 @@ def from_document(document: WordDocument, questions: list[Question], filename: s
     name = clean_filename(filename)
     if not questions:
         return UploadedDraft(name, _join([b.markdown for b in document.blocks]), {}, list(document.dropped))
+    ids = [str(q.id) for q in questions]
     matched = [b.heading for b in document.blocks if b.kind == "heading" and match_question(b.text, questions)]
     if not matched:
         return UploadedDraft(name, _join([b.markdown for b in document.blocks]) or None, {},
-                             list(document.dropped), no_question_matched=True)
+                             list(document.dropped), no_question_matched=True, question_ids=ids)
     level = min(matched)
     intro: list[str] = []
     answers: dict[str, list[str]] = {}
@@ -127,7 +140,7 @@ def from_document(document: WordDocument, questions: list[Question], filename: s
         current.append(_shifted(block, level))
     return UploadedDraft(
         name, _join(intro) or None, {k: _join(v) for k, v in answers.items() if _join(v)}, dropped,
-        [Unmatched(heading, _join(blocks)) for heading, blocks in unmatched],
+        [Unmatched(heading, _join(blocks)) for heading, blocks in unmatched], question_ids=ids,
     )
 
 
@@ -200,6 +213,8 @@ def check_length(text: DraftText) -> None:
 def save_upload(actor: User, consultation: Consultation, upload: UploadedDraft, base_number: int) -> ResponseVersion:
     """Save the upload as the version after ``base_number`` (refused as any stale save is)."""
     qs = draft_questions(consultation)
+    if upload.question_ids != [str(q.id) for q in qs]:
+        raise QuestionsChanged()
     text, _kept = merged(upload, queries.current_version(queries.get_response(consultation)), qs)
     check_length(text)
     return save_version(actor, consultation, text, base_number, action="upload_draft")
@@ -212,7 +227,7 @@ def to_payload(upload: UploadedDraft) -> str:
     return json.dumps({
         "filename": upload.filename, "body": upload.body, "answers": upload.answers, "dropped": upload.dropped,
         "unmatched": [[u.heading, u.markdown] for u in upload.unmatched],
-        "no_question_matched": upload.no_question_matched,
+        "no_question_matched": upload.no_question_matched, "question_ids": upload.question_ids,
     }, ensure_ascii=False)
 
 
@@ -236,10 +251,11 @@ def from_payload(raw: str) -> UploadedDraft:
         and isinstance(data.get("unmatched"), list)
         and all(_strings(u) and len(u) == 2 for u in data["unmatched"])
         and isinstance(data.get("no_question_matched"), bool)
+        and _strings(data.get("question_ids"))
     )
     if not ok:
         raise DomainError(RELOAD)
     return UploadedDraft(
         clean_filename(data["filename"]), data["body"], dict(data["answers"]), list(data["dropped"]),
-        [Unmatched(h, m) for h, m in data["unmatched"]], data["no_question_matched"],
+        [Unmatched(h, m) for h, m in data["unmatched"]], data["no_question_matched"], list(data["question_ids"]),
     )

@@ -144,6 +144,11 @@ def upload_word_confirm(consultation_id: int) -> ResponseReturnValue:
         return outcome
     resp = queries.get_response(consultation)
     current_number = resp.current_number if resp else 0
+    if isinstance(outcome.error, upload.QuestionsChanged):
+        # Matched to questions the draft no longer has: read again, from the start.
+        again = UploadForm(formdata=None, base_version=current_number)
+        again.file.errors = [outcome.error.message]
+        return _upload_page(consultation, again, 409)
     if isinstance(outcome.stale, versions.StaleVersion):
         # Saved over by someone else meanwhile: the document is offered again, against theirs.
         problem = versions.StaleVersion(outcome.stale.theirs, _STALE_ADVICE).message
