@@ -121,6 +121,10 @@ class Config:
     # much larger than that is refused with a 413 before it reaches a form.
     MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # A Word document uploaded as a draft's next version (its own limit on its own form), and how
+    # far its zip may unpack (pictures included, though they are never opened).
+    WORD_UPLOAD_MAX_BYTES = _int("WORD_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    WORD_UPLOAD_MAX_UNZIPPED_BYTES = _int("WORD_UPLOAD_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 

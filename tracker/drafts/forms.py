@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
+    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -29,6 +31,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from tracker.drafts.limits import MAX_COMMENT, MAX_TEXT
 from tracker.forms import (
@@ -84,6 +87,22 @@ def edit_form_class(questions: list[Question]) -> type[EditForm]:
         pairs.append((q, name))
     attrs["question_fields"] = pairs
     return type("DynamicEditForm", (EditForm,), attrs)
+
+
+class UploadForm(BaseForm):
+    # The draft's version when the page was drawn: the upload is refused (and shown again) if
+    # someone saved since.
+    base_version = VersionField()
+    file = FileField("Word document", widget=GovFileInput(),
+                     validators=[FileRequired("Choose a Word document (.docx) to upload.")])
+    submit = SubmitField("Upload and check", widget=GovSubmitInput())
+
+
+class UploadConfirmForm(BaseForm):
+    base_version = VersionField()
+    # The document as read (upload.to_payload): shown on the confirmation page, saved on confirm.
+    upload = TextAreaField(widget=HiddenInput(), validators=[InputRequired(RELOAD)])
+    submit = SubmitField("Save as the next version", widget=GovSubmitInput())
 
 
 class RestoreForm(BaseForm):

@@ -3,7 +3,7 @@ for one financial year (April to March, as the Board's reports run), per work ar
 
 ``build`` reads the figures (a fixed handful of statements, each bounded by the year); the page
 shows them, and ``to_markdown`` / ``to_docx`` write the same report for download, the DOCX through
-the response export's Markdown-to-Word machinery (tracker/drafts/export.py).
+the response export's Markdown-to-Word writer (tracker/drafts/word_out.py).
 
 What counts in a year: responses whose submission (UK time) falls in it; the asks those responses
 made and what government did with each as recorded so far; engagements that took place in it; joint
@@ -22,8 +22,8 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from sqlalchemy import select
 
-from tracker.drafts.export import add_markdown
 from tracker.drafts.markdown import shift_source
+from tracker.drafts.word_out import add_markdown
 from tracker.extensions import db
 from tracker.models import Consultation, WorkArea
 from tracker.models.drafts import Submission
