@@ -1,4 +1,4 @@
-"""The tracker as gunicorn serves it, plus DESIGN.md's reference page at /__reference__.
+"""The tracker as gunicorn serves it, plus the reference page (docs/architecture.md) at /__reference__.
 
 The reference page is one ORM query rendered by one compiled Jinja template: a 25-row table in
 GOV.UK Frontend's own page template, through the same template loader set-up as the tracker's

@@ -1,4 +1,5 @@
-"""Requests per second of the main pages, as a share of DESIGN.md's reference page, measured fairly.
+"""Requests per second of the main pages, as a share of the reference page (docs/architecture.md),
+measured fairly.
 
 Not a test: run it by hand and read the figures.
 

@@ -34,7 +34,7 @@ def configure_engine_events(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
-        # The reports' UK calendar day of an instant (tracker/reports/sql.py).
+        # The UK calendar day of an instant, for SQL (tracker/sql.py).
         dbapi_connection.create_function(SQLITE_FUNCTION, 1, sqlite_uk_date, deterministic=True)
 
 

@@ -4,7 +4,8 @@ The session ``app`` (tests/conftest.py) runs in a werkzeug server thread. Its
 database is a SQLite file or PostgreSQL, so the server thread and the test
 thread see the same rows (test data must be committed before the browser asks).
 When /usr/bin/chromium is missing the tests skip loudly, except in CI (env CI
-set) where they must fail: DESIGN.md says CI runs them.
+set) where they must fail: CI runs them (docs/architecture.md, "Speed, and how
+it is tested").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A real local HTTP server that answers like GOV.UK's Search and Content APIs.
 
-Responses are built from the documented field names (DESIGN.md, "Intake from GOV.UK").
+Responses are built from the documented field names (docs/intake.md, "The two sources").
 Tests (and benchmarks/intake.py) fill ``GovukFixtureServer.results`` per document
 type and ``.content`` per base path, and may script failures for a path. A listing (GOV.UK's
 search, the Committees API's business list) can misbehave as real servers do: ``max_take`` caps

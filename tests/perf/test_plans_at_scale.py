@@ -1,5 +1,5 @@
 """At 100,000 consultations on PostgreSQL, no statement of the main pages reads a whole table that
-grows with the data (DESIGN.md, "Speed").
+grows with the data (docs/architecture.md, "Speed, and how it is tested").
 
 The statements checked are the ones real requests issue, captured from the engine and explained with
 their own parameters: when a page's queries change, the new ones are checked without this file

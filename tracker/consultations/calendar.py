@@ -1,5 +1,6 @@
 """Deadlines as iCalendar (RFC 5545), so officers can put them in Outlook or any calendar: one
-consultation's file to download, or the subscription feeds of many (tracker/account/feeds.py).
+consultation's file to download, or the subscription feeds of many (served by
+tracker/account/routes.py, their rows read by tracker/account/queries.py).
 
 Both draw each consultation's events the same way, with the same UIDs and SEQUENCE, so an event
 imported from the file and the same event in a feed are one event to a calendar app."""

@@ -43,8 +43,9 @@ def seed_demo() -> None:
     rules.ensure_default_rules()
     if not _imported(ItemSource.GOVUK):
         importer.run_import(sources.make_dir_source(str(SAMPLE_DIR)), trigger="demo")
-        # Two accepted items, so the consultation page shows its GOV.UK panel in the demo, with the
-        # questions and documents read from GOV.UK (recorded: the demo reads nothing from outside).
+        # Two accepted items, so the consultation page shows its GOV.UK panel in the demo, and the
+        # API their questions and documents read from GOV.UK (recorded: the demo reads nothing from
+        # outside).
         coordinator = db.session.scalar(select(User).where(User.email == DEMO_COORDINATOR))
         for content_id in (DEMO_ACCEPTED, DEMO_PLANNING):
             item = db.session.scalar(select(IntakeItem).where(IntakeItem.source == ItemSource.GOVUK.value,

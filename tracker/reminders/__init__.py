@@ -1,4 +1,6 @@
-"""Reminders: the sweep that decides what is due, sending, notifications and preferences."""
+"""Reminders: the sweep that decides, from the data, which reminders, escalations, follow-ups and
+briefings fall due, and hands them to messaging (tracker/messaging/ sends them, keeps preferences and
+recovers cut-off sends); and the pages of notifications, preferences and emails that need attention."""
 
 from flask import Blueprint
 from flask.blueprints import BlueprintSetupState

@@ -1,5 +1,5 @@
-"""The operations of /api/v1. Reading only: every member may read everything (DESIGN.md), so any
-live token reads all of it."""
+"""The operations of /api/v1. Reading only: every member may read everything
+(docs/roles-and-permissions.md), so any live token reads all of it."""
 
 from __future__ import annotations
 
