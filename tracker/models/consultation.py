@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
 from tracker.extensions import Model
-from tracker.models.types import UTCDateTime
+from tracker.models.types import LabelledEnum, UTCDateTime
 from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -24,41 +24,24 @@ if TYPE_CHECKING:
 MAX_SUMMARY = 10_000
 
 
-class Status(enum.StrEnum):
+class Status(LabelledEnum):
     """Where a consultation is in its life; the rules are in consultations/workflow.py."""
 
-    NEW = "new"
-    TRIAGED = "triaged"  # decided to respond, waiting for a lead city
-    MONITORING = "monitoring"  # decided: monitor only (end of the path)
-    DECLINED = "declined"  # decided: no response (end of the path)
-    ASSIGNED = "assigned"
-    DRAFTING = "drafting"
-    IN_REVIEW = "in_review"
-    APPROVED = "approved"
-    SUBMITTED = "submitted"
-    OUTCOME_PUBLISHED = "outcome_published"
-    MISSED = "missed"  # closed before the network submitted
-    WITHDRAWN = "withdrawn"  # government withdrew it
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
+    NEW = "new", "New"
+    TRIAGED = "triaged", "To assign"  # decided to respond, waiting for a lead city
+    MONITORING = "monitoring", "Monitor only"  # decided: monitor only (end of the path)
+    DECLINED = "declined", "No response"  # decided: no response (end of the path)
+    ASSIGNED = "assigned", "Assigned"
+    DRAFTING = "drafting", "Drafting"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    SUBMITTED = "submitted", "Submitted"
+    OUTCOME_PUBLISHED = "outcome_published", "Outcome published"
+    MISSED = "missed", "Missed"  # closed before the network submitted
+    WITHDRAWN = "withdrawn", "Withdrawn"  # government withdrew it
 
 
-STATUS_LABELS = {
-    Status.NEW: "New",
-    Status.TRIAGED: "To assign",
-    Status.MONITORING: "Monitor only",
-    Status.DECLINED: "No response",
-    Status.ASSIGNED: "Assigned",
-    Status.DRAFTING: "Drafting",
-    Status.IN_REVIEW: "In review",
-    Status.APPROVED: "Approved",
-    Status.SUBMITTED: "Submitted",
-    Status.OUTCOME_PUBLISHED: "Outcome published",
-    Status.MISSED: "Missed",
-    Status.WITHDRAWN: "Withdrawn",
-}
+STATUS_LABELS = {s: s.label for s in Status}
 
 # Work still to do for the network before the government's deadline.
 OPEN_STATUSES = frozenset(
@@ -77,16 +60,10 @@ ACTIVE_WORK_STATUSES = frozenset(
 )
 
 
-class Decision(enum.StrEnum):
-    RESPOND = "respond"
-    MONITOR = "monitor"
-    NO_RESPONSE = "no_response"
-
-    @property
-    def label(self) -> str:
-        return {"respond": "Respond", "monitor": "Monitor only", "no_response": "No response"}[
-            self.value
-        ]
+class Decision(LabelledEnum):
+    RESPOND = "respond", "Respond"
+    MONITOR = "monitor", "Monitor only"
+    NO_RESPONSE = "no_response", "No response"
 
 
 class Source(enum.StrEnum):
@@ -95,25 +72,13 @@ class Source(enum.StrEnum):
     COMMITTEES = "committees"  # a Parliament select committee's call for evidence
 
 
-class IssuerType(enum.StrEnum):
+class IssuerType(LabelledEnum):
     """Who issued it: the importers set it, a coordinator chooses it for one logged by hand."""
 
-    GOVERNMENT_DEPARTMENT = "government_department"
-    SELECT_COMMITTEE = "select_committee"
-    COMMISSION = "commission"
-    OTHER_BODY = "other_body"
-
-    @property
-    def label(self) -> str:
-        return ISSUER_TYPE_LABELS[self]
-
-
-ISSUER_TYPE_LABELS = {
-    IssuerType.GOVERNMENT_DEPARTMENT: "Government department",
-    IssuerType.SELECT_COMMITTEE: "Select committee",
-    IssuerType.COMMISSION: "Commission",
-    IssuerType.OTHER_BODY: "Other body",
-}
+    GOVERNMENT_DEPARTMENT = "government_department", "Government department"
+    SELECT_COMMITTEE = "select_committee", "Select committee"
+    COMMISSION = "commission", "Commission"
+    OTHER_BODY = "other_body", "Other body"
 
 
 class Consultation(Model):

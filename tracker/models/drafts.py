@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model
-from tracker.models.types import UTCDateTime
+from tracker.models.types import LabelledEnum, UTCDateTime
 from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -31,33 +30,21 @@ if TYPE_CHECKING:
     from tracker.models.user import User
 
 
-class ResponseMode(enum.StrEnum):
-    FREE = "free"
-    QUESTIONS = "questions"
-
-    @property
-    def label(self) -> str:
-        return {"free": "Free text", "questions": "By the consultation's questions"}[self.value]
+class ResponseMode(LabelledEnum):
+    FREE = "free", "Free text"
+    QUESTIONS = "questions", "By the consultation's questions"
 
 
-class SubmissionMethod(enum.StrEnum):
-    ONLINE_FORM = "online_form"
-    EMAIL = "email"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return {"online_form": "Online form", "email": "Email", "other": "Other"}[self.value]
+class SubmissionMethod(LabelledEnum):
+    ONLINE_FORM = "online_form", "Online form"
+    EMAIL = "email", "Email"
+    OTHER = "other", "Other"
 
 
-class TakenUp(enum.StrEnum):
-    YES = "yes"
-    PARTLY = "partly"
-    NO = "no"
-
-    @property
-    def label(self) -> str:
-        return {"yes": "Yes", "partly": "Partly", "no": "No"}[self.value]
+class TakenUp(LabelledEnum):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
 
 
 class Question(Model):

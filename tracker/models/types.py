@@ -1,8 +1,10 @@
-"""Column types shared by the models."""
+"""Column types and the enum base shared by the models."""
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
+from typing import Self
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
@@ -36,3 +38,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry the words people see: ``MEMBER = "value", "Label"``.
+
+    A member given no label is shown as its value with spaces, capitalised ("policy_lead" is
+    "Policy lead"). Looking a member up by its value (``Status("new")``) works as for any enum."""
+
+    _value_: str
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label or value.replace("_", " ").capitalize()
+        return member
