@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
 from tracker.extensions import Model
-from tracker.models.types import LabelledEnum, UTCDateTime
+from tracker.models.types import LabelledEnum, UTCDateTime, sqlite_fts
 from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -203,22 +203,4 @@ event.listen(Consultation.__table__, "before_create", DDL(TRIGRAM_EXTENSION).exe
 # FTS5 trigram index of those two columns, kept in step by triggers: no index of SQLite's own
 # serves a LIKE pattern that starts with a wildcard. Migration 0012 creates the same.
 LIST_SEARCH_FTS_TABLE = "consultation_fts"
-LIST_SEARCH_FTS_DDL = (
-    "CREATE VIRTUAL TABLE consultation_fts USING fts5(title, issuing_organisation, content='consultation', "
-    "content_rowid='id', tokenize='trigram')",
-    "CREATE TRIGGER consultation_fts_insert AFTER INSERT ON consultation BEGIN "
-    "INSERT INTO consultation_fts(rowid, title, issuing_organisation) "
-    "VALUES (new.id, new.title, new.issuing_organisation); END",
-    "CREATE TRIGGER consultation_fts_delete AFTER DELETE ON consultation BEGIN "
-    "INSERT INTO consultation_fts(consultation_fts, rowid, title, issuing_organisation) "
-    "VALUES ('delete', old.id, old.title, old.issuing_organisation); END",
-    "CREATE TRIGGER consultation_fts_update AFTER UPDATE OF title, issuing_organisation ON consultation BEGIN "
-    "INSERT INTO consultation_fts(consultation_fts, rowid, title, issuing_organisation) "
-    "VALUES ('delete', old.id, old.title, old.issuing_organisation); "
-    "INSERT INTO consultation_fts(rowid, title, issuing_organisation) "
-    "VALUES (new.id, new.title, new.issuing_organisation); END",
-)
-for _statement in LIST_SEARCH_FTS_DDL:
-    event.listen(Consultation.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-event.listen(Consultation.__table__, "before_drop",
-             DDL("DROP TABLE IF EXISTS consultation_fts").execute_if(dialect="sqlite"))
+sqlite_fts(Consultation, LIST_SEARCH_FTS_TABLE, ("title", "issuing_organisation"), "trigram")

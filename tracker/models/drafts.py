@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
-    DDL,
     JSON,
     Date,
     ForeignKey,
@@ -15,13 +14,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model
-from tracker.models.types import LabelledEnum, UTCDateTime
+from tracker.models.types import LabelledEnum, UTCDateTime, sqlite_fts
 from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -122,23 +120,7 @@ class ResponseVersion(Model):
 # On SQLite the library searches an FTS5 index of search_text, kept in step by triggers (a
 # version is never updated, but the triggers follow any change). Migration 0009 creates the same.
 SEARCH_FTS_TABLE = "response_version_fts"
-SEARCH_FTS_DDL = (
-    "CREATE VIRTUAL TABLE response_version_fts USING fts5(search_text, content='response_version', "
-    "content_rowid='id', tokenize='porter unicode61')",
-    "CREATE TRIGGER response_version_fts_insert AFTER INSERT ON response_version BEGIN "
-    "INSERT INTO response_version_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-    "CREATE TRIGGER response_version_fts_delete AFTER DELETE ON response_version BEGIN "
-    "INSERT INTO response_version_fts(response_version_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); END",
-    "CREATE TRIGGER response_version_fts_update AFTER UPDATE OF search_text ON response_version BEGIN "
-    "INSERT INTO response_version_fts(response_version_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); "
-    "INSERT INTO response_version_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-)
-for _statement in SEARCH_FTS_DDL:
-    event.listen(ResponseVersion.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-event.listen(ResponseVersion.__table__, "before_drop",
-             DDL("DROP TABLE IF EXISTS response_version_fts").execute_if(dialect="sqlite"))
+sqlite_fts(ResponseVersion, SEARCH_FTS_TABLE, ("search_text",), "porter unicode61")
 
 
 class Contributor(Model):
