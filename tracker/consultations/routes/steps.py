@@ -114,27 +114,26 @@ def edit(consultation_id: int) -> ResponseReturnValue:
                            existing_link=_existing_link(outcome)), page_status(form, outcome)
 
 
-def _refuse_unless_possible(consultation: Consultation, name: str) -> Response | None:
-    """A form for a step the consultation is not at: say why and go back to its page.
+def _refuse_unless_possible(consultation: Consultation, name: str) -> None:
+    """A form for a step the consultation is not at: say why and go back to its page (the
+    redirect ends the request).
 
     Not for a form sent from an older page: the service refuses it saying what changed
     since, and the form comes back with what the user typed."""
     if request.method == "POST" and request.form.get("version") != str(consultation.version):
-        return None
+        return
     try:
         workflow.check(current_user, consultation, name)
     except InvalidTransition as exc:
         flash(exc.message, "error")
-        return redirect(_detail(consultation))
-    return None
+        abort(redirect(_detail(consultation)))
 
 
 @bp.route("/<int:consultation_id>/triage", methods=["GET", "POST"])
 @coordinator_required
 def triage(consultation_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
-    if (not_now := _refuse_unless_possible(consultation, "triage")) is not None:
-        return not_now
+    _refuse_unless_possible(consultation, "triage")
     form = TriageForm()
     if request.method == "GET":
         form.version.data = consultation.version
@@ -182,8 +181,7 @@ def _set_lead_choices(form: AssignForm, leads: list[User]) -> None:
 @coordinator_required
 def assign(consultation_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
-    if (not_now := _refuse_unless_possible(consultation, "assign")) is not None:
-        return not_now
+    _refuse_unless_possible(consultation, "assign")
     work_areas = list(queries.work_areas())
     cities = list(queries.cities())
     leads = list(queries.policy_leads())
@@ -242,8 +240,7 @@ def transition(consultation_id: int, name: str) -> ResponseReturnValue:
     form = TransitionForm()
     if request.method == "GET":
         # The confirmation page; a refusal is explained on the consultation page.
-        if (not_now := _refuse_unless_possible(consultation, name)) is not None:
-            return not_now
+        _refuse_unless_possible(consultation, name)
         workflow.check(current_user, consultation, name)  # PermissionDenied -> the 403 page
         form.version.data = consultation.version
     outcome = run_if(form.validate_on_submit(), form, lambda: services.simple_transition(
