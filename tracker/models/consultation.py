@@ -27,18 +27,18 @@ MAX_SUMMARY = 10_000
 class Status(LabelledEnum):
     """Where a consultation is in its life; the rules are in consultations/workflow.py."""
 
-    NEW = "new", "New"
+    NEW = "new"
     TRIAGED = "triaged", "To assign"  # decided to respond, waiting for a lead city
     MONITORING = "monitoring", "Monitor only"  # decided: monitor only (end of the path)
     DECLINED = "declined", "No response"  # decided: no response (end of the path)
-    ASSIGNED = "assigned", "Assigned"
-    DRAFTING = "drafting", "Drafting"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    SUBMITTED = "submitted", "Submitted"
-    OUTCOME_PUBLISHED = "outcome_published", "Outcome published"
-    MISSED = "missed", "Missed"  # closed before the network submitted
-    WITHDRAWN = "withdrawn", "Withdrawn"  # government withdrew it
+    ASSIGNED = "assigned"
+    DRAFTING = "drafting"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    SUBMITTED = "submitted"
+    OUTCOME_PUBLISHED = "outcome_published"
+    MISSED = "missed"  # closed before the network submitted
+    WITHDRAWN = "withdrawn"  # government withdrew it
 
 
 STATUS_LABELS = {s: s.label for s in Status}
@@ -61,9 +61,9 @@ ACTIVE_WORK_STATUSES = frozenset(
 
 
 class Decision(LabelledEnum):
-    RESPOND = "respond", "Respond"
+    RESPOND = "respond"
     MONITOR = "monitor", "Monitor only"
-    NO_RESPONSE = "no_response", "No response"
+    NO_RESPONSE = "no_response"
 
 
 class Source(enum.StrEnum):
@@ -75,10 +75,10 @@ class Source(enum.StrEnum):
 class IssuerType(LabelledEnum):
     """Who issued it: the importers set it, a coordinator chooses it for one logged by hand."""
 
-    GOVERNMENT_DEPARTMENT = "government_department", "Government department"
-    SELECT_COMMITTEE = "select_committee", "Select committee"
-    COMMISSION = "commission", "Commission"
-    OTHER_BODY = "other_body", "Other body"
+    GOVERNMENT_DEPARTMENT = "government_department"
+    SELECT_COMMITTEE = "select_committee"
+    COMMISSION = "commission"
+    OTHER_BODY = "other_body"
 
 
 class Consultation(Model):

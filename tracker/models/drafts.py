@@ -34,15 +34,15 @@ class ResponseMode(LabelledEnum):
 
 
 class SubmissionMethod(LabelledEnum):
-    ONLINE_FORM = "online_form", "Online form"
-    EMAIL = "email", "Email"
-    OTHER = "other", "Other"
+    ONLINE_FORM = "online_form"
+    EMAIL = "email"
+    OTHER = "other"
 
 
 class TakenUp(LabelledEnum):
-    YES = "yes", "Yes"
-    PARTLY = "partly", "Partly"
-    NO = "no", "No"
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
 
 
 class Question(Model):

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 
 class AskStatus(LabelledEnum):
-    ACTIVE = "active", "Active"
-    ACHIEVED = "achieved", "Achieved"
-    RETIRED = "retired", "Retired"
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    RETIRED = "retired"
 
 
 class AskTakenUp(LabelledEnum):
@@ -44,7 +44,7 @@ class EngagementKind(LabelledEnum):
     APPG = "appg", "APPG meeting"
     MP_BRIEFING = "mp_briefing", "Briefing to MPs"
     EVIDENCE = "evidence", "Evidence session"
-    MEDIA = "media", "Media"
+    MEDIA = "media"
 
 
 ENGAGEMENT_KIND_LABELS = {k.value: k.label for k in EngagementKind}
@@ -52,7 +52,7 @@ ENGAGEMENT_KIND_LABELS = {k.value: k.label for k in EngagementKind}
 
 class PartnerRole(LabelledEnum):
     CO_SIGNATORY = "co_signatory", "Co-signatory"
-    PARTNER = "partner", "Partner"
+    PARTNER = "partner"
 
 
 class PartnerNetwork(Model):
