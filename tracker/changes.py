@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.models import ActivityLog, City, Decision, IssuerType, Role, Status, User, WorkArea
 from tracker.models.drafts import ResponseMode, SubmissionMethod, TakenUp
 from tracker.models.intake import ItemState
-from tracker.timeutil import to_uk
+from tracker.timeutil import parse_iso, to_uk
 
 NONE = "–"
 
@@ -133,11 +133,8 @@ def _date_or_instant(value: str) -> str:
             return date.fromisoformat(value).strftime("%-d %b %Y")
         except ValueError:
             return value
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if parsed.tzinfo is None:
+    parsed = parse_iso(value)
+    if parsed is None or parsed.tzinfo is None:
         return value
     return to_uk(parsed).strftime("%-d %b %Y, %H:%M")
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response, current_app, stream_with_context
+from flask import Blueprint, Response, abort, current_app, stream_with_context
+from flask_login import login_required
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -158,3 +159,34 @@ def xlsx_response(filename: str, tables: Sequence[Table]) -> Response:
     response = Response(workbook_bytes(tables), mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = _attachment(filename)
     return response
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a download gives: its file's name (without the extension), its table, and for a table
+    that may be long, how to count its rows before an Excel workbook of them is made."""
+
+    name: str
+    table: Table
+    count: Callable[[], int] | None = None
+
+
+def download_routes(bp: Blueprint, path: str, build: Callable[[], Download]) -> None:
+    """``<path>.csv`` and ``<path>.xlsx`` (endpoints ``download_csv`` and ``download_xlsx``) for
+    signed-in people: the table ``build`` makes from the request's arguments, in that format. One
+    route per format with no arguments in the path, like every other page's address."""
+    for fmt in ("csv", "xlsx"):
+        bp.add_url_rule(f"{path}.{fmt}", f"download_{fmt}", login_required(_download_view(build, fmt)))
+
+
+def _download_view(build: Callable[[], Download], fmt: str) -> Callable[[], Response]:
+    def view() -> Response:
+        download = build()
+        if fmt == "csv":
+            return csv_response(f"{download.name}.csv", download.table)
+        refused = too_many_for_excel(download.count()) if download.count else None
+        if refused:
+            abort(400, refused)
+        return xlsx_response(f"{download.name}.xlsx", [download.table])
+
+    return view

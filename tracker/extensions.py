@@ -12,6 +12,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import CursorResult, MetaData, Result, Table
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase
 
 # One naming convention so that Alembic produces the same constraint names on
@@ -70,6 +71,18 @@ def limiter_storage_uri(redis_url: str) -> str:
 def table_of(model: type[Model]) -> Table:
     """A model's table (the ORM types ``__table__`` as the wider FromClause)."""
     return cast(Table, model.__table__)
+
+
+def add_if_first(row: Model) -> bool:
+    """Add ``row`` in a savepoint; False, and nothing added, when one of its unique constraints says
+    another request added the same row first (the caller reads theirs, or refuses)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def dialect_insert(model: type[Model]) -> Any:

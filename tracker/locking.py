@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, event, select, update
+from sqlalchemy import ColumnElement, CursorResult, event, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.errors import Change, Stale
-from tracker.extensions import db
+from tracker.extensions import db, table_of
 from tracker.models import ActivityLog, Consultation, User
 from tracker.timeutil import utcnow
 
@@ -53,37 +53,49 @@ def claim(consultation: Consultation, seen_version: int | None = None) -> int:
     if consultation.id in claimed:
         return claimed[consultation.id]
     expected = consultation.version
-    now = utcnow()
-    # Core UPDATE on the table, not the ORM one: the object's version must stay what was read
-    # until the caller's flush, which the version check below relies on.
-    table = cast(Table, Consultation.__table__)
-    result = cast(CursorResult[Any], db.session.execute(
-        update(table)
-        .where(table.c.id == consultation.id, table.c.version == expected)
-        .values(version=expected + 1, updated_at=now)
-    ))
-    if result.rowcount != 1:
-        db.session.expire(consultation, ["version"])
+    if not move_version(consultation, expected):
         raise stale(consultation, expected)
-    set_committed_value(consultation, "version", expected + 1)
-    set_committed_value(consultation, "updated_at", now)
     claimed[consultation.id] = expected + 1
     return expected + 1
 
 
-def changes_since(consultation_id: int, version: int) -> list[Change]:
-    """The state changes after ``version``, oldest first (one query)."""
+def move_version(row: Any, expected: int) -> bool:
+    """Move ``row`` from version ``expected`` to the next with a compare-and-set UPDATE; False,
+    and nothing written, if it is no longer at ``expected``. A Core UPDATE on the table, not the
+    ORM one: the object's version must stay what was read until the caller's flush, which the
+    version checks rely on."""
+    table = table_of(type(row))
+    now = utcnow()
+    result = cast(CursorResult[Any], db.session.execute(
+        update(table)
+        .where(table.c.id == row.id, table.c.version == expected)
+        .values(version=expected + 1, updated_at=now)
+    ))
+    if result.rowcount != 1:
+        return False
+    set_committed_value(row, "version", expected + 1)
+    set_committed_value(row, "updated_at", now)
+    return True
+
+
+def latest_changes(*where: ColumnElement[bool]) -> list[tuple[ActivityLog, Change]]:
+    """The newest ``MAX_CHANGES`` activity entries matching ``where``, oldest first, each with the
+    change it shows on a stale page (one query)."""
     entries = db.session.scalars(
         select(ActivityLog)
         .options(selectinload(ActivityLog.actor).selectinload(User.city))
-        .where(ActivityLog.consultation_id == consultation_id, ActivityLog.consultation_version > version)
+        .where(*where)
         .order_by(ActivityLog.id.desc())
         .limit(MAX_CHANGES)
     ).all()
-    return [
-        Change(who=e.actor.display_name if e.actor else "The tracker", when=e.created_at, what=e.message or e.action)
-        for e in reversed(entries)
-    ]
+    return [(e, Change(who=e.actor.display_name if e.actor else "The tracker", when=e.created_at,
+                       what=e.message or e.action)) for e in reversed(entries)]
+
+
+def changes_since(consultation_id: int, version: int) -> list[Change]:
+    """The state changes after ``version``, oldest first (one query)."""
+    return [change for _, change in latest_changes(ActivityLog.consultation_id == consultation_id,
+                                                   ActivityLog.consultation_version > version)]
 
 
 def who_changed(changes: list[Change]) -> str:

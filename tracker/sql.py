@@ -8,14 +8,14 @@ the same rules the pages use. A submission at 00:30 BST on the day after an inte
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import Date
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from tracker.timeutil import UK
+from tracker.timeutil import UK, parse_iso
 
 SQLITE_FUNCTION = "kc_uk_date"
 
@@ -41,11 +41,8 @@ def _uk_date_sqlite(element: uk_date, compiler: Any, **kw: Any) -> str:
 def sqlite_uk_date(value: str | None) -> str | None:
     """The SQLite function: a stored UTC instant ('2026-03-31 23:30:00.000000') to its UK day,
     as SQLite stores dates ('2026-04-01')."""
-    if value is None:
-        return None
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
+    instant = parse_iso(value)
+    if instant is None:
         return None
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)

@@ -27,6 +27,16 @@ def uk_instant(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=UK).astimezone(UTC)
 
 
+def parse_iso(text: str | None) -> datetime | None:
+    """ISO text as a datetime (naive if the text has no offset), or None when it is not one."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def end_of_uk_day(day: date) -> datetime:
     return uk_instant(day, time(23, 59))
 

@@ -84,6 +84,14 @@ def run(form: Any, action: Callable[[], T], *, success: str | Callable[[T], str]
     return redirect(then(result) if callable(then) else then)
 
 
+def run_if(valid: bool, form: Any, action: Callable[[], T], *, success: str | Callable[[T], str],
+           then: str | Callable[[T], str], invalid_to: str | None = None) -> ResponseBase | Refused | None:
+    """run() for a form that passed its own checks (``valid``), else None: a page that is only
+    shown, or a form drawn again with its errors. The view returns a redirect and draws its page
+    for the rest, with ``page_status``."""
+    return run(form, action, success=success, then=then, invalid_to=invalid_to) if valid else None
+
+
 def saved(form: Any, action: Callable[[], T], *, success: str | Callable[[T], str],
           then: str | Callable[[T], str]) -> ResponseBase | None:
     """run() for a page drawn again the same way when refused: the redirect, or None."""

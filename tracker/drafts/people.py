@@ -6,7 +6,6 @@ As everywhere in drafts, the verbs check the actor, change rows, log and flush; 
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from tracker import activity
 from tracker.drafts.limits import MAX_COMMENT
@@ -21,7 +20,7 @@ from tracker.drafts.permissions import (
 from tracker.drafts.queries import get_response
 from tracker.drafts.versions import ensure_response
 from tracker.errors import DomainError, NotFound, PermissionDenied
-from tracker.extensions import db
+from tracker.extensions import add_if_first, db
 from tracker.models import City, Consultation, User
 from tracker.models.drafts import CitySupport, Comment, Contributor
 from tracker.timeutil import utcnow
@@ -104,12 +103,8 @@ def record_support(actor: User, consultation: Consultation, city_id: int) -> Cit
     if exists is not None:
         raise DomainError(f"{city.name} already supports this response.", field="city_id")
     support = CitySupport(consultation_id=consultation.id, city_id=city.id, recorded_by_id=actor.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(support)
-            db.session.flush()
-    except IntegrityError:
-        raise DomainError(f"{city.name} already supports this response.", field="city_id") from None
+    if not add_if_first(support):
+        raise DomainError(f"{city.name} already supports this response.", field="city_id")
     activity.record(
         "city_support", actor=actor, consultation=consultation, message=f"{city.name} supports this response",
         after={"city_id": city.id}, subject_type="city_support", subject_id=support.id,

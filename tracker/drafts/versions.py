@@ -20,7 +20,7 @@ from tracker.drafts.limits import MAX_TEXT
 from tracker.drafts.permissions import can_edit, can_manage_questions, require
 from tracker.drafts.queries import current_version, get_response, get_version, questions
 from tracker.errors import DomainError, NotFound, Stale
-from tracker.extensions import db
+from tracker.extensions import add_if_first, db
 from tracker.models import Consultation, Status, User
 from tracker.models.drafts import Question, Response, ResponseMode, ResponseVersion
 from tracker.timeutil import utcnow
@@ -46,11 +46,7 @@ def ensure_response(consultation: Consultation) -> Response:
     response = get_response(consultation)
     if response is None:
         response = Response(consultation=consultation, mode=ResponseMode.FREE.value, current_number=0)
-        try:
-            with db.session.begin_nested():
-                db.session.add(response)
-                db.session.flush()
-        except IntegrityError:
+        if not add_if_first(response):
             # Two first saves at once: the other one created it (unique consultation_id).
             response = get_response(consultation)
             assert response is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.wrappers import Response as ResponseBase
 
 from tracker.auth.permissions import admin_required, coordinator_required
 from tracker.extensions import db
@@ -15,7 +16,7 @@ from tracker.models import WorkArea
 from tracker.models.intake import IntakeItem, ItemState, OrganisationRule
 from tracker.pagination import govuk_pagination, requested_page
 from tracker.timeutil import utcnow
-from tracker.views import Refused, page_status, run
+from tracker.views import Refused, page_status, run, run_if
 
 
 def _get_item(item_id: int) -> IntakeItem:
@@ -89,16 +90,13 @@ def accept(item_id: int) -> ResponseReturnValue:
 def dismiss(item_id: int) -> ResponseReturnValue:
     row = _get_item(item_id)
     form = DismissForm()
-    refused: Refused | None = None
-    if form.validate_on_submit():
-        title = row.title
-        outcome = run(form, lambda: services.dismiss_item(current_user, row, form.reason.data or ""),
-                      success=f"Dismissed “{title}”. It will not come back.",
-                      then=url_for("intake.inbox"), invalid_to=url_for("intake.item", item_id=row.id))
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
-    return _item_page(row, dismiss_form=form, status=page_status(form, refused))
+    outcome = run_if(form.validate_on_submit(), form,
+                     lambda: services.dismiss_item(current_user, row, form.reason.data or ""),
+                     success=f"Dismissed “{row.title}”. It will not come back.",
+                     then=url_for("intake.inbox"), invalid_to=url_for("intake.item", item_id=row.id))
+    if isinstance(outcome, ResponseBase):
+        return outcome
+    return _item_page(row, dismiss_form=form, status=page_status(form, outcome))
 
 
 # --- Classification rules (admins) -------------------------------------------------------------
@@ -157,15 +155,13 @@ def keywords(area_id: int) -> ResponseReturnValue:
         abort(404, "There is no such work area.")
     row = queries.keywords_for(area)
     form = KeywordsForm(keywords=row.keywords if row else "")
-    refused: Refused | None = None
-    if form.validate_on_submit():
-        outcome = run(form, lambda: rules_service.set_keywords(current_user, area, form.keywords.data or ""),
-                      success=f"Saved the keywords for {area.name}. They apply to items imported or changed from now on.",
-                      then=url_for("intake.rules"))
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
-    return render_template("intake/keywords.html", area=area, form=form), page_status(form, refused)
+    outcome = run_if(form.validate_on_submit(), form,
+                     lambda: rules_service.set_keywords(current_user, area, form.keywords.data or ""),
+                     success=f"Saved the keywords for {area.name}. They apply to items imported or changed from now on.",
+                     then=url_for("intake.rules"))
+    if isinstance(outcome, ResponseBase):
+        return outcome
+    return render_template("intake/keywords.html", area=area, form=form), page_status(form, outcome)
 
 
 @bp.get("/runs")

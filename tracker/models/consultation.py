@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
 from tracker.extensions import Model
-from tracker.models.types import UTCDateTime
+from tracker.models.types import LabelledEnum, UTCDateTime, sqlite_fts
 from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 MAX_SUMMARY = 10_000
 
 
-class Status(enum.StrEnum):
+class Status(LabelledEnum):
     """Where a consultation is in its life; the rules are in consultations/workflow.py."""
 
     NEW = "new"
-    TRIAGED = "triaged"  # decided to respond, waiting for a lead city
-    MONITORING = "monitoring"  # decided: monitor only (end of the path)
-    DECLINED = "declined"  # decided: no response (end of the path)
+    TRIAGED = "triaged", "To assign"  # decided to respond, waiting for a lead city
+    MONITORING = "monitoring", "Monitor only"  # decided: monitor only (end of the path)
+    DECLINED = "declined", "No response"  # decided: no response (end of the path)
     ASSIGNED = "assigned"
     DRAFTING = "drafting"
     IN_REVIEW = "in_review"
@@ -40,25 +40,8 @@ class Status(enum.StrEnum):
     MISSED = "missed"  # closed before the network submitted
     WITHDRAWN = "withdrawn"  # government withdrew it
 
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
 
-
-STATUS_LABELS = {
-    Status.NEW: "New",
-    Status.TRIAGED: "To assign",
-    Status.MONITORING: "Monitor only",
-    Status.DECLINED: "No response",
-    Status.ASSIGNED: "Assigned",
-    Status.DRAFTING: "Drafting",
-    Status.IN_REVIEW: "In review",
-    Status.APPROVED: "Approved",
-    Status.SUBMITTED: "Submitted",
-    Status.OUTCOME_PUBLISHED: "Outcome published",
-    Status.MISSED: "Missed",
-    Status.WITHDRAWN: "Withdrawn",
-}
+STATUS_LABELS = {s: s.label for s in Status}
 
 # Work still to do for the network before the government's deadline.
 OPEN_STATUSES = frozenset(
@@ -77,16 +60,10 @@ ACTIVE_WORK_STATUSES = frozenset(
 )
 
 
-class Decision(enum.StrEnum):
+class Decision(LabelledEnum):
     RESPOND = "respond"
-    MONITOR = "monitor"
+    MONITOR = "monitor", "Monitor only"
     NO_RESPONSE = "no_response"
-
-    @property
-    def label(self) -> str:
-        return {"respond": "Respond", "monitor": "Monitor only", "no_response": "No response"}[
-            self.value
-        ]
 
 
 class Source(enum.StrEnum):
@@ -95,25 +72,13 @@ class Source(enum.StrEnum):
     COMMITTEES = "committees"  # a Parliament select committee's call for evidence
 
 
-class IssuerType(enum.StrEnum):
+class IssuerType(LabelledEnum):
     """Who issued it: the importers set it, a coordinator chooses it for one logged by hand."""
 
     GOVERNMENT_DEPARTMENT = "government_department"
     SELECT_COMMITTEE = "select_committee"
     COMMISSION = "commission"
     OTHER_BODY = "other_body"
-
-    @property
-    def label(self) -> str:
-        return ISSUER_TYPE_LABELS[self]
-
-
-ISSUER_TYPE_LABELS = {
-    IssuerType.GOVERNMENT_DEPARTMENT: "Government department",
-    IssuerType.SELECT_COMMITTEE: "Select committee",
-    IssuerType.COMMISSION: "Commission",
-    IssuerType.OTHER_BODY: "Other body",
-}
 
 
 class Consultation(Model):
@@ -238,22 +203,4 @@ event.listen(Consultation.__table__, "before_create", DDL(TRIGRAM_EXTENSION).exe
 # FTS5 trigram index of those two columns, kept in step by triggers: no index of SQLite's own
 # serves a LIKE pattern that starts with a wildcard. Migration 0012 creates the same.
 LIST_SEARCH_FTS_TABLE = "consultation_fts"
-LIST_SEARCH_FTS_DDL = (
-    "CREATE VIRTUAL TABLE consultation_fts USING fts5(title, issuing_organisation, content='consultation', "
-    "content_rowid='id', tokenize='trigram')",
-    "CREATE TRIGGER consultation_fts_insert AFTER INSERT ON consultation BEGIN "
-    "INSERT INTO consultation_fts(rowid, title, issuing_organisation) "
-    "VALUES (new.id, new.title, new.issuing_organisation); END",
-    "CREATE TRIGGER consultation_fts_delete AFTER DELETE ON consultation BEGIN "
-    "INSERT INTO consultation_fts(consultation_fts, rowid, title, issuing_organisation) "
-    "VALUES ('delete', old.id, old.title, old.issuing_organisation); END",
-    "CREATE TRIGGER consultation_fts_update AFTER UPDATE OF title, issuing_organisation ON consultation BEGIN "
-    "INSERT INTO consultation_fts(consultation_fts, rowid, title, issuing_organisation) "
-    "VALUES ('delete', old.id, old.title, old.issuing_organisation); "
-    "INSERT INTO consultation_fts(rowid, title, issuing_organisation) "
-    "VALUES (new.id, new.title, new.issuing_organisation); END",
-)
-for _statement in LIST_SEARCH_FTS_DDL:
-    event.listen(Consultation.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-event.listen(Consultation.__table__, "before_drop",
-             DDL("DROP TABLE IF EXISTS consultation_fts").execute_if(dialect="sqlite"))
+sqlite_fts(Consultation, LIST_SEARCH_FTS_TABLE, ("title", "issuing_organisation"), "trigram")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
-    DDL,
     JSON,
     Date,
     ForeignKey,
@@ -16,13 +14,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model
-from tracker.models.types import UTCDateTime
+from tracker.models.types import LabelledEnum, UTCDateTime, sqlite_fts
 from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -31,33 +28,21 @@ if TYPE_CHECKING:
     from tracker.models.user import User
 
 
-class ResponseMode(enum.StrEnum):
-    FREE = "free"
-    QUESTIONS = "questions"
-
-    @property
-    def label(self) -> str:
-        return {"free": "Free text", "questions": "By the consultation's questions"}[self.value]
+class ResponseMode(LabelledEnum):
+    FREE = "free", "Free text"
+    QUESTIONS = "questions", "By the consultation's questions"
 
 
-class SubmissionMethod(enum.StrEnum):
+class SubmissionMethod(LabelledEnum):
     ONLINE_FORM = "online_form"
     EMAIL = "email"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return {"online_form": "Online form", "email": "Email", "other": "Other"}[self.value]
 
-
-class TakenUp(enum.StrEnum):
+class TakenUp(LabelledEnum):
     YES = "yes"
     PARTLY = "partly"
     NO = "no"
-
-    @property
-    def label(self) -> str:
-        return {"yes": "Yes", "partly": "Partly", "no": "No"}[self.value]
 
 
 class Question(Model):
@@ -135,23 +120,7 @@ class ResponseVersion(Model):
 # On SQLite the library searches an FTS5 index of search_text, kept in step by triggers (a
 # version is never updated, but the triggers follow any change). Migration 0009 creates the same.
 SEARCH_FTS_TABLE = "response_version_fts"
-SEARCH_FTS_DDL = (
-    "CREATE VIRTUAL TABLE response_version_fts USING fts5(search_text, content='response_version', "
-    "content_rowid='id', tokenize='porter unicode61')",
-    "CREATE TRIGGER response_version_fts_insert AFTER INSERT ON response_version BEGIN "
-    "INSERT INTO response_version_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-    "CREATE TRIGGER response_version_fts_delete AFTER DELETE ON response_version BEGIN "
-    "INSERT INTO response_version_fts(response_version_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); END",
-    "CREATE TRIGGER response_version_fts_update AFTER UPDATE OF search_text ON response_version BEGIN "
-    "INSERT INTO response_version_fts(response_version_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); "
-    "INSERT INTO response_version_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-)
-for _statement in SEARCH_FTS_DDL:
-    event.listen(ResponseVersion.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-event.listen(ResponseVersion.__table__, "before_drop",
-             DDL("DROP TABLE IF EXISTS response_version_fts").execute_if(dialect="sqlite"))
+sqlite_fts(ResponseVersion, SEARCH_FTS_TABLE, ("search_text",), "porter unicode61")
 
 
 class Contributor(Model):

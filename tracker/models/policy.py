@@ -8,7 +8,6 @@ activity log with the fields before and after."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model
-from tracker.models.types import UTCDateTime
+from tracker.models.types import LabelledEnum, UTCDateTime
 from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -25,58 +24,35 @@ if TYPE_CHECKING:
     from tracker.models.user import User
 
 
-class AskStatus(enum.StrEnum):
+class AskStatus(LabelledEnum):
     ACTIVE = "active"
     ACHIEVED = "achieved"
     RETIRED = "retired"
 
-    @property
-    def label(self) -> str:
-        return {"active": "Active", "achieved": "Achieved", "retired": "Retired"}[self.value]
 
-
-class AskTakenUp(enum.StrEnum):
+class AskTakenUp(LabelledEnum):
     """What government did with one ask of one response."""
 
-    FULL = "full"
-    PART = "part"
-    NOT = "not"
-
-    @property
-    def label(self) -> str:
-        return {"full": "Taken up in full", "part": "Taken up in part", "not": "Not taken up"}[self.value]
+    FULL = "full", "Taken up in full"
+    PART = "part", "Taken up in part"
+    NOT = "not", "Not taken up"
 
 
-class EngagementKind(enum.StrEnum):
-    MINISTER = "minister"
-    OFFICIALS = "officials"
-    APPG = "appg"
-    MP_BRIEFING = "mp_briefing"
-    EVIDENCE = "evidence"
+class EngagementKind(LabelledEnum):
+    MINISTER = "minister", "Meeting with a minister"
+    OFFICIALS = "officials", "Meeting with officials"
+    APPG = "appg", "APPG meeting"
+    MP_BRIEFING = "mp_briefing", "Briefing to MPs"
+    EVIDENCE = "evidence", "Evidence session"
     MEDIA = "media"
 
-    @property
-    def label(self) -> str:
-        return ENGAGEMENT_KIND_LABELS[self.value]
+
+ENGAGEMENT_KIND_LABELS = {k.value: k.label for k in EngagementKind}
 
 
-ENGAGEMENT_KIND_LABELS = {
-    "minister": "Meeting with a minister",
-    "officials": "Meeting with officials",
-    "appg": "APPG meeting",
-    "mp_briefing": "Briefing to MPs",
-    "evidence": "Evidence session",
-    "media": "Media",
-}
-
-
-class PartnerRole(enum.StrEnum):
-    CO_SIGNATORY = "co_signatory"
+class PartnerRole(LabelledEnum):
+    CO_SIGNATORY = "co_signatory", "Co-signatory"
     PARTNER = "partner"
-
-    @property
-    def label(self) -> str:
-        return {"co_signatory": "Co-signatory", "partner": "Partner"}[self.value]
 
 
 class PartnerNetwork(Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -13,7 +12,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model
-from tracker.models.types import UTCDateTime
+from tracker.models.types import LabelledEnum, UTCDateTime
 from tracker.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -30,15 +29,11 @@ def _hasher() -> PasswordHasher:
     return _FAST if has_app_context() and current_app.config.get("PASSWORD_HASH_FAST") else _STRONG
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     ADMIN = "admin"
     COORDINATOR = "coordinator"
     POLICY_LEAD = "policy_lead"
     CONTRIBUTOR = "contributor"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
     @property
     def needs_city(self) -> bool:

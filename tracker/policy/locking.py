@@ -9,47 +9,27 @@ the activity log, whose entries for these rows carry the version they produced i
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, select, update
-from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
 
 from tracker.errors import Change, Stale
-from tracker.extensions import db, table_of
-from tracker.locking import MAX_CHANGES, who_changed
-from tracker.models import ActivityLog, User
-from tracker.timeutil import utcnow
+from tracker.extensions import db
+from tracker.locking import latest_changes, move_version, who_changed
+from tracker.models import ActivityLog
 
 
 def claim(row: Any, seen_version: int, *, subject_type: str, what: str) -> int:
     """Move ``row`` to its next version, or raise Stale if it is no longer at ``seen_version``."""
-    table = table_of(type(row))
-    now = utcnow()
-    result = cast(CursorResult[Any], db.session.execute(
-        update(table).where(table.c.id == row.id, table.c.version == seen_version)
-        .values(version=seen_version + 1, updated_at=now)
-    ))
-    if result.rowcount != 1:
+    if not move_version(row, seen_version):
         raise stale(row, seen_version, subject_type=subject_type, what=what)
-    set_committed_value(row, "version", seen_version + 1)
-    set_committed_value(row, "updated_at", now)
     return seen_version + 1
 
 
 def changes_since(subject_type: str, subject_id: int, version: int) -> list[Change]:
-    entries = db.session.scalars(
-        select(ActivityLog)
-        .options(selectinload(ActivityLog.actor).selectinload(User.city))
-        .where(ActivityLog.subject_type == subject_type, ActivityLog.subject_id == subject_id)
-        .order_by(ActivityLog.id.desc())
-        .limit(MAX_CHANGES)
-    ).all()
-    return [
-        Change(who=e.actor.display_name if e.actor else "The tracker", when=e.created_at, what=e.message or e.action)
-        for e in reversed(entries)
-        if int((e.after or {}).get("version") or 0) > version
-    ]
+    return [change for entry, change in latest_changes(ActivityLog.subject_type == subject_type,
+                                                       ActivityLog.subject_id == subject_id)
+            if int((entry.after or {}).get("version") or 0) > version]
 
 
 def stale(row: Any, since: int, *, subject_type: str, what: str) -> Stale:

@@ -12,11 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from tracker import activity
 from tracker.errors import Change, DomainError, NotFound, Stale, one_line
-from tracker.extensions import db
+from tracker.extensions import add_if_first, db
 from tracker.models import ActivityLog, City, Consultation, User, WorkArea
 from tracker.models.drafts import Response
 from tracker.models.policy import (
@@ -309,14 +308,11 @@ def save_introduction(actor: User, year: int, text: str, seen_version: int) -> A
         if seen_version != 0:
             raise NotFound("That report introduction does not exist.")
         report = AnnualReport(year=year, introduction=text, version=1, updated_by=actor, updated_at=utcnow())
-        try:
-            with db.session.begin_nested():
-                db.session.add(report)
-        except IntegrityError:
+        if not add_if_first(report):
             # Someone else wrote the first introduction of this year at the same moment.
             report = get_report(year)
             assert report is not None
-            raise locking.stale(report, 0, subject_type=REPORT_SUBJECT, what=what) from None
+            raise locking.stale(report, 0, subject_type=REPORT_SUBJECT, what=what)
         activity.record("report_introduction", actor=actor, subject_type=REPORT_SUBJECT, subject_id=report.id,
                         message=f"Wrote the introduction of the {year}/{str(year + 1)[-2:]} report",
                         after={"introduction": text, "version": 1})

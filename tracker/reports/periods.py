@@ -29,6 +29,22 @@ def uk_midnight(day: date) -> datetime:
     return uk_instant(day, time(0, 0))
 
 
+class UKDays:
+    """UK calendar days from ``first_day`` to ``last_day`` inclusive, as the instants a query
+    compares with: from the first moment of the first day to the first moment after the last."""
+
+    first_day: date
+    last_day: date
+
+    @property
+    def starts_at(self) -> datetime:
+        return uk_midnight(self.first_day)
+
+    @property
+    def ends_before(self) -> datetime:
+        return uk_midnight(self.last_day + timedelta(days=1))
+
+
 @dataclass(frozen=True)
 class Quarter:
     year: int
@@ -70,7 +86,7 @@ class Quarter:
 
 
 @dataclass(frozen=True)
-class QuarterSlice:
+class QuarterSlice(UKDays):
     """A quarter as far as it lies inside a report's range."""
 
     quarter: Quarter
@@ -86,30 +102,14 @@ class QuarterSlice:
         whole = self.first_day == self.quarter.first_day and self.last_day == self.quarter.last_day
         return self.quarter.label if whole else f"{self.quarter.label} (part)"
 
-    @property
-    def starts_at(self) -> datetime:
-        return uk_midnight(self.first_day)
-
-    @property
-    def ends_before(self) -> datetime:
-        return uk_midnight(self.last_day + timedelta(days=1))
-
 
 @dataclass(frozen=True)
-class Period:
-    """From ``first_day`` to ``last_day`` inclusive, UK calendar days."""
+class Period(UKDays):
+    """The days a report covers, and their name."""
 
     first_day: date
     last_day: date
     label: str
-
-    @property
-    def starts_at(self) -> datetime:
-        return uk_midnight(self.first_day)
-
-    @property
-    def ends_before(self) -> datetime:
-        return uk_midnight(self.last_day + timedelta(days=1))
 
     @property
     def heading(self) -> str:

@@ -46,21 +46,8 @@ def index() -> ResponseReturnValue:
     return render_template("reports/index.html", **context), 200 if valid else 400
 
 
-# One route per format, the table named in the query string (?table=quarters&period=2026-Q2):
-# paths without arguments, like every other page's.
-@bp.get("/reports/download.csv")
-@login_required
-def download_csv() -> ResponseReturnValue:
-    return _download("csv")
-
-
-@bp.get("/reports/download.xlsx")
-@login_required
-def download_xlsx() -> ResponseReturnValue:
-    return _download("xlsx")
-
-
-def _download(fmt: str) -> ResponseReturnValue:
+def _download() -> exports.Download:
+    """A table of the report (?table=quarters&period=2026-Q2)."""
     table = request.args.get("table", "")
     if table not in DOWNLOADS:
         abort(404, "There is no report table of that name: download one from the reports page.")
@@ -69,17 +56,12 @@ def _download(fmt: str) -> ResponseReturnValue:
         abort(400, "The period asked for is not one the reports understand: "
                    + _problems(form) + ".")
     period = form.chosen(uk_today())
-    name = f"key-cities-{table}-{period.first_day:%Y-%m-%d}-to-{period.last_day:%Y-%m-%d}.{fmt}"
+    name = f"key-cities-{table}-{period.first_day:%Y-%m-%d}-to-{period.last_day:%Y-%m-%d}"
     if table == "consultations":
         where = queries.counted_consultations(period, current_user)
-        refused = exports.too_many_for_excel(rows.count(where)) if fmt == "xlsx" else None
-        if refused:
-            abort(400, refused)
-        download_table = exports.Table(
-            "Consultations", rows.COLUMNS,
-            rows.consultation_rows(where))
-    else:
-        download_table = tables.tables(queries.report(period, current_user))[table].download()
-    if fmt == "csv":
-        return exports.csv_response(name, download_table)
-    return exports.xlsx_response(name, [download_table])
+        return exports.Download(name, exports.Table("Consultations", rows.COLUMNS, rows.consultation_rows(where)),
+                                count=lambda: rows.count(where))
+    return exports.Download(name, tables.tables(queries.report(period, current_user))[table].download())
+
+
+exports.download_routes(bp, "/reports/download", _download)

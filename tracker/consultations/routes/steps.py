@@ -25,7 +25,7 @@ from tracker.models import STATUS_LABELS, City, Consultation, IssuerType, Status
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.routing import parse_id
 from tracker.timeutil import default_internal_deadline, to_uk, uk_instant
-from tracker.views import Refused, page_status, run
+from tracker.views import Refused, page_status, run_if
 
 ISSUER_TYPES = frozenset(t.value for t in IssuerType)
 
@@ -76,15 +76,13 @@ def _existing_link(refused: Refused | None) -> str | None:
 @coordinator_required
 def create() -> ResponseReturnValue:
     form = ConsultationForm()
-    refused: Refused | None = None
-    if form.validate_on_submit():
-        outcome = run(form, lambda: services.create_consultation(current_user, _data_from(form)),
-                      success=lambda c: f"Logged “{c.title}”.", then=_detail)
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
+    outcome = run_if(form.validate_on_submit(), form,
+                     lambda: services.create_consultation(current_user, _data_from(form)),
+                     success=lambda c: f"Logged “{c.title}”.", then=_detail)
+    if isinstance(outcome, Response):
+        return outcome
     return render_template("consultations/form.html", form=form, consultation=None, max_summary=MAX_SUMMARY,
-                           existing_link=_existing_link(refused)), page_status(form, refused)
+                           existing_link=_existing_link(outcome)), page_status(form, outcome)
 
 
 @bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
@@ -93,7 +91,6 @@ def edit(consultation_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
     form = EditConsultationForm()
     form.existing_closes_at = consultation.closes_at
-    refused: Refused | None = None
     if request.method == "GET":
         form.version.data = consultation.version
         closes = to_uk(consultation.closes_at)
@@ -105,57 +102,53 @@ def edit(consultation_id: int) -> ResponseReturnValue:
         form.opened_on.data = to_uk(consultation.opened_at).date() if consultation.opened_at else None
         form.closes_on.data = closes.date()
         form.closes_time.data = closes.strftime("%H:%M")
-    elif form.validate_on_submit():
-        outcome = run(form, lambda: services.update_consultation(
-                          current_user, consultation, _data_from(form, consultation), seen_version=form.version.data),
-                      success=lambda changed: "Saved the changes." if changed else "Nothing had changed.",
-                      then=_detail(consultation))
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
+    outcome = run_if(form.validate_on_submit(), form, lambda: services.update_consultation(
+                         current_user, consultation, _data_from(form, consultation),
+                         seen_version=form.version.data),
+                     success=lambda changed: "Saved the changes." if changed else "Nothing had changed.",
+                     then=_detail(consultation))
+    if isinstance(outcome, Response):
+        return outcome
     return render_template("consultations/form.html", form=form, consultation=consultation,
-                           max_summary=MAX_SUMMARY, stale=refused and refused.stale,
-                           existing_link=_existing_link(refused)), page_status(form, refused)
+                           max_summary=MAX_SUMMARY, stale=outcome and outcome.stale,
+                           existing_link=_existing_link(outcome)), page_status(form, outcome)
 
 
-def _refuse_unless_possible(consultation: Consultation, name: str) -> Response | None:
-    """A form for a step the consultation is not at: say why and go back to its page.
+def _refuse_unless_possible(consultation: Consultation, name: str) -> None:
+    """A form for a step the consultation is not at: say why and go back to its page (the
+    redirect ends the request).
 
     Not for a form sent from an older page: the service refuses it saying what changed
     since, and the form comes back with what the user typed."""
     if request.method == "POST" and request.form.get("version") != str(consultation.version):
-        return None
+        return
     try:
         workflow.check(current_user, consultation, name)
     except InvalidTransition as exc:
         flash(exc.message, "error")
-        return redirect(_detail(consultation))
-    return None
+        abort(redirect(_detail(consultation)))
 
 
 @bp.route("/<int:consultation_id>/triage", methods=["GET", "POST"])
 @coordinator_required
 def triage(consultation_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
-    if (not_now := _refuse_unless_possible(consultation, "triage")) is not None:
-        return not_now
+    _refuse_unless_possible(consultation, "triage")
     form = TriageForm()
-    refused: Refused | None = None
     if request.method == "GET":
         form.version.data = consultation.version
         if consultation.decision:
             form.decision.data = consultation.decision
             form.reason.data = consultation.decision_reason
-    if form.validate_on_submit():
-        outcome = run(form, lambda: services.triage(current_user, consultation, form.decision.data,
-                                                    form.reason.data or "", seen_version=form.version.data),
-                      success=lambda _: f"Triaged: {consultation.status_label.lower()}.",
-                      then=_detail(consultation), invalid_to=_detail(consultation))
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
+    outcome = run_if(form.validate_on_submit(), form,
+                     lambda: services.triage(current_user, consultation, form.decision.data,
+                                             form.reason.data or "", seen_version=form.version.data),
+                     success=lambda _: f"Triaged: {consultation.status_label.lower()}.",
+                     then=_detail(consultation), invalid_to=_detail(consultation))
+    if isinstance(outcome, Response):
+        return outcome
     return render_template("consultations/triage.html", form=form, consultation=consultation,
-                           stale=refused and refused.stale), page_status(form, refused)
+                           stale=outcome and outcome.stale), page_status(form, outcome)
 
 
 def _assign_choices(form: AssignForm, work_areas: list[WorkArea], cities: list[City], leads: list[User]) -> None:
@@ -188,43 +181,40 @@ def _set_lead_choices(form: AssignForm, leads: list[User]) -> None:
 @coordinator_required
 def assign(consultation_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
-    if (not_now := _refuse_unless_possible(consultation, "assign")) is not None:
-        return not_now
+    _refuse_unless_possible(consultation, "assign")
     work_areas = list(queries.work_areas())
     cities = list(queries.cities())
     leads = list(queries.policy_leads())
     form = AssignForm()
     _assign_choices(form, work_areas, cities, leads)
     proposed_deadline = services.proposed_internal_deadline(consultation)
-    refused: Refused | None = None
     if request.method == "GET":
         form.version.data = consultation.version
         form.work_area.data = str(consultation.work_area_id or "")
         form.city.data = str(consultation.lead_city_id or "")
         form.policy_lead.data = str(consultation.policy_lead_id or "")
         form.internal_deadline.data = consultation.internal_deadline or proposed_deadline
-    if form.validate_on_submit():
-        areas = {a.id: a for a in work_areas}
-        by_id_city = {c.id: c for c in cities}
-        by_id_lead = {u.id: u for u in leads}
-        outcome = run(
-            form,
-            lambda: services.assign(
-                current_user,
-                consultation,
-                work_area=areas[int(form.work_area.data)],
-                city=by_id_city.get(int(form.city.data)) if form.city.data else None,
-                policy_lead=by_id_lead.get(int(form.policy_lead.data)) if form.policy_lead.data else None,
-                internal_deadline=form.internal_deadline.data,
-                seen_version=form.version.data,
-            ),
-            success=lambda status: (f"{STATUS_LABELS[status]}: "
-                                    f"{consultation.lead_city.name if consultation.lead_city else ''} leads."),
-            then=_detail(consultation), invalid_to=_detail(consultation),
-        )
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
+    areas = {a.id: a for a in work_areas}
+    by_id_city = {c.id: c for c in cities}
+    by_id_lead = {u.id: u for u in leads}
+    outcome = run_if(
+        form.validate_on_submit(),
+        form,
+        lambda: services.assign(
+            current_user,
+            consultation,
+            work_area=areas[int(form.work_area.data)],
+            city=by_id_city.get(int(form.city.data)) if form.city.data else None,
+            policy_lead=by_id_lead.get(int(form.policy_lead.data)) if form.policy_lead.data else None,
+            internal_deadline=form.internal_deadline.data,
+            seen_version=form.version.data,
+        ),
+        success=lambda status: (f"{STATUS_LABELS[status]}: "
+                                f"{consultation.lead_city.name if consultation.lead_city else ''} leads."),
+        then=_detail(consultation), invalid_to=_detail(consultation),
+    )
+    if isinstance(outcome, Response):
+        return outcome
     leads_by_area = {str(a.id): a.lead_city_id for a in work_areas if a.lead_city_id}
     _show_leads_of_chosen_city(form, work_areas, leads)
     first = consultation.status == Status.TRIAGED.value
@@ -236,8 +226,8 @@ def assign(consultation_id: int) -> ResponseReturnValue:
         submit_label="Assign" if first else "Save assignment",
         leads_by_area=json.dumps(leads_by_area),
         deadline_hint=_proposal_hint(consultation, proposed_deadline),
-        stale=refused and refused.stale,
-    ), page_status(form, refused)
+        stale=outcome and outcome.stale,
+    ), page_status(form, outcome)
 
 
 @bp.route("/<int:consultation_id>/transition/<name>", methods=["GET", "POST"])
@@ -248,22 +238,18 @@ def transition(consultation_id: int, name: str) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
     step = workflow.TRANSITIONS[name]
     form = TransitionForm()
-    refused: Refused | None = None
     if request.method == "GET":
         # The confirmation page; a refusal is explained on the consultation page.
-        if (not_now := _refuse_unless_possible(consultation, name)) is not None:
-            return not_now
+        _refuse_unless_possible(consultation, name)
         workflow.check(current_user, consultation, name)  # PermissionDenied -> the 403 page
         form.version.data = consultation.version
-    elif form.validate():
-        outcome = run(form, lambda: services.simple_transition(
-                          current_user, consultation, name, message=(form.message.data or "").strip(),
-                          seen_version=form.version.data),
-                      success=lambda _: f"{step.label}: the consultation is now {consultation.status_label.lower()}.",
-                      then=_detail(consultation), invalid_to=_detail(consultation))
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
+    outcome = run_if(form.validate_on_submit(), form, lambda: services.simple_transition(
+                         current_user, consultation, name, message=(form.message.data or "").strip(),
+                         seen_version=form.version.data),
+                     success=lambda _: f"{step.label}: the consultation is now {consultation.status_label.lower()}.",
+                     then=_detail(consultation), invalid_to=_detail(consultation))
+    if isinstance(outcome, Response):
+        return outcome
     return render_template("consultations/confirm.html", form=form, consultation=consultation, step=step,
                            destructive=name in actions.DESTRUCTIVE,
-                           stale=refused and refused.stale), page_status(form, refused)
+                           stale=outcome and outcome.stale), page_status(form, outcome)

@@ -9,6 +9,7 @@ from typing import Any
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as ResponseBase
 
 from tracker.consultations import workflow
 from tracker.drafts import bp, queries, review
@@ -16,7 +17,7 @@ from tracker.drafts.forms import BaseForm, OutcomeForm, SubmissionForm, parse_ti
 from tracker.drafts.routes.common import consultation_url, response_url
 from tracker.models import Consultation
 from tracker.timeutil import to_uk, uk_instant, utcnow
-from tracker.views import Refused, page_status, run
+from tracker.views import page_status, run_if
 
 
 def _check_step(consultation: Consultation, name: str) -> None:
@@ -43,20 +44,18 @@ def record_page(consultation_id: int, step: str, form_class: type[BaseForm], ver
     consultation = queries.get_consultation(consultation_id)
     form: Any = form_class()
     _check_step(consultation, step)
-    refused: Refused | None = None
     if request.method == "GET":
         form.version.data = consultation.version
         if prefill is not None:
             prefill(form)
-    elif _validate(consultation, form, rules):
-        outcome = run(form, lambda: verb(consultation, form), success=success, then=response_url(consultation))
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
+    outcome = run_if(request.method == "POST" and _validate(consultation, form, rules), form,
+                     lambda: verb(consultation, form), success=success, then=response_url(consultation))
+    if isinstance(outcome, ResponseBase):
+        return outcome
     return render_template(
         template, consultation=consultation, form=form, consultation_url=consultation_url(consultation),
-        stale=refused.stale if refused else None, **extra(consultation),
-    ), page_status(form, refused)
+        stale=outcome and outcome.stale, **extra(consultation),
+    ), page_status(form, outcome)
 
 
 def _validate(consultation: Consultation, form: Any,

@@ -6,12 +6,13 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from tracker.models.policy import AskStatus
 from tracker.policy import bp, permissions, queries, services
 from tracker.policy.forms import AskEditForm, AskForm
 from tracker.policy.routes.common import area_choices, city_choices
-from tracker.views import Refused, page_status, run
+from tracker.views import page_status, run_if
 
 
 @bp.get("/")
@@ -42,18 +43,15 @@ def new_ask() -> ResponseReturnValue:
     form = AskForm()
     form.work_area_id.choices = area_choices()
     form.lead_city_id.choices = city_choices()
-    refused: Refused | None = None
     if request.method == "GET" and (area := request.args.get("area", type=int)):
         form.work_area_id.data = area
-    if form.validate_on_submit():
-        outcome = run(form, lambda: services.create_ask(
-            current_user, work_area_id=form.work_area_id.data, lead_city_id=form.lead_city_id.data,
-            title=form.title.data or "", text=form.text.data or ""),
-            success="Ask added.", then=lambda ask: url_for("policy.ask", ask_id=ask.id))
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
-    return render_template("policy/ask_form.html", form=form, ask=None), page_status(form, refused)
+    outcome = run_if(form.validate_on_submit(), form, lambda: services.create_ask(
+        current_user, work_area_id=form.work_area_id.data, lead_city_id=form.lead_city_id.data,
+        title=form.title.data or "", text=form.text.data or ""),
+        success="Ask added.", then=lambda ask: url_for("policy.ask", ask_id=ask.id))
+    if isinstance(outcome, Response):
+        return outcome
+    return render_template("policy/ask_form.html", form=form, ask=None), page_status(form, outcome)
 
 
 @bp.get("/asks/<int:ask_id>")
@@ -73,16 +71,14 @@ def edit_ask(ask_id: int) -> ResponseReturnValue:
     form = AskEditForm(obj=row if request.method == "GET" else None)
     form.work_area_id.choices = area_choices()
     form.lead_city_id.choices = city_choices()
-    refused: Refused | None = None
-    if form.validate_on_submit():
-        outcome = run(form, lambda: services.edit_ask(
-            current_user, row, seen_version=form.version.data or 0, title=form.title.data or "",
-            text=form.text.data or "", status=form.status.data or "", lead_city_id=form.lead_city_id.data,
-            work_area_id=form.work_area_id.data),
-            success="Ask saved.", then=url_for("policy.ask", ask_id=row.id))
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
+    outcome = run_if(form.validate_on_submit(), form, lambda: services.edit_ask(
+        current_user, row, seen_version=form.version.data or 0, title=form.title.data or "",
+        text=form.text.data or "", status=form.status.data or "", lead_city_id=form.lead_city_id.data,
+        work_area_id=form.work_area_id.data),
+        success="Ask saved.", then=url_for("policy.ask", ask_id=row.id))
+    if isinstance(outcome, Response):
+        return outcome
+    if outcome is not None:
         row = queries.get_ask(ask_id)
-    return render_template("policy/ask_form.html", form=form, ask=row, stale=refused.stale if refused else None,
-                           may_move=current_user.is_coordinator), page_status(form, refused)
+    return render_template("policy/ask_form.html", form=form, ask=row, stale=outcome and outcome.stale,
+                           may_move=current_user.is_coordinator), page_status(form, outcome)

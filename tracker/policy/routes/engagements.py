@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as ResponseBase
 
 from tracker.models.policy import ENGAGEMENT_KIND_LABELS, Engagement
 from tracker.pagination import govuk_pagination, requested_page
@@ -19,7 +20,7 @@ from tracker.policy.forms import (
 )
 from tracker.policy.routes.common import area_choices
 from tracker.routing import parse_id
-from tracker.views import Refused, page_status, run
+from tracker.views import Refused, page_status, run, run_if
 
 _RECORD_REFUSAL = "Only coordinators and policy leads can record engagements."
 _EDIT_REFUSAL = "Only coordinators, whoever recorded it and the leads of its work area can edit this engagement."
@@ -56,10 +57,10 @@ def _choices(form: EngagementForm, engagement: Engagement | None) -> None:
                              if p.is_active or p.id in set(form.partners.data or [])]
 
 
-def _form_page(form: EngagementForm, engagement: Engagement | None, status: int,
-               refused: Refused | None = None) -> ResponseReturnValue:
+def _form_page(form: EngagementForm, engagement: Engagement | None,
+               refused: Refused | None) -> ResponseReturnValue:
     return render_template("policy/engagement_form.html", form=form, engagement=engagement,
-                           stale=refused.stale if refused else None), status
+                           stale=refused and refused.stale), page_status(form, refused)
 
 
 @bp.route("/engagements/new", methods=["GET", "POST"])
@@ -73,15 +74,13 @@ def new_engagement() -> ResponseReturnValue:
         if area_id := parse_id(request.args.get("area")):
             form.work_area_id.data = area_id
     _choices(form, None)
-    refused: Refused | None = None
-    if form.validate_on_submit():
-        outcome = run(form, lambda: engagements.create_engagement(current_user, form.to_input()),
-                      success="Engagement recorded.",
-                      then=lambda e: url_for("policy.engagement", engagement_id=e.id))
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
-    return _form_page(form, None, page_status(form, refused), refused)
+    outcome = run_if(form.validate_on_submit(), form,
+                     lambda: engagements.create_engagement(current_user, form.to_input()),
+                     success="Engagement recorded.",
+                     then=lambda e: url_for("policy.engagement", engagement_id=e.id))
+    if isinstance(outcome, ResponseBase):
+        return outcome
+    return _form_page(form, None, outcome)
 
 
 def _detail(engagement: Engagement, follow_up_form: FollowUpForm | None = None, status: int = 200) -> ResponseReturnValue:
@@ -117,16 +116,15 @@ def edit_engagement(engagement_id: int) -> ResponseReturnValue:
         form.partners.data = [p.id for p in links["partners"]]
         form.consultations.data = ", ".join(str(c.id) for c in links["consultations"])
     _choices(form, row)
-    refused: Refused | None = None
-    if form.validate_on_submit():
-        outcome = run(form, lambda: engagements.edit_engagement(current_user, row, form.to_input(),
-                                                                form.version.data or 0),
-                      success="Engagement saved.", then=url_for("policy.engagement", engagement_id=row.id))
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
+    outcome = run_if(form.validate_on_submit(), form,
+                     lambda: engagements.edit_engagement(current_user, row, form.to_input(),
+                                                         form.version.data or 0),
+                     success="Engagement saved.", then=url_for("policy.engagement", engagement_id=row.id))
+    if isinstance(outcome, ResponseBase):
+        return outcome
+    if outcome is not None:
         row = queries.get_engagement(engagement_id)
-    return _form_page(form, row, page_status(form, refused), refused)
+    return _form_page(form, row, outcome)
 
 
 @bp.post("/engagements/<int:engagement_id>/follow-ups")
@@ -135,13 +133,12 @@ def add_follow_up(engagement_id: int) -> ResponseReturnValue:
     row = queries.get_engagement(engagement_id)
     permissions.require(permissions.can_edit_engagement(current_user, row), _EDIT_REFUSAL)
     form = FollowUpForm()
-    if form.validate():
-        outcome = run(form, lambda: engagements.add_follow_up(
-            current_user, row, description=form.description.data or "", owner_id=form.owner_id.data,
-            due_on=form.due_on.data), success="Follow-up added.",
-            then=url_for("policy.engagement", engagement_id=row.id, _anchor="follow-ups"))
-        if not isinstance(outcome, Refused):
-            return outcome
+    outcome = run_if(form.validate(), form, lambda: engagements.add_follow_up(
+        current_user, row, description=form.description.data or "", owner_id=form.owner_id.data,
+        due_on=form.due_on.data), success="Follow-up added.",
+        then=url_for("policy.engagement", engagement_id=row.id, _anchor="follow-ups"))
+    if isinstance(outcome, ResponseBase):
+        return outcome
     return _detail(row, form, 400)
 
 

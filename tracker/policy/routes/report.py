@@ -7,13 +7,14 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response as ResponseBase
 
 from tracker.drafts.markdown import render
 from tracker.extensions import db
 from tracker.models import City
 from tracker.policy import bp, permissions, report, services
 from tracker.policy.forms import IntroductionForm
-from tracker.views import Refused, page_status, run
+from tracker.views import Refused, page_status, run_if
 
 
 def _year(value: int | None) -> int:
@@ -61,15 +62,12 @@ def report_introduction(year: int) -> ResponseReturnValue:
     year = _year(year)
     permissions.require(permissions.can_edit_report(current_user), "Only coordinators can edit the annual report.")
     form = IntroductionForm()
-    refused: Refused | None = None
-    if form.validate():
-        outcome = run(form, lambda: services.save_introduction(
-            current_user, year, form.introduction.data or "", form.version.data or 0),
-            success="Introduction saved.", then=url_for("policy.annual_report", year=year, _anchor="introduction"))
-        if not isinstance(outcome, Refused):
-            return outcome
-        refused = outcome
-    return _page(year, form, refused, page_status(form, refused))
+    outcome = run_if(form.validate(), form, lambda: services.save_introduction(
+        current_user, year, form.introduction.data or "", form.version.data or 0),
+        success="Introduction saved.", then=url_for("policy.annual_report", year=year, _anchor="introduction"))
+    if isinstance(outcome, ResponseBase):
+        return outcome
+    return _page(year, form, outcome, page_status(form, outcome))
 
 
 @bp.get("/report/<int:year>.docx")
