@@ -81,6 +81,14 @@ def test_lead_starts_from_the_documents_questions_and_the_submission_follows_the
     listed = page.locator("#questions .kc-found-questions > li")
     assert [text.split("\n")[0] for text in listed.all_inner_texts()] == ["Question 1", "Question 2.1", "Question 2.2"]
     _fits(page, "the response page by questions")
+    # A question read a little wrong is changed like any other.
+    page.get_by_role("link", name="Change question 2.1").click()
+    page.wait_for_load_state()
+    _fits(page, "the question's page")
+    page.fill("textarea[name=text]", "What data would your authority need from bus operators, and how often?")
+    page.get_by_role("button", name="Save question").click()
+    page.wait_for_load_state()
+    assert "What data would your authority need from bus operators, and how often?" in listed.nth(1).inner_text()
 
     # The lead answers each question and sends the draft for review.
     db.session.expire_all()

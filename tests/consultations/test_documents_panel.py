@@ -5,7 +5,7 @@ when it is an http(s) address."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests import factories
 from tracker.extensions import db
@@ -45,7 +45,7 @@ def test_the_documents_read_and_skipped_with_why_and_the_ways_to_respond(as_user
     # Read on a winter evening: 18:05 UTC is 18:05 in London; in summer it would say 19:05.
     factories.read_documents(consultation, questions=[factories.found_question("1", "Do you agree?")],
                              documents=DOCUMENTS, ways=factories.BUS_WAYS,
-                             at=datetime(2026, 12, 1, 18, 5, tzinfo=timezone.utc))
+                             at=datetime(2026, 12, 1, 18, 5, tzinfo=UTC))
     db.session.commit()
     panel = _panel(as_user("contributor").get(f"/consultations/{consultation.id}").get_data(as_text=True))
     text = _text(panel)

@@ -59,7 +59,7 @@ def test_the_offer_is_shown_to_who_may_use_it_and_the_questions_to_everyone(read
     consultation = read_draft(Status.DRAFTING)
     page = as_user(who).get(_url(consultation)).get_data(as_text=True)
     assert (OFFER in page) is offered
-    assert ('action="/consultations/%d/response/questions/from-document"' % consultation.id in page) is offered
+    assert (f'action="/consultations/{consultation.id}/response/questions/from-document"' in page) is offered
     # The questions found, collapsed, with their sources, whoever looks.
     details = re.search(r'<details class="govuk-details".*?</details>', page, re.S)
     assert details is not None and "Show the 3 questions and where they were found" in details.group(0)
@@ -79,9 +79,11 @@ def test_no_offer_without_found_questions_or_once_answered_by_them(make_draft, r
                                 data={"version": started.version}).status_code == 302
     page = as_user("lead").get(_url(started)).get_data(as_text=True)
     assert OFFER not in page and 'id="document-questions"' not in page
-    # Not offered once the draft can no longer change (approved).
+    # Neither offered nor listed once the draft can no longer change (approved), and refused.
     approved = read_draft(Status.APPROVED)
-    assert OFFER not in as_user("coordinator").get(_url(approved)).get_data(as_text=True)
+    assert 'id="document-questions"' not in as_user("coordinator").get(_url(approved)).get_data(as_text=True)
+    r = as_user("coordinator").post(_url(approved, "/questions/from-document"), data={"version": approved.version})
+    assert r.status_code == 403 and _draft_questions(approved) == []
 
 
 def test_starting_creates_the_questions_in_order_with_their_sources(read_draft, as_user):

@@ -79,10 +79,10 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         forms["return_form"] = ReturnForm(formdata=None, data=seen)
     if steps["reopen"]:
         forms["reopen_form"] = ReopenForm(formdata=None, data=seen)
-    # The questions found in the consultation's documents, offered until the draft is answered
-    # question by question.
-    found = documents_queries.questions_for(consultation.id)
-    offered = found if versions.offers_document_questions(resp, qs) else []
+    # The questions found in the consultation's documents, offered while the draft can change and
+    # until it is answered question by question.
+    offered = (documents_queries.questions_for(consultation.id)
+               if permissions.is_editable(consultation) and versions.offers_document_questions(resp, qs) else [])
     if can_manage:
         forms["question_form"] = QuestionForm(formdata=None, data=seen)
         forms["mode_form"] = ModeForm(formdata=None, data=seen)
