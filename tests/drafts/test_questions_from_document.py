@@ -140,9 +140,12 @@ def test_questions_the_draft_already_has_stay_first(read_draft, as_user):
     consultation = read_draft(Status.DRAFTING)
     db.session.add(Question(consultation_id=consultation.id, number=1, text="A question typed in by hand"))
     db.session.commit()  # the draft is still free text: the offer stands
-    page = as_user("lead").get(_url(consultation)).get_data(as_text=True)
+    lead = as_user("lead")
+    page = lead.get(_url(consultation)).get_data(as_text=True)
     assert "The draft&#39;s 1 question stays first, with its answers." in page
-    as_user("lead").post(_url(consultation, "/questions/from-document"), data={"version": consultation.version})
+    lead.post(_url(consultation, "/questions/from-document"), data={"version": consultation.version})
+    assert ("Started question by question from the 3 questions in the consultation document. The draft&#39;s 1 "
+            "earlier question stays first.") in lead.get(_url(consultation)).get_data(as_text=True)
     assert [(n, label, text[:20]) for n, label, text, *_ in _draft_questions(consultation)] == [
         (1, "", "A question typed in "), (2, "1", "Do you agree with th"), (3, "2.1", "What data would oper"),
         (4, "2.2", "Who should pay?\n(a) ")]

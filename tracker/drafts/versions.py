@@ -319,13 +319,22 @@ class Started:
     kept_text: bool  # the current version has text: it stays, as the introduction
 
     @property
+    def done(self) -> str:
+        return f"Started question by question from the {_questions(self.added)} in the consultation document"
+
+    @property
     def message(self) -> str:
-        said = [f"Started question by question from the {self.added} questions in the consultation document."]
+        said = [self.done + "."]
         if self.kept_questions:
-            said.append(f"The draft's {self.kept_questions} earlier questions stay first.")
+            said.append(f"The draft's {_questions(self.kept_questions, 'earlier')} "
+                        f"{'stays' if self.kept_questions == 1 else 'stay'} first.")
         if self.kept_text:
             said.append("The text already written stays as the introduction, above the answers.")
         return " ".join(said)
+
+
+def _questions(n: int, kind: str = "") -> str:
+    return " ".join(filter(None, [str(n), kind, "question" if n == 1 else "questions"]))
 
 
 def offers_document_questions(response: Response | None, current: Sequence[Question]) -> bool:
@@ -375,7 +384,7 @@ def start_from_document(actor: User, consultation: Consultation, found: Sequence
     started = Started(len(taken), len(existing), bool(version and version.body.strip()))
     activity.record(
         "questions_from_document", actor=actor, consultation=consultation,
-        message=f"Started question by question from the {started.added} questions in the consultation document",
+        message=started.done,
         before={"mode": old_mode}, after={"mode": response.mode, "questions": started.added},
         subject_type="response", subject_id=response.id,
     )
