@@ -118,3 +118,42 @@ def make_consultation(
     db.session.add(consultation)
     db.session.flush()
     return consultation
+
+
+DOCUMENT_URL = "https://www.gov.uk/government/publications/bus-reform/consultation-document"
+BUS_WAYS = {"link_url": "https://consult.example.gov.uk/bus-reform", "email": "bus.reform@dft.example.gov.uk",
+            "postal_address": "Bus reform team\n2 Marsham Street\nLondon SW1P 4DR",
+            "attachment_url": "https://assets.publishing.service.gov.uk/media/bus-reform/response-form.docx"}
+
+
+def found_question(number: str, text: str, options: tuple[str, ...] = (), *, where: str = "Chapter 2",
+                   title: str = "Bus reform: consultation document", url: str = DOCUMENT_URL) -> dict[str, object]:
+    """A question as the documents feature finds it (the shape of `read-documents --json`)."""
+    return {"number": number, "text": text, "options": list(options),
+            "source": {"title": title, "url": url, "where": where}}
+
+
+def read_documents(consultation: Consultation, *, questions: list[dict[str, object]] | None = None,
+                   documents: list[dict[str, object]] | None = None, ways: dict[str, str] | None = None,
+                   problem: str = "", at: datetime | None = None) -> Consultation:
+    """The consultation as imported from GOV.UK with its documents read (as the reading task stores
+    them): the questions, the documents (read or skipped and why) and the ways to respond."""
+    from tracker.models.documents import ConsultationDocument, ConsultationQuestion, DocumentReading
+    from tracker.timeutil import utcnow
+
+    consultation.source = "govuk"
+    at = at or utcnow()
+    db.session.add(DocumentReading(consultation_id=consultation.id, read_at=at, documents_read_for=at,
+                                   problem=problem, ways_to_respond=ways))
+    for position, q in enumerate(questions or [], start=1):
+        source = q["source"]
+        assert isinstance(source, dict)
+        db.session.add(ConsultationQuestion(
+            consultation_id=consultation.id, position=position, number=q["number"], text=q["text"],
+            options=q["options"], source_title=source["title"], source_url=source["url"],
+            source_where=source["where"]))
+    for position, d in enumerate(documents or [], start=1):
+        db.session.add(ConsultationDocument(consultation_id=consultation.id, position=position, read_at=at,
+                                            **{"kind": "attachment", "reason": "", "content_type": "", **d}))
+    db.session.flush()
+    return consultation

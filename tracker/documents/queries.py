@@ -3,6 +3,7 @@ that the consultation and response pages show, /api/v1's part, and what the catc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,9 +14,22 @@ from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, Consultation
 from tracker.models.documents import ConsultationDocument, ConsultationQuestion, DocumentReading
 from tracker.models.intake import IntakeItem, ItemSource
+from tracker.urls import is_web_address
 
 KIND_LABELS = {"attachment": "Document", "response_form": "Response form", "outcome": "Outcome",
                "scope": "Call for evidence"}
+TYPE_LABELS = {"application/pdf": "PDF", "text/html": "HTML page", "application/msword": "Word document",
+               "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+               "application/vnd.oasis.opendocument.spreadsheet": "Spreadsheet (ODS)",
+               "application/vnd.ms-excel": "Spreadsheet", "text/csv": "CSV file",
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Spreadsheet"}
+# An address someone could be sent to write to: a mailto link is made only of this.
+EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+def link(url: str) -> str:
+    """A link to what came from outside, only when it is an http(s) address ("" for none)."""
+    return url.strip() if is_web_address(url) else ""
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,10 @@ class QuestionRow:
     source_title: str
     source_url: str
     source_where: str
+
+    @property
+    def source_href(self) -> str:
+        return link(self.source_url)
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,16 @@ class DocumentRow:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+    @property
+    def href(self) -> str:
+        return link(self.url)
+
+    @property
+    def type_label(self) -> str:
+        """What kind of file it is, as people name it ("" when GOV.UK did not say)."""
+        content_type = self.content_type.split(";")[0].strip().lower()
+        return TYPE_LABELS.get(content_type, content_type)
 
 
 @dataclass(frozen=True)
@@ -90,18 +118,20 @@ def _documents(consultation_id: int) -> list[DocumentRow]:
 
 def steps(ways: dict[str, Any] | None, *, committee: bool = False) -> list[Step]:
     """GOV.UK's ways to respond as steps, in the order a lead would choose them."""
-    ways = ways or {}
+    ways = {key: str(value).strip() for key, value in (ways or {}).items() if value}
     found: list[Step] = []
     if ways.get("link_url"):
         found.append(Step("online_form", "Submit evidence on the committee's page" if committee
-                          else "Use this online form", ways["link_url"], ways["link_url"]))
+                          else "Use this online form", ways["link_url"], link(ways["link_url"])))
     if ways.get("email"):
-        found.append(Step("email", "Send the response to this address", ways["email"], f"mailto:{ways['email']}"))
+        email = ways["email"].removeprefix("mailto:")
+        found.append(Step("email", "Send the response to this address", email,
+                          f"mailto:{email}" if EMAIL.fullmatch(email) else ""))
     if ways.get("postal_address"):
         found.append(Step("post", "Post it to this address", ways["postal_address"]))
     if ways.get("attachment_url"):
         found.append(Step("response_form", "Download the department's response form and fill it in",
-                          ways["attachment_url"], ways["attachment_url"]))
+                          ways["attachment_url"], link(ways["attachment_url"])))
     return found
 
 

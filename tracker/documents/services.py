@@ -1,5 +1,6 @@
-"""The documents feature's writes: what is due for reading, and storing a reading. Flush, never
-commit: the task owns the transaction."""
+"""The documents feature's writes: what is due for reading, and storing a reading (flush, never
+commit: the task owns the transaction); and its rule about a submission: was it sent a way the
+department asks for."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tracker.documents.reader import Reading
 from tracker.extensions import db
 from tracker.models import Consultation
 from tracker.models.documents import ConsultationDocument, ConsultationQuestion, DocumentReading
+from tracker.models.drafts import SubmissionMethod
 from tracker.models.intake import IntakeItem, ItemSource
 from tracker.timeutil import utcnow
 
@@ -108,3 +110,35 @@ def store(due: Due, reading: Reading, *, now: datetime | None = None) -> bool:
     record.documents_read_for = due.read_for if reading.complete else None
     db.session.flush()
     return True
+
+
+# The ways GOV.UK lists to respond (details.ways_to_respond) that send a response, as the method a
+# submission records; the department's response form (attachment_url) goes by one of them.
+SENDING_WAYS = {"link_url": SubmissionMethod.ONLINE_FORM, "email": SubmissionMethod.EMAIL,
+                "postal_address": SubmissionMethod.POST}
+_BY = {SubmissionMethod.ONLINE_FORM: "its online form", SubmissionMethod.EMAIL: "email",
+       SubmissionMethod.POST: "post"}
+
+
+def accepted_methods(consultation_id: int) -> list[SubmissionMethod]:
+    """How the department asks for responses ([] when it said nothing, or nothing was read)."""
+    ways = db.session.scalar(select(DocumentReading.ways_to_respond)
+                             .where(DocumentReading.consultation_id == consultation_id))
+    ways = ways if isinstance(ways, dict) else {}
+    return [method for key, method in SENDING_WAYS.items() if str(ways.get(key) or "").strip()]
+
+
+def check_submission_method(consultation_id: int, method: str, reference: str = "") -> str | None:
+    """Why a response recorded as sent by ``method`` did not go a way the department asks for, or
+    None: it did, or the department listed no way (a consultation logged by hand, not read yet).
+    "Other" is a way the department agreed that it does not list: the reference must say which."""
+    accepted = accepted_methods(consultation_id)
+    if not accepted or method in accepted:
+        return None
+    if method == SubmissionMethod.OTHER and reference.strip():
+        return None
+    ways = [_BY[m] for m in accepted]
+    named = ways[0] if len(ways) == 1 else ", ".join(ways[:-1]) + " or " + ways[-1]
+    choose = " or ".join(m.label for m in accepted)
+    return (f"The department asks for responses by {named} only. Choose {choose}; or, if it agreed to "
+            "take the response another way, choose Other and say how in the reference")

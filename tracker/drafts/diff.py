@@ -66,6 +66,6 @@ def diff_versions(
     for q in questions:
         key = str(q.id)
         sections.append(
-            SectionDiff(f"Question {q.number}", diff_text(old_answers.get(key, ""), new_answers.get(key, "")))
+            SectionDiff(f"Question {q.shown_number}", diff_text(old_answers.get(key, ""), new_answers.get(key, "")))
         )
     return sections

@@ -59,7 +59,7 @@ def to_markdown(ctx: ExportContext) -> str:
         lines += [shift_source(ctx.version.body.strip(), top), ""]
     answers = ctx.version.answers or {}
     for q in ctx.questions:
-        lines += [f"## Question {q.number}", "", f"*{q.text.strip()}*", ""]
+        lines += [f"## Question {q.shown_number}", "", f"*{q.text.strip()}*", ""]
         lines += [shift_source(answers.get(str(q.id), "").strip(), top) or "_No answer._", ""]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -101,7 +101,7 @@ def to_docx(ctx: ExportContext) -> bytes:
         add_markdown(doc, ctx.version.body, top)
     answers = ctx.version.answers or {}
     for q in ctx.questions:
-        doc.add_heading(f"Question {q.number}", level=1)
+        doc.add_heading(f"Question {q.shown_number}", level=1)
         qp = doc.add_paragraph(style=TRACKER_STYLE)
         run = qp.add_run(q.text.strip())
         run.italic = True

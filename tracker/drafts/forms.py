@@ -83,7 +83,7 @@ def edit_form_class(questions: list[Question]) -> type[EditForm]:
     pairs = []
     for q in questions:
         name = f"answer_{q.id}"
-        attrs[name] = TextAreaField(f"Question {q.number}", widget=GovTextArea(), validators=[Optional()])
+        attrs[name] = TextAreaField(f"Question {q.shown_number}", widget=GovTextArea(), validators=[Optional()])
         pairs.append((q, name))
     attrs["question_fields"] = pairs
     return type("DynamicEditForm", (EditForm,), attrs)
@@ -144,6 +144,21 @@ class QuestionForm(BaseForm):
                     Length(max=5000, message="Question must be 5,000 characters or fewer")]
     )
     submit = SubmitField("Add question", widget=GovSubmitInput())
+
+
+class QuestionEditForm(BaseForm):
+    version = VersionField()
+    label = StringField(
+        "Number", widget=GovTextInput(), validators=[MaxLength(20)],
+        description="As the consultation document numbers it, for example 2.1. Leave it empty to number it by "
+                    "its place in the list.",
+    )
+    text = TextAreaField(
+        "Question text", widget=GovTextArea(),
+        validators=[DataRequired("Enter the question's text"),
+                    Length(max=5000, message="Question must be 5,000 characters or fewer")]
+    )
+    submit = SubmitField("Save question", widget=GovSubmitInput())
 
 
 def row_id(value: Any) -> int:

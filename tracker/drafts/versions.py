@@ -8,7 +8,9 @@ view or task that called it owns the transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
@@ -18,12 +20,13 @@ from tracker import activity, locking
 from tracker.consultations import workflow
 from tracker.drafts.limits import MAX_TEXT
 from tracker.drafts.permissions import can_edit, can_manage_questions, require
-from tracker.drafts.queries import current_version, get_response, get_version, questions
+from tracker.drafts.queries import by_questions, current_version, get_response, get_version, questions
 from tracker.errors import DomainError, NotFound, Stale
 from tracker.extensions import add_if_first, db
 from tracker.models import Consultation, Status, User
 from tracker.models.drafts import Question, Response, ResponseMode, ResponseVersion
 from tracker.timeutil import utcnow
+from tracker.urls import is_web_address
 
 # What an editor whose save was refused can do: their text is still in the form.
 EDITING_ADVICE = ("Their text and yours are shown side by side below: copy what you need into the form "
@@ -201,15 +204,23 @@ def set_mode(actor: User, consultation: Consultation, mode: str, *, seen_version
     return response
 
 
+MAX_QUESTION = 5000
+
+
+def _question_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise DomainError("Enter the question's text.", field="text")
+    if len(text) > MAX_QUESTION:
+        raise DomainError("Keep the question under 5,000 characters.", field="text")
+    return text
+
+
 def add_question(actor: User, consultation: Consultation, text: str, *, seen_version: int | None = None) -> Question:
     require(can_manage_questions(actor, consultation),
             "Only the lead city's policy leads and coordinators can add questions.")
     locking.check_seen(consultation, seen_version)
-    text = text.strip()
-    if not text:
-        raise DomainError("Enter the question's text.", field="text")
-    if len(text) > 5000:
-        raise DomainError("Keep the question under 5,000 characters.", field="text")
+    text = _question_text(text)
     locking.claim(consultation)
     last = db.session.scalar(
         select(func.max(Question.number)).where(Question.consultation_id == consultation.id)
@@ -242,3 +253,136 @@ def remove_question(
     )
     db.session.delete(question)
     db.session.flush()
+
+
+def question_of(consultation: Consultation, question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.consultation_id != consultation.id:
+        raise NotFound("There is no such question on this consultation.")
+    return question
+
+
+def edit_question(actor: User, consultation: Consultation, question_id: int, text: str, label: str, *,
+                  seen_version: int | None = None) -> Question:
+    """Change a question's text and the number it is shown by (a question read from a document
+    may have been read badly); its answers stay with it."""
+    require(can_manage_questions(actor, consultation),
+            "Only the lead city's policy leads and coordinators can change questions.")
+    locking.check_seen(consultation, seen_version)
+    question = question_of(consultation, question_id)
+    text, label = _question_text(text), label.strip()
+    if len(label) > 20:
+        raise DomainError("Keep the question's number under 20 characters.", field="label")
+    before = {"number": question.shown_number, "text": question.text}
+    locking.claim(consultation)
+    question.text, question.label = text, label
+    after = {"number": question.shown_number, "text": question.text}
+    activity.record(
+        "edit_question", actor=actor, consultation=consultation, message=f"Changed question {question.shown_number}",
+        before=before, after=after, subject_type="question", subject_id=question.id,
+    )
+    db.session.flush()
+    return question
+
+
+# --- questions found in the consultation's documents -----------------------------------
+
+
+class FoundQuestion(Protocol):
+    """A question found in the consultation's documents, as the page that offers them passes it
+    in (the documents feature reads them; drafts does not import it)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def options(self) -> list[str]: ...
+    @property
+    def source_title(self) -> str: ...
+    @property
+    def source_url(self) -> str: ...
+    @property
+    def source_where(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Started:
+    """What starting from the document's questions did, for the page to say."""
+
+    added: int
+    kept_questions: int  # the draft's own questions, kept before the document's
+    kept_text: bool  # the current version has text: it stays, as the introduction
+
+    @property
+    def done(self) -> str:
+        return f"Started question by question from the {_questions(self.added)} in the consultation document"
+
+    @property
+    def message(self) -> str:
+        said = [self.done + "."]
+        if self.kept_questions:
+            said.append(f"The draft's {_questions(self.kept_questions, 'earlier')} "
+                        f"{'stays' if self.kept_questions == 1 else 'stay'} first.")
+        if self.kept_text:
+            said.append("The text already written stays as the introduction, above the answers.")
+        return " ".join(said)
+
+
+def _questions(n: int, kind: str = "") -> str:
+    return " ".join(filter(None, [str(n), kind, "question" if n == 1 else "questions"]))
+
+
+def offers_document_questions(response: Response | None, current: Sequence[Question]) -> bool:
+    """Whether the draft may start question by question from the document's questions: not while
+    it is already answered question by question."""
+    return not (by_questions(response) and current)
+
+
+def _from_document(found: FoundQuestion) -> str:
+    """The question as the draft keeps it: its options (Yes / No / Don't know) part of its text."""
+    text = found.text.replace("\r\n", "\n").strip()
+    options = [o.strip() for o in found.options if o.strip()]
+    if text and options:
+        text += "\n\nOptions: " + " / ".join(options)
+    return text if len(text) <= MAX_QUESTION else text[:MAX_QUESTION - 1].rstrip() + "…"
+
+
+def start_from_document(actor: User, consultation: Consultation, found: Sequence[FoundQuestion], *,
+                        seen_version: int | None = None) -> Started:
+    """Answer question by question, from the questions found in the consultation's documents,
+    in their order: each with its document's number and where it was found. The draft's text is
+    kept (it is the introduction of a response by questions); so are questions it already has."""
+    require(can_manage_questions(actor, consultation),
+            "Only the lead city's policy leads and coordinators can change how this draft is organised.")
+    locking.check_seen(consultation, seen_version)
+    taken = [(f, _from_document(f)) for f in found]
+    taken = [(f, text) for f, text in taken if text]
+    if not taken:
+        raise DomainError("No questions were found in the consultation's documents: add the questions one by one.")
+    existing = questions(consultation)
+    if not offers_document_questions(get_response(consultation), existing):
+        raise DomainError("This draft is already answered question by question: add or remove its questions one "
+                          "by one.")
+    locking.claim(consultation)
+    response = ensure_response(consultation)
+    last = max((q.number for q in existing), default=0)
+    db.session.add_all(
+        Question(consultation_id=consultation.id, number=last + n, text=text, label=f.number.strip()[:20],
+                 source_title=f.source_title.strip()[:300],
+                 source_url=f.source_url.strip()[:1000] if is_web_address(f.source_url) else "",
+                 source_where=f.source_where.strip()[:300])
+        for n, (f, text) in enumerate(taken, start=1)
+    )
+    old_mode = response.mode
+    response.mode = ResponseMode.QUESTIONS.value
+    version = current_version(response)
+    started = Started(len(taken), len(existing), bool(version and version.body.strip()))
+    activity.record(
+        "questions_from_document", actor=actor, consultation=consultation,
+        message=started.done,
+        before={"mode": old_mode}, after={"mode": response.mode, "questions": started.added},
+        subject_type="response", subject_id=response.id,
+    )
+    db.session.flush()
+    return started

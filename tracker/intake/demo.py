@@ -1,5 +1,8 @@
 """Demo data for `make run`: fill the triage inbox from the recorded sample sets (GOV.UK's and
-the select committees'), and accept two GOV.UK items with their documents' recorded readings."""
+the select committees'), and accept two GOV.UK items with their documents' recorded readings: the
+bus services consultation waits for its lead city (Hull) to start question by question from its
+document's questions; the planning one was answered that way and approved, for a coordinator to
+record its submission by the department's checklist."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import User
+from tracker.models import Consultation, Decision, Role, User
 from tracker.models.intake import IntakeItem, ItemSource, ItemState
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_data"
@@ -35,6 +38,41 @@ def _recorded_reading(consultation_id: int, item: IntakeItem) -> None:
         documents.store(due, reading)
 
 
+PLANNING_INTRODUCTION = ("The Key Cities network welcomes faster local plans, and asks that the new timetable "
+                         "comes with the planning capacity to meet it.")
+
+
+def _to_the_lead_city(coordinator: User, consultation: Consultation) -> User | None:
+    """Triaged to respond and assigned to its work area's lead city and one of its policy leads."""
+    from tracker.consultations import services as consultations
+
+    area = consultation.work_area
+    if area is None or area.lead_city is None:
+        return None
+    lead = db.session.scalar(select(User).where(User.role == Role.POLICY_LEAD.value, User.city_id == area.lead_city_id)
+                             .order_by(User.id))
+    consultations.triage(coordinator, consultation, Decision.RESPOND, "Direct impact on member councils.")
+    consultations.assign(coordinator, consultation, work_area=area, city=area.lead_city, policy_lead=lead,
+                         internal_deadline=None)
+    return lead
+
+
+def _approved_by_questions(coordinator: User, lead: User, consultation: Consultation) -> None:
+    """Answered question by question from its document's questions, sent for review, approved."""
+    from tracker.documents import queries as documents
+    from tracker.drafts import queries as drafts
+    from tracker.drafts import review, versions
+
+    versions.start_from_document(lead, consultation, documents.questions_for(consultation.id))
+    questions = drafts.questions(consultation)
+    # Three versions, as a draft is written: the introduction, the first answers, all of them.
+    for number, answered, note in ((1, 0, "Introduction"), (2, 2, "First answers"), (3, len(questions), "All answered")):
+        answers = {str(q.id): f"The network's answer to question {q.shown_number}." for q in questions[:answered]}
+        versions.save_version(lead, consultation, versions.DraftText(PLANNING_INTRODUCTION, answers, note), number - 1)
+    review.send_for_review(lead, consultation)
+    review.approve(coordinator, consultation, number=3)
+
+
 def seed_demo() -> None:
     """Import the recorded sets (as `import-govuk --from-dir` and `import-committees --from-dir`).
     Idempotent per source (a second run would only add another run record); flushes only."""
@@ -53,5 +91,8 @@ def seed_demo() -> None:
             if coordinator is not None and item is not None and item.state == ItemState.PENDING:
                 consultation = services.accept_item(coordinator, item)
                 _recorded_reading(consultation.id, item)
+                lead = _to_the_lead_city(coordinator, consultation)
+                if lead is not None and content_id == DEMO_PLANNING:
+                    _approved_by_questions(coordinator, lead, consultation)
     if not _imported(ItemSource.COMMITTEES):
         importer.run_import(sources.make_committees_dir_source(str(COMMITTEES_SAMPLE_DIR)), trigger="demo")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.extensions import Model
 from tracker.models.types import LabelledEnum, UTCDateTime, sqlite_fts
 from tracker.timeutil import utcnow
+from tracker.urls import is_web_address
 
 if TYPE_CHECKING:
     from tracker.models.city import City
@@ -36,6 +37,7 @@ class ResponseMode(LabelledEnum):
 class SubmissionMethod(LabelledEnum):
     ONLINE_FORM = "online_form"
     EMAIL = "email"
+    POST = "post"
     OTHER = "other"
 
 
@@ -46,7 +48,9 @@ class TakenUp(LabelledEnum):
 
 
 class Question(Model):
-    """A numbered question of the consultation, answered in a response by questions."""
+    """A numbered question of the consultation, answered in a response by questions: typed in by
+    the lead city, or taken from the questions found in the consultation's documents (then with
+    the number the document gives it and where it was found)."""
 
     __tablename__ = "question"
     __table_args__ = (UniqueConstraint("consultation_id", "number"),)
@@ -55,9 +59,24 @@ class Question(Model):
     consultation_id: Mapped[int] = mapped_column(
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
+    # The order of the questions (1..n); a question from a document is shown by the document's own
+    # number (label: "2.1"), one typed in by this.
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(20), default="")
+    source_title: Mapped[str] = mapped_column(String(300), default="")
+    source_url: Mapped[str] = mapped_column(String(1000), default="")
+    source_where: Mapped[str] = mapped_column(String(300), default="")  # the heading or page
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def shown_number(self) -> str:
+        return self.label or str(self.number)
+
+    @property
+    def source_href(self) -> str:
+        """The link to where it was found, only ever an http(s) address."""
+        return self.source_url if is_web_address(self.source_url) else ""
 
 
 class Response(Model):

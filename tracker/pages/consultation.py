@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from tracker.consultations import actions, bp, facts, lifecycle
 from tracker.consultations.history import history_rows
 from tracker.consultations.routes.page import consultation_or_404
+from tracker.documents import queries as documents_queries
 from tracker.drafts import queries as drafts_queries
 from tracker.intake import queries as intake_queries
 from tracker.policy import panels as policy_panels
@@ -27,6 +28,7 @@ def detail(consultation_id: int) -> ResponseReturnValue:
         facts=facts.facts(consultation),
         history=history_rows(consultation.id),
         internal_deadline_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
+        documents_panel=documents_queries.documents_panel(consultation),
         drafts_panel=drafts_queries.consultation_panel(current_user, consultation),
         intake_panel=intake_queries.consultation_panel(current_user, consultation),
         reminders_panel=reminders_queries.consultation_panel(current_user, consultation),

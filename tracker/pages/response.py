@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from tracker.consultations import workflow
+from tracker.documents import queries as documents_queries
 from tracker.drafts import bp, people, permissions, queries, review, versions
 from tracker.drafts.forms import (
     ApproveForm,
@@ -36,6 +37,7 @@ from tracker.drafts.routes.common import (
 )
 from tracker.errors import Stale
 from tracker.models import Consultation, User
+from tracker.models.drafts import Question, ResponseVersion
 from tracker.policy import panels as policy_panels
 from tracker.views import Refused, run
 
@@ -77,10 +79,16 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         forms["return_form"] = ReturnForm(formdata=None, data=seen)
     if steps["reopen"]:
         forms["reopen_form"] = ReopenForm(formdata=None, data=seen)
+    # The questions found in the consultation's documents, offered while the draft can change and
+    # until it is answered question by question.
+    offered = (documents_queries.questions_for(consultation.id)
+               if permissions.is_editable(consultation) and versions.offers_document_questions(resp, qs) else [])
     if can_manage:
         forms["question_form"] = QuestionForm(formdata=None, data=seen)
         forms["mode_form"] = ModeForm(formdata=None, data=seen)
         forms["remove_question_form"] = StepForm(formdata=None, data=seen)
+        if offered:
+            forms["document_questions_form"] = StepForm(formdata=None, data=seen)
     if can_support:
         forms["support_form"] = SupportForm(formdata=None)
     error_form = None
@@ -111,6 +119,9 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         can_edit=permissions.can_edit(user, consultation, resp),
         can_manage=can_manage,
         show_questions=can_manage or bool(qs),
+        found_questions=offered,
+        can_start_from_document=can_manage and bool(offered),
+        start_keeps=_start_keeps(version, qs),
         can_record_support=can_support and bool(forms["support_form"].city_id.choices),
         steps=steps,
         show_review=any(steps.values()),
@@ -125,17 +136,30 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     ), status
 
 
+def _start_keeps(version: ResponseVersion | None, qs: list[Question]) -> str:
+    """What starting from the document's questions does with what the draft has already."""
+    kept = []
+    if qs:
+        kept.append(f"The draft's {len(qs)} question stays first, with its answers." if len(qs) == 1 else
+                    f"The draft's {len(qs)} questions stay first, with their answers.")
+    if version is not None and version.body.strip():
+        kept.append(f"The text already written (version {version.number}) stays, as the introduction above the "
+                    "answers.")
+    return " ".join(kept)
+
+
 def _step(consultation: Consultation, name: str, form: Any, action: Callable[[], T],
-          success: str | Callable[[T], str], anchor: str = "review") -> ResponseReturnValue:
+          success: str | Callable[[T], str], anchor: str = "review", done: str = "") -> ResponseReturnValue:
     """A change from the response page: validate its form, run the verb, commit.
 
     A change made on an older page comes back (409) with what changed since and the form
     as typed; an input the rules refuse comes back (400) with the message on its field, and a
     refusal about no field in particular (a button) in the error summary, linking to the
-    button's section. Permission and impossible-step errors go to the error page (403/409)."""
+    button's section. Permission and impossible-step errors go to the error page (403/409). Done,
+    the page opens at ``done`` (the form's section unless said)."""
     if not form.validate():
         return _refused(consultation, name, form, anchor)
-    outcome = run(form, action, success=success, then=response_url(consultation, anchor))
+    outcome = run(form, action, success=success, then=response_url(consultation, done or anchor))
     if not isinstance(outcome, Refused):
         return outcome
     if outcome.stale is not None:
@@ -313,6 +337,20 @@ def mode(consultation_id: int) -> ResponseReturnValue:
         current_user, c, form.mode.data or "", seen_version=form.version.data),
         "Organisation of the response changed.",
         "Only the lead city's policy leads and coordinators can change how this draft is organised.")
+
+
+@bp.post("/<int:consultation_id>/response/questions/from-document")
+@login_required
+def questions_from_document(consultation_id: int) -> ResponseReturnValue:
+    """Answer question by question from the questions found in the consultation's documents; done,
+    the page opens at its questions."""
+    consultation = queries.get_consultation(consultation_id)
+    permissions.require(permissions.can_manage_questions(current_user, consultation),
+                        "Only the lead city's policy leads and coordinators can change how this draft is organised.")
+    form = StepForm()
+    return _step(consultation, "document_questions_form", form, lambda: versions.start_from_document(
+        current_user, consultation, documents_queries.questions_for(consultation.id), seen_version=form.version.data),
+        lambda started: started.message, "document-questions", done="questions")
 
 
 @bp.post("/<int:consultation_id>/response/questions")

@@ -95,7 +95,7 @@ def _conflict(form: EditForm, qs: list[Question], text: versions.DraftText,
         "message": exc.message,
         "theirs": theirs,
         "theirs_sections": [("Text" if not qs else "Introduction", theirs.body if theirs else "", text.body)]
-        + [(f"Question {q.number}", their_answers.get(str(q.id), ""), text.answers.get(str(q.id), "")) for q in qs],
+        + [(f"Question {q.shown_number}", their_answers.get(str(q.id), ""), text.answers.get(str(q.id), "")) for q in qs],
     }
 
 

@@ -1,22 +1,23 @@
-"""Recording what happened after approval: how the response was submitted, and the outcome."""
+"""Recording what happened after approval: how the response was submitted, and the outcome. The
+pages room draws both forms (pages/submission.py, pages/outcome.py) with what other features add
+to them, through record_page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response as ResponseBase
 
 from tracker.consultations import workflow
-from tracker.drafts import bp, queries, review
-from tracker.drafts.forms import BaseForm, OutcomeForm, SubmissionForm, parse_time
+from tracker.drafts import queries, review
+from tracker.drafts.forms import BaseForm, OutcomeForm
 from tracker.drafts.routes.common import consultation_url, response_url
 from tracker.models import Consultation
-from tracker.timeutil import to_uk, uk_instant, utcnow
 from tracker.views import page_status, run_if
 
 
@@ -69,35 +70,7 @@ def _validate(consultation: Consultation, form: Any,
     return valid
 
 
-def _submission_rules(consultation: Consultation, form: SubmissionForm) -> dict[str, str | None]:
-    at = parse_time(form.submitted_time.data)
-    if form.submitted_on.data is None or at is None:
-        return {}
-    return {"submitted_on": review.submission_time_problem(uk_instant(form.submitted_on.data, at))}
-
-
 def outcome_rules(consultation: Consultation, form: OutcomeForm) -> dict[str, str | None]:
     if form.published_on.data is None:
         return {}
     return {"published_on": review.outcome_date_problem(consultation, form.published_on.data)}
-
-
-def _now(form: SubmissionForm) -> None:
-    now = to_uk(utcnow())
-    form.submitted_on.data = now.date()
-    form.submitted_time.data = now.strftime("%H:%M")
-
-
-@bp.route("/<int:consultation_id>/submission", methods=["GET", "POST"])
-@login_required
-def submit(consultation_id: int) -> ResponseReturnValue:
-    return record_page(
-        consultation_id, "submit", SubmissionForm, lambda c, form: review.record_submission(
-            current_user, c, method=form.method.data,
-            submitted_at=uk_instant(given_date(form.submitted_on.data), time(*form.time_parts())),
-            reference=form.reference.data or "", seen_version=form.version.data,
-        ), "Submission recorded. The submitted version is now frozen.", "drafts/submit.html",
-        lambda c: {"approved": queries.approved_version(queries.get_response(c)),
-                   "supports": queries.supporting_cities(c)},
-        prefill=_now, rules=_submission_rules,
-    )
