@@ -22,6 +22,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     if overrides:
         app.config.update(overrides)
     app.config.setdefault("CELERY", celery_config(app.config))
+    from tracker.auth.mfa import check_setting
+
+    check_setting(list(app.config.get("MFA_REQUIRED_ROLES") or []))
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     _configure_logging(app)
