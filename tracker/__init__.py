@@ -188,6 +188,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.drafts import bp as drafts_bp
     from tracker.health import bp as health_bp
     from tracker.intake import bp as intake_bp
+    from tracker.invitations import bp as invitations_bp
     from tracker.pages import dashboard  # before the blueprints whose endpoints its pages keep
     from tracker.policy import bp as policy_bp
     from tracker.reminders import bp as reminders_bp
@@ -199,6 +200,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp, url_prefix="/consultations")
     app.register_blueprint(drafts_bp, url_prefix="/consultations")
     app.register_blueprint(intake_bp, url_prefix="/intake")
+    app.register_blueprint(invitations_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(policy_bp, url_prefix="/policy")

@@ -40,11 +40,13 @@ def oidc_start(provider_name: str) -> ResponseReturnValue:
     """To the provider. A link, not a form: the strict CSP's form-action would stop a form's
     redirect to another site. The state, nonce and PKCE verifier stay in this browser's session."""
     p = _provider(provider_name)
-    intent = {"next": request.args.get("next") if services.is_safe_next(request.args.get("next")) else None,
-              "link": request.args.get("link") == "1" and current_user.is_authenticated,
+    next_url = request.args.get("next")
+    next_url = next_url if services.is_safe_next(next_url) else None
+    link = request.args.get("link") == "1" and current_user.is_authenticated
+    if current_user.is_authenticated and not link:
+        return redirect(signing_in.landing(next_url))
+    intent = {"next": next_url, "link": link,
               "invitation": session.get(INVITATION_TOKEN) if request.args.get("invitation") == "1" else None}
-    if current_user.is_authenticated and not intent["link"]:
-        return redirect(signing_in.landing(intent["next"]))
     try:
         response: Response = oidc.client(p).authorize_redirect(
             external_url("auth.oidc_callback", provider_name=p.name))
