@@ -99,7 +99,8 @@ def client(p: Provider) -> FlaskOAuth2App:
     key = (p.name, p.client_id, p.client_secret, p.metadata_url)
     found = clients.get(key)
     if found is None:
-        oauth = OAuth()
+        # Bound to this app (Authlib keeps its registry there); the client is what this module keeps.
+        oauth = OAuth(current_app._get_current_object())  # type: ignore[attr-defined]
         found = oauth.register(
             p.name, client_id=p.client_id, client_secret=p.client_secret, server_metadata_url=p.metadata_url,
             client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256",
