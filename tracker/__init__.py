@@ -25,6 +25,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from tracker.auth.mfa import check_setting
 
     check_setting(list(app.config.get("MFA_REQUIRED_ROLES") or []))
+    if app.config["ENV_NAME"] == "production" and app.config["MAIL_BACKEND"] == "notify":
+        from tracker.govuk_notify import settings_problem
+
+        if problem := settings_problem(app.config["NOTIFY_API_KEY"], app.config["NOTIFY_TEMPLATE_IDS"]):
+            raise RuntimeError(f"MAIL_BACKEND is notify but {problem}.")
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     _configure_logging(app)

@@ -15,7 +15,7 @@ from tests import factories
 from tests.auth.conftest import is_signed_in, sign_in
 from tests.conftest import login
 from tests.reminders.conftest import Inbox
-from tests.signin.conftest import local, through_provider
+from tests.signin.conftest import through_provider
 from tests.signin.provider import ENTRA_TENANT, OTHER_TENANT, LocalProvider
 from tracker.extensions import db
 from tracker.invitations import tokens
