@@ -172,15 +172,15 @@ def _gone(message: str, status: int) -> ResponseReturnValue:
 
 @bp.route("/invitations/accept/<token>", methods=["GET", "POST"])
 def accept(token: str) -> ResponseReturnValue:
-    if current_user.is_authenticated:
-        return _gone(f"You are signed in as {current_user.email}. Sign out first to accept an invitation for "
-                     "someone else.", 409)
     try:
         invitation = services.live(token)
     except NotFound as exc:
         return _gone(exc.message, 404)
     except DomainError as exc:
         return _gone(exc.message, 410)
+    if current_user.is_authenticated:
+        return _gone(f"You are signed in as {current_user.email}. Sign out first to accept an invitation for "
+                     "someone else.", 409)
     # For a council account's sign-in started from this page (auth/oidc_views.py).
     session[INVITATION_TOKEN] = token
     landing = (url_for("drafts.response", consultation_id=invitation.consultation_id)
