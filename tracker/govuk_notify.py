@@ -18,16 +18,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
 
 import requests
 from flask import current_app
 from notifications_python_client.errors import HTTPError, InvalidResponse
 from notifications_python_client.notifications import NotificationsAPIClient
 from urllib3.exceptions import NewConnectionError
-
-if TYPE_CHECKING:
-    from tracker.mail import MailError
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +51,17 @@ def settings_problem(api_key: str, setting: str) -> str | None:
     return None
 
 
-def _error(text: str, *, transient: bool, uncertain: bool = False) -> MailError:
-    from tracker.mail import MailError
+class NotifyError(Exception):
+    """A failed send, sorted as mail.MailError sorts them (mail.py turns one into the other)."""
 
-    return MailError(text, transient=transient, uncertain=uncertain)
+    def __init__(self, message: str, *, transient: bool, uncertain: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.uncertain = uncertain
+
+
+def _error(text: str, *, transient: bool, uncertain: bool = False) -> NotifyError:
+    return NotifyError(text, transient=transient, uncertain=uncertain)
 
 
 def _reasons(exc: HTTPError) -> str:
@@ -69,7 +72,7 @@ def _reasons(exc: HTTPError) -> str:
     return str(said)
 
 
-def _sorted(exc: HTTPError, base_url: str, timeout: float) -> MailError:
+def _sorted(exc: HTTPError, base_url: str, timeout: float) -> NotifyError:
     """What a failed request means for the sender."""
     if exc.response is not None:
         status = exc.response.status_code
@@ -98,7 +101,7 @@ def _sorted(exc: HTTPError, base_url: str, timeout: float) -> MailError:
 
 def send(*, to: str, kinds: Iterable[str], personalisation: Mapping[str, str], reference: str,
          before_data: Callable[[], None] | None) -> str:
-    """Send one email; returns Notify's id for it. Raises MailError."""
+    """Send one email; returns Notify's id for it. Raises NotifyError."""
     cfg = current_app.config
     templates = template_ids(cfg["NOTIFY_TEMPLATE_IDS"])
     wanted = list(kinds)

@@ -94,8 +94,11 @@ def send(msg: EmailMessage, *, before_data: Callable[[], None] | None = None) ->
         _send_smtp(msg, before_data)
     elif backend == "notify":
         email = msg if isinstance(msg, Email) else Email()
-        govuk_notify.send(to=str(msg["To"]), kinds=email.notify_kinds, personalisation=email.personalisation,
-                          reference=email.reference, before_data=before_data)
+        try:
+            govuk_notify.send(to=str(msg["To"]), kinds=email.notify_kinds, personalisation=email.personalisation,
+                              reference=email.reference, before_data=before_data)
+        except govuk_notify.NotifyError as exc:
+            raise MailError(str(exc), transient=exc.transient, uncertain=exc.uncertain) from exc
     elif backend == "file":
         if before_data is not None:
             before_data()

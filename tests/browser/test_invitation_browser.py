@@ -24,9 +24,11 @@ from tracker.models import Role, Status
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.usefixtures("eager")
 def test_invited_contributor_signs_in_with_the_local_provider_and_comments(
-        app: Flask, live_server: str, page: Any, entra: LocalProvider, smtp: Inbox, eager: None,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        app: Flask, live_server: str, page: Any, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    provider: LocalProvider = request.getfixturevalue("entra")
+    inbox: Inbox = request.getfixturevalue("smtp")
     # Links in emails, and the address the provider sends the browser back to, are built from BASE_URL.
     monkeypatch.setitem(app.config, "BASE_URL", live_server)
     lead = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead")
@@ -46,11 +48,11 @@ def test_invited_contributor_signs_in_with_the_local_provider_and_comments(
     expect(page.locator(".kc-invitations")).to_contain_text("Waiting")
     page.click("header button:has-text('Sign out')")
 
-    [email] = smtp.to("sam.salford@salford.gov.uk")
+    [email] = inbox.to("sam.salford@salford.gov.uk")
     found = re.search(r"(http://127\.0\.0\.1:\d+/invitations/accept/\S+)",
                       email.get_body(preferencelist=("plain",)).get_content())
     assert found
-    entra.sign_in_as(tid=ENTRA_TENANT, oid="7b1e0c4a-2f3d-4c5e-9a6b-777777777777",
+    provider.sign_in_as(tid=ENTRA_TENANT, oid="7b1e0c4a-2f3d-4c5e-9a6b-777777777777",
                      email="sam.salford@salford.gov.uk", name="Sam Salford")
     page.goto(found.group(1))
     expect(page.locator("h1")).to_contain_text("Join the")
