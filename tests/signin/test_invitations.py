@@ -156,6 +156,8 @@ def test_an_existing_account_or_an_open_invitation_is_not_invited_again(admin_cl
 
 def test_only_admins_invite_people(as_user) -> None:
     assert as_user("coordinator").get("/admin/invitations/new").status_code == 403
+    assert as_user("lead").get("/admin/invitations").status_code == 403
+    assert as_user(None).get("/admin/invitations").status_code == 302
     assert as_user("lead").post("/admin/invitations/new", data={"email": "x@y.gov.uk", "name": "X",
                                                                "role": "admin"}).status_code == 403
 
