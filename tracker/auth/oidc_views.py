@@ -18,7 +18,6 @@ from tracker.auth import bp, oidc, services, signing_in
 from tracker.auth.forms import ButtonForm, LoginForm
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.routing import parse_id
 from tracker.urls import external_url
 
 log = logging.getLogger(__name__)
@@ -121,15 +120,14 @@ def _link(identity: oidc.Identity) -> ResponseReturnValue:
     return redirect(url_for("auth.sign_in_methods"))
 
 
-@bp.post("/account/sign-in/linked/<identity_id>/unlink")
+@bp.post("/account/sign-in/linked/<int:identity_id>/unlink")
 @login_required
-def oidc_unlink(identity_id: str) -> ResponseReturnValue:
+def oidc_unlink(identity_id: int) -> ResponseReturnValue:
     form = ButtonForm()
-    found = parse_id(identity_id)
-    if not form.validate() or found is None:
+    if not form.validate():
         abort(400, "The form had expired. Open the page again and try again.")
     try:
-        oidc.unlink(current_user, found)
+        oidc.unlink(current_user, identity_id)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
