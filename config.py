@@ -188,7 +188,7 @@ class Config:
     HEALTH_SWEEP_STALE_SECONDS = _int("HEALTH_SWEEP_STALE_SECONDS", 2 * REMINDER_SWEEP_SECONDS + 60)
 
     # Email.
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")  # "file" or "smtp"
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")  # "file", "smtp" or "notify"
     MAIL_FROM = os.environ.get("MAIL_FROM", "Key Cities Tracker <tracker@keycities.invalid>")
     MAIL_SMTP_HOST = os.environ.get("MAIL_SMTP_HOST", "localhost")
     MAIL_SMTP_PORT = _int("MAIL_SMTP_PORT", 25)
@@ -197,6 +197,39 @@ class Config:
     MAIL_SMTP_STARTTLS = _bool("MAIL_SMTP_STARTTLS", False)
     MAIL_SMTP_SSL = _bool("MAIL_SMTP_SSL", False)
     MAIL_SMTP_TIMEOUT = _int("MAIL_SMTP_TIMEOUT", 30)
+    # GOV.UK Notify (MAIL_BACKEND=notify): the API key (key name, service id and secret in one
+    # string, as Notify shows it), the API's address, how long a request may take, and the template
+    # of each kind of email, as kind=template-id pairs: "message" (every single message: reminders,
+    # escalations, workflow notifications, follow-ups), "digest", "briefing" and "invitation"; a
+    # message's own kind (e.g. "before_1", "assigned") may name a template of its own.
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_TIMEOUT = _float("NOTIFY_TIMEOUT", 30)
+    NOTIFY_TEMPLATE_IDS = os.environ.get("NOTIFY_TEMPLATE_IDS", "")
+
+    # Signing in with the council's own account (OpenID Connect). Each provider is offered once its
+    # client id and secret are set. Microsoft Entra ID: multi-tenant, only the tenants (tid) listed;
+    # Google Workspace: only the hosted domains (hd) listed, with verified email addresses.
+    ENTRA_CLIENT_ID = os.environ.get("ENTRA_CLIENT_ID", "")
+    ENTRA_CLIENT_SECRET = os.environ.get("ENTRA_CLIENT_SECRET", "")
+    ENTRA_ALLOWED_TENANTS = _list("ENTRA_ALLOWED_TENANTS")
+    ENTRA_METADATA_URL = os.environ.get(
+        "ENTRA_METADATA_URL", "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration")
+    GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID", "")
+    GOOGLE_CLIENT_SECRET = os.environ.get("GOOGLE_CLIENT_SECRET", "")
+    GOOGLE_ALLOWED_DOMAINS = _list("GOOGLE_ALLOWED_DOMAINS")
+    GOOGLE_METADATA_URL = os.environ.get(
+        "GOOGLE_METADATA_URL", "https://accounts.google.com/.well-known/openid-configuration")
+    # How long the provider's discovery document, keys and token endpoint may take to answer.
+    OIDC_TIMEOUT = _float("OIDC_TIMEOUT", 10)
+
+    # The second factor (TOTP) after a password: the roles that must use it (comma-separated role
+    # names, or "none"); everyone else may. Production requires it of admins and coordinators.
+    MFA_REQUIRED_ROLES = _list("MFA_REQUIRED_ROLES")
+    # Wrong codes allowed per person at the second step of signing in.
+    MFA_CODE_LIMIT = os.environ.get("MFA_CODE_LIMIT", "10 per 15 minutes")
+    # How long an invitation's link works.
+    INVITATION_DAYS = _int("INVITATION_DAYS", 7)
 
     # GOV.UK intake.
     GOVUK_API_BASE_URL = os.environ.get("GOVUK_API_BASE_URL", "https://www.gov.uk")
@@ -262,6 +295,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    MFA_REQUIRED_ROLES = _list("MFA_REQUIRED_ROLES") or ["admin", "coordinator"]
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"

@@ -260,8 +260,10 @@ def _real_values() -> dict[str, int]:
     from tracker.models.api import ApiToken
     from tracker.models.drafts import Contributor, Question, Response, ResponseVersion
     from tracker.models.intake import IntakeItem, OrganisationRule
+    from tracker.models.invitations import Invitation
     from tracker.models.messages import DigestRun, Message
     from tracker.models.policy import Engagement, FollowUp, PolicyAsk
+    from tracker.models.signin import ExternalIdentity
     from tracker.policy.report import financial_year
 
     response = db.session.scalars(
@@ -290,6 +292,8 @@ def _real_values() -> dict[str, int]:
         "follow_up_id": first(select(FollowUp.id).where(FollowUp.done_at.is_(None))),
         "year": financial_year(),
         "token_id": first(select(ApiToken.id)),
+        "invitation_id": first(select(Invitation.id)),
+        "identity_id": first(select(ExternalIdentity.id)),
         "_any_consultation": first(select(Consultation.id)),
     }
 
@@ -340,11 +344,15 @@ def test_every_route_and_form_with_hostile_values(app: Flask, demo_data: dict[st
         _every_form(walk, app, demo_data, role)
 
 
+# Values for the routes' word arguments (ids come from the demo data).
+ROUTE_WORDS = {"name": "start_drafting", "token": "no-such-feed-token", "city_slug": "hull", "provider_name": "entra"}
+
+
 def _paths_and_query_strings(walk: Walk, app: Flask, demo_data: dict[str, int], role: str) -> None:
     for rule in _rules(app):
         walk.sign_in()  # a route may have signed the client out (sign-out, a password change)
         methods = sorted(rule.methods & {"GET", "POST"})
-        values: dict[str, Any] = {**demo_data, "name": "start_drafting", "token": "no-such-feed-token", "city_slug": "hull"}
+        values: dict[str, Any] = {**demo_data, **ROUTE_WORDS}
         for arg in rule.arguments:
             hostile = HUGE_IDS if arg in demo_data else HOSTILE_STRINGS
             for value in hostile:

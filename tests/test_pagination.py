@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import login
-from tests.test_hostile_input import DEMO_LOGINS, _build, _real_values, _rules
+from tests.test_hostile_input import DEMO_LOGINS, ROUTE_WORDS, _build, _real_values, _rules
 from tracker.extensions import db
 from tracker.models import User
 from tracker.models.messages import DigestRun, Message, Stage, State
@@ -51,7 +51,7 @@ def demo(app: Flask, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     # Two rows a page: the demo data then fills several pages of most lists.
     monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     monkeypatch.setattr(reminder_routes, "PAGE_SIZE", 2)
-    return {**_real_values(), "name": "start_drafting", "token": "no-such-feed-token", "city_slug": "hull"}
+    return {**_real_values(), **ROUTE_WORDS}
 
 
 def _emails_that_need_attention() -> None:

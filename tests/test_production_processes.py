@@ -1,6 +1,7 @@
 """The production processes of the Procfile, as they would run: gunicorn, a Celery worker and beat,
 with TRACKER_ENV=production, against the test database (PostgreSQL in CI) and the real Redis. An
-admin made with `flask create-user` signs in over HTTP, and beat's own sweep sends a deadline
+admin made with `flask create-user` signs in over HTTP (setting up the second factor production
+requires of admins), and beat's own sweep sends a deadline
 reminder through the worker to a real SMTP server."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pyotp
 import pytest
 from flask import Flask
 from honcho.environ import parse_procfile
@@ -53,6 +55,19 @@ def _get(port: int, path: str, cookie: str = "") -> tuple[int, str, str]:
     conn.request("GET", path, headers={"Host": "tracker.keycities.test", "Cookie": cookie})
     response = conn.getresponse()
     return response.status, response.read().decode(), (response.getheader("Set-Cookie") or "").split(";")[0]
+
+
+def _post(port: int, path: str, data: dict[str, str], cookie: str) -> http.client.HTTPResponse:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=PROCESS_DEADLINE)
+    conn.request("POST", path, body=urlencode(data), headers={
+        "Host": "tracker.keycities.test", "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    return conn.getresponse()
+
+
+def _session_cookie(response: http.client.HTTPResponse) -> str:
+    """The session cookie a response sets (a sign-in also sets the device cookie, auth/devices.py)."""
+    [cookie] = [c.split(";")[0] for c in response.headers.get_all("Set-Cookie") or [] if c.startswith("session=")]
+    return cookie
 
 
 def _up(port: int) -> bool:
@@ -106,17 +121,23 @@ def test_procfile_processes_serve_sign_in_and_send_reminders(
         status, page, cookie = _get(port, "/login")
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
         assert status == 200 and token
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=PROCESS_DEADLINE)
-        conn.request("POST", "/login", body=urlencode({
-            "csrf_token": token.group(1), "email": "first.admin@council.test", "password": password}),
-            headers={"Host": "tracker.keycities.test", "Cookie": cookie,
-                     "Content-Type": "application/x-www-form-urlencoded"})
-        signed_in = conn.getresponse()
-        signed_in.read()
-        assert signed_in.status == 302, signed_in.status
-        # The sign-in sets the session cookie and the device cookie (auth/devices.py): the session's.
-        [session_cookie] = [c.split(";")[0] for c in signed_in.headers.get_all("Set-Cookie") or []
-                            if c.startswith("session=")]
+        password_done = _post(port, "/login", {"csrf_token": token.group(1), "email": "first.admin@council.test",
+                                               "password": password}, cookie)
+        # Production requires a second factor of admins: set up before any page.
+        assert password_done.status == 302, password_done.status
+        assert password_done.getheader("Location") == "/login/set-up-second-factor"
+        half_way = _session_cookie(password_done)
+        status, page, _ = _get(port, f"/consultations/{consultation.id}", half_way)
+        assert status == 302  # not signed in yet
+        status, page, with_csrf = _get(port, "/login/set-up-second-factor", half_way)
+        key = re.search(r'id="totp-key">([A-Z2-7 ]+)<', page)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        assert status == 200 and key and token
+        signed_in = _post(port, "/login/set-up-second-factor",
+                          {"csrf_token": token.group(1), "code": pyotp.TOTP(key.group(1).replace(" ", "")).now()},
+                          with_csrf or half_way)
+        assert signed_in.status == 200 and "Your recovery codes" in signed_in.read().decode()
+        session_cookie = _session_cookie(signed_in)
         status, page, _ = _get(port, f"/consultations/{consultation.id}", session_cookie)
         assert status == 200 and "Production processes end to end" in page
 

@@ -22,6 +22,14 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     if overrides:
         app.config.update(overrides)
     app.config.setdefault("CELERY", celery_config(app.config))
+    from tracker.auth.mfa import check_setting
+
+    check_setting(list(app.config.get("MFA_REQUIRED_ROLES") or []))
+    if app.config["ENV_NAME"] == "production" and app.config["MAIL_BACKEND"] == "notify":
+        from tracker.govuk_notify import settings_problem
+
+        if problem := settings_problem(app.config["NOTIFY_API_KEY"], app.config["NOTIFY_TEMPLATE_IDS"]):
+            raise RuntimeError(f"MAIL_BACKEND is notify but {problem}.")
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     _configure_logging(app)
@@ -185,6 +193,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.drafts import bp as drafts_bp
     from tracker.health import bp as health_bp
     from tracker.intake import bp as intake_bp
+    from tracker.invitations import bp as invitations_bp
     from tracker.pages import dashboard  # before the blueprints whose endpoints its pages keep
     from tracker.policy import bp as policy_bp
     from tracker.reminders import bp as reminders_bp
@@ -196,6 +205,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp, url_prefix="/consultations")
     app.register_blueprint(drafts_bp, url_prefix="/consultations")
     app.register_blueprint(intake_bp, url_prefix="/intake")
+    app.register_blueprint(invitations_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(policy_bp, url_prefix="/policy")

@@ -45,6 +45,8 @@ FIELD_NAMES = {
     "is_member": "Member",
     "job_title": "Job title",
     "state": "State",
+    "entra_tenant_id": "Microsoft tenant",
+    "google_domain": "Google domain",
 }
 # Ids that mean nothing to a reader and are said by the entry's message already (as are the address
 # and count of throttled sign-ins).

@@ -1,4 +1,5 @@
-"""Email backends: SMTP in production, .eml files under instance/mail/ in development.
+"""Email backends: SMTP or GOV.UK Notify (govuk_notify.py) in production, .eml files under
+instance/mail/ in development.
 
 Faults are sorted into three kinds so that the sender knows what to do:
 
@@ -32,6 +33,8 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
+from tracker import govuk_notify
+
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
@@ -53,9 +56,23 @@ def header_text(value: str, limit: int = 300) -> str:
     return " ".join(cleaned.split())[:limit]
 
 
-def build_message(*, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    """Raises a permanent MailError for a header the email library refuses (it will never pass)."""
-    msg = EmailMessage()
+class Email(EmailMessage):
+    """An email and what GOV.UK Notify needs to send it from a template: the kinds whose template
+    it takes (its own first), the personalisation and a reference (the message's key)."""
+
+    notify_kinds: tuple[str, ...] = ("message",)
+    personalisation: dict[str, str] = {}  # noqa: RUF012 - replaced per email, never changed in place
+    reference: str = ""
+
+
+def build_message(*, to: str, subject: str, text: str, html: str | None = None, notify_kinds: tuple[str, ...] = (),
+                  personalisation: dict[str, str] | None = None, reference: str = "") -> Email:
+    """Raises a permanent MailError for a header the email library refuses (it will never pass).
+    ``personalisation`` gets the subject and text as ``subject`` and ``body`` too."""
+    msg = Email()
+    msg.notify_kinds = (*notify_kinds, "message")
+    msg.personalisation = {"subject": header_text(subject), "body": text, **(personalisation or {})}
+    msg.reference = reference
     try:
         msg["From"] = current_app.config["MAIL_FROM"]
         msg["To"] = to
@@ -75,12 +92,19 @@ def send(msg: EmailMessage, *, before_data: Callable[[], None] | None = None) ->
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "smtp":
         _send_smtp(msg, before_data)
+    elif backend == "notify":
+        email = msg if isinstance(msg, Email) else Email()
+        try:
+            govuk_notify.send(to=str(msg["To"]), kinds=email.notify_kinds, personalisation=email.personalisation,
+                              reference=email.reference, before_data=before_data)
+        except govuk_notify.NotifyError as exc:
+            raise MailError(str(exc), transient=exc.transient, uncertain=exc.uncertain) from exc
     elif backend == "file":
         if before_data is not None:
             before_data()
         _send_file(msg)
     else:
-        raise MailError(f"Unknown MAIL_BACKEND {backend!r} (use smtp or file)", transient=False)
+        raise MailError(f"Unknown MAIL_BACKEND {backend!r} (use smtp, notify or file)", transient=False)
 
 
 def _send_file(msg: EmailMessage) -> None:

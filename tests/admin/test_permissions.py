@@ -8,16 +8,23 @@ from sqlalchemy import select
 from tests.admin.conftest import db_state
 from tracker.extensions import db
 from tracker.models import City, WorkArea
+from tracker.models.signin import TotpAuthenticator
+from tracker.timeutil import utcnow
 
 
 def _routes(target_id: int) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
     hull = db.session.scalar(select(City).where(City.name == "Hull"))
     transport = db.session.scalar(select(WorkArea).where(WorkArea.name == "Transport"))
     salford = db.session.scalar(select(City).where(City.name == "Salford"))
+    if db.session.scalar(select(TotpAuthenticator.id).where(TotpAuthenticator.user_id == target_id)) is None:
+        # A second factor for the reset to remove.
+        db.session.add(TotpAuthenticator(user_id=target_id, secret_sealed="sealed", confirmed_at=utcnow()))
+        db.session.commit()
     gets = [
         "/admin/", "/admin/users", "/admin/users/new", f"/admin/users/{target_id}",
         f"/admin/users/{target_id}/password", "/admin/cities", f"/admin/cities/{hull.id}",
         "/admin/work-areas", f"/admin/work-areas/{transport.id}", "/admin/activity",
+        f"/admin/users/{target_id}/second-factor",
     ]
     # Each POST is valid: from an admin it would change the database.
     posts = [
@@ -28,6 +35,7 @@ def _routes(target_id: int) -> tuple[list[str], list[tuple[str, dict[str, str]]]
         (f"/admin/cities/{hull.id}", {"name": "Kingston upon Hull", "nation": "Wales"}),
         (f"/admin/work-areas/{transport.id}", {"name": "Transport", "description": "x",
                                                "lead_city": str(salford.id)}),
+        (f"/admin/users/{target_id}/second-factor", {}),
     ]
     return gets, posts
 

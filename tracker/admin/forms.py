@@ -103,12 +103,26 @@ class ResetPasswordForm(BaseForm):
     submit = SubmitField("Reset password", widget=GovSubmitInput())
 
 
+class ResetSecondFactorForm(BaseForm):
+    submit = SubmitField("Reset second factor", widget=GovSubmitInput())
+
+
 class CityForm(BaseForm):
     name = StringField("Name", widget=GovTextInput(),
                        validators=[InputRequired("Enter the city's name"), MaxLength(120)])
     nation = RadioField("Nation", choices=[(n, n) for n in NATIONS], widget=GovRadioInput(),
                         validators=[InputRequired("Choose England or Wales")])
     is_member = BooleanField("Member of the network", widget=GovCheckboxInput())
+    # Checked by the service: a tenant id is a GUID, a domain a host name.
+    entra_tenant_id = StringField(
+        "Microsoft Entra ID tenant ID (optional)", widget=GovTextInput(), filters=[_strip],
+        description="The council's directory (tenant) ID, like 72f988bf-86f1-41af-91ab-2d7cd011db47: a first sign-in "
+                    "with one of its accounts is matched to an invitation for that account's email address.",
+        validators=[Optional(), MaxLength(36)])
+    google_domain = StringField(
+        "Google Workspace domain (optional)", widget=GovTextInput(), filters=[_strip],
+        description="The council's Google Workspace domain, like hull.gov.uk, for the same.",
+        validators=[Optional(), MaxLength(253)])
     submit = SubmitField("Save city", widget=GovSubmitInput())
 
 

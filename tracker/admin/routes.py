@@ -17,13 +17,14 @@ from tracker.admin import bp, services
 from tracker.admin.forms import (
     CityForm,
     ResetPasswordForm,
+    ResetSecondFactorForm,
     UserCreateForm,
     UserEditForm,
     UserFilterForm,
     WorkAreaForm,
     city_choices,
 )
-from tracker.auth import credentials
+from tracker.auth import credentials, mfa
 from tracker.auth import services as account_services
 from tracker.auth.permissions import admin_required
 from tracker.changes import in_words
@@ -147,7 +148,24 @@ def user_edit(user_id: int) -> ResponseReturnValue:
         )
         if not isinstance(done, Refused):
             return done
-    return render_template("admin/user_edit.html", form=form, user=user)
+    return render_template("admin/user_edit.html", form=form, user=user, second_factor=mfa.is_enrolled(user),
+                           second_factor_required=mfa.is_required(user))
+
+
+@bp.route("/users/<int:user_id>/second-factor", methods=["GET", "POST"])
+@admin_required
+def user_second_factor(user_id: int) -> ResponseReturnValue:
+    """A lost phone: the authenticator and recovery codes go, and the person's sessions end."""
+    user: User = _get_or_404(User, user_id)
+    form = ResetSecondFactorForm()
+    if form.validate_on_submit():
+        done = run(form, lambda: mfa.reset(current_user, user),
+                   success=lambda ended: f"Reset {user.name}'s second factor; {ended} session(s) signed out. They set "
+                                         "it up again when they next sign in with their password.",
+                   then=url_for("admin.user_edit", user_id=user.id))
+        if not isinstance(done, Refused):
+            return done
+    return render_template("admin/user_second_factor.html", form=form, user=user, enrolled=mfa.is_enrolled(user))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
@@ -188,7 +206,8 @@ def city_edit(city_id: int) -> ResponseReturnValue:
     form = CityForm(obj=None if request.method == "POST" else city)
     def change() -> None:
         services.update_city(current_user, city, name=form.name.data or "", nation=form.nation.data or "",
-                             is_member=bool(form.is_member.data))
+                             is_member=bool(form.is_member.data), entra_tenant_id=form.entra_tenant_id.data or "",
+                             google_domain=form.google_domain.data or "")
 
     if form.validate_on_submit() and (done := saved(form, change, success=lambda _: f"Saved {city.name}.",
                                                     then=url_for("admin.cities"))):

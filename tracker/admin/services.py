@@ -5,21 +5,24 @@ Services check, change, write the activity log and flush; the views commit.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from tracker import activity
+from tracker.auth.oidc import is_tenant_id
 from tracker.auth.permissions import require
 from tracker.errors import DomainError, one_line
 from tracker.extensions import db
 from tracker.models import ActivityLog, City, Role, User, WorkArea
 
 NATIONS = ("England", "Wales")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 # The subjects whose changes the admin activity page shows.
 # API tokens too: who made or revoked a way into the API is a security event admins may need to trace.
-ADMIN_SUBJECTS = ("user", "city", "work_area", "api_token")
+ADMIN_SUBJECTS = ("user", "city", "work_area", "api_token", "invitation")
 
 
 def users_query(*, role: str | None = None, city_id: int | None = None) -> Select[tuple[User]]:
@@ -48,7 +51,23 @@ def activity_query() -> Select[tuple[ActivityLog]]:
     )
 
 
-def update_city(actor: User, city: City, *, name: str, nation: str, is_member: bool) -> None:
+def _tenant(value: str) -> str | None:
+    tenant = value.strip().lower()
+    if tenant and not is_tenant_id(tenant):
+        raise DomainError("Enter the tenant ID as Microsoft shows it, like 72f988bf-86f1-41af-91ab-2d7cd011db47.",
+                          "entra_tenant_id")
+    return tenant or None
+
+
+def _domain(value: str) -> str | None:
+    domain = value.strip().lower().removeprefix("@")
+    if domain and not _DOMAIN.match(domain):
+        raise DomainError("Enter the council's domain, like hull.gov.uk.", "google_domain")
+    return domain or None
+
+
+def update_city(actor: User, city: City, *, name: str, nation: str, is_member: bool,
+                entra_tenant_id: str = "", google_domain: str = "") -> None:
     require(actor, "admins")
     name = one_line(name, field="name", limit=120, missing="Enter the city's name.",
                     too_long="The city's name must be 120 characters or fewer.")
@@ -59,12 +78,20 @@ def update_city(actor: User, city: City, *, name: str, nation: str, is_member: b
     )
     if clash:
         raise DomainError(f"There is already a city called {name}.", "name")
-    fields = ("name", "nation", "is_member")
+    tenant, domain = _tenant(entra_tenant_id), _domain(google_domain)
+    for field, column, value, what in (("entra_tenant_id", City.entra_tenant_id, tenant, "tenant"),
+                                       ("google_domain", City.google_domain, domain, "domain")):
+        other = db.session.scalar(select(City.name).where(column == value, City.id != city.id)) if value else None
+        if other:
+            raise DomainError(f"{other} lists this {what} already: each council's {what} belongs to one city.", field)
+    fields = ("name", "nation", "is_member", "entra_tenant_id", "google_domain")
     before = activity.snapshot(city, fields)
     # The slug stays as it was: links and imports may already use it.
     city.name = name
     city.nation = nation
     city.is_member = is_member
+    city.entra_tenant_id = tenant
+    city.google_domain = domain
     activity.record_edit("city_updated", actor=actor, obj=city, fields=fields, before=before,
                          subject_type="city", message=f"Changed city {city.name}")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from tracker.forms import BaseForm
@@ -38,3 +38,26 @@ class ChangePasswordForm(BaseForm):
 
 class SignOutEverywhereForm(BaseForm):
     submit = SubmitField("Sign out everywhere", widget=GovSubmitInput())
+
+
+class CodeForm(BaseForm):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Code", widget=GovTextInput(),
+        validators=[InputRequired("Enter the code from your authenticator app, or a recovery code"),
+                    Length(max=40, message="Enter the 6-digit code, or a recovery code")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ConfirmCodeForm(CodeForm):
+    """Setting up an authenticator, making new recovery codes or turning the second factor off."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class ButtonForm(BaseForm):
+    """A button that changes something (CSRF only)."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())

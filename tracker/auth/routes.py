@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from tracker.auth import bp, credentials, devices, services, sessions
+from tracker.auth import bp, credentials, devices, oidc, services, sessions, signing_in
 from tracker.auth.forms import ChangePasswordForm, LoginForm, SignOutEverywhereForm
 from tracker.extensions import db, limiter
 from tracker.views import Refused, page_status, run
@@ -69,18 +69,10 @@ def login() -> ResponseReturnValue:
             services.record_failed_login(form.email.data or "", get_remote_address())
             db.session.commit()
         else:
-            # A new session on login: nothing from before sign-in carries over (fixation).
-            session.clear()
-            services.record_login(user)
-            sessions.start(user, **sessions.client_details())
-            db.session.commit()
-            login_user(user)
-            session.permanent = True
-            flash(f"Signed in as {user.name}.", "success")
-            response = redirect(next_url if services.is_safe_next(next_url) else url_for("dashboard.index"))
-            devices.remember(response, services.normalise_email(user.email))
-            return response
-    return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
+            # In, or on to the second factor; a new session either way (signing_in.py).
+            return signing_in.after_password(user, next_url)
+    return (render_template("auth/login.html", form=form, error=error, providers=oidc.enabled(), next_url=next_url),
+            (401 if error else 200))
 
 
 @bp.post("/logout")

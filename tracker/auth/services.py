@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from tracker import activity
-from tracker.auth import credentials, sessions
+from tracker.auth import credentials, mfa, sessions
 from tracker.auth.passwords import password_problem
 from tracker.errors import DomainError, PermissionDenied
 from tracker.extensions import db
@@ -163,8 +163,13 @@ def update_user(
         raise DomainError("You cannot remove your own admin role.", "role")
     fields = ("name", "role", "city_id", "job_title", "is_enabled")
     before = activity.snapshot(user, fields)
+    was_required = mfa.is_required(user)
     user.name = name.strip()
     user.role = role.value
+    if mfa.is_required(user) and not was_required and not mfa.is_enrolled(user):
+        # Their sessions began without a second factor the new role needs: the next sign-in asks
+        # them to set one up.
+        sessions.end_all(user, "second factor now required")
     user.city = city
     user.job_title = job_title.strip()
     ended = credentials.Held(0, False)

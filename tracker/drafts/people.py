@@ -47,6 +47,24 @@ def add_contributor(actor: User, consultation: Consultation, user_id: int) -> Co
     return contributor
 
 
+def add_invited_contributor(user: User, consultation: Consultation, *, invited_by: User | None) -> Contributor | None:
+    """Someone a lead invited to this response has accepted: they become a contributor. The lead's
+    permission was checked when the invitation was made (tracker/invitations/); None when they are one
+    already."""
+    response = ensure_response(consultation)
+    if is_contributor(user, response):
+        return None
+    contributor = Contributor(response_id=response.id, user_id=user.id, added_by_id=invited_by.id if invited_by else None)
+    db.session.add(contributor)
+    db.session.flush()
+    activity.record(
+        "add_contributor", actor=user, consultation=consultation,
+        message=f"{user.display_name} joined as a contributor, invited by {invited_by.name if invited_by else 'a lead'}",
+        after={"user_id": user.id}, subject_type="response", subject_id=response.id,
+    )
+    return contributor
+
+
 def remove_contributor(actor: User, consultation: Consultation, contributor_id: int) -> None:
     require(can_manage_contributors(actor, consultation),
             "Only the lead city's policy leads and coordinators can remove contributors.")

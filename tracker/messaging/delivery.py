@@ -110,6 +110,19 @@ def render_message(row: Message) -> tuple[str, str, str]:
     )
 
 
+def personalisation(row: Message, *, with_item: bool) -> dict[str, str]:
+    """GOV.UK Notify's personalisation of a message, besides its subject and text: the facts the
+    SMTP email is written from (a template may lay them out its own way)."""
+    fields = {"name": row.recipient.name, "network": current_app.config["NETWORK_NAME"]}
+    if with_item:
+        item = _item(row)
+        c = item["consultation"]
+        fields.update(kind=item["kind_label"], link=item["link"], consultation=c.title if c else "",
+                      organisation=c.issuing_organisation if c else "", closes=item["closes_uk"],
+                      internal_deadline=item["internal_deadline"], preferences_link=external_url("reminders.preferences"))
+    return fields
+
+
 def render_digest(user: object, messages: list[Message], day: str) -> tuple[str, str, str]:
     ctx = {"items": [_item(r) for r in messages], "user": user, "day": day,
            "network": current_app.config["NETWORK_NAME"],
@@ -294,7 +307,9 @@ def deliver(message_id: int, now: datetime | None = None) -> Outcome:
 
     def build() -> EmailMessage:
         subject, text, html = ready.write() if ready.write is not None else render_message(row)
-        return mail.build_message(to=address, subject=subject, text=text, html=html)
+        return mail.build_message(to=address, subject=subject, text=text, html=html, notify_kinds=(row.kind,),
+                                  personalisation=personalisation(row, with_item=ready.write is None),
+                                  reference=row.event_key or f"message-{message_id}")
 
     return _send(Message, message_id, token, build,
                  lambda exc: _record_failure(message_id, token, exc, attempts, now))
@@ -355,8 +370,12 @@ def deliver_digest(run_id: int, now: datetime | None = None) -> Outcome:
     user = keep[0].recipient
 
     def build() -> EmailMessage:
-        subject, text, html = render_digest(user, keep, f"{to_uk(now):%A %-d %B %Y}")
-        return mail.build_message(to=user.email, subject=subject, text=text, html=html)
+        day = f"{to_uk(now):%A %-d %B %Y}"
+        subject, text, html = render_digest(user, keep, day)
+        fields = {"name": user.name, "network": current_app.config["NETWORK_NAME"], "day": day,
+                  "count": str(len(keep)), "preferences_link": external_url("reminders.preferences")}
+        return mail.build_message(to=user.email, subject=subject, text=text, html=html, notify_kinds=("digest",),
+                                  personalisation=fields, reference=f"digest-{run_id}")
 
     return _send(DigestRun, run_id, token, build,
                  lambda exc: _record_digest_failure(run_id, token, keep_ids, exc, attempts, now))

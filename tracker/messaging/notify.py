@@ -65,3 +65,19 @@ def notify(
     db.session.flush()
     queue_after_commit(db.session(), [r.id for r in immediate])
     return notifications
+
+
+def email_only(user: User, *, kind: str, subject: str, body: str, key: str) -> Message:
+    """One email of a feature's own kind to one person, with no in-app copy and whatever their
+    preferences, even before their account is enabled (an invitation is how it becomes so). The
+    feature registers its kind (kinds.py) to write the email when it goes, and to say whether it is
+    still worth sending. ``key`` names the event: told once per key. Flushes; queued after commit."""
+    existing = db.session.scalar(select(Message).where(Message.event_key == key, Message.recipient_id == user.id))
+    if existing is not None:
+        return existing
+    email = Message(recipient=user, deadline=None, delivery=Delivery.IMMEDIATE.value, event_key=key,
+                    state=State.PENDING.value, kind=kind, subject=subject[:300], body=body)
+    db.session.add(email)
+    db.session.flush()
+    queue_after_commit(db.session(), [email.id])
+    return email

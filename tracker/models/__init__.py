@@ -40,5 +40,7 @@ from tracker.models import documents as _documents  # noqa: E402,F401
 from tracker.models import drafts as _drafts  # noqa: E402,F401
 from tracker.models import feeds as _feeds  # noqa: E402,F401
 from tracker.models import intake as _intake  # noqa: E402,F401
+from tracker.models import invitations as _invitations  # noqa: E402,F401
 from tracker.models import messages as _messages  # noqa: E402,F401
 from tracker.models import policy as _policy  # noqa: E402,F401
+from tracker.models import signin as _signin  # noqa: E402,F401

@@ -23,6 +23,10 @@ class City(Model):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     nation: Mapped[str] = mapped_column(String(20), default="England")
     is_member: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The council's own accounts, so that a first sign-in with one is matched to an invitation for
+    # its email address: its Microsoft Entra ID tenant (tid) and its Google Workspace domain (hd).
+    entra_tenant_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    google_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
 
     users: Mapped[list[User]] = relationship(back_populates="city")
     work_areas: Mapped[list[WorkArea]] = relationship(back_populates="lead_city")

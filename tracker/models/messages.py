@@ -41,6 +41,8 @@ class Kind(enum.StrEnum):
     # The weekly summary (reminders/briefing.py): no consultation; unique per person per ISO week
     # through its event_key.
     BRIEFING = "briefing"
+    # An invitation to someone without an account yet (tracker/invitations/): email only.
+    INVITATION = "invitation"
 
     @property
     def label(self) -> str:
@@ -58,6 +60,7 @@ KIND_LABELS = {
     "escalation_closing": "Escalation: closing within 3 days with no approved response",
     "message": "Message",
     "briefing": "Monday briefing",
+    "invitation": "Invitation",
 }
 
 
