@@ -9,4 +9,4 @@ templates. They keep the endpoints of the feature whose page they are (``consult
 before the blueprints are registered (tracker/__init__.py).
 """
 
-from tracker.pages import consultation, dashboard, downloads, library, outcome, response  # noqa: F401
+from tracker.pages import consultation, conversation, dashboard, downloads, library, outcome, response  # noqa: F401
