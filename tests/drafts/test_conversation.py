@@ -54,7 +54,7 @@ def test_a_reply_sits_under_its_comment_and_a_reply_to_a_reply_joins_the_thread(
     (top,) = _comments(c)
     assert (top.parent_id, top.question_id, top.resolved_at) == (None, None, None)
     r = _post(lead, c, f"/{top.id}/replies", body="Yes please, by Friday.")
-    assert r.status_code == 302 and r.headers["Location"].endswith("#comment-%d" % (top.id + 1))
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"#comment-{top.id + 1}")
     reply = _comments(c)[1]
     # A reply to the reply is one more reply in the same thread (threads are one level deep).
     assert _post(contributor, c, f"/{reply.id}/replies", body="Done: see version 2.").status_code == 302

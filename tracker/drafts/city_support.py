@@ -14,7 +14,7 @@ from sqlalchemy.engine import CursorResult
 
 from tracker import activity
 from tracker.drafts.permissions import SUPPORT_STATUSES, support_cities_for
-from tracker.errors import PermissionDenied, Stale
+from tracker.errors import DomainError, PermissionDenied, Stale
 from tracker.extensions import db
 from tracker.models import ActivityLog, City, Consultation, Role, Status, User
 from tracker.models.drafts import CitySupport
@@ -35,7 +35,7 @@ def set_contributors_record_support(actor: User, city_id: int, *, allow: bool, s
     city = db.session.get(City, city_id)
     assert city is not None  # the actor's own city
     if allow == shown:
-        return city
+        raise DomainError("Reload the page and try again.")
     result = db.session.execute(
         update(City).where(City.id == city_id, City.contributors_record_support.is_(shown))
         .values(contributors_record_support=allow).execution_options(synchronize_session=False)
