@@ -63,6 +63,12 @@ def _add_once(actor: User, token: str | None, body: str, make: Callable[[str | N
         if earlier is not None:
             token = None
         comment = make(token)
+        if token is None:
+            # Nothing to collide with; and no savepoint, whose end would make locking forget the
+            # consultation's version this transaction claimed (a return's comment comes after it).
+            db.session.add(comment)
+            db.session.flush()
+            return comment, True
         try:
             with db.session.begin_nested():
                 db.session.add(comment)
