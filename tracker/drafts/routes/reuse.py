@@ -32,7 +32,7 @@ def _page(consultation: Consultation, form: ReuseSearchForm, *, status: int = 20
     return render_template(
         "drafts/reuse.html", consultation=consultation, form=form if form.errors else None, search_form=form, q=q,
         results=reuse.search(q, consultation) if q else [], places=places, into=into,
-        base_version=resp.current_number if resp else 0, stale=stale,
+        base_version=resp.current_number if resp else 0, stale=stale, limit=reuse.RESULTS,
         problems=[{"text": p, "href": "#results"} for p in problems or []],
         consultation_url=consultation_url(consultation),
     ), status
