@@ -258,7 +258,7 @@ def _real_values() -> dict[str, int]:
     """An existing row for each kind of path argument, so only one argument at a time is hostile."""
     from tracker.models import City, Consultation, WorkArea
     from tracker.models.api import ApiToken
-    from tracker.models.drafts import Contributor, Question, Response, ResponseVersion
+    from tracker.models.drafts import Comment, Contributor, Question, Response, ResponseVersion
     from tracker.models.intake import IntakeItem, OrganisationRule
     from tracker.models.invitations import Invitation
     from tracker.models.messages import DigestRun, Message
@@ -280,6 +280,8 @@ def _real_values() -> dict[str, int]:
         "number": response.current_number,
         "question_id": first(select(Question.id)),
         "contributor_id": first(select(Contributor.id)),
+        "comment_id": first(select(Comment.id)),
+        "thread_id": first(select(Comment.id).where(Comment.parent_id.is_(None))),
         "city_id": first(select(City.id)),
         "item_id": first(select(IntakeItem.id)),
         "rule_id": first(select(OrganisationRule.id)),

@@ -130,3 +130,92 @@ def test_response_page_sections_errors_and_library_search(live_server: str, page
     assert page.locator(".kc-snippet mark").count() == 3
     assert "Rural transport" in page.locator(".kc-library-item").first.inner_text()
     assert serious_a11y_faults(page) == []
+
+
+def test_a_threaded_discussion_and_a_passage_reused_in_the_editor(live_server: str, page: Any) -> None:
+    """Issue 23: a comment mentioning a member, a reply under it, the thread resolved by its author
+    and folded away; then, in the editor, a past response searched and a passage inserted where the writer
+    was typing (nothing saved until they save), the page accessible throughout."""
+    from datetime import timedelta
+
+    from tracker.drafts import versions
+    from tracker.models.drafts import Comment, ResponseVersion, Submission
+    from tracker.timeutil import utcnow
+
+    lead = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead")
+    helper = factories.make_user(Role.CONTRIBUTOR, city_name="Newport", name="Ffion Davies")
+    drafting = factories.make_consultation(Status.DRAFTING, title="Bus franchising", lead=lead)
+    sent = factories.make_consultation(Status.SUBMITTED, title="Rural transport", lead=lead)
+    db.session.flush()
+    for consultation, body in ((drafting, "Our opening paragraph."),
+                               (sent, "Rural areas need a bus every hour.\n\nSomething else entirely.")):
+        response = versions.ensure_response(consultation)
+        version = ResponseVersion(response_id=response.id, number=1, author_id=lead.id, body=body, answers={},
+                                  search_text=body)
+        db.session.add(version)
+        db.session.flush()
+        response.current_number = 1
+    db.session.add(Submission(consultation_id=sent.id, version_id=version.id, method="email",
+                              submitted_at=utcnow() - timedelta(days=3), reference="R"))
+    db.session.commit()
+    response_url = f"{live_server}/consultations/{drafting.id}/response"
+
+    browser_login(page, live_server, lead.email, factories.PASSWORD)
+    page.goto(response_url)
+    page.fill("#body", "@Ffion Davies can Newport add its patronage figures?")
+    page.get_by_role("button", name="Add comment").last.click()
+    page.wait_for_load_state()
+    assert "Comment added." in page.content()
+    assert page.locator("mark.kc-mention").inner_text() == "@Ffion Davies"
+    assert serious_a11y_faults(page) == []
+
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    browser_login(page, live_server, helper.email, factories.PASSWORD)
+    page.goto(response_url)
+    thread = page.locator(".kc-thread").first
+    thread.locator("summary", has_text="Reply").click()
+    thread.get_by_label("Your reply").fill("Added to version 2: up a tenth since 2022.")
+    thread.get_by_role("button", name="Reply").click()
+    page.wait_for_load_state()
+    assert "Reply added." in page.content()
+    assert page.locator(".kc-comment--reply").inner_text().count("up a tenth since 2022") == 1
+    # Only the thread's author, the lead city's leads and coordinators may resolve it.
+    assert page.locator(".kc-thread").first.get_by_role("button", name="Resolve").count() == 0
+
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    browser_login(page, live_server, lead.email, factories.PASSWORD)
+    page.goto(response_url)
+    # Resolved, it folds away, saying who resolved it.
+    page.locator(".kc-thread").first.get_by_role("button", name="Resolve").click()
+    page.wait_for_load_state()
+    assert "Thread resolved." in page.content()
+    folded = page.locator(".kc-thread--resolved details")
+    assert folded.get_attribute("open") is None
+    assert not page.locator(".kc-comment--reply").is_visible()
+    folded.locator("summary").click()
+    assert "Resolved by Lena Lead, Hull" in folded.inner_text()
+    assert serious_a11y_faults(page) == []
+    db.session.expire_all()
+    assert [c.resolved_by_id for c in db.session.query(Comment).filter_by(parent_id=None)] == [lead.id]
+
+    page.goto(f"{response_url}/edit")
+    box = page.locator("textarea[name=body]")
+    box.click()
+    page.keyboard.press("End")
+    page.fill("#reuse-q", "rural bus")
+    page.get_by_role("button", name="Search past responses").click()
+    page.get_by_role("button", name="Insert into the draft").first.click()
+    assert "Inserted into Response text" in page.locator("[data-kc-reuse-status]").inner_text()
+    text = box.input_value()
+    assert text.startswith("Our opening paragraph.\n\n> Rural areas need a bus every hour.\n\n"
+                           "(From the network's response to “Rural transport”, submitted ")
+    assert "Something else entirely" not in text
+    assert serious_a11y_faults(page) == []
+    # Nothing is saved until the writer saves.
+    db.session.expire_all()
+    assert db.session.query(ResponseVersion).filter_by(response_id=versions.ensure_response(drafting).id).count() == 1
+    page.get_by_role("button", name="Save version").click()
+    page.wait_for_load_state()
+    assert "Version 2 saved." in page.content()

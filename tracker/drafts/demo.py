@@ -1,4 +1,5 @@
-"""Demo drafts for `make run`: versions, comments, questions, contributors, sign-offs,
+"""Demo drafts for `make run`: versions, threaded comments (replies, a resolved thread, a mention,
+a thread on a question), questions, contributors, sign-offs,
 submissions and outcomes on the demo consultations the seed already walked to each state, and
 the workflow notifications their last steps sent (in the app, and emails the first sweep sends).
 
@@ -12,11 +13,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from tracker.consultations import notifications
+from tracker.drafts import notices
 from tracker.extensions import db
 from tracker.models import City, Consultation, Role, Status, User
 from tracker.models.drafts import (
     CitySupport,
     Comment,
+    CommentMention,
     Contributor,
     Outcome,
     Question,
@@ -98,6 +101,7 @@ def seed_demo() -> int:
     done = set(db.session.scalars(select(Response.consultation_id)))
     now = utcnow()
     created = 0
+    told_threads = False
     for index, c in enumerate(consultations):
         if c.id in done:
             continue
@@ -148,14 +152,9 @@ def seed_demo() -> int:
         response.current_number = len(rounds)
         db.session.flush()
 
-        comments = [
-            (helper, "Newport can add figures on bus patronage if useful.", "comment", 8),
-            (coordinator, "Good start. Can we make the **first ask** sharper?", "comment", 5),
-        ]
-        for who, body, kind, days_ago in comments:
-            if who is not None:
-                db.session.add(Comment(response_id=response.id, author_id=who.id, body=body, kind=kind,
-                                       created_at=anchor - timedelta(days=days_ago, hours=index)))
+        _conversation(c, response, author, helper, coordinator, questions, anchor - timedelta(hours=index),
+                      tell=not told_threads and Status(c.status) == Status.DRAFTING)
+        told_threads = told_threads or Status(c.status) == Status.DRAFTING
 
         status = Status(c.status)
         if status in (Status.APPROVED, Status.SUBMITTED, Status.OUTCOME_PUBLISHED):
@@ -193,6 +192,42 @@ def seed_demo() -> int:
     _tell_assigned(coordinator, now)
     db.session.flush()
     return created
+
+
+def _comment(response: Response, who: User | None, body: str, when: datetime, *, parent: Comment | None = None,
+             question: Question | None = None) -> Comment:
+    comment = Comment(response_id=response.id, author_id=who.id if who else None, body=body, kind="comment",
+                      created_at=when, parent_id=parent.id if parent else None,
+                      question_id=question.id if question else None)
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def _conversation(c: Consultation, response: Response, lead: User | None, helper: User | None,
+                  coordinator: User | None, questions: list[Question], when: datetime, *, tell: bool) -> None:
+    """A threaded discussion: a thread whose replies mention the helper, one resolved, and (question
+    by question) one on question 2. ``tell``: the mention is notified, as the real verbs do."""
+    if helper is None or lead is None:
+        return
+    city = helper.city.name if helper.city else "My city"
+    first = _comment(response, helper, f"{city} can add figures on bus patronage if useful.", when - timedelta(days=8))
+    asked = _comment(response, lead, f"Yes please, @{helper.name}: the last three years, by the end of the week if you "
+                     "can.", when - timedelta(days=7, hours=20), parent=first)
+    db.session.add(CommentMention(comment_id=asked.id, user_id=helper.id, typed=f"@{helper.name}"))
+    _comment(response, helper, "Added to the evidence section in version 2.", when - timedelta(days=6), parent=first)
+    if coordinator is not None:
+        sharper = _comment(response, coordinator, "Good start. Can we make the **first ask** sharper?",
+                           when - timedelta(days=5))
+        _comment(response, lead, "Sharpened in version 3: it now names the funding period.", when - timedelta(days=4),
+                 parent=sharper)
+        sharper.resolved_at, sharper.resolved_by_id, sharper.version = when - timedelta(days=4), lead.id, 2
+    if len(questions) > 1:
+        _comment(response, helper, f"{city}'s experience backs this answer: our bus services fell by a fifth.",
+                 when - timedelta(days=3), question=questions[1])
+    db.session.flush()
+    if tell:
+        notices.comment_added(lead, c, asked, top=first, question=None, mentioned=[helper])
 
 
 def _dated(consultation: Consultation, when: datetime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask_wtf.file import FileField, FileRequired
@@ -24,6 +25,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     InputRequired,
     Length,
@@ -109,13 +111,51 @@ class RestoreForm(BaseForm):
     base_version = VersionField()
 
 
-class CommentForm(BaseForm):
-    body = TextAreaField(
-        "Add a comment", widget=GovCharacterCount(),
+def _comment_text(label: str) -> TextAreaField:
+    return TextAreaField(
+        label, widget=GovCharacterCount(),
         validators=[DataRequired("Enter your comment"),
                     Length(max=MAX_COMMENT, message=f"Comment must be {MAX_COMMENT:,} characters or fewer")],
     )
+
+
+def post_token() -> str:
+    """A new token for a comment form as drawn: the same form sent twice adds one comment."""
+    return secrets.token_urlsafe(12)
+
+
+class CommentForm(BaseForm):
+    body = _comment_text("Add a comment")
+    # The question the thread is about (none: the whole response).
+    question_id = IntegerField(widget=HiddenField.widget, validators=[Optional(), NumberRange(min=1, message=RELOAD)])
+    token = HiddenField(validators=[Optional(), Length(max=40, message=RELOAD)])
     submit = SubmitField("Add comment", widget=GovSubmitInput())
+
+
+class ReplyForm(BaseForm):
+    body = _comment_text("Your reply")
+    token = HiddenField(validators=[Optional(), Length(max=40, message=RELOAD)])
+    submit = SubmitField("Reply", widget=GovSubmitInput())
+
+
+class ThreadForm(BaseForm):
+    """Resolve or reopen a thread: the thread's version the page showed."""
+
+    version = VersionField()
+
+
+class CommentEditForm(BaseForm):
+    body = _comment_text("Your comment")
+    version = VersionField()
+    submit = SubmitField("Save comment", widget=GovSubmitInput())
+
+
+class SupportSettingForm(BaseForm):
+    """Whether a city's contributors may record its support: the value wanted, and the one the
+    page showed (a change made on an older page is refused)."""
+
+    allow = HiddenField(validators=[InputRequired(RELOAD), AnyOf(["yes", "no"], message=RELOAD)])
+    shown = HiddenField(validators=[InputRequired(RELOAD), AnyOf(["yes", "no"], message=RELOAD)])
 
 
 class StepForm(BaseForm):
@@ -268,3 +308,23 @@ class LibrarySearchForm(BaseForm):
     year = SelectField("Year submitted", widget=GovSelect(), validate_choice=False,
                        validators=[Optional(), listed("Choose a year from the list")])
     search = SubmitField("Search", widget=GovSubmitInput())
+
+
+class ReuseSearchForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Words or phrase", widget=GovTextInput(), validators=[MaxLength(200)])
+    into = StringField(validators=[Optional(), MaxLength(20)])
+
+
+class ReuseInsertForm(BaseForm):
+    """Insert passage ``passage`` of the submitted version ``source`` at the end of ``into``, on
+    top of the draft's version ``base_version`` the page was drawn on."""
+
+    base_version = VersionField()
+    source = IntegerField(widget=HiddenField.widget, validators=[InputRequired(RELOAD), NumberRange(min=1, message=RELOAD)])
+    passage = IntegerField(widget=HiddenField.widget, validators=[InputRequired(RELOAD), NumberRange(min=0, message=RELOAD)])
+    into = HiddenField(validators=[InputRequired(RELOAD), Length(max=20, message=RELOAD)])
+    q = HiddenField(validators=[Optional(), Length(max=200, message=RELOAD)])
+

@@ -97,6 +97,22 @@ def _render(source: str, top: int) -> str:
     return sanitise(html)
 
 
+# A comment's mentions (drafts/mentions.py) are the one mark the renderer adds itself: Markdown
+# cannot produce a <mark> (raw HTML is shown as text), so only those pass the sanitiser.
+_MENTION_CLASSES = {"mark": {"kc-mention"}}
+
+
+def render_tokens(toks: list[Token], top: int = 2, *, mentions: bool = False) -> Markup:
+    """render() for a token stream changed by its caller (mentions highlighted), not kept."""
+    html = _md.renderer.render(shift_headings(toks, top), _md.options, {})
+    if not mentions:
+        return Markup(sanitise(html))  # noqa: S704 - sanitised by nh3
+    return Markup(nh3.clean(  # noqa: S704 - sanitised by nh3
+        html, tags=ALLOWED_TAGS | {"mark"}, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow", strip_comments=True, allowed_classes=_MENTION_CLASSES,
+    ))
+
+
 def tokens(source: str) -> list[Token]:
     """The markdown-it token stream, for the DOCX export."""
     return _md.parse(source or "")

@@ -1,4 +1,5 @@
-"""The people around a response: contributors, comments, and the cities that sign off on it.
+"""The people around a response: contributors and the cities that sign off on it (comments are
+the conversation's: drafts/conversation.py).
 
 As everywhere in drafts, the verbs check the actor, change rows, log and flush; the caller commits.
 """
@@ -8,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tracker import activity
-from tracker.drafts.limits import MAX_COMMENT
+from tracker.drafts import notices
+from tracker.drafts.conversation import add_comment  # noqa: F401 - where callers found it first
 from tracker.drafts.permissions import (
-    can_comment,
     can_manage_contributors,
     is_contributor,
     require,
@@ -22,8 +23,7 @@ from tracker.drafts.versions import ensure_response
 from tracker.errors import DomainError, NotFound, PermissionDenied
 from tracker.extensions import add_if_first, db
 from tracker.models import City, Consultation, User
-from tracker.models.drafts import CitySupport, Comment, Contributor
-from tracker.timeutil import utcnow
+from tracker.models.drafts import CitySupport, Contributor
 
 
 def add_contributor(actor: User, consultation: Consultation, user_id: int) -> Contributor:
@@ -44,6 +44,7 @@ def add_contributor(actor: User, consultation: Consultation, user_id: int) -> Co
         "add_contributor", actor=actor, consultation=consultation, message=f"Added {user.display_name} as a contributor",
         after={"user_id": user.id}, subject_type="response", subject_id=response.id,
     )
+    notices.contributor_added(actor, consultation, user, contributor.id)
     return contributor
 
 
@@ -79,26 +80,6 @@ def remove_contributor(actor: User, consultation: Consultation, contributor_id: 
     )
     db.session.delete(contributor)
     db.session.flush()
-
-
-def add_comment(actor: User, consultation: Consultation, body: str, *, kind: str = "comment",
-                field: str = "body") -> Comment:
-    """``field``: the form field the comment was typed in, for a refusal to point at."""
-    require(can_comment(actor, consultation), "Sign in to comment.")
-    body = body.strip()
-    if not body:
-        raise DomainError("Enter your comment.", field=field)
-    if len(body) > MAX_COMMENT:
-        raise DomainError(f"Keep comments under {MAX_COMMENT:,} characters.", field=field)
-    response = ensure_response(consultation)
-    comment = Comment(response_id=response.id, author_id=actor.id, body=body, kind=kind, created_at=utcnow())
-    db.session.add(comment)
-    db.session.flush()
-    activity.record(
-        "comment", actor=actor, consultation=consultation, message="Commented on the draft",
-        after={"comment_id": comment.id}, subject_type="comment", subject_id=comment.id,
-    )
-    return comment
 
 
 def _require_speaks_for(actor: User, consultation: Consultation, city_id: int, *, withdrawing: bool) -> None:

@@ -100,10 +100,17 @@ def can_manage_questions(user: User | None, consultation: Consultation) -> bool:
 
 
 def support_cities_for(user: User | None, consultation: Consultation) -> bool:
-    """Whether the user may record a city's support at all (own city, or any for coordinators)."""
-    if user is None or Status(consultation.status) not in SUPPORT_STATUSES:
+    """Whether the user may record a city's support at all (own city, or any for coordinators):
+    a city's policy leads, and its contributors when those leads allow them."""
+    if user is None or not user.is_enabled or Status(consultation.status) not in SUPPORT_STATUSES:
         return False
-    return user.is_coordinator or (user.role == Role.POLICY_LEAD and user.city_id is not None)
+    if user.is_coordinator:
+        return True
+    if user.city_id is None:
+        return False
+    if user.role == Role.POLICY_LEAD:
+        return True
+    return user.role == Role.CONTRIBUTOR and user.city is not None and user.city.contributors_record_support
 
 
 def speaks_for(user: User, city_id: int) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import locking
 from tracker.consultations import notifications, workflow
-from tracker.drafts.people import add_comment
+from tracker.drafts.conversation import add_comment
 from tracker.drafts.queries import (
     approved_version,
     current_version,

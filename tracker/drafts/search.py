@@ -123,12 +123,17 @@ def _stem(word: str) -> str:
     return word
 
 
+def words_pattern(q: str) -> re.Pattern[str] | None:
+    """A pattern finding the searched words and their other forms in a text, or None."""
+    stems = sorted({_stem(w) for w in parse(q).words}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.I) if stems else None
+
+
 def snippet(source: str, q: str, length: int = SNIPPET_LENGTH) -> Markup:
     """The text around the first match, as plain text (Markdown removed), escaped, with the
     searched words in <mark>."""
     plain = plain_text(source)
-    stems = sorted({_stem(w) for w in parse(q).words}, key=len, reverse=True)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.I) if stems else None
+    pattern = words_pattern(q)
     first = pattern.search(plain) if pattern else None
     start = 0
     if first is not None and first.start() > length // 3:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model
@@ -27,6 +27,8 @@ class City(Model):
     # its email address: its Microsoft Entra ID tenant (tid) and its Google Workspace domain (hd).
     entra_tenant_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     google_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
+    # Set by the city's policy leads: its contributors may record the city's support for a response.
+    contributors_record_support: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     users: Mapped[list[User]] = relationship(back_populates="city")
     work_areas: Mapped[list[WorkArea]] = relationship(back_populates="lead_city")

@@ -161,7 +161,14 @@ class Contributor(Model):
 
 
 class Comment(Model):
+    """A comment on the response. A thread is a top comment (no parent) and its replies, one
+    level deep; the thread's question, resolution and version live on the top comment."""
+
     __tablename__ = "comment"
+    __table_args__ = (
+        # The same form sent twice (a double click, the back button) adds one comment.
+        UniqueConstraint("author_id", "post_token"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(
@@ -172,8 +179,35 @@ class Comment(Model):
     # "comment", or "return" when a coordinator returned the draft with it.
     kind: Mapped[str] = mapped_column(String(20), default="comment")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The thread's top comment, for a reply.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    # The question a thread is about, in a response written question by question; a thread whose
+    # question is removed stays with the response.
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="SET NULL"), index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moves at each edit, resolve and reopen: a change made on an older page is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Drawn with the form that sent it: the same form sent again finds the comment it made.
+    post_token: Mapped[str | None] = mapped_column(String(40))
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+
+class CommentMention(Model):
+    """A member named in a comment with @: ``typed`` is the text that named them, as typed."""
+
+    __tablename__ = "comment_mention"
+    __table_args__ = (UniqueConstraint("comment_id", "typed"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    typed: Mapped[str] = mapped_column(String(300))
+
+    user: Mapped[User] = relationship()
 
 
 class CitySupport(Model):

@@ -74,6 +74,11 @@ class Event(enum.StrEnum):
     REOPENED = "reopened"
     SUBMITTED = "submitted"
     OUTCOME = "outcome"
+    # The conversation around a draft (drafts/notices.py).
+    COMMENT = "comment"
+    REPLY = "comment_reply"
+    MENTION = "mention"
+    CONTRIBUTOR_ADDED = "contributor_added"
 
 
 EVENT_LABELS = {
@@ -84,6 +89,10 @@ EVENT_LABELS = {
     "reopened": "Approved drafts reopened for editing",
     "submitted": "Responses submitted to the government",
     "outcome": "Government outcomes published",
+    "comment": "New comments on drafts you or your city lead",
+    "comment_reply": "Replies in comment threads you took part in",
+    "mention": "Comments that mention you with @",
+    "contributor_added": "Being added as a contributor to a draft",
 }
 KIND_LABELS.update(EVENT_LABELS)
 

@@ -12,6 +12,7 @@ are registered (tracker/__init__.py).
 
 from tracker.pages import (  # noqa: F401
     consultation,
+    conversation,
     dashboard,
     downloads,
     library,

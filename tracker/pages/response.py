@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from tracker.consultations import workflow
 from tracker.documents import queries as documents_queries
-from tracker.drafts import bp, people, permissions, queries, review, versions
+from tracker.drafts import bp, city_support, people, permissions, queries, review, threads, versions
 from tracker.drafts.forms import (
     ApproveForm,
     BaseForm,
@@ -21,9 +21,11 @@ from tracker.drafts.forms import (
     ModeForm,
     QuestionForm,
     ReopenForm,
+    ReplyForm,
     ReturnForm,
     StepForm,
     SupportForm,
+    post_token,
 )
 from tracker.drafts.limits import MAX_COMMENT
 from tracker.drafts.markdown import heading_top, render
@@ -55,10 +57,13 @@ def response(consultation_id: int) -> ResponseReturnValue:
 
 def _response_page(consultation: Consultation, *, status: int = 200, stale: Stale | None = None,
                    failed: tuple[str, Any] | None = None,
-                   problems: list[dict[str, str]] | None = None) -> ResponseReturnValue:
+                   problems: list[dict[str, str]] | None = None,
+                   refused_in_thread: tuple[str, int, Any] | None = None) -> ResponseReturnValue:
     """The response page; ``failed`` is (name, form) of a refused form, redrawn with what the
     user typed and its errors, ``stale`` the refusal of a change made on an older page,
-    ``problems`` refusals of a button (no field to mark), each linking to where the button is."""
+    ``problems`` refusals of a button (no field to mark), each linking to where the button is;
+    ``refused_in_thread`` ("reply" or "question", the thread's or question's id, the form) a
+    refused form of one of the conversation's many, redrawn where it was (its errors in ``problems``)."""
     user = current_user
     draft = queries.draft_of(consultation)
     resp, version = draft.response, draft.version
@@ -71,7 +76,10 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     # the page shows to this person are made.
     seen = {"version": consultation.version}
     steps = {name: workflow.allowed(user, consultation, name) for name in REVIEW_STEPS}
-    forms: dict[str, Any] = {"comment_form": CommentForm(formdata=None)}
+    token = {"token": post_token()}
+    forms: dict[str, Any] = {"comment_form": CommentForm(formdata=None, data=token),
+                             "question_comment_form": CommentForm(formdata=None, data=token),
+                             "reply_form": ReplyForm(formdata=None, data=token)}
     if steps["send_for_review"]:
         forms["review_form"] = StepForm(formdata=None, data=seen)
     if steps["approve"]:
@@ -98,7 +106,7 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     if can_support:
         forms["support_form"].city_id.choices = queries.support_choices(user, supports, members)
     by_questions = queries.by_questions(resp)
-    comments = queries.list_comments(resp)
+    talk = threads.conversation(user, consultation, resp, qs, by_questions)
     return render_template(
         "drafts/response.html",
         consultation=consultation,
@@ -110,7 +118,8 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         questions=qs,
         answered_questions=qs if by_questions else [],
         by_questions=by_questions,
-        comments=comments,
+        conversation=talk,
+        refused_in_thread=refused_in_thread,
         contributors=queries.list_contributors(resp),
         supports=supports,
         withdrawable={s.city_id for s in supports if can_support and permissions.speaks_for(user, s.city_id)},
@@ -127,7 +136,7 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         show_review=any(steps.values()),
         max_comment=MAX_COMMENT,
         consultation_url=consultation_url(consultation),
-        comment_html={c.id: render(c.body, 3) for c in comments},
+        support_panel=city_support.panel(user, consultation, supports),
         stale=stale,
         form=error_form if error_form is not None and error_form.errors else None,
         problems=problems or [],
@@ -185,17 +194,7 @@ def _act(consultation: Consultation, form: Any, action: Callable[[], T], success
     return back_with(form, outcome, response_url(consultation, anchor)) if isinstance(outcome, Refused) else outcome
 
 
-# --- comments, people, sign-off ----------------------------------------------------------
-
-
-@bp.post("/<int:consultation_id>/response/comments")
-@login_required
-def comment(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    form = CommentForm()
-    return _step(consultation, "comment_form", form,
-                 lambda: people.add_comment(current_user, consultation, form.body.data or ""),
-                 "Comment added.", "comments")
+# --- people, sign-off -------------------------------------------------------------------
 
 
 def _people(consultation_id: int, form_class: type[BaseForm], verb: Callable[[Consultation], object],

@@ -5,4 +5,4 @@ Views are thin: read the form, call a verb through tracker.views.run (commit, fl
 or show why not), assemble pages from drafts/queries.py.
 """
 
-from tracker.drafts.routes import editing, history, questions, record, upload  # noqa: F401
+from tracker.drafts.routes import comments, editing, history, questions, record, reuse, upload  # noqa: F401
