@@ -312,7 +312,8 @@ def test_gunicorn_started_or_running_during_an_outage_answers_503_and_recovers_w
         with schema.app_context():
             db.create_all()
             seed_reference_data()
-            user = factories.make_user(Role.COORDINATOR, name=COORDINATOR)
+            # A policy lead: production asks a coordinator for a second factor, not the point here.
+            user = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name=COORDINATOR)
             db.session.commit()
             email = user.email
             db.session.remove()

@@ -80,8 +80,9 @@ def browser_login(page: Any, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_load_state()
+    # The form's answer is a new page: wait for it, not for the load state of the one clicked on.
+    with page.expect_navigation():
+        page.click("button[type=submit], input[type=submit]")
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

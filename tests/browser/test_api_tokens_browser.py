@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.axe import serious_a11y_faults
@@ -33,12 +34,14 @@ def test_make_use_and_revoke_a_token(live_server: str, page: Any) -> None:
     assert "You have no API tokens yet." in page.content()
     assert serious_a11y_faults(page) == []
     page.click("button:has-text('Create token')")  # no name: refused on its field
-    assert page.locator(".govuk-error-summary").is_visible()
+    # expect() waits for the answer to the form; is_visible() could read the page before it.
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert serious_a11y_faults(page) == []
 
     page.fill("#name", "Power BI deadlines")
     page.check("input[value='30']")
     page.click("button:has-text('Create token')")
+    expect(page.locator("#token")).to_be_visible()
     token = page.input_value("#token")
     assert token.startswith("kct_") and len(token) == 47
     assert serious_a11y_faults(page) == []
