@@ -125,6 +125,14 @@ class Config:
     # far its zip may unpack (pictures included, though they are never opened).
     WORD_UPLOAD_MAX_BYTES = _int("WORD_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     WORD_UPLOAD_MAX_UNZIPPED_BYTES = _int("WORD_UPLOAD_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
+    # Evidence cities attach to their replies (tracker/evidence/): where the files are kept (outside
+    # the static folder; empty: <INSTANCE_DIR>/evidence), the largest file, the most one reply may
+    # hold, and the largest reply form read at all (bigger ones are refused before reading, so
+    # files over the limits, up to this, come back as a form error with the typed text kept).
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", "")
+    EVIDENCE_MAX_FILE_BYTES = _int("EVIDENCE_MAX_FILE_BYTES", 10 * 1024 * 1024)
+    EVIDENCE_MAX_REPLY_BYTES = _int("EVIDENCE_MAX_REPLY_BYTES", 25 * 1024 * 1024)
+    EVIDENCE_MAX_REQUEST_BYTES = _int("EVIDENCE_MAX_REQUEST_BYTES", 64 * 1024 * 1024)
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 

@@ -259,6 +259,7 @@ def _real_values() -> dict[str, int]:
     from tracker.models import City, Consultation, WorkArea
     from tracker.models.api import ApiToken
     from tracker.models.drafts import Comment, Contributor, Question, Response, ResponseVersion
+    from tracker.models.evidence import EvidenceAnswer, EvidenceFile, EvidenceRequest
     from tracker.models.intake import IntakeItem, OrganisationRule
     from tracker.models.invitations import Invitation
     from tracker.models.messages import DigestRun, Message
@@ -296,6 +297,9 @@ def _real_values() -> dict[str, int]:
         "token_id": first(select(ApiToken.id)),
         "invitation_id": first(select(Invitation.id)),
         "identity_id": first(select(ExternalIdentity.id)),
+        "request_id": first(select(EvidenceRequest.id)),
+        "answer_id": first(select(EvidenceAnswer.id)),
+        "file_id": first(select(EvidenceFile.id)),
         "_any_consultation": first(select(Consultation.id)),
     }
 

@@ -191,6 +191,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.consultations import bp as consultations_bp
     from tracker.documents import bp as documents_bp
     from tracker.drafts import bp as drafts_bp
+    from tracker.evidence import bp as evidence_bp
     from tracker.health import bp as health_bp
     from tracker.intake import bp as intake_bp
     from tracker.invitations import bp as invitations_bp
@@ -204,6 +205,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(consultations_bp, url_prefix="/consultations")
     app.register_blueprint(drafts_bp, url_prefix="/consultations")
+    app.register_blueprint(evidence_bp, url_prefix="/consultations")
     app.register_blueprint(intake_bp, url_prefix="/intake")
     app.register_blueprint(invitations_bp)
     app.register_blueprint(documents_bp)

@@ -94,7 +94,8 @@ def test_every_report_table_downloads(network, as_user) -> None:  # type: ignore
     assert [r[0] for r in _xlsx(client.get(f"/reports/download.xlsx?table=lead-cities&{Q2}"))] == [
         "lead_city", "Hull", "Salford", "No lead city yet"]
     members = {r[0]: r[1:] for r in _csv(client.get(f"/reports/download.csv?table=member-cities&{Q2}"))}
-    assert members["city"] == ["led", "contributed_to", "supported"] and members["Newport"] == ["0", "2", "1"]
+    assert members["city"] == ["led", "contributed_to", "supported", "gave_evidence"]
+    assert members["Newport"] == ["0", "2", "1", "0"]
 
 
 def test_the_consultations_a_report_counts(network, as_user) -> None:  # type: ignore[no-untyped-def]

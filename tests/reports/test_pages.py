@@ -49,7 +49,7 @@ def test_the_coordinator_sees_the_networks_numbers(network, as_user) -> None:  #
     assert areas["No work area"][0] == "1"
     assert list(_rows(html, "lead-cities")) == ["Hull", "Salford", "No lead city yet", "Total"]
     members = _rows(html, "member-cities")
-    assert members["Newport"] == ["0", "2", "1"] and members["Hull"] == ["3", "0", "1"]
+    assert members["Newport"] == ["0", "2", "1", "0"] and members["Hull"] == ["3", "0", "1", "0"]
     assert _rows(html, "outcomes") == {"Government response published": ["2"], "Asks taken up in full": ["0"],
                                        "Asks taken up in part": ["1"], "Asks not taken up": ["1"]}
 
@@ -86,7 +86,7 @@ def test_a_policy_lead_sees_their_citys(network, as_user) -> None:  # type: igno
 def test_a_contributor_of_a_city_that_leads_nothing(network, as_user) -> None:  # type: ignore[no-untyped-def]
     html = as_user("contributor").get(Q2).get_data(as_text=True)  # Cai, of Newport
     assert "No consultations were received in this period for Newport to lead" in html
-    assert _rows(html, "member-cities") == {"Newport": ["0", "2", "1"]}
+    assert _rows(html, "member-cities") == {"Newport": ["0", "2", "1", "0"]}
     assert _charts(html) == []
 
 

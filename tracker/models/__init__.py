@@ -34,10 +34,11 @@ __all__ = [
     "WorkArea",
 ]
 
-# Feature models (documents, drafts, reminders, intake) register themselves by being imported here.
+# Feature models (documents, drafts, evidence, reminders, intake) register themselves by being imported here.
 from tracker.models import api as _api  # noqa: E402,F401
 from tracker.models import documents as _documents  # noqa: E402,F401
 from tracker.models import drafts as _drafts  # noqa: E402,F401
+from tracker.models import evidence as _evidence  # noqa: E402,F401
 from tracker.models import feeds as _feeds  # noqa: E402,F401
 from tracker.models import intake as _intake  # noqa: E402,F401
 from tracker.models import invitations as _invitations  # noqa: E402,F401

@@ -79,6 +79,9 @@ class Event(enum.StrEnum):
     REPLY = "comment_reply"
     MENTION = "mention"
     CONTRIBUTOR_ADDED = "contributor_added"
+    # Evidence requests (tracker/evidence/): a city asked for its local evidence, and a city's reply.
+    EVIDENCE_REQUESTED = "evidence_requested"
+    EVIDENCE_REPLIED = "evidence_replied"
 
 
 EVENT_LABELS = {
@@ -93,6 +96,8 @@ EVENT_LABELS = {
     "comment_reply": "Replies in comment threads you took part in",
     "mention": "Comments that mention you with @",
     "contributor_added": "Being added as a contributor to a draft",
+    "evidence_requested": "Your city asked for local evidence on a consultation",
+    "evidence_replied": "A city replied to your request for evidence",
 }
 KIND_LABELS.update(EVENT_LABELS)
 

@@ -38,6 +38,7 @@ from tracker.drafts.routes.common import (
     typed_in,
 )
 from tracker.errors import Stale
+from tracker.evidence import queries as evidence_queries
 from tracker.models import Consultation, User
 from tracker.models.drafts import Question, ResponseVersion
 from tracker.policy import panels as policy_panels
@@ -141,6 +142,7 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         form=error_form if error_form is not None and error_form.errors else None,
         problems=problems or [],
         policy_panel=policy_panels.response_panel(user, consultation, resp),
+        evidence_panel=evidence_queries.panel(user, consultation, resp),
         **forms,
     ), status
 

@@ -7,7 +7,9 @@ the response export's Markdown-to-Word writer (tracker/drafts/word_out.py).
 
 What counts in a year: responses whose submission (UK time) falls in it; the asks those responses
 made and what government did with each as recorded so far; engagements that took place in it; joint
-work is the year's responses and engagements with a partner network.
+work is the year's responses and engagements with a partner network; a member city's local evidence
+counts once for each of the year's responses it gave evidence for when the lead city asked (a reply
+with evidence: "nothing to add" does not count).
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from sqlalchemy import select
 from tracker.drafts.markdown import shift_source
 from tracker.drafts.word_out import add_markdown
 from tracker.extensions import db
-from tracker.models import Consultation, WorkArea
+from tracker.models import City, Consultation, WorkArea
 from tracker.models.drafts import Submission
+from tracker.models.evidence import EvidenceReply, EvidenceRequest, ReplyState
 from tracker.models.policy import (
     ENGAGEMENT_KIND_LABELS,
     AskTakenUp,
@@ -117,6 +120,8 @@ class Totals:
     joint_responses: int = 0
     co_signed: int = 0
     joint_engagements: int = 0
+    # The year's responses that drew on at least one member city's local evidence.
+    evidence_responses: int = 0
 
 
 @dataclass
@@ -130,6 +135,8 @@ class AnnualReportData:
     version: int  # of the introduction, 0 when none is saved
     sections: list[AreaSection]
     totals: Totals
+    # (member city, the year's responses it gave local evidence for), by city name.
+    evidence: list[tuple[str, int]] = field(default_factory=list)
 
 
 def build(year: int, *, network: str, members: int, introduction: str = "", version: int = 0) -> AnnualReportData:
@@ -215,11 +222,30 @@ def build(year: int, *, network: str, members: int, introduction: str = "", vers
         totals.by_kind[e.kind] = totals.by_kind.get(e.kind, 0) + 1
         totals.joint_engagements += bool(met_with)
 
+    evidence = _evidence(ids)
+    totals.evidence_responses = len({consultation_id for consultation_id, _ in evidence})
+    by_city: dict[str, int] = {}
+    for _, city in evidence:
+        by_city[city] = by_city.get(city, 0) + 1
     return AnnualReportData(
         year=year, label=year_label(year), starts=first, ends=date(year + 1, 3, 31),
         aim=AIM.format(network=network, members=members), introduction=introduction, version=version,
         sections=[s for s in sections.values() if not s.is_empty], totals=totals,
+        evidence=sorted(by_city.items()),
     )
+
+
+def _evidence(consultation_ids: list[int]) -> list[tuple[int, str]]:
+    """(response, city) for each of these responses a member city gave local evidence for."""
+    if not consultation_ids:
+        return []
+    return list(db.session.execute(
+        select(EvidenceRequest.consultation_id, City.name).distinct()
+        .select_from(EvidenceReply)
+        .join(EvidenceRequest, EvidenceRequest.id == EvidenceReply.request_id)
+        .join(City, City.id == EvidenceReply.city_id)
+        .where(EvidenceRequest.consultation_id.in_(consultation_ids), EvidenceReply.state == ReplyState.REPLIED.value)
+    ).tuples())
 
 
 def kind_counts(totals: Totals) -> list[tuple[str, int]]:
@@ -240,6 +266,7 @@ def figures(totals: Totals) -> list[tuple[str, str]]:
         *[(f"{label}", str(n)) for label, n in kind_counts(t)],
         ("Responses with partner networks", f"{t.joint_responses} ({t.co_signed} co-signed)"),
         ("Engagements with partner networks", str(t.joint_engagements)),
+        ("Responses with local evidence from member cities", str(t.evidence_responses)),
     ]
 
 
@@ -274,7 +301,12 @@ def _body(data: AnnualReportData) -> list[str]:
     ]
     lines += [f"  - {label}: {n}" for label, n in kind_counts(t)]
     lines += [f"- Joint work: {t.joint_responses} responses with partner networks ({t.co_signed} co-signed), "
-              f"{t.joint_engagements} engagements with partner networks", ""]
+              f"{t.joint_engagements} engagements with partner networks",
+              f"- Local evidence: {t.evidence_responses} responses drew on member cities' evidence", ""]
+    if data.evidence:
+        lines += ["## Local evidence from member cities", ""]
+        lines += [f"- {_text(city)}: {n} {'response' if n == 1 else 'responses'}" for city, n in data.evidence]
+        lines.append("")
     for s in data.sections:
         lines += [f"## {_text(s.name)}", ""]
         if s.responses:

@@ -145,6 +145,10 @@ def sweep(now: datetime | None = None, *, batch_size: int | None = None) -> Swee
 
     created, queued = followups.plan(now, today)
     result.created, result.queued = result.created + created, [*result.queued, *queued]
+    from tracker.evidence import reminders as evidence  # cities asked for evidence: a kind of their own
+
+    created, queued = evidence.plan(now, today)
+    result.created, result.queued = result.created + created, [*result.queued, *queued]
     _recover(result, now)
     result.digests = start_digests(now, today, (people.defaults, people.own) if people else None)
     result.briefings = briefing.plan(now)

@@ -19,7 +19,9 @@ What each number means (and where it comes from):
   full / in part / not**: its ``taken_up`` (yes / partly / no).
 - **Member cities**: per city, the consultations received in the range that it led
   (``lead_city_id``), that one of its officers was added to as a contributor (``contributor``,
-  each consultation once however many of its officers), and that it supported (``city_support``).
+  each consultation once however many of its officers), that it supported (``city_support``), and
+  that it gave local evidence for (``evidence_reply`` in state ``replied``, each consultation once
+  however many requests; "nothing to add" does not count).
 - **Joint working**: per partner network (Core Cities, the LGA, ...), the consultations counted
   whose response it co-signed or worked on as a partner (``consultation_partner``), and how many
   of those were submitted.
@@ -29,7 +31,7 @@ their own city leads, and their own city's row of the member-city table.
 
 Four statements whatever the data size: the counts grouped by work area, lead city and quarter
 in SQL (the rows are groups, at most areas x cities x quarters, summed here into each table);
-the member-city counts (three GROUP BYs in one UNION ALL); the partner networks' counts; the
+the member-city counts (four GROUP BYs in one UNION ALL); the partner networks' counts; the
 names of areas and cities.
 """
 
@@ -55,6 +57,7 @@ from tracker.consultations.queries import filter_choices
 from tracker.extensions import db
 from tracker.models import Consultation, Decision, Status, User
 from tracker.models.drafts import CitySupport, Contributor, Outcome, Response, Submission, TakenUp
+from tracker.models.evidence import EvidenceReply, EvidenceRequest, ReplyState
 from tracker.models.policy import ConsultationPartner, PartnerNetwork, PartnerRole
 from tracker.reports.periods import Period, QuarterSlice
 from tracker.sql import uk_date
@@ -107,6 +110,7 @@ class CityRow:
     led: int = 0
     contributed: int = 0
     supported: int = 0
+    evidence: int = 0
 
 
 @dataclass(frozen=True)
@@ -244,11 +248,19 @@ def _member_cities_statement(period: Period, city_id: int | None) -> Any:
                  .join(Consultation, Consultation.id == CitySupport.consultation_id)
                  .where(*where)
                  .group_by(CitySupport.city_id))
+    evidence = (select(literal("evidence"), EvidenceReply.city_id,
+                       func.count(distinct(EvidenceRequest.consultation_id)))
+                .select_from(EvidenceReply)
+                .join(EvidenceRequest, EvidenceRequest.id == EvidenceReply.request_id)
+                .join(Consultation, Consultation.id == EvidenceRequest.consultation_id)
+                .where(*where, EvidenceReply.state == ReplyState.REPLIED.value)
+                .group_by(EvidenceReply.city_id))
     if city_id is not None:
         led = led.where(Consultation.lead_city_id == city_id)
         contributed = contributed.where(User.city_id == city_id)
         supported = supported.where(CitySupport.city_id == city_id)
-    return union_all(led, contributed, supported)
+        evidence = evidence.where(EvidenceReply.city_id == city_id)
+    return union_all(led, contributed, supported, evidence)
 
 
 def _partners_statement(period: Period, user: User) -> Any:

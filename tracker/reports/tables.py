@@ -10,7 +10,7 @@ Download column names (stable; the first column names the row):
   ``submitted``, ``submitted_by_internal_deadline``, ``submitted_before_closing``, ``missed``,
   ``average_supporting_cities`` (empty when none submitted), ``outcome_published``,
   ``taken_up_in_full``, ``taken_up_in_part``, ``not_taken_up``
-- ``member-cities``: ``city``, ``led``, ``contributed_to``, ``supported``
+- ``member-cities``: ``city``, ``led``, ``contributed_to``, ``supported``, ``gave_evidence``
 - ``joint-working``: ``partner_network``, ``co_signed``, ``partner``, ``submitted``
 
 The files have no total row (a spreadsheet sums its own); the page's tables end with one.
@@ -73,12 +73,12 @@ def _counts_table(table_id: str, caption: str, first: tuple[str, str], rows: Seq
 def _member_cities(rows: Sequence[CityRow]) -> ReportTable:
     return ReportTable(
         id="member-cities",
-        caption="Member cities: consultations led, contributed to and supported",
-        columns=["city", "led", "contributed_to", "supported"],
-        headings=["City", "Led", "Contributed to", "Supported"],
-        rows=[[c.name, c.led, c.contributed, c.supported] for c in rows],
-        total=None if len(rows) < 2 else ["Total", sum(c.led for c in rows),
-                                           sum(c.contributed for c in rows), sum(c.supported for c in rows)],
+        caption="Member cities: consultations led, contributed to, supported and given evidence for",
+        columns=["city", "led", "contributed_to", "supported", "gave_evidence"],
+        headings=["City", "Led", "Contributed to", "Supported", "Gave evidence"],
+        rows=[[c.name, c.led, c.contributed, c.supported, c.evidence] for c in rows],
+        total=None if len(rows) < 2 else ["Total", sum(c.led for c in rows), sum(c.contributed for c in rows),
+                                           sum(c.supported for c in rows), sum(c.evidence for c in rows)],
     )
 
 

@@ -287,6 +287,7 @@ class ReportCitySchema(ma.Schema):
     led = _count("Consultations the city leads")
     contributed = _count("Consultations an officer of the city contributed to")
     supported = _count("Responses the city supported")
+    evidence = _count("Consultations the city gave local evidence for, asked by the lead city")
 
 
 class ReportPartnerSchema(ma.Schema):

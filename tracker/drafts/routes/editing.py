@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from tracker import locking
-from tracker.drafts import bp, permissions, queries, versions
+from tracker.drafts import bp, panels, permissions, queries, versions
 from tracker.drafts.forms import EditForm, edit_form_class
 from tracker.drafts.limits import MAX_TEXT
 from tracker.drafts.markdown import heading_top, render
@@ -26,7 +26,7 @@ def _edit_page(consultation: Consultation, form: EditForm, qs: list[Question], s
                **extra: Any) -> ResponseReturnValue:
     return render_template(
         "drafts/edit.html", consultation=consultation, form=form, questions=qs,
-        consultation_url=consultation_url(consultation), **extra,
+        consultation_url=consultation_url(consultation), **panels.for_editor(current_user, consultation), **extra,
     ), status
 
 

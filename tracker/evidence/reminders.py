@@ -1,0 +1,166 @@
+"""Reminders of a request for evidence, planned by the reminder sweep: a kind of their own.
+
+Each sweep (tracker/reminders/services.py calls ``plan``) finds the asked cities that have not
+answered a request still open, whose reply-by date is within DUE_SOON_WORKING_DAYS working days
+(or has passed), and tells the city's policy leads (and its contributors, if the lead chose) once
+per reply, point (due soon, overdue) and date: the message's ``event_key`` names the three and is
+unique with the recipient, so a second sweep or a concurrent one inserts nothing, and only the
+sweep whose row went in queues the send. Delivery asks ``still_relevant`` just before sending: a
+city that has since replied, or said it has nothing to add, or a request closed since, is skipped.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from tracker.drafts.permissions import EDITABLE_STATUSES
+from tracker.evidence.services import officers
+from tracker.extensions import db, dialect_insert, table_of
+from tracker.mail import header_text
+from tracker.messaging import kinds
+from tracker.messaging.outbox import queue_after_commit
+from tracker.messaging.preferences import preferences_for
+from tracker.models import City, Consultation
+from tracker.models.evidence import EvidenceReply, EvidenceRequest, ReplyState
+from tracker.models.messages import KIND_LABELS, Delivery, Message, Notification, State
+from tracker.timeutil import add_working_days
+from tracker.urls import external_url
+
+EVIDENCE_DUE = "evidence_due"
+EVIDENCE_OVERDUE = "evidence_overdue"
+KINDS = (EVIDENCE_DUE, EVIDENCE_OVERDUE)
+DUE_SOON_WORKING_DAYS = 2
+# Catch-up after downtime reaches this far back.
+OVERDUE_LOOKBACK = timedelta(days=30)
+KEY_PREFIX = "evidence"
+
+KIND_LABELS.update({
+    EVIDENCE_DUE: "Your city's evidence is due soon",
+    EVIDENCE_OVERDUE: "Your city's evidence is overdue",
+})
+
+
+def event_key(reply_id: int, kind: str, reply_by: date) -> str:
+    return f"{KEY_PREFIX}:{reply_id}:{kind}:{reply_by.isoformat()}"
+
+
+def _parse_key(key: str | None) -> tuple[int, date] | None:
+    parts = (key or "").split(":")
+    if len(parts) != 4 or parts[0] != KEY_PREFIX or not parts[1].isdigit():
+        return None
+    try:
+        return int(parts[1]), date.fromisoformat(parts[3])
+    except ValueError:
+        return None
+
+
+def point(reply_by: date, today: date) -> str | None:
+    """Which reminder an unanswered request due on ``reply_by`` has earned by ``today``, if any."""
+    if reply_by < today:
+        return EVIDENCE_OVERDUE
+    if reply_by <= add_working_days(today, DUE_SOON_WORKING_DAYS):
+        return EVIDENCE_DUE
+    return None
+
+
+def subject(kind: str, city: str, title: str, reply_by: date) -> str:
+    when = f"{reply_by:%A %-d %B %Y}"
+    text = (f"{city}'s evidence is overdue (asked by {when})" if kind == EVIDENCE_OVERDUE
+            else f"{city}'s evidence is due by {when}")
+    return header_text(f"{text}: {title}", limit=300)
+
+
+def plan(now: datetime, today: date) -> tuple[int, list[int]]:
+    """Insert the evidence reminders that are due and missing; returns (how many went in, the ids
+    to email at once, queued after the caller's commit). Flushes, never commits."""
+    horizon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    rows = db.session.execute(
+        select(EvidenceReply.id, EvidenceReply.city_id, City.name.label("city"), EvidenceRequest.id.label("request_id"),
+               EvidenceRequest.reply_by, EvidenceRequest.include_contributors, EvidenceRequest.brief,
+               Consultation.id.label("consultation_id"), Consultation.title)
+        .join(EvidenceRequest, EvidenceRequest.id == EvidenceReply.request_id)
+        .join(Consultation, Consultation.id == EvidenceRequest.consultation_id)
+        .join(City, City.id == EvidenceReply.city_id)
+        .where(EvidenceReply.state == ReplyState.AWAITED.value, EvidenceRequest.closed_at.is_(None),
+               EvidenceRequest.reply_by <= horizon, EvidenceRequest.reply_by >= today - OVERDUE_LOOKBACK,
+               Consultation.status.in_([s.value for s in EDITABLE_STATUSES]))
+        .order_by(EvidenceReply.id)
+    ).all()
+    due = [(row, kind) for row in rows if (kind := point(row.reply_by, today)) is not None]
+    if not due:
+        return 0, []
+    with_contributors = officers({r.city_id for r, _ in due if r.include_contributors}, include_contributors=True)
+    leads_only = officers({r.city_id for r, _ in due}, include_contributors=False)
+    wanted = [(row, kind, user) for row, kind in due
+              for user in (with_contributors if row.include_contributors else leads_only)[row.city_id]]
+    keys = {event_key(row.id, kind, row.reply_by) for row, kind, _ in wanted}
+    told = set(db.session.execute(
+        select(Message.event_key, Message.recipient_id).where(Message.event_key.in_(keys))).tuples()) if keys else set()
+    wanted = [(row, kind, user) for row, kind, user in wanted
+              if (event_key(row.id, kind, row.reply_by), user.id) not in told]
+    if not wanted:
+        return 0, []
+    prefs = preferences_for(user.id for _, _, user in wanted)
+    values = []
+    for row, kind, user in wanted:
+        delivery = prefs[user.id].delivery_for(kind)
+        link = external_url("evidence.reply", consultation_id=row.consultation_id, request_id=row.request_id)
+        late = "was due" if kind == EVIDENCE_OVERDUE else "is due"
+        values.append({
+            "consultation_id": row.consultation_id, "recipient_id": user.id, "kind": kind, "deadline": None,
+            "subject": subject(kind, row.city, row.title, row.reply_by),
+            "body": (f"The lead city asked {row.city} for local evidence on “{row.title}”; the reply {late} by "
+                     f"{row.reply_by:%A %-d %B %Y} and {row.city} has not answered yet.\n\n"
+                     f"What is needed:\n{row.brief}\n\n"
+                     f"Reply, or say {row.city} has nothing to add, here: {link}"),
+            "delivery": delivery,
+            "state": State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value,
+            "attempts": 0, "last_error": "", "created_at": now, "queued_at": now,
+            "event_key": event_key(row.id, kind, row.reply_by),
+        })
+    message = table_of(Message)
+    # Another sweep may have inserted the same rows since we looked: only ours come back.
+    inserted = db.session.execute(
+        dialect_insert(Message).on_conflict_do_nothing(index_elements=["event_key", "recipient_id"])
+        .returning(message.c.id, message.c.recipient_id, message.c.kind, message.c.subject, message.c.body,
+                   message.c.delivery, message.c.consultation_id),
+        values,
+    ).all()
+    if not inserted:
+        return 0, []
+    db.session.execute(table_of(Notification).insert(), [
+        {"user_id": r.recipient_id, "consultation_id": r.consultation_id, "message_id": r.id, "kind": r.kind,
+         "subject": r.subject, "body": r.body, "created_at": now}
+        for r in inserted
+    ])
+    queued = [r.id for r in inserted if r.delivery == Delivery.IMMEDIATE.value]
+    queue_after_commit(db.session(), queued)
+    return len(inserted), queued
+
+
+def still_relevant(message: Message) -> str:
+    """'' if an evidence reminder should still go out, else why not."""
+    parsed = _parse_key(message.event_key)
+    reply = db.session.get(EvidenceReply, parsed[0]) if parsed is not None else None
+    if reply is None or parsed is None:
+        return "The request for evidence no longer exists."
+    request = reply.request
+    if request.closed_at is not None:
+        return "The lead city closed the request for evidence."
+    if reply.state == ReplyState.REPLIED:
+        return "The city has replied."
+    if reply.state == ReplyState.NOTHING_TO_ADD:
+        return "The city said it has nothing to add."
+    if request.reply_by != parsed[1]:
+        return "The reply-by date has changed."
+    if request.consultation.status not in {s.value for s in EDITABLE_STATUSES}:
+        return "The draft is no longer being written."
+    if not message.recipient.is_enabled or message.recipient.city_id != reply.city_id:
+        return "The person is no longer an officer of the city asked."
+    return ""
+
+
+# Just before an evidence reminder goes, messaging asks whether it still should.
+kinds.register(kinds.KindRules(lambda message, now: kinds.Ready(still_relevant(message))), kinds=KINDS)
