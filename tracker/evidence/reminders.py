@@ -17,14 +17,13 @@ from sqlalchemy import select
 
 from tracker.drafts.permissions import EDITABLE_STATUSES
 from tracker.evidence.services import officers
-from tracker.extensions import db, dialect_insert, table_of
+from tracker.extensions import db
 from tracker.mail import header_text
 from tracker.messaging import kinds
-from tracker.messaging.outbox import queue_after_commit
-from tracker.messaging.preferences import preferences_for
+from tracker.messaging.keyed import Due, insert_once
 from tracker.models import City, Consultation
 from tracker.models.evidence import EvidenceReply, EvidenceRequest, ReplyState
-from tracker.models.messages import KIND_LABELS, Delivery, Message, Notification, State
+from tracker.models.messages import KIND_LABELS, Message
 from tracker.timeutil import add_working_days
 from tracker.urls import external_url
 
@@ -95,49 +94,15 @@ def plan(now: datetime, today: date) -> tuple[int, list[int]]:
     leads_only = officers({r.city_id for r, _ in due}, include_contributors=False)
     wanted = [(row, kind, user) for row, kind in due
               for user in (with_contributors if row.include_contributors else leads_only)[row.city_id]]
-    keys = {event_key(row.id, kind, row.reply_by) for row, kind, _ in wanted}
-    told = set(db.session.execute(
-        select(Message.event_key, Message.recipient_id).where(Message.event_key.in_(keys))).tuples()) if keys else set()
-    wanted = [(row, kind, user) for row, kind, user in wanted
-              if (event_key(row.id, kind, row.reply_by), user.id) not in told]
-    if not wanted:
-        return 0, []
-    prefs = preferences_for(user.id for _, _, user in wanted)
-    values = []
-    for row, kind, user in wanted:
-        delivery = prefs[user.id].delivery_for(kind)
-        link = external_url("evidence.reply", consultation_id=row.consultation_id, request_id=row.request_id)
-        late = "was due" if kind == EVIDENCE_OVERDUE else "is due"
-        values.append({
-            "consultation_id": row.consultation_id, "recipient_id": user.id, "kind": kind, "deadline": None,
-            "subject": subject(kind, row.city, row.title, row.reply_by),
-            "body": (f"The lead city asked {row.city} for local evidence on “{row.title}”; the reply {late} by "
-                     f"{row.reply_by:%A %-d %B %Y} and {row.city} has not answered yet.\n\n"
-                     f"What is needed:\n{row.brief}\n\n"
-                     f"Reply, or say {row.city} has nothing to add, here: {link}"),
-            "delivery": delivery,
-            "state": State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value,
-            "attempts": 0, "last_error": "", "created_at": now, "queued_at": now,
-            "event_key": event_key(row.id, kind, row.reply_by),
-        })
-    message = table_of(Message)
-    # Another sweep may have inserted the same rows since we looked: only ours come back.
-    inserted = db.session.execute(
-        dialect_insert(Message).on_conflict_do_nothing(index_elements=["event_key", "recipient_id"])
-        .returning(message.c.id, message.c.recipient_id, message.c.kind, message.c.subject, message.c.body,
-                   message.c.delivery, message.c.consultation_id),
-        values,
-    ).all()
-    if not inserted:
-        return 0, []
-    db.session.execute(table_of(Notification).insert(), [
-        {"user_id": r.recipient_id, "consultation_id": r.consultation_id, "message_id": r.id, "kind": r.kind,
-         "subject": r.subject, "body": r.body, "created_at": now}
-        for r in inserted
-    ])
-    queued = [r.id for r in inserted if r.delivery == Delivery.IMMEDIATE.value]
-    queue_after_commit(db.session(), queued)
-    return len(inserted), queued
+    return insert_once((Due(
+        key=event_key(row.id, kind, row.reply_by), recipient_id=user.id, kind=kind,
+        consultation_id=row.consultation_id, subject=subject(kind, row.city, row.title, row.reply_by),
+        body=(f"The lead city asked {row.city} for local evidence on “{row.title}”; the reply "
+              f"{'was' if kind == EVIDENCE_OVERDUE else 'is'} due by {row.reply_by:%A %-d %B %Y} and {row.city} "
+              f"has not answered yet.\n\nWhat is needed:\n{row.brief}\n\nReply, or say {row.city} has nothing "
+              "to add, here: " + external_url("evidence.reply", consultation_id=row.consultation_id,
+                                              request_id=row.request_id)),
+    ) for row, kind, user in wanted), now)
 
 
 def still_relevant(message: Message) -> str:

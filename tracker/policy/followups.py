@@ -15,13 +15,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from tracker.extensions import db, dialect_insert, table_of
+from tracker.extensions import db
 from tracker.mail import header_text
 from tracker.messaging import kinds
-from tracker.messaging.outbox import queue_after_commit
-from tracker.messaging.preferences import preferences_for
+from tracker.messaging.keyed import Due, insert_once
 from tracker.models import User
-from tracker.models.messages import KIND_LABELS, Delivery, Message, Notification, State
+from tracker.models.messages import KIND_LABELS, Message
 from tracker.models.policy import Engagement, FollowUp
 from tracker.timeutil import add_working_days
 from tracker.urls import external_url
@@ -78,47 +77,13 @@ def plan(now: datetime, today: date) -> tuple[int, list[int]]:
         .order_by(FollowUp.id)
     ).all()
     wanted = [(row, kind) for row in rows if (kind := point(row.due_on, today)) is not None]
-    if not wanted:
-        return 0, []
-    keys = {event_key(row.id, kind, row.due_on) for row, kind in wanted}
-    told = set(db.session.execute(
-        select(Message.event_key, Message.recipient_id).where(Message.event_key.in_(keys))).tuples())
-    wanted = [(row, kind) for row, kind in wanted if (event_key(row.id, kind, row.due_on), row.owner_id) not in told]
-    if not wanted:
-        return 0, []
-    prefs = preferences_for(row.owner_id for row, _ in wanted)
-    values = []
-    for row, kind in wanted:
-        delivery = prefs[row.owner_id].delivery_for(kind)
-        link = external_url("policy.engagement", engagement_id=row.engagement_id)
-        values.append({
-            "consultation_id": None, "recipient_id": row.owner_id, "kind": kind, "deadline": None,
-            "subject": subject(kind, row.description, row.due_on),
-            "body": (f"From the engagement “{row.title}” on {row.occurred_on:%-d %B %Y}: {row.description}\n"
-                     f"Mark it done in the tracker when it is: {link}"),
-            "delivery": delivery,
-            "state": State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value,
-            "attempts": 0, "last_error": "", "created_at": now, "queued_at": now,
-            "event_key": event_key(row.id, kind, row.due_on),
-        })
-    reminder = table_of(Message)
-    # Another sweep may have inserted the same rows since we looked: only ours come back.
-    inserted = db.session.execute(
-        dialect_insert(Message).on_conflict_do_nothing(index_elements=["event_key", "recipient_id"])
-        .returning(reminder.c.id, reminder.c.recipient_id, reminder.c.kind, reminder.c.subject, reminder.c.body,
-                   reminder.c.delivery),
-        values,
-    ).all()
-    if not inserted:
-        return 0, []
-    db.session.execute(table_of(Notification).insert(), [
-        {"user_id": r.recipient_id, "consultation_id": None, "message_id": r.id, "kind": r.kind,
-         "subject": r.subject, "body": r.body, "created_at": now}
-        for r in inserted
-    ])
-    queued = [r.id for r in inserted if r.delivery == Delivery.IMMEDIATE.value]
-    queue_after_commit(db.session(), queued)
-    return len(inserted), queued
+    return insert_once((Due(
+        key=event_key(row.id, kind, row.due_on), recipient_id=row.owner_id, kind=kind,
+        subject=subject(kind, row.description, row.due_on),
+        body=(f"From the engagement “{row.title}” on {row.occurred_on:%-d %B %Y}: {row.description}\n"
+              "Mark it done in the tracker when it is: "
+              + external_url("policy.engagement", engagement_id=row.engagement_id)),
+    ) for row, kind in wanted), now)
 
 
 def still_relevant(reminder: Message) -> str:

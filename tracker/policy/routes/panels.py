@@ -11,12 +11,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as ResponseBase
 
 from tracker.drafts import queries as drafts_queries
+from tracker.forms import ids_in
 from tracker.policy import bp, services
 from tracker.policy.forms import (
     PartnersForm,
     ResponseAsksForm,
     TakeUpForm,
-    ids_in,
     seen_take_up,
     take_up_values,
 )
