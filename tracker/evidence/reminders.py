@@ -1,7 +1,7 @@
 """Reminders of a request for evidence, planned by the reminder sweep: a kind of their own.
 
 Each sweep (tracker/reminders/services.py calls ``plan``) finds the asked cities that have not
-answered a request still open, whose reply-by date is within DUE_SOON_WORKING_DAYS working days
+answered a request still open, whose reply-by date is within DATES.soon working days
 (or has passed), and tells the city's policy leads (and its contributors, if the lead chose) once
 per reply, point (due soon, overdue) and date: the message's ``event_key`` names the three and is
 unique with the recipient, so a second sweep or a concurrent one inserts nothing, and only the
@@ -11,7 +11,7 @@ city that has since replied, or said it has nothing to add, or a request closed 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -20,48 +20,22 @@ from tracker.evidence.services import officers
 from tracker.extensions import db
 from tracker.mail import header_text
 from tracker.messaging import kinds
-from tracker.messaging.keyed import Due, insert_once
+from tracker.messaging.keyed import OVERDUE_LOOKBACK, Due, DueDates, insert_once
 from tracker.models import City, Consultation
 from tracker.models.evidence import EvidenceReply, EvidenceRequest, ReplyState
 from tracker.models.messages import KIND_LABELS, Message
-from tracker.timeutil import add_working_days
 from tracker.urls import external_url
 
 EVIDENCE_DUE = "evidence_due"
 EVIDENCE_OVERDUE = "evidence_overdue"
 KINDS = (EVIDENCE_DUE, EVIDENCE_OVERDUE)
-DUE_SOON_WORKING_DAYS = 2
-# Catch-up after downtime reaches this far back.
-OVERDUE_LOOKBACK = timedelta(days=30)
-KEY_PREFIX = "evidence"
+DATES = DueDates("evidence", EVIDENCE_DUE, EVIDENCE_OVERDUE, soon=2)
+event_key, point = DATES.key, DATES.point
 
 KIND_LABELS.update({
     EVIDENCE_DUE: "Your city's evidence is due soon",
     EVIDENCE_OVERDUE: "Your city's evidence is overdue",
 })
-
-
-def event_key(reply_id: int, kind: str, reply_by: date) -> str:
-    return f"{KEY_PREFIX}:{reply_id}:{kind}:{reply_by.isoformat()}"
-
-
-def _parse_key(key: str | None) -> tuple[int, date] | None:
-    parts = (key or "").split(":")
-    if len(parts) != 4 or parts[0] != KEY_PREFIX or not parts[1].isdigit():
-        return None
-    try:
-        return int(parts[1]), date.fromisoformat(parts[3])
-    except ValueError:
-        return None
-
-
-def point(reply_by: date, today: date) -> str | None:
-    """Which reminder an unanswered request due on ``reply_by`` has earned by ``today``, if any."""
-    if reply_by < today:
-        return EVIDENCE_OVERDUE
-    if reply_by <= add_working_days(today, DUE_SOON_WORKING_DAYS):
-        return EVIDENCE_DUE
-    return None
 
 
 def subject(kind: str, city: str, title: str, reply_by: date) -> str:
@@ -74,7 +48,7 @@ def subject(kind: str, city: str, title: str, reply_by: date) -> str:
 def plan(now: datetime, today: date) -> tuple[int, list[int]]:
     """Insert the evidence reminders that are due and missing; returns (how many went in, the ids
     to email at once, queued after the caller's commit). Flushes, never commits."""
-    horizon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    horizon = DATES.horizon(today)
     rows = db.session.execute(
         select(EvidenceReply.id, EvidenceReply.city_id, City.name.label("city"), EvidenceRequest.id.label("request_id"),
                EvidenceRequest.reply_by, EvidenceRequest.include_contributors, EvidenceRequest.brief,
@@ -107,7 +81,7 @@ def plan(now: datetime, today: date) -> tuple[int, list[int]]:
 
 def still_relevant(message: Message) -> str:
     """'' if an evidence reminder should still go out, else why not."""
-    parsed = _parse_key(message.event_key)
+    parsed = DATES.parse(message.event_key)
     reply = db.session.get(EvidenceReply, parsed[0]) if parsed is not None else None
     if reply is None or parsed is None:
         return "The request for evidence no longer exists."

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -17,6 +17,44 @@ from tracker.extensions import db, dialect_insert, table_of
 from tracker.messaging.outbox import queue_after_commit
 from tracker.messaging.preferences import preferences_for
 from tracker.models.messages import Delivery, Message, Notification, State
+from tracker.timeutil import add_working_days
+
+# The sweep's catch-up after downtime reaches this far back; older ones were reminded of then.
+OVERDUE_LOOKBACK = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class DueDates:
+    """Reminders of things due on a day: one kind when the day is within ``soon`` working days,
+    another once it has passed; each keyed ``prefix:id:kind:day``, so a moved day is a new event."""
+
+    prefix: str
+    due: str
+    overdue: str
+    soon: int
+
+    def key(self, ident: int, kind: str, day: date) -> str:
+        return f"{self.prefix}:{ident}:{kind}:{day.isoformat()}"
+
+    def parse(self, key: str | None) -> tuple[int, date] | None:
+        """The id and the day a key of ours names, or None."""
+        parts = (key or "").split(":")
+        if len(parts) != 4 or parts[0] != self.prefix or not parts[1].isdigit():
+            return None
+        try:
+            return int(parts[1]), date.fromisoformat(parts[3])
+        except ValueError:
+            return None
+
+    def point(self, day: date, today: date) -> str | None:
+        """Which reminder a thing due on ``day`` has earned by ``today``, if any."""
+        if day < today:
+            return self.overdue
+        return self.due if day <= self.horizon(today) else None
+
+    def horizon(self, today: date) -> date:
+        """The last due day the sweep looks at today."""
+        return add_working_days(today, self.soon)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Follow-up actions of the engagement log in the reminder sweep: a kind of reminder of its own.
 
 Each sweep (tracker/reminders/services.py calls ``plan``) finds the open follow-ups due within
-DUE_SOON_WORKING_DAYS working days, or overdue, and tells each owner once per follow-up, point
+DATES.soon working days, or overdue, and tells each owner once per follow-up, point
 (due soon, overdue) and due date: the reminder row's ``event_key`` names the three, and is unique
 with the recipient, so a second sweep or a concurrent one inserts nothing (insert-unless-exists),
 and only the sweep whose row went in queues the send. The send goes through messaging's
@@ -11,50 +11,29 @@ delivery (immediate or the daily digest, per the owner's preference), which asks
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.mail import header_text
 from tracker.messaging import kinds
-from tracker.messaging.keyed import Due, insert_once
+from tracker.messaging.keyed import OVERDUE_LOOKBACK, Due, DueDates, insert_once
 from tracker.models import User
 from tracker.models.messages import KIND_LABELS, Message
 from tracker.models.policy import Engagement, FollowUp
-from tracker.timeutil import add_working_days
 from tracker.urls import external_url
 
 FOLLOW_UP_DUE = "follow_up_due"
 FOLLOW_UP_OVERDUE = "follow_up_overdue"
 KINDS = frozenset({FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE})
-DUE_SOON_WORKING_DAYS = 3
-# Catch-up after downtime reaches this far back; older open actions were reminded of then.
-OVERDUE_LOOKBACK = timedelta(days=30)
-KEY_PREFIX = "follow-up"
+DATES = DueDates("follow-up", FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE, soon=3)
+event_key, point = DATES.key, DATES.point
 
 KIND_LABELS.update({
     FOLLOW_UP_DUE: "A follow-up action you own is due soon",
     FOLLOW_UP_OVERDUE: "A follow-up action you own is overdue",
 })
-
-
-def event_key(follow_up_id: int, kind: str, due_on: date) -> str:
-    return f"{KEY_PREFIX}:{follow_up_id}:{kind}:{due_on.isoformat()}"
-
-
-def _follow_up_id(key: str | None) -> int | None:
-    parts = (key or "").split(":")
-    return int(parts[1]) if len(parts) == 4 and parts[0] == KEY_PREFIX and parts[1].isdigit() else None
-
-
-def point(due_on: date, today: date) -> str | None:
-    """Which reminder an open follow-up due on ``due_on`` has earned by ``today``, if any."""
-    if due_on < today:
-        return FOLLOW_UP_OVERDUE
-    if due_on <= add_working_days(today, DUE_SOON_WORKING_DAYS):
-        return FOLLOW_UP_DUE
-    return None
 
 
 def subject(kind: str, description: str, due_on: date) -> str:
@@ -66,7 +45,7 @@ def subject(kind: str, description: str, due_on: date) -> str:
 def plan(now: datetime, today: date) -> tuple[int, list[int]]:
     """Insert the follow-up reminders that are due and missing; returns (how many went in, the ids
     to email at once, queued after the caller's commit). Flushes, never commits."""
-    horizon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    horizon = DATES.horizon(today)
     rows = db.session.execute(
         select(FollowUp.id, FollowUp.description, FollowUp.owner_id, FollowUp.due_on, FollowUp.engagement_id,
                Engagement.title, Engagement.occurred_on)
@@ -88,8 +67,8 @@ def plan(now: datetime, today: date) -> tuple[int, list[int]]:
 
 def still_relevant(reminder: Message) -> str:
     """'' if a follow-up reminder should still go out, else why not."""
-    follow_up_id = _follow_up_id(reminder.event_key)
-    follow_up = db.session.get(FollowUp, follow_up_id) if follow_up_id is not None else None
+    parsed = DATES.parse(reminder.event_key)
+    follow_up = db.session.get(FollowUp, parsed[0]) if parsed is not None else None
     if follow_up is None:
         return "The follow-up no longer exists."
     if follow_up.done_at is not None:
