@@ -45,7 +45,7 @@ def _add(model: type[Model], rows: list[dict[str, Any]], counts: dict[str, int])
 
 
 def seed_policy_and_intake(rng: random.Random, n: int, now: datetime, today: date) -> dict[str, int]:
-    """Asks (one per 100 consultations, at least 16), engagements (one per 20) with their follow-ups
+    """Asks (one per 100 consultations, 16 to 60), engagements (one per 20) with their follow-ups
     and links, partner networks, and imported items (one per 5; some 60 waiting in the inbox)."""
     counts: dict[str, int] = {}
     areas = list(db.session.scalars(select(WorkArea.id)))
@@ -61,7 +61,8 @@ def seed_policy_and_intake(rng: random.Random, n: int, now: datetime, today: dat
     partners = list(db.session.scalars(select(PartnerNetwork.id)))
 
     first_ask = int(db.session.scalar(select(PolicyAsk.id).order_by(PolicyAsk.id.desc()).limit(1)) or 0) + 1
-    ask_count = max(16, n // 100)
+    # A curated list: it grows with the years, not with every consultation.
+    ask_count = min(60, max(16, n // 100))
     _add(PolicyAsk, [{
         "id": first_ask + i, "work_area_id": rng.choice(areas), "lead_city_id": rng.choice(cities),
         "title": f"{ASKS[i % len(ASKS)]} ({i + 1})", "text": "What the network asks government to do.",
