@@ -95,6 +95,22 @@ def closing_soon_list(days: int = 14, now: datetime | None = None) -> ShortList:
     ), (Consultation.closes_at,)), {"now": now, until: end_of_uk_day(uk_today(now) + timedelta(days=days))})
 
 
+# No approved response yet: what the dashboard opens with when it closes soon.
+NOT_APPROVED_STATUSES = frozenset(OPEN_STATUSES - {Status.APPROVED})
+URGENT_DAYS = 7
+
+
+def closing_unapproved_list(days: int = URGENT_DAYS, now: datetime | None = None) -> ShortList:
+    """Still open, closing within ``days``, with no approved response yet: soonest first."""
+    now = now or utcnow()
+    until = f"urgent_until_{days}"
+    return ShortList(f"closing unapproved {days}", lambda: (select(Consultation).where(
+        Consultation.status.in_([s.value for s in NOT_APPROVED_STATUSES]),
+        Consultation.closes_at >= bindparam("now"),
+        Consultation.closes_at <= bindparam(until),
+    ), (Consultation.closes_at,)), {"now": now, until: end_of_uk_day(uk_today(now) + timedelta(days=days))})
+
+
 def overdue_list(now: datetime | None = None) -> ShortList:
     return ShortList("overdue", lambda: (select(Consultation).where(
         Consultation.internal_deadline.is_not(None),
