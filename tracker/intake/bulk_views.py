@@ -140,7 +140,11 @@ def accept_next() -> ResponseReturnValue:
     outcome = run_if(form.validate_on_submit(), form,
                      lambda: bulk.accept_and_assign(current_user, item, form.decision.data or "",
                                                     form.reason.data or "", chosen),
-                     success=_decided, then=lambda _: _next(ids, n), invalid_to=_next(ids, n))
+                     success=lambda c: _decided(c) + (f" {queries.selection_summary(current_user, ids)}"
+                                                      if n == len(ids) else ""),
+                     # After the last, straight to the inbox: its message already says the summary.
+                     then=lambda _: _next(ids, n) if n < len(ids) else url_for("intake.inbox"),
+                     invalid_to=_next(ids, n))
     if isinstance(outcome, ResponseBase):
         return outcome
     assigning.show_leads_of_chosen_city(form, work_areas, leads)
