@@ -3,6 +3,7 @@ decision and assignment; items decided by someone else meanwhile refused and ski
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -233,3 +234,36 @@ def test_closing_deadline_proposal_is_never_after_closing(items, coordinator):
                                           bulk.Assignment(work_area=factories.work_area("Transport")))
     assert consultation.internal_deadline is not None
     assert consultation.internal_deadline <= consultation.closes_at.date()
+
+
+def test_an_item_page_leads_to_its_accept_and_assign_page(as_user, items):
+    client = as_user("coordinator")
+    page = client.get(f"/intake/items/{items[0].id}").get_data(as_text=True)
+    link = re.search(r'href="([^"]+)" data-kc-accept-and-assign', page)
+    assert link is not None
+    one = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "Item 1 of 1" in one and "Save and finish" in one and "Skip this item and finish" in one
+
+
+@pytest.mark.committed  # the colleague's request runs in a thread with its own connection and commits
+def test_an_item_read_pending_then_dismissed_by_a_colleague_is_refused_at_the_write(app, items, coordinator):
+    from tests.threads import at_once
+
+    item_id = items[0].id
+    other = factories.make_user(factories.Role.COORDINATOR, name="Dora Deputy")
+    db.session.commit()
+    other_id = other.id
+    # This request has read the item, still pending...
+    row = db.session.get(IntakeItem, item_id)
+    assert row.state == ItemState.PENDING
+    # ...when a colleague's dismissal commits on another connection.
+    at_once(app, lambda: (services.dismiss_item(db.session.get(type(other), other_id),
+                                                db.session.get(IntakeItem, item_id), "Not ours"),
+                          db.session.commit()), 1)
+    with pytest.raises(InvalidTransition, match="already dismissed by Dora Deputy meanwhile: skipped"):
+        bulk.accept_and_assign(coordinator, row, Decision.MONITOR, "Watching",
+                               bulk.Assignment(work_area=None))
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(IntakeItem, item_id).state == ItemState.DISMISSED
+    assert db.session.scalar(select(func.count(Consultation.id))) == 0
