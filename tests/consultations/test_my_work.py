@@ -83,8 +83,9 @@ def test_unknown_or_impossible_choices_are_said_not_500(coordinator):
     assert errors and errors[0]["href"] == "#mine"
     _, errors = parse_filters({"mine": "assigned"}, work_areas, cities, None)  # the API: no person
     assert errors
-    # A coordinator of no city is not offered "my city leads".
-    assert "city" not in dict(mywork.choices(mywork.me(coordinator)))
+    # A coordinator of no city is not offered "my city leads", nor "assigned to me" (only
+    # policy leads are named on a consultation).
+    assert set(dict(mywork.choices(mywork.me(coordinator)))) == {"contributing", "waiting"}
     _, errors = parse_filters({"mine": "city"}, work_areas, cities, coordinator)
     assert errors
 

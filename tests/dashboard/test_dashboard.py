@@ -112,9 +112,8 @@ def test_a_short_summary_at_the_top_links_to_every_section(as_user, lead) -> Non
 def test_each_persons_work_is_a_link_to_the_filtered_list(as_user) -> None:
     for role, expected in (
         ("lead", ["Assigned to me", "My city leads", "I contribute to", "Waiting for me: drafts returned for changes"]),
-        ("coordinator", ["Assigned to me", "I contribute to", "Waiting for me: drafts in review"]),
-        ("contributor", ["Assigned to me", "My city leads", "I contribute to",
-                         "Waiting for me: drafts returned for changes"]),
+        ("coordinator", ["I contribute to", "Waiting for me: drafts in review"]),
+        ("contributor", ["My city leads", "I contribute to", "Waiting for me: drafts returned for changes"]),
     ):
         html = as_user(role).get("/").get_data(as_text=True)
         section = html.split('id="my-work"', 1)[1].split("</nav>", 1)[0]

@@ -33,12 +33,14 @@ def me(user: User) -> Me:
 
 
 def choices(who: Me) -> list[tuple[str, str]]:
-    """The menu's options for this person (a city's filter only for someone of a city)."""
+    """The menu's options for this person: "assigned to me" only for policy leads (no one else
+    can be named the policy lead), "my city leads" only for someone of a member city."""
     waiting = ("Waiting for me: drafts in review" if who.coordinator
                else "Waiting for me: drafts returned for changes")
     options = [("assigned", "Assigned to me"), ("city", "My city leads"),
                ("contributing", "I contribute to"), ("waiting", waiting)]
-    return [(value, text) for value, text in options if value != "city" or who.city_id is not None]
+    offered = {"assigned": who.policy_lead, "city": who.city_id is not None}
+    return [(value, text) for value, text in options if offered.get(value, True)]
 
 
 def shape(mine: str, who: Me) -> tuple[str, dict[str, Any]]:
