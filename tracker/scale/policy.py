@@ -15,19 +15,8 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from tracker.extensions import Model, db
-from tracker.models import City, Consultation, User, WorkArea
+from tracker.models import City, Consultation, User, WorkArea, policy
 from tracker.models.intake import IntakeItem, ItemSource, ItemState
-from tracker.models.policy import (
-    AskTakenUp,
-    Engagement,
-    EngagementAsk,
-    EngagementConsultation,
-    EngagementPartner,
-    FollowUp,
-    PartnerNetwork,
-    PolicyAsk,
-    ResponseAsk,
-)
 
 PARTNERS = ["Core Cities UK", "Local Government Association", "District Councils' Network", "Centre for Cities",
             "Northern Powerhouse Partnership", "Welsh Local Government Association"]
@@ -35,7 +24,7 @@ ASKS = ["Multi-year funding settlements", "Devolved transport budgets", "An end 
         "Fair funding for urban social care", "A say in skills funding", "Local retention of business rates",
         "Simpler reporting to government", "Long-term regeneration funds"]
 KINDS = ["meeting", "roundtable", "letter", "event", "briefing"]
-TAKEN_UP = [t.value for t in AskTakenUp] + [None]
+TAKEN_UP = [t.value for t in policy.AskTakenUp] + [None]
 
 
 def _add(model: type[Model], rows: list[dict[str, Any]], counts: dict[str, int]) -> None:
@@ -55,29 +44,29 @@ def seed_policy_and_intake(rng: random.Random, n: int, now: datetime, today: dat
         Consultation.status.in_(["submitted", "outcome_published"])).order_by(Consultation.id)))
     consultations = list(db.session.scalars(select(Consultation.id).order_by(Consultation.id)))
 
-    existing = set(db.session.scalars(select(PartnerNetwork.name)))
-    _add(PartnerNetwork, [{"name": name, "description": f"{name}: a partner of the network"}
+    existing = set(db.session.scalars(select(policy.PartnerNetwork.name)))
+    _add(policy.PartnerNetwork, [{"name": name, "description": f"{name}: a partner of the network"}
                           for name in PARTNERS if name not in existing], counts)
-    partners = list(db.session.scalars(select(PartnerNetwork.id)))
+    partners = list(db.session.scalars(select(policy.PartnerNetwork.id)))
 
-    first_ask = int(db.session.scalar(select(PolicyAsk.id).order_by(PolicyAsk.id.desc()).limit(1)) or 0) + 1
+    first_ask = int(db.session.scalar(select(policy.PolicyAsk.id).order_by(policy.PolicyAsk.id.desc()).limit(1)) or 0) + 1
     # A curated list: it grows with the years, not with every consultation.
     ask_count = min(60, max(16, n // 100))
-    _add(PolicyAsk, [{
+    _add(policy.PolicyAsk, [{
         "id": first_ask + i, "work_area_id": rng.choice(areas), "lead_city_id": rng.choice(cities),
         "title": f"{ASKS[i % len(ASKS)]} ({i + 1})", "text": "What the network asks government to do.",
         "created_by_id": rng.choice(users), "created_at": now - timedelta(days=rng.randint(30, 2000)),
         "updated_at": now} for i in range(ask_count)], counts)
     asks = list(range(first_ask, first_ask + ask_count))
-    _add(ResponseAsk, [{"consultation_id": cid, "ask_id": ask, "taken_up": rng.choice(TAKEN_UP),
+    _add(policy.ResponseAsk, [{"consultation_id": cid, "ask_id": ask, "taken_up": rng.choice(TAKEN_UP),
                         "added_by_id": rng.choice(users), "created_at": now}
                        for cid in submitted for ask in rng.sample(asks, rng.randint(0, 3))], counts)
 
-    first = int(db.session.scalar(select(Engagement.id).order_by(Engagement.id.desc()).limit(1)) or 0) + 1
+    first = int(db.session.scalar(select(policy.Engagement.id).order_by(policy.Engagement.id.desc()).limit(1)) or 0) + 1
     engagement_count = max(50, n // 20)
     engagements = []
-    links: dict[type[Model], list[dict[str, Any]]] = {EngagementAsk: [], EngagementConsultation: [],
-                                                      EngagementPartner: [], FollowUp: []}
+    links: dict[type[Model], list[dict[str, Any]]] = {policy.EngagementAsk: [], policy.EngagementConsultation: [],
+                                                      policy.EngagementPartner: [], policy.FollowUp: []}
     for i in range(engagement_count):
         eid = first + i
         occurred = today - timedelta(days=rng.randint(0, 8 * 365))
@@ -86,19 +75,19 @@ def seed_policy_and_intake(rng: random.Random, n: int, now: datetime, today: dat
             "attendees": "Officials and member cities' leaders", "work_area_id": rng.choice(areas),
             "notes": "Notes of the conversation.", "created_by_id": rng.choice(users), "created_at": now,
             "updated_at": now})
-        links[EngagementAsk] += [{"engagement_id": eid, "ask_id": a} for a in rng.sample(asks, rng.randint(0, 2))]
-        links[EngagementConsultation] += [{"engagement_id": eid, "consultation_id": c}
+        links[policy.EngagementAsk] += [{"engagement_id": eid, "ask_id": a} for a in rng.sample(asks, rng.randint(0, 2))]
+        links[policy.EngagementConsultation] += [{"engagement_id": eid, "consultation_id": c}
                                           for c in rng.sample(consultations, min(len(consultations), rng.randint(0, 2)))]
-        links[EngagementPartner] += [{"engagement_id": eid, "partner_id": p}
+        links[policy.EngagementPartner] += [{"engagement_id": eid, "partner_id": p}
                                      for p in rng.sample(partners, rng.randint(0, 1))]
         for _ in range(rng.randint(0, 2)):
             due = occurred + timedelta(days=rng.randint(7, 60))
             done = due < today - timedelta(days=14)
-            links[FollowUp].append({
+            links[policy.FollowUp].append({
                 "engagement_id": eid, "description": "Send the network's evidence to officials",
                 "owner_id": rng.choice(users), "due_on": due, "done_at": now if done else None,
                 "done_by_id": None, "created_by_id": rng.choice(users), "created_at": now})
-    _add(Engagement, engagements, counts)
+    _add(policy.Engagement, engagements, counts)
     for model, rows in links.items():
         _add(model, rows, counts)
 
