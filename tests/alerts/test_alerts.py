@@ -233,3 +233,35 @@ def test_follow_an_ask_and_a_committee(coordinator, lead) -> None:
     bodies = sorted(n.body for n in _told(lead, "followed_change"))
     assert "Its status changed from active to achieved" in bodies[0]
     assert "“Call for evidence: buses”, which you follow, changed" in bodies[1]
+
+
+def _queued_tasks(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The names of the tasks waiting in the (in-memory) broker's queue, taken off it."""
+    celery = app.extensions["celery"]
+    names = []
+    with celery.connection_for_read() as connection:
+        queue = connection.SimpleQueue("celery")
+        try:
+            while True:
+                message = queue.get(timeout=0.2)
+                names.append(message.headers.get("task"))
+                message.ack()
+        except queue.Empty:
+            pass
+        finally:
+            queue.close()
+    return names
+
+
+def test_a_commit_that_makes_alerts_due_queues_one_scan_and_a_rollback_none(app, lead) -> None:
+    _queued_tasks(app)
+    factories.make_consultation(title="Bus franchising guidance")
+    db.session.rollback()
+    assert "tracker.alerts.tasks.scan" not in _queued_tasks(app)
+    factories.make_consultation(title="Bus franchising guidance")
+    factories.make_consultation(title="Bus lanes")
+    db.session.commit()
+    assert _queued_tasks(app).count("tracker.alerts.tasks.scan") == 1
+    lead.name = "Lena L."  # nothing an alert is about
+    db.session.commit()
+    assert "tracker.alerts.tasks.scan" not in _queued_tasks(app)
