@@ -36,8 +36,8 @@ def _told(user_id: int, kind: str) -> int:
         Notification.user_id == user_id, Notification.kind == kind)) or 0
 
 
-def test_save_a_search_import_a_matching_item_see_the_alert(live_server: str, page: Any, govuk: Any,
-                                                           run_import: Any) -> None:
+def test_save_a_search_import_a_matching_item_see_the_alert(
+        live_server: str, page: Any, govuk: Any, run_import: Any) -> None:  # noqa: F811 - the intake's fixtures
     lead = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead")
     db.session.commit()
     browser_login(page, live_server, lead.email, factories.PASSWORD)
