@@ -181,17 +181,19 @@ def _changes(floor: datetime) -> list[Change]:
     return [c for c in changes if c.followers]
 
 
-def plan(now: datetime) -> int:
-    """Tell followers of each change they have not heard of; returns how many were told."""
+def due(now: datetime) -> list[Change]:
+    """Each change with the followers not yet told of it (reads only)."""
     changes = _changes(now - LOOKBACK)
     if not changes:
-        return 0
+        return []
     known = set(db.session.execute(select(Message.event_key, Message.recipient_id).where(
         Message.event_key.in_({c.key for c in changes}))).tuples())
-    told = 0
-    for change in changes:
-        users = [u for u in change.followers if (change.key, u.id) not in known]
-        if users:
-            told += len(notify(users, kind=Event.FOLLOWED_CHANGE.value, key=change.key, subject=change.subject[:300],
-                               body=change.body, consultation=change.consultation))
-    return told
+    untold = [Change(c.key, c.subject, c.body, c.consultation, [u for u in c.followers if (c.key, u.id) not in known])
+              for c in changes]
+    return [c for c in untold if c.followers]
+
+
+def tell(changes: list[Change]) -> int:
+    """Tell followers of each change (flushes); how many were told."""
+    return sum(len(notify(c.followers, kind=Event.FOLLOWED_CHANGE.value, key=c.key, subject=c.subject[:300],
+                          body=c.body, consultation=c.consultation)) for c in changes)

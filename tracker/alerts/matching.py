@@ -107,20 +107,23 @@ def _body(search: SavedSearch, match: Match, owner: User) -> str:
             f"{closing}\n\n{where}\n\nChange or stop these alerts: {external_url('alerts.searches')}")
 
 
-def plan(now: datetime) -> int:
-    """Tell each saved search's owner of its new matches; returns how many were told."""
+Due = list[tuple[SavedSearch, list[Match]]]
+
+
+def due(now: datetime) -> Due:
+    """Each saved search with the new matches its owner has not been told of (reads only)."""
     searches = db.session.scalars(
         select(SavedSearch).options(joinedload(SavedSearch.user))
         .where(SavedSearch.delivery != AlertDelivery.NONE.value).order_by(SavedSearch.id)).all()
     if not searches:
-        return 0
+        return []
     floor = now - LOOKBACK
     items = db.session.scalars(
         select(IntakeItem).options(joinedload(IntakeItem.suggested_work_area))
         .where(IntakeItem.state == ItemState.PENDING.value, IntakeItem.first_seen_at >= floor)
         .order_by(IntakeItem.id).limit(ITEMS)).all()
     work_areas, cities = list_queries.filter_choices()
-    told = 0
+    found: Due = []
     for search in searches:
         if not search.user.is_enabled:
             continue
@@ -128,9 +131,15 @@ def plan(now: datetime) -> int:
         if errors:
             continue  # a work area or city since removed: the search no longer means what it said
         since = max(search.created_at, floor)
-        matches = _consultations(search, filters, since) + _items(search, filters, items, now)
-        told += _tell(search, _untold(search, matches))
-    return told
+        untold = _untold(search, _consultations(search, filters, since) + _items(search, filters, items, now))
+        if untold:
+            found.append((search, untold))
+    return found
+
+
+def tell(found: Due) -> int:
+    """Tell each owner of each match (flushes); how many were told."""
+    return sum(_tell(search, matches) for search, matches in found)
 
 
 def _untold(search: SavedSearch, matches: list[Match]) -> list[Match]:

@@ -16,13 +16,18 @@ log = logging.getLogger(__name__)
 
 
 def plan(now: datetime | None = None) -> int:
-    """How many were told. Within a savepoint: a scan running at the same moment that told someone
-    first (their alert's key is unique) undoes only this scan's alerts, never the caller's work;
-    the next scan tells what is left."""
+    """How many were told. What is due is read first, and only then, if anything is, told within a
+    savepoint: a scan running at the same moment that told someone first (their alert's key is
+    unique) undoes only this scan's alerts, never the caller's work; the next scan tells what is
+    left. (A savepoint opened for nothing would, on SQLite, start a read transaction that a later
+    write of the sweep's could not upgrade while another sweep writes.)"""
     now = now or utcnow()
+    searches, changes = matching.due(now), followed.due(now)
+    if not searches and not changes:
+        return 0
     try:
         with db.session.begin_nested():
-            return matching.plan(now) + followed.plan(now)
+            return matching.tell(searches) + followed.tell(changes)
     except IntegrityError:
         log.info("another alerts scan told the same alerts first; the next scan tells what is left")
         return 0
