@@ -265,3 +265,26 @@ def test_a_commit_that_makes_alerts_due_queues_one_scan_and_a_rollback_none(app,
     lead.name = "Lena L."  # nothing an alert is about
     db.session.commit()
     assert "tracker.alerts.tasks.scan" not in _queued_tasks(app)
+
+
+def test_the_ask_and_committee_buttons_follow_and_unfollow(client, coordinator, lead) -> None:
+    area = _area("Transport")
+    ask = policy_services.create_ask(coordinator, work_area_id=area.id, lead_city_id=area.lead_city_id,
+                                     title="Multi-year bus funding", text="Five-year settlements.")
+    committee = factories.make_consultation(title="Call for evidence: buses", organisation="Transport Committee")
+    committee.issuer_type = IssuerType.SELECT_COMMITTEE.value
+    db.session.commit()
+    login(client, lead)
+    assert "Follow this ask" in client.get(f"/policy/asks/{ask.id}").text
+    page = client.post("/alerts/follow", data={"target": "ask", "ident": str(ask.id)}, follow_redirects=True)
+    assert "Unfollow this ask" in page.text
+    assert "Follow the Transport Committee" in client.get(f"/consultations/{committee.id}").text
+    back = client.post("/alerts/follow", data={"target": "committee", "ident": "Transport Committee",
+                                               "back": str(committee.id)})
+    assert back.headers["Location"].endswith(f"/consultations/{committee.id}")
+    following = client.get("/alerts/following").text
+    assert "Multi-year bus funding" in following and "Select committee" in following
+    assert client.post("/alerts/unfollow", data={"target": "ask", "ident": str(ask.id)}).status_code == 302
+    assert client.post("/alerts/follow", data={"target": "ask", "ident": "abc"}).status_code == 404
+    assert client.post("/alerts/follow", data={}).status_code == 400
+    assert [f.target for f in db.session.scalars(select(Follow).where(Follow.user_id == lead.id))] == ["committee"]

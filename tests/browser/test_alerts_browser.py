@@ -26,6 +26,19 @@ from tracker.models.messages import Notification
 pytestmark = pytest.mark.browser
 
 
+PHONE = {"width": 320, "height": 640}
+
+
+def _fits_a_phone_and_is_accessible(page: Any, url: str, name: str) -> None:
+    """The page at 320 px wide: no sideways scroll of the whole page, and no serious axe fault."""
+    page.set_viewport_size(PHONE)
+    page.goto(url)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name} is {width} px wide at 320 px"
+    assert serious_a11y_faults(page) == [], name
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
 def _scan_as_the_sweep_does() -> None:
     scan.plan()
     db.session.commit()
@@ -71,6 +84,11 @@ def test_save_a_search_import_a_matching_item_see_the_alert(
     expect(page.locator("main")).not_to_contain_text("Adult social care charging")
 
     page.goto(f"{live_server}/alerts/searches")
+    search_id = page.locator("[data-kc-search] a").first.get_attribute("href").rsplit("/", 1)[1]
+    for path in ("/alerts/searches", f"/alerts/searches/{search_id}/edit", f"/alerts/searches/{search_id}/delete",
+                 "/alerts/searches/new?q=bus", "/account"):
+        _fits_a_phone_and_is_accessible(page, f"{live_server}{path}", path)
+    page.goto(f"{live_server}/alerts/searches")
     page.click("[data-kc-search] a:has-text('Delete')")
     expect(page.locator("h1")).to_have_text("Delete the saved search “Buses”?")
     assert serious_a11y_faults(page) == [], "delete confirmation"
@@ -90,6 +108,8 @@ def test_follow_a_consultation_move_its_deadline_see_the_notification(live_serve
     page.goto(f"{live_server}/alerts/following")
     expect(page.locator("[data-kc-follow]")).to_contain_text("Bus franchising guidance")
     assert serious_a11y_faults(page) == [], "what you follow"
+    for path in ("/alerts/following", f"/consultations/{consultation.id}"):
+        _fits_a_phone_and_is_accessible(page, f"{live_server}{path}", path)
 
     db.session.refresh(consultation)
     data = ConsultationData(title=consultation.title, issuing_organisation=consultation.issuing_organisation,
