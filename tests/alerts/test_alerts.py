@@ -288,3 +288,20 @@ def test_the_ask_and_committee_buttons_follow_and_unfollow(client, coordinator, 
     assert client.post("/alerts/follow", data={"target": "ask", "ident": "abc"}).status_code == 404
     assert client.post("/alerts/follow", data={}).status_code == 400
     assert [f.target for f in db.session.scalars(select(Follow).where(Follow.user_id == lead.id))] == ["committee"]
+
+
+def test_a_followed_committees_new_call_for_evidence_is_told_once(lead) -> None:
+    committee = factories.make_consultation(title="Call for evidence: buses", organisation="Transport Committee")
+    committee.issuer_type = IssuerType.SELECT_COMMITTEE.value
+    db.session.flush()
+    services.follow(lead, "committee", "Transport Committee")
+    db.session.flush()
+    for n, organisation in enumerate(["Transport Committee", "Treasury Committee"]):
+        db.session.add(IntakeItem(source="committees", content_id=f"{9000 + n}", base_path=f"/work/{9000 + n}",
+                                  document_type="committee_inquiry", title=f"Rail in the regions {n}",
+                                  organisations=[organisation]))
+    db.session.flush()
+    assert scan.plan() == 1
+    assert scan.plan() == 0
+    (told,) = _told(lead, "followed_change")
+    assert told.subject == "New from Transport Committee: Rail in the regions 0"

@@ -12,14 +12,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from tracker.alerts.matching import ITEMS, LOOKBACK
+from tracker.consultations import workflow
 from tracker.extensions import db
 from tracker.messaging.notify import notify
 from tracker.models import ActivityLog, Consultation, IssuerType, Status, User
 from tracker.models.alerts import Follow
-from tracker.models.intake import IntakeItem, ItemSource
+from tracker.models.intake import IntakeItem, ItemSource, ItemState
 from tracker.models.messages import Event, Message
 from tracker.models.policy import AskStatus, AskTakenUp, PolicyAsk
 from tracker.timeutil import format_date, format_uk, parse_iso
@@ -89,19 +90,27 @@ def _taken(value: Any) -> str:
     return AskTakenUp(value).label.lower() if value in {t.value for t in AskTakenUp} else "not recorded"
 
 
+def _actions() -> list[str]:
+    """The log's actions that can tell a follower something: the workflow's steps, edits, outcomes,
+    asks' edits and take-up. Named, so the log is read through its (action, created_at) index, never
+    scanned whatever its size."""
+    return sorted({*workflow.TRANSITIONS, "edit", "ask_edited", TAKE_UP, *OUTCOME_ACTIONS})
+
+
 def _entries(floor: datetime) -> list[ActivityLog]:
     followed = or_(
         ActivityLog.consultation_id.in_(select(Follow.consultation_id).where(Follow.consultation_id.is_not(None))),
         and_(ActivityLog.subject_type == ASK_SUBJECT,
              ActivityLog.subject_id.in_(select(Follow.ask_id).where(Follow.ask_id.is_not(None)))),
         ActivityLog.action == TAKE_UP,
-        ActivityLog.consultation_id.in_(select(Consultation.id).where(
-            Consultation.issuer_type == IssuerType.SELECT_COMMITTEE.value,
-            Consultation.issuing_organisation.in_(select(Follow.committee).where(Follow.committee.is_not(None))))),
+        and_(Consultation.issuer_type == IssuerType.SELECT_COMMITTEE.value,
+             Consultation.issuing_organisation.in_(select(Follow.committee).where(Follow.committee.is_not(None)))),
     )
     return list(db.session.scalars(
-        select(ActivityLog).options(joinedload(ActivityLog.consultation))
-        .where(ActivityLog.created_at >= floor, followed).order_by(ActivityLog.id).limit(ENTRIES)))
+        select(ActivityLog).outerjoin(Consultation, Consultation.id == ActivityLog.consultation_id)
+        .options(contains_eager(ActivityLog.consultation))
+        .where(ActivityLog.action.in_(_actions()), ActivityLog.created_at >= floor, followed)
+        .order_by(ActivityLog.id).limit(ENTRIES)))
 
 
 def _follows(consultations: set[int], asks: set[int], committees: set[str]) -> list[Follow]:
@@ -126,7 +135,9 @@ def _who(follows: Iterable[Follow], since: datetime, actor_id: int | None) -> li
 def _changes(floor: datetime) -> list[Change]:
     entries = _entries(floor)
     items = list(db.session.scalars(
-        select(IntakeItem).where(IntakeItem.source == ItemSource.COMMITTEES.value, IntakeItem.first_seen_at >= floor)
+        # Waiting in the inbox: read through the (state, closing date) index.
+        select(IntakeItem).where(IntakeItem.state == ItemState.PENDING.value,
+                                 IntakeItem.source == ItemSource.COMMITTEES.value, IntakeItem.first_seen_at >= floor)
         .order_by(IntakeItem.id).limit(ITEMS)))
     ask_ids = {int(k) for e in entries if e.action == TAKE_UP for k in (e.after or {}) if str(k).isdecimal()}
     ask_ids |= {e.subject_id for e in entries if e.subject_type == ASK_SUBJECT and e.subject_id is not None}
