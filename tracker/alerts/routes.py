@@ -102,7 +102,7 @@ def delete_search(search_id: int) -> ResponseReturnValue:
 @bp.get("/following")
 @login_required
 def following() -> ResponseReturnValue:
-    return render_template("alerts/following.html", follows=queries.follows_of(current_user), form=FollowForm())
+    return render_template("alerts/following.html", follows=queries.follows_of(current_user))
 
 
 def _back(form: FollowForm) -> str:
