@@ -278,7 +278,9 @@ def test_the_ask_and_committee_buttons_follow_and_unfollow(client, coordinator, 
     assert "Follow this ask" in client.get(f"/policy/asks/{ask.id}").text
     page = client.post("/alerts/follow", data={"target": "ask", "ident": str(ask.id)}, follow_redirects=True)
     assert "Unfollow this ask" in page.text
-    assert "Follow the Transport Committee" in client.get(f"/consultations/{committee.id}").text
+    committee_page = client.get(f"/consultations/{committee.id}").text
+    assert "Follow the Transport Committee" in committee_page
+    assert f'name="back" value="{committee.id}"' in committee_page
     back = client.post("/alerts/follow", data={"target": "committee", "ident": "Transport Committee",
                                                "back": str(committee.id)})
     assert back.headers["Location"].endswith(f"/consultations/{committee.id}")
