@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.conftest import login
 from tests.intake.govuk_server import make_item
-from tracker.alerts import scan, services
+from tracker.alerts import queries, scan, services
 from tracker.consultations import services as consultation_services
 from tracker.consultations.services import ConsultationData
 from tracker.errors import DomainError, NotFound, Stale
@@ -85,6 +85,18 @@ def test_nobody_opens_or_changes_someone_elses_search(client, lead, other_lead) 
         assert client.get(url).status_code == 404
     assert client.post(f"/alerts/searches/{search.id}/delete", data={"version": 1}).status_code == 404
     assert db.session.get(SavedSearch, search.id) is not None
+
+
+def test_a_my_work_search_is_read_as_its_owners(lead, other_lead) -> None:
+    mine = factories.make_consultation("assigned", title="Before", lead=lead)
+    search = services.save_search(lead, name="Mine", args={"mine": "assigned"}, delivery="at_once")
+    assert queries.searches_of(lead)[0].described == "Assigned to me"
+    db.session.flush()
+    told = factories.make_consultation("assigned", title="Bus lanes for Hull", lead=lead)
+    factories.make_consultation("assigned", title="Salford's", lead=other_lead)
+    scan.plan()
+    assert [n.consultation_id for n in _told(lead, "search_alert")] == [told.id]
+    assert mine.id != told.id and search.args == {"mine": "assigned"}
 
 
 def test_names_are_unique_per_person_and_a_stale_edit_is_refused(lead) -> None:
@@ -265,6 +277,11 @@ def test_a_commit_that_makes_alerts_due_queues_one_scan_and_a_rollback_none(app,
     lead.name = "Lena L."  # nothing an alert is about
     db.session.commit()
     assert "tracker.alerts.tasks.scan" not in _queued_tasks(app)
+    with db.session.begin_nested():  # an importer's item: its savepoint is not the transaction
+        factories.make_consultation(title="Bus stops")
+    assert "tracker.alerts.tasks.scan" not in _queued_tasks(app)
+    db.session.commit()
+    assert _queued_tasks(app).count("tracker.alerts.tasks.scan") == 1
 
 
 def test_the_ask_and_committee_buttons_follow_and_unfollow(client, coordinator, lead) -> None:

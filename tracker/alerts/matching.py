@@ -68,8 +68,8 @@ def _consultations(search: SavedSearch, filters: list_queries.ListFilters, since
 def item_matches(item: IntakeItem, filters: list_queries.ListFilters, now: datetime) -> bool:
     """Whether an item not yet triaged would be in the list with these filters once accepted: as a
     new consultation, in its suggested work area (led by that area's city)."""
-    if filters.status not in ("", list_queries.OPEN_FILTER, Status.NEW.value):
-        return False
+    if filters.mine or filters.status not in ("", list_queries.OPEN_FILTER, Status.NEW.value):
+        return False  # no one's work before triage
     area: WorkArea | None = item.suggested_work_area
     if filters.work_area_id and item.suggested_work_area_id != filters.work_area_id:
         return False
@@ -127,7 +127,7 @@ def due(now: datetime) -> Due:
     for search in searches:
         if not search.user.is_enabled:
             continue
-        filters, errors = parse_filters(search.args or {}, work_areas, cities)
+        filters, errors = parse_filters(search.args or {}, work_areas, cities, search.user)
         if errors:
             continue  # a work area or city since removed: the search no longer means what it said
         since = max(search.created_at, floor)

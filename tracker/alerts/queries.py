@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from tracker.consultations import mywork
 from tracker.consultations import queries as list_queries
 from tracker.consultations.filters import parse_filters
 from tracker.extensions import db
@@ -20,10 +21,12 @@ MAX_FOLLOWS_SHOWN = 200
 TARGET_LABELS = {"consultation": "Consultation", "ask": "Ask", "committee": "Select committee"}
 
 
-def describe(args: Mapping[str, str], work_areas: Sequence[Any], cities: Sequence[Any]) -> str:
+def describe(owner: User, args: Mapping[str, str], work_areas: Sequence[Any], cities: Sequence[Any]) -> str:
     """A search's filters as a person reads them: names and words, never ids or codes."""
-    filters, _errors = parse_filters(args, work_areas, cities)
+    filters, _errors = parse_filters(args, work_areas, cities, owner)
     parts: list[str] = []
+    if filters.mine and filters.me is not None:
+        parts.append(dict(mywork.choices(filters.me))[filters.mine].lower())
     if filters.q:
         parts.append(f"words “{filters.q}”")
     if filters.status == list_queries.OPEN_FILTER:
@@ -55,13 +58,13 @@ def searches_of(user: User) -> list[SearchRow]:
     work_areas, cities = list_queries.filter_choices()
     rows = db.session.scalars(select(SavedSearch).where(SavedSearch.user_id == user.id)
                               .order_by(SavedSearch.name, SavedSearch.id)).all()
-    return [SearchRow(s.id, s.name, describe(s.args or {}, work_areas, cities), s.delivery_label, s.version,
+    return [SearchRow(s.id, s.name, describe(user, s.args or {}, work_areas, cities), s.delivery_label, s.version,
                       dict(s.args or {})) for s in rows]
 
 
-def described(args: Mapping[str, str]) -> str:
+def described(owner: User, args: Mapping[str, str]) -> str:
     work_areas, cities = list_queries.filter_choices()
-    return describe(args, work_areas, cities)
+    return describe(owner, args, work_areas, cities)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def new_search() -> ResponseReturnValue:
         form.query.data = urlencode(request.args)
     args = _query_args(form.query.data or "")
     try:
-        kept = services.checked_filters(args)
+        kept = services.checked_filters(current_user, args)
     except DomainError as exc:
         abort(400, exc.message)
     form.query.data = urlencode(kept)
@@ -50,7 +50,7 @@ def new_search() -> ResponseReturnValue:
         if not isinstance(result, Refused):
             return result
         outcome = result
-    return render_template("alerts/search_form.html", form=form, search=None, described=queries.described(kept),
+    return render_template("alerts/search_form.html", form=form, search=None, described=queries.described(current_user, kept),
                            hints=DELIVERY_HINTS), page_status(form, outcome)
 
 
@@ -77,7 +77,7 @@ def edit_search(search_id: int) -> ResponseReturnValue:
             return result
         outcome = result
     return render_template("alerts/search_form.html", form=form, search=search,
-                           described=queries.described(search.args or {}), hints=DELIVERY_HINTS,
+                           described=queries.described(current_user, search.args or {}), hints=DELIVERY_HINTS,
                            stale=outcome.stale if outcome else None), page_status(form, outcome)
 
 
@@ -95,7 +95,7 @@ def delete_search(search_id: int) -> ResponseReturnValue:
             return result
         outcome = result
     return render_template("alerts/search_delete.html", form=form, search=search,
-                           described=queries.described(search.args or {}),
+                           described=queries.described(current_user, search.args or {}),
                            stale=outcome.stale if outcome else None), page_status(form, outcome)
 
 

@@ -22,10 +22,11 @@ MAX_SEARCHES = 50
 MAX_COMMITTEE = 200
 
 
-def checked_filters(args: Mapping[str, str]) -> dict[str, str]:
-    """The list's filters, read by the list's own parser: the arguments to keep, or a refusal."""
+def checked_filters(owner: User, args: Mapping[str, str]) -> dict[str, str]:
+    """The list's filters, read by the list's own parser as ``owner``'s ("my work" is theirs): the
+    arguments to keep, or a refusal."""
     work_areas, cities = list_queries.filter_choices()
-    filters, errors = parse_filters(args, work_areas, cities)
+    filters, errors = parse_filters(args, work_areas, cities, owner)
     if errors:
         raise DomainError(errors[0]["text"], field="name")
     return filters.as_args()
@@ -49,7 +50,7 @@ def _name(owner: User, value: str, exclude: int | None = None) -> str:
 
 
 def save_search(owner: User, *, name: str, args: Mapping[str, str], delivery: str) -> SavedSearch:
-    kept = checked_filters(args)
+    kept = checked_filters(owner, args)
     count = db.session.scalar(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == owner.id))
     if (count or 0) >= MAX_SEARCHES:
         raise DomainError(f"You have {MAX_SEARCHES} saved searches, the most one person may keep: delete one first",
