@@ -257,6 +257,7 @@ class Walk:
 def _real_values() -> dict[str, int]:
     """An existing row for each kind of path argument, so only one argument at a time is hostile."""
     from tracker.models import City, Consultation, WorkArea
+    from tracker.models.alerts import SavedSearch
     from tracker.models.api import ApiToken
     from tracker.models.drafts import Comment, Contributor, Question, Response, ResponseVersion
     from tracker.models.evidence import EvidenceAnswer, EvidenceFile, EvidenceRequest
@@ -300,6 +301,7 @@ def _real_values() -> dict[str, int]:
         "request_id": first(select(EvidenceRequest.id)),
         "answer_id": first(select(EvidenceAnswer.id)),
         "file_id": first(select(EvidenceFile.id)),
+        "search_id": first(select(SavedSearch.id)),
         "_any_consultation": first(select(Consultation.id)),
     }
 

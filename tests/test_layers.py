@@ -27,7 +27,7 @@ FLOORS: dict[int, set[str]] = {
     5: {"auth"},
     6: {"consultations"},
     7: {"drafts", "documents"},  # documents: reading a consultation's documents, finding its questions
-    8: {"intake", "policy", "invitations", "evidence"},  # invitations: joining by an emailed link; evidence: cities' local evidence for a draft
+    8: {"intake", "policy", "invitations", "evidence", "alerts"},  # invitations: joining by an emailed link; evidence: cities' local evidence for a draft; alerts: saved searches and follows
     9: {"reminders"},  # the sweep: what falls due, handed to messaging
     10: {"reports", "account", "admin"},
     11: {"api"},

@@ -184,6 +184,7 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from tracker.account import bp as account_bp
     from tracker.admin import bp as admin_bp
+    from tracker.alerts import bp as alerts_bp
     from tracker.api import bp as api_bp
     from tracker.api.tokens import bp as api_tokens_bp
     from tracker.api.v1.openapi import register as register_api_v1
@@ -210,6 +211,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(alerts_bp, url_prefix="/alerts")
     app.register_blueprint(policy_bp, url_prefix="/policy")
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -235,6 +235,7 @@ def seed_demo_consultations() -> int:
 
 def seed_feature_demos() -> None:
     """Each feature that has demo data keeps it in tracker/<feature>/demo.py: seed_demo()."""
+    from tracker.alerts import demo as alerts_demo
     from tracker.drafts import demo as drafts_demo
     from tracker.evidence import demo as evidence_demo
     from tracker.intake import demo as intake_demo
@@ -242,7 +243,8 @@ def seed_feature_demos() -> None:
     from tracker.reminders import demo as reminders_demo
     from tracker.reports import demo as reports_demo
 
-    for module in (drafts_demo, evidence_demo, reminders_demo, intake_demo, reports_demo, policy_demo):
+    for module in (drafts_demo, evidence_demo, reminders_demo, intake_demo, reports_demo, policy_demo,
+                   alerts_demo):
         module.seed_demo()
 
 

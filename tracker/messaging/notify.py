@@ -30,8 +30,12 @@ def notify(
     body: str,
     consultation: Consultation | None = None,
     key: str | None = None,
+    delivery: str | None = None,
 ) -> list[Notification]:
-    """Tell each (enabled, distinct) user; returns the in-app notifications created."""
+    """Tell each (enabled, distinct) user; returns the in-app notifications created.
+
+    ``delivery`` (the caller's own choice, such as a saved search's "in the daily digest") replaces
+    a person's preference for the kind, except that one who wants no emails of it gets none."""
     recipients: dict[int, User] = {}
     for user in users:
         if user is not None and user.is_enabled:
@@ -49,18 +53,19 @@ def notify(
     notifications: list[Notification] = []
     immediate: list[Message] = []
     for user_id, user in recipients.items():
-        delivery = prefs[user_id].delivery_for(kind)
+        chosen = prefs[user_id].delivery_for(kind)
+        way = delivery if delivery is not None and chosen != Delivery.NONE else chosen
         # What the email and the in-app notification share.
         said = {"consultation": consultation, "kind": kind, "subject": subject[:300], "body": body}
         email = Message(
-            recipient=user, deadline=None, delivery=delivery, event_key=key,
-            state=State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value, **said,
+            recipient=user, deadline=None, delivery=way, event_key=key,
+            state=State.SKIPPED.value if way == Delivery.NONE else State.PENDING.value, **said,
         )
         db.session.add(email)
         notification = Notification(user=user, message=email, **said)
         db.session.add(notification)
         notifications.append(notification)
-        if delivery == Delivery.IMMEDIATE:
+        if way == Delivery.IMMEDIATE:
             immediate.append(email)
     db.session.flush()
     queue_after_commit(db.session(), [r.id for r in immediate])

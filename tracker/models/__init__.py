@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 # Feature models (documents, drafts, evidence, reminders, intake) register themselves by being imported here.
+from tracker.models import alerts as _alerts  # noqa: E402,F401
 from tracker.models import api as _api  # noqa: E402,F401
 from tracker.models import documents as _documents  # noqa: E402,F401
 from tracker.models import drafts as _drafts  # noqa: E402,F401

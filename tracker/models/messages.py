@@ -82,6 +82,9 @@ class Event(enum.StrEnum):
     # Evidence requests (tracker/evidence/): a city asked for its local evidence, and a city's reply.
     EVIDENCE_REQUESTED = "evidence_requested"
     EVIDENCE_REPLIED = "evidence_replied"
+    # Alerts (tracker/alerts/): a saved search's new match, a change to something followed.
+    SEARCH_ALERT = "search_alert"
+    FOLLOWED_CHANGE = "followed_change"
 
 
 EVENT_LABELS = {
@@ -98,6 +101,8 @@ EVENT_LABELS = {
     "contributor_added": "Being added as a contributor to a draft",
     "evidence_requested": "Your city asked for local evidence on a consultation",
     "evidence_replied": "A city replied to your request for evidence",
+    "search_alert": "New consultations matching your saved searches (told at once)",
+    "followed_change": "Changes to consultations, asks and committees you follow",
 }
 KIND_LABELS.update(EVENT_LABELS)
 

@@ -6,6 +6,7 @@ from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from tracker.alerts import queries as alerts_queries
 from tracker.consultations import actions, bp, facts, lifecycle
 from tracker.consultations.history import history_rows
 from tracker.consultations.routes.page import consultation_or_404
@@ -33,4 +34,5 @@ def detail(consultation_id: int) -> ResponseReturnValue:
         intake_panel=intake_queries.consultation_panel(current_user, consultation),
         reminders_panel=reminders_queries.consultation_panel(current_user, consultation),
         policy_panel=policy_panels.consultation_panel(current_user, consultation),
+        follows=alerts_queries.consultation_follows(current_user, consultation),
     )

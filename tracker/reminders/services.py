@@ -149,6 +149,9 @@ def sweep(now: datetime | None = None, *, batch_size: int | None = None) -> Swee
 
     created, queued = evidence.plan(now, today)
     result.created, result.queued = result.created + created, [*result.queued, *queued]
+    from tracker.alerts import scan as alerts  # saved searches' new matches, followed changes
+
+    alerts.plan(now)
     _recover(result, now)
     result.digests = start_digests(now, today, (people.defaults, people.own) if people else None)
     result.briefings = briefing.plan(now)

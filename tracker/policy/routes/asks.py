@@ -3,7 +3,7 @@ adding and editing."""
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -58,8 +58,12 @@ def new_ask() -> ResponseReturnValue:
 @login_required
 def ask(ask_id: int) -> ResponseReturnValue:
     row = queries.get_ask(ask_id)
+    # The follow button is alerts' (a feature above policy), drawn through the hook it registers.
+    follow_button = current_app.extensions.get("tracker.follow_button")
+    follow = follow_button(current_user, "ask", str(row.id), "this ask") if follow_button else None
     return render_template("policy/ask.html", ask=row, record=queries.track_record(row),
-                           history=queries.ask_history(row), can_edit=permissions.can_edit_ask(current_user, row))
+                           history=queries.ask_history(row), can_edit=permissions.can_edit_ask(current_user, row),
+                           follow=follow)
 
 
 @bp.route("/asks/<int:ask_id>/edit", methods=["GET", "POST"])
