@@ -25,3 +25,28 @@ def is_web_address(value: str) -> bool:
 def base_host() -> str:
     """The public host name, e.g. for the domain part of calendar UIDs."""
     return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+
+
+def link_key(url: str) -> str:
+    """One spelling of a link, so the same page is found however it was written: the scheme
+    (http and https alike), the host's case, a leading ``www.``, the default port, a trailing
+    slash, ``utm_*`` tracking parameters and the ``#fragment`` make no difference; every other
+    query parameter is kept, in its order. "" for anything that is not an http(s) address."""
+    text = (url or "").strip()
+    if not is_web_address(text):
+        return ""
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").lower().rstrip(".")
+    if not host:
+        return ""
+    host = host.removeprefix("www.")
+    if port is not None and port not in (80, 443):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/")
+    kept = [p for p in parts.query.split("&") if p and not p.lower().startswith("utm_")]
+    query = "&".join(kept)
+    return (host + path + ("?" + query if query else ""))[:500]
