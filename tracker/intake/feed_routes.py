@@ -3,6 +3,8 @@ Thin: the rules are in feedsources.py, the reads in queries.py."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -11,10 +13,12 @@ from werkzeug.wrappers import Response as ResponseBase
 from tracker.auth.permissions import admin_required
 from tracker.extensions import db
 from tracker.intake import bp, feedsources, queries
-from tracker.intake.forms import FeedForm, FeedSwitchForm
+from tracker.intake.forms import FeedEditForm, FeedForm, FeedSwitchForm
 from tracker.models import WorkArea
 from tracker.models.intake import FeedSource
 from tracker.views import page_status, run, run_if
+
+F = TypeVar("F", bound=FeedForm)
 
 
 def _feed(feed_id: int) -> FeedSource:
@@ -30,7 +34,7 @@ def _data(form: FeedForm) -> feedsources.FeedData:
                                 issuer_type=form.issuer_type.data or "", default_work_area=area)
 
 
-def _choices(form: FeedForm) -> FeedForm:
+def _choices(form: F) -> F:
     form.default_work_area_id.choices = queries.work_area_choices("None: the rules alone suggest one")
     return form
 
@@ -57,7 +61,7 @@ def new_feed() -> ResponseReturnValue:
 @admin_required
 def edit_feed(feed_id: int) -> ResponseReturnValue:
     feed = _feed(feed_id)
-    form = _choices(FeedForm(obj=feed, default_work_area_id=feed.default_work_area_id or 0))
+    form = _choices(FeedEditForm(obj=feed, default_work_area_id=feed.default_work_area_id or 0))
     outcome = run_if(form.validate_on_submit(), form,
                      lambda: feedsources.edit_feed(current_user, feed, _data(form), seen_version=form.version.data),
                      success=f"Saved the feed of {form.issuer_name.data}.", then=url_for("intake.feeds"))

@@ -66,8 +66,11 @@ class FeedForm(BaseForm):
                              choices=[(t.value, t.label) for t in IssuerType],
                              validators=[InputRequired("Choose the kind of issuer")])
     default_work_area_id = SelectField("Default work area", coerce=int, widget=GovSelect())
-    version = VersionField()
     submit = SubmitField("Save feed", widget=GovSubmitInput())
+
+
+class FeedEditForm(FeedForm):
+    version = VersionField()
 
 
 class FeedSwitchForm(BaseForm):
