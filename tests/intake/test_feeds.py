@@ -4,9 +4,12 @@ admin's host, within the limits, a short read said to be one."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -15,7 +18,7 @@ from tests.intake.feed_server import FeedServer, fixture, running_feed_server
 from tracker.extensions import db
 from tracker.intake import feedsources, importer, services, tasks
 from tracker.intake.feeds import FeedAdapter, closing_date
-from tracker.models import Consultation, IssuerType, User
+from tracker.models import ActivityLog, Consultation, IssuerType, User
 from tracker.models.intake import FeedSource, ImportRun, IntakeItem, ItemState
 from tracker.timeutil import to_uk
 
@@ -159,3 +162,20 @@ def test_the_hourly_task_reads_each_enabled_feed_and_not_the_disabled(feeds: Fee
     assert totals["new"] == 2 and totals["errors"] == 1
     assert "/senedd.rss" not in feeds.requests
     assert db.session.scalar(select(func.count(ImportRun.id)).where(ImportRun.feed_source_id == on.id)) == 1
+
+
+def test_the_history_says_when_the_item_was_imported_in_uk_time(
+    feeds: FeedServer, admin: User, coordinator: User, as_user,  # type: ignore[no-untyped-def]
+) -> None:
+    feed = add_feed(admin, feeds.serve("/wales.atom", fixture("welsh_government.atom", CLOSES_A="12 March 2030")))
+    with time_machine.travel(datetime(2029, 6, 1, 8, 30, tzinfo=UTC), tick=False):
+        run(feed)
+    item = db.session.scalar(select(IntakeItem).where(IntakeItem.title == "Changing school term dates"))
+    assert item is not None
+    consultation = services.accept_item(coordinator, item)
+    db.session.commit()
+    expected = "Imported from an Atom or RSS feed on 1 June 2029 at 09:30 (UK time)"
+    assert db.session.scalar(select(ActivityLog.message).where(ActivityLog.consultation_id == consultation.id,
+                                                               ActivityLog.action == "create")) == expected
+    page = as_user("coordinator").get(f"/consultations/{consultation.id}")
+    assert page.status_code == 200 and expected in html.unescape(page.get_data(as_text=True))
