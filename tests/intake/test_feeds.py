@@ -179,3 +179,22 @@ def test_the_history_says_when_the_item_was_imported_in_uk_time(
                                                                ActivityLog.action == "create")) == expected
     page = as_user("coordinator").get(f"/consultations/{consultation.id}")
     assert page.status_code == 200 and expected in html.unescape(page.get_data(as_text=True))
+
+
+def test_a_feed_item_reads_as_its_feeds_on_the_inbox_item_and_consultation_pages(
+    feeds: FeedServer, admin: User, coordinator: User, as_user,  # type: ignore[no-untyped-def]
+) -> None:
+    run(add_feed(admin, feeds.serve("/wales.atom", fixture("welsh_government.atom", CLOSES_A="12 March 2030"))))
+    item = db.session.scalar(select(IntakeItem).where(IntakeItem.title == "Changing school term dates"))
+    assert item is not None
+    client = as_user("coordinator")
+    inbox = html.unescape(client.get("/intake/").get_data(as_text=True))
+    assert "Welsh Government's feed" in inbox and "Last import (Welsh Government's feed)" in inbox
+    page = client.get(f"/intake/items/{item.id}").get_data(as_text=True)
+    assert "Consultation from Welsh Government&#39;s feed" in page
+    assert "<script>" not in page and "alert(" not in page  # the entry's HTML never reaches the page
+    assert 'href="https://www.gov.wales/changing-school-term-dates"' in page
+    consultation = services.accept_item(coordinator, item)
+    db.session.commit()
+    detail = html.unescape(client.get(f"/consultations/{consultation.id}").get_data(as_text=True))
+    assert "From Welsh Government's feed" in detail and "Imported from an Atom or RSS feed on" in detail

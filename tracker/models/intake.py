@@ -130,6 +130,13 @@ class IntakeItem(Model):
         return self.source_enum.label
 
     @property
+    def origin_text(self) -> str:
+        """Where it came from, after "Consultation from": the item page's caption."""
+        if self.source == ItemSource.FEED:
+            return self.source_label
+        return f"a Parliament select committee: {self.organisation_text}" if self.is_from_committee else "GOV.UK"
+
+    @property
     def is_from_committee(self) -> bool:
         return self.source == ItemSource.COMMITTEES
 
