@@ -198,3 +198,17 @@ def test_a_feed_item_reads_as_its_feeds_on_the_inbox_item_and_consultation_pages
     db.session.commit()
     detail = html.unescape(client.get(f"/consultations/{consultation.id}").get_data(as_text=True))
     assert "From Welsh Government's feed" in detail and "Imported from an Atom or RSS feed on" in detail
+
+
+def test_the_command_imports_one_feed_and_says_what_failed(feeds: FeedServer, admin: User, app: Flask) -> None:
+    feed = add_feed(admin, feeds.serve("/wales.atom", fixture("welsh_government.atom", CLOSES_A="12 March 2030")))
+    dry = app.test_cli_runner().invoke(args=["import-feed", str(feed.id), "--dry-run"])
+    assert "would change: new: Bus franchising in Wales" in dry.output and "Dry run: nothing was written." in dry.output
+    assert db.session.scalar(select(func.count(IntakeItem.id)).where(IntakeItem.feed_source_id == feed.id)) == 0
+    result = app.test_cli_runner().invoke(args=["import-feed", str(feed.id)])
+    assert result.exit_code == 1 and "found 3, new 2, updated 0, skipped 1" in result.output
+    assert "A notice with no closing date: no closing date in the entry" in result.output
+    again = app.test_cli_runner().invoke(args=["import-feed", str(feed.id)])
+    assert again.exit_code == 0 and "known bad, already reported" in again.output
+    missing = app.test_cli_runner().invoke(args=["import-feed", "99999999999"])
+    assert missing.exit_code == 1 and "There is no feed 99999999999" in missing.output
