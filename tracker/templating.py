@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -99,14 +99,16 @@ GOVUK_MACROS = {
 }
 
 
-def linked(text: str) -> Markup:
+def linked(text: str, absolute: bool = False) -> Markup:
     """A message's text with its addresses as links (ours opening here, whatever BASE_URL the
-    message was written with), everything else escaped."""
+    message was written with; ``absolute``, for an email: on BASE_URL), everything else escaped."""
     out = []
+    base = current_app.config["BASE_URL"].rstrip("/") if absolute else ""
     for piece, href in text_and_links(text or ""):
         if href is None:
             out.append(escape(piece))
         elif href.startswith("/"):
+            href = base + href
             out.append(Markup('<a class="govuk-link" href="{}">{}</a>').format(href, piece))
         else:
             out.append(Markup('<a class="govuk-link" href="{}" rel="noreferrer noopener">{}</a>').format(href, piece))

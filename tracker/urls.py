@@ -94,6 +94,12 @@ def text_and_links(text: str) -> list[tuple[str, str | None]]:
     return pieces
 
 
+def action_url(text: str) -> str | None:
+    """action_path as an absolute link on BASE_URL, for an email."""
+    path = action_path(text)
+    return current_app.config["BASE_URL"].rstrip("/") + path if path else None
+
+
 def action_path(text: str) -> str | None:
     """Where a message's action is: the last link to this site it carries (its footer's)."""
     paths = [own_path(link.rstrip(".,;:!?)")) for link in _LINK.findall(text)]

@@ -73,3 +73,17 @@ def test_the_demo_notifications_use_the_configured_base_url(app: Flask, monkeypa
         for link in re.findall(r"https?://[^\s]+", body):
             if "gov.uk" not in link and "parliament.uk" not in link:
                 assert link.startswith("https://demo.keycities.example/"), body
+
+
+def test_the_email_of_a_review_opens_the_response_and_its_addresses_are_links(  # type: ignore[no-untyped-def]
+    smtp, eager, make_draft, users: dict[str, User], app: Flask,
+) -> None:
+    c = make_draft(Status.DRAFTING, versions=["First draft."], title="Local growth plans")
+    drafts_review.send_for_review(users["lead"], db.session.get(Consultation, c.id))
+    db.session.commit()
+    (message,) = smtp.to(users["coordinator"].email)
+    response_page = f"{app.config['BASE_URL']}/consultations/{c.id}/response"
+    assert f"Open it in the tracker: {response_page}" in message.get_body(("plain",)).get_content()
+    html_part = message.get_body(("html",)).get_content()
+    assert f'<a href="{response_page}" style="color: #1d70b8;">Open it in the tracker</a>' in html_part
+    assert f'<a class="govuk-link" href="{response_page}">{response_page}</a>' in html_part
