@@ -153,12 +153,15 @@ def test_a_redirect_to_another_host_is_refused(feeds: FeedServer, admin: User) -
     assert run(add_feed(admin, feeds.url + "/moved-here.atom", name="Welsh Government again")).new == 2
 
 
-def test_the_hourly_task_reads_each_enabled_feed_and_not_the_disabled(feeds: FeedServer, admin: User) -> None:
+def test_the_hourly_task_reads_each_enabled_feed_and_not_the_disabled(feeds: FeedServer, admin: User,
+                                                                      app: Flask) -> None:
+    assert app.extensions["celery"].conf.beat_schedule["intake-import-feeds"] == {
+        "task": "tracker.intake.tasks.import_feeds", "schedule": 3600.0}
     on = add_feed(admin, feeds.serve("/wales.atom", fixture("welsh_government.atom", CLOSES_A="12 March 2030")))
     off = add_feed(admin, feeds.serve("/senedd.rss", fixture("senedd.rss")), name="Senedd")
     feedsources.set_enabled(admin, off, False, seen_version=off.version)
     db.session.commit()
-    totals = tasks.import_feeds()
+    totals = tasks.import_feeds.run()
     assert totals["new"] == 2 and totals["errors"] == 1
     assert "/senedd.rss" not in feeds.requests
     assert db.session.scalar(select(func.count(ImportRun.id)).where(ImportRun.feed_source_id == on.id)) == 1

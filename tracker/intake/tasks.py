@@ -78,7 +78,11 @@ def import_feeds() -> dict[str, int]:
         feed = db.session.get(FeedSource, feed_id)
         if feed is None or not feed.enabled:
             continue
-        counts = _run(lambda feed=feed: FeedAdapter(feed), feed.lock_name, f"Feed {feed.id}")  # type: ignore[misc]
+        try:
+            counts = _run(lambda feed=feed: FeedAdapter(feed), feed.lock_name, f"Feed {feed.id}")  # type: ignore[misc]
+        except Exception:  # a fault of this feed's run (rolled back): the next feeds are still read
+            log.exception("Feed %d import failed", feed_id)
+            counts = {"failed_feeds": 1}
         for key, value in counts.items():
             totals[key] = totals.get(key, 0) + value
     return totals
