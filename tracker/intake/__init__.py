@@ -21,4 +21,4 @@ def _schedule(state: BlueprintSetupState) -> None:
     add_periodic(state.app, "intake-import-feeds", tasks.import_feeds.name, state.app.config["FEEDS_IMPORT_SECONDS"])
 
 
-from tracker.intake import cli, feed_routes, routes  # noqa: E402,F401
+from tracker.intake import bulk_views, cli, feed_routes, routes  # noqa: E402,F401

@@ -1,4 +1,5 @@
-"""Forms of the intake pages: accept or dismiss an item, organisation rules, keywords, feeds."""
+"""Forms of the intake pages: accept or dismiss an item (or several), organisation rules, keywords,
+feeds."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from tracker.consultations.forms import AssignForm, TriageForm
 from tracker.forms import BaseForm, VersionField
-from tracker.models import IssuerType
+from tracker.models import Decision, IssuerType
 
 
 class AcceptForm(BaseForm):
@@ -32,6 +34,27 @@ class DismissForm(BaseForm):
         ],
     )
     submit = SubmitField("Dismiss", widget=GovSubmitInput())
+
+
+class SelectionForm(BaseForm):
+    """The inbox's two buttons for the items ticked (their ids are read and checked by the view)."""
+
+    items = SelectMultipleField("Items", validate_choice=False)
+    accept = SubmitField("Accept and assign", widget=GovSubmitInput())
+    dismiss = SubmitField("Dismiss", widget=GovSubmitInput())
+
+
+class AcceptAndAssignForm(TriageForm, AssignForm):
+    """One item's decision and assignment on one page: the triage and assign steps' fields,
+    checked by their services (intake/bulk.py)."""
+
+    version = None  # type: ignore[assignment]  # an item has no version: its state is checked
+    work_area = SelectField("Work area", widget=GovSelect(), validators=[Optional()])
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+    def validate_work_area(self, field: SelectField) -> None:
+        if self.decision.data == Decision.RESPOND.value and not field.data:
+            raise ValidationError("Choose the work area: its lead city is proposed to lead the response")
 
 
 class OrganisationRuleForm(BaseForm):

@@ -7,7 +7,6 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -18,41 +17,24 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from tracker.forms import BaseForm, MaxLength, UKDateField, VersionField
+from tracker.forms import BaseForm, MaxLength, RowCheckboxes, UKDateField, VersionField, ids_in, row_id
 from tracker.models.policy import ENGAGEMENT_KIND_LABELS, AskStatus
 from tracker.policy import engagements, services
 from tracker.routing import parse_id
-
-
-def row_id(value: Any) -> int:
-    """A chosen row's id; anything that cannot be one (a crafted form) is 0, no choice."""
-    if isinstance(value, int):
-        return value
-    return parse_id(value if isinstance(value, str) else None) or 0
 
 
 def optional_row_id(value: Any) -> int | None:
     return row_id(value) or None
 
 
-def ids_in(field: SelectMultipleField) -> list[int]:
-    return [i for i in (field.data or []) if i]
 
 
-class _Ids(SelectMultipleField):
-    """Checkboxes of rows: a value that is not a row id (a crafted form) is dropped to 0, which
-    the service refuses with its own message."""
-
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", GovCheckboxesInput())
-        super().__init__(label, coerce=row_id, validate_choice=False, **kwargs)
 
 
 class AskForm(BaseForm):
@@ -74,7 +56,7 @@ class AskEditForm(AskForm):
 
 
 class ResponseAsksForm(BaseForm):
-    asks = _Ids("The network's asks this response makes")
+    asks = RowCheckboxes("The network's asks this response makes")
     seen_asks = HiddenField()
     submit = SubmitField("Save the asks", widget=GovSubmitInput())
 
@@ -127,10 +109,10 @@ class EngagementForm(BaseForm):
         InputRequired("Enter who the network met or briefed"),
         Length(max=engagements.MAX_ATTENDEES, message=f"Who must be {engagements.MAX_ATTENDEES:,} characters or fewer")])
     work_area_id = SelectField("Work area", widget=GovSelect(), coerce=optional_row_id, validate_choice=False)
-    asks = _Ids("Asks raised")
+    asks = RowCheckboxes("Asks raised")
     consultations = StringField("Linked consultations (optional)", widget=GovTextInput(),
                                 validators=[Optional(), MaxLength(500)])
-    partners = _Ids("Partner networks there with us")
+    partners = RowCheckboxes("Partner networks there with us")
     notes = TextAreaField("Notes (optional)", widget=GovCharacterCount(), validators=[
         Length(max=engagements.MAX_NOTES, message=f"Notes must be {engagements.MAX_NOTES:,} characters or fewer")])
     submit = SubmitField("Save engagement", widget=GovSubmitInput())
