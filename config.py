@@ -271,6 +271,8 @@ class Config:
     COMMITTEES_SITE_URL = os.environ.get("COMMITTEES_SITE_URL", "https://committees.parliament.uk")
     COMMITTEES_PAGE_SIZE = _int("COMMITTEES_PAGE_SIZE", 30)
     COMMITTEES_IMPORT_SECONDS = _int("COMMITTEES_IMPORT_SECONDS", 3600)
+    FEEDS_IMPORT_SECONDS = _int("FEEDS_IMPORT_SECONDS", 3600)  # every enabled Atom or RSS feed, one after another
+    FEED_MAX_BYTES = _int("FEED_MAX_BYTES", 5_000_000)  # one feed's download, refused or cut off past it
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

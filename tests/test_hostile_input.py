@@ -261,7 +261,7 @@ def _real_values() -> dict[str, int]:
     from tracker.models.api import ApiToken
     from tracker.models.drafts import Comment, Contributor, Question, Response, ResponseVersion
     from tracker.models.evidence import EvidenceAnswer, EvidenceFile, EvidenceRequest
-    from tracker.models.intake import IntakeItem, OrganisationRule
+    from tracker.models.intake import FeedSource, IntakeItem, OrganisationRule
     from tracker.models.invitations import Invitation
     from tracker.models.messages import DigestRun, Message
     from tracker.models.policy import Engagement, FollowUp, PolicyAsk
@@ -286,6 +286,7 @@ def _real_values() -> dict[str, int]:
         "thread_id": first(select(Comment.id).where(Comment.parent_id.is_(None))),
         "city_id": first(select(City.id)),
         "item_id": first(select(IntakeItem.id)),
+        "feed_id": first(select(FeedSource.id)),
         "rule_id": first(select(OrganisationRule.id)),
         "area_id": first(select(WorkArea.id)),
         "user_id": first(select(User.id).order_by(User.id.desc())),

@@ -50,7 +50,7 @@ FIELD_NAMES = {
 }
 # Ids that mean nothing to a reader and are said by the entry's message already (as are the address
 # and count of throttled sign-ins).
-HIDDEN = frozenset({"comment_id", "govuk_content_id", "committee_business_id", "throttled_address",
+HIDDEN = frozenset({"comment_id", "govuk_content_id", "committee_business_id", "feed_entry", "throttled_address",
                     "throttled_attempts"})
 
 _LABELS: dict[str, Callable[[str], str]] = {

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from tracker import drawings
 from tracker.models import STATUS_LABELS, Status
 from tracker.timeutil import format_date, format_uk, relative_day, relative_to_now, utcnow
+from tracker.urls import text_and_links
 
 STATUS_COLOURS = {
     Status.NEW: "blue",
@@ -97,9 +99,25 @@ GOVUK_MACROS = {
 }
 
 
+def linked(text: str, absolute: bool = False) -> Markup:
+    """A message's text with its addresses as links (ours opening here, whatever BASE_URL the
+    message was written with; ``absolute``, for an email: on BASE_URL), everything else escaped."""
+    out = []
+    base = current_app.config["BASE_URL"].rstrip("/") if absolute else ""
+    for piece, href in text_and_links(text or ""):
+        if href is None:
+            out.append(escape(piece))
+        elif href.startswith("/"):
+            href = base + href
+            out.append(Markup('<a class="govuk-link" href="{}">{}</a>').format(href, piece))
+        else:
+            out.append(Markup('<a class="govuk-link" href="{}" rel="noreferrer noopener">{}</a>').format(href, piece))
+    return Markup("").join(out)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        uk_datetime=uk_datetime, uk_date=uk_date, closes_hint=closes_hint, due_hint=due_hint
+        uk_datetime=uk_datetime, uk_date=uk_date, closes_hint=closes_hint, due_hint=due_hint, linked=linked
     )
     app.jinja_env.globals.update(
         status_tag=status_tag, navigation=navigation, now=utcnow)

@@ -1,6 +1,6 @@
 """alerts: saved searches of the consultation list and follows
 
-Revision ID: 0928
+Revision ID: 0027
 Revises: 0026
 
 saved_search (a person's named filters of the list, as query-string arguments, and how they hear
@@ -11,7 +11,7 @@ committee, unique on the person and the target's key).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0928"
+revision = "0027"
 down_revision = "0026"
 branch_labels = None
 depends_on = None

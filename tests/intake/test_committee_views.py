@@ -91,7 +91,8 @@ def test_accepting_from_the_page_tracks_a_select_committee_consultation(as_user,
 def test_the_runs_page_names_each_runs_source(as_user, both):
     page = html_lib.unescape(as_user("admin").get("/intake/runs").get_data(as_text=True))
 
-    assert "Parliament select committees: committees:" in page
+    assert "Parliament select committees: http://127.0.0.1" in page
+    assert "Hourly" in page or "By command" in page
     assert "GOV.UK: http://127.0.0.1" in page
     assert "flask --app wsgi import-committees" in page
 

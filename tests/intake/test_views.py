@@ -58,7 +58,11 @@ def test_coordinator_sees_inbox_but_not_admin_pages(as_user, imported):
     client = as_user("coordinator")
     assert client.get("/intake/").status_code == 200
     assert client.get("/intake/rules").status_code == 403
-    assert client.get("/intake/runs").status_code == 403
+    assert client.get("/intake/feeds").status_code == 403
+    # The inbox tells coordinators of each run: they can read the runs page it links to.
+    runs = client.get("/intake/runs")
+    assert runs.status_code == 200 and "Import runs" in runs.get_data(as_text=True)
+    assert 'href="/intake/runs"' in client.get("/intake/").get_data(as_text=True)
     admin = as_user("admin")
     for url in PAGES:
         assert admin.get(url).status_code == 200, url

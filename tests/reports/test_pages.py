@@ -36,8 +36,8 @@ def test_the_coordinator_sees_the_networks_numbers(network, as_user) -> None:  #
     header = _table(html, "quarters")[0]
     assert header == ["Quarter", "Received", "Respond", "Monitor only", "No response", "Submitted",
                       "Submitted by the internal deadline", "Submitted before closing", "Missed",
-                      "Supporting cities per response", "Outcome published", "Taken up in full",
-                      "Taken up in part", "Not taken up"]
+                      "Supporting cities per response", "Outcome published", "Every ask taken up",
+                      "Some asks taken up", "No ask taken up"]
     quarters = _rows(html, "quarters")
     # received, respond, monitor, no response, submitted, by deadline, before closing, missed,
     # average supporters, outcome published, in full, in part, not
@@ -50,8 +50,8 @@ def test_the_coordinator_sees_the_networks_numbers(network, as_user) -> None:  #
     assert list(_rows(html, "lead-cities")) == ["Hull", "Salford", "No lead city yet", "Total"]
     members = _rows(html, "member-cities")
     assert members["Newport"] == ["0", "2", "1", "0"] and members["Hull"] == ["3", "0", "1", "0"]
-    assert _rows(html, "outcomes") == {"Government response published": ["2"], "Asks taken up in full": ["0"],
-                                       "Asks taken up in part": ["1"], "Asks not taken up": ["1"]}
+    assert _rows(html, "outcomes") == {"Government response published": ["2"], "Outcomes: every ask taken up": ["0"],
+                                       "Outcomes: some asks taken up": ["1"], "Outcomes: no ask taken up": ["1"]}
 
 
 def _charts(html: str) -> list[Any]:

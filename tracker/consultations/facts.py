@@ -28,7 +28,8 @@ def on_parliament(url: str) -> bool:
     return host == "parliament.uk" or host.endswith(".parliament.uk")
 
 
-HOW: dict[str, str] = {Source.GOVUK: "Imported from GOV.UK", Source.COMMITTEES: "Imported from a Parliament select committee"}
+HOW: dict[str, str] = {Source.GOVUK: "Imported from GOV.UK", Source.COMMITTEES: "Imported from a Parliament select committee",
+                       Source.FEED: "Imported from an Atom or RSS feed"}
 
 
 def facts(consultation: Consultation) -> Facts:

@@ -27,14 +27,15 @@ from tracker.models import (
 )
 from tracker.models.consultation import MAX_SUMMARY
 from tracker.timeutil import default_internal_deadline, to_uk, uk_today, utcnow
-from tracker.urls import is_web_address
+from tracker.urls import is_web_address, link_key
 
 EDITABLE_FIELDS = ("title", "issuing_organisation", "issuer_type", "url", "summary", "opened_at", "closes_at")
 ASSIGNMENT_FIELDS = ("work_area_id", "lead_city_id", "policy_lead_id", "internal_deadline")
 
 
 IMPORTED_MESSAGES = {Source.GOVUK: "Imported from GOV.UK",
-                     Source.COMMITTEES: "Imported from a Parliament select committee"}
+                     Source.COMMITTEES: "Imported from a Parliament select committee",
+                     Source.FEED: "Imported from an Atom or RSS feed"}
 
 
 @dataclass
@@ -70,9 +71,11 @@ def _validate(data: ConsultationData, *, now: datetime | None = None, allow_past
 
 def _refuse_a_second_copy(url: str, consultation: Consultation | None = None) -> None:
     """Logging by hand a consultation the tracker already has (same link) would split its work."""
-    if not url:
+    key = link_key(url)
+    if not key:
         return
-    stmt = select(Consultation.id, Consultation.title).where(Consultation.url == url)
+    # However the link is written (urls.link_key): the same page is the same consultation.
+    stmt = select(Consultation.id, Consultation.title).where(Consultation.url_key == key)
     if consultation is not None:
         stmt = stmt.where(Consultation.id != consultation.id)
     existing = db.session.execute(stmt.limit(1)).first()
@@ -88,8 +91,10 @@ def create_consultation(
     source: Source = Source.MANUAL,
     external_id: str | None = None,
     work_area: WorkArea | None = None,
+    imported_at: datetime | None = None,
 ) -> Consultation:
-    """Log a consultation by hand (actor is a coordinator) or from an import (actor None)."""
+    """Log a consultation by hand (actor is a coordinator) or from an import (actor None, and
+    ``imported_at`` when the importer first read it, which the history says)."""
     if actor is not None:
         require(actor, "coordinators")
     _validate(data, allow_past=actor is None)
@@ -115,7 +120,8 @@ def create_consultation(
         "create",
         actor=actor,
         consultation=consultation,
-        message=IMPORTED_MESSAGES.get(source, "Logged the consultation"),
+        message=IMPORTED_MESSAGES.get(source, "Logged the consultation") + (
+            f" on {to_uk(imported_at):%-d %B %Y at %H:%M} (UK time)" if imported_at else ""),
         after=activity.snapshot(consultation, EDITABLE_FIELDS),
     )
     return consultation
@@ -134,7 +140,7 @@ def update_consultation(
     closes_changed = data.closes_at != consultation.closes_at
     # A closing date already in the past may be kept as it is; a new one must be in the future.
     _validate(data, allow_past=actor is None or not closes_changed)
-    if actor is not None and data.url.strip() != consultation.url:
+    if actor is not None and link_key(data.url) != consultation.url_key:
         _refuse_a_second_copy(data.url.strip(), consultation)
     fields = (*EDITABLE_FIELDS, "internal_deadline")
     before = activity.snapshot(consultation, fields)

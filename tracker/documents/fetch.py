@@ -92,7 +92,10 @@ class Fetcher:
         backoff: float = 1.0,
         max_redirects: int = 5,
         sleep: Callable[[float], None] = time.sleep,
+        allowed_label: str = "GOVUK_API_BASE_URL, GOVUK_ASSETS_BASE_URLS",
+        limit_label: str = "DOCUMENT_MAX_BYTES",
     ) -> None:
+        # allowed_label, limit_label: what the refusals name (the settings, or the feed's address).
         self.api_base = api_base.rstrip("/")
         self.allowed = {o for o in (origin(b) for b in [api_base, *allowed_bases]) if o is not None}
         self.limits = limits
@@ -100,6 +103,8 @@ class Fetcher:
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_redirects = max_redirects
+        self.allowed_label = allowed_label
+        self.limit_label = limit_label
         self.sleep = sleep
         self.limiter = RateLimiter(per_second, sleep)
         self.session = requests.Session()
@@ -138,8 +143,7 @@ class Fetcher:
             if not self.is_allowed(current):
                 where = origin(current)
                 shown = f"{where[0]}://{where[1]}:{where[2]}" if where else current[:200]
-                raise FetchError(f"refused: {shown} is not one of the allowed addresses "
-                                 "(GOVUK_API_BASE_URL, GOVUK_ASSETS_BASE_URLS)")
+                raise FetchError(f"refused: {shown} is not one of the allowed addresses ({self.allowed_label})")
             self.limiter.wait()
             self.requests_made += 1
             try:
@@ -169,7 +173,7 @@ class Fetcher:
         declared = _declared_length(response.headers.get("Content-Length"))
         if declared is not None and declared > limit:
             raise FetchError(f"refused unread: it declares {megabytes(declared)}, over the limit of "
-                             f"{megabytes(limit)} (DOCUMENT_MAX_BYTES)")
+                             f"{megabytes(limit)} ({self.limit_label})")
         chunks: list[bytes] = []
         total = 0
         deadline = time.monotonic() + self.limits.read_seconds
@@ -179,7 +183,7 @@ class Fetcher:
                 if total > limit:
                     said = (f"its Content-Length said {megabytes(declared)}" if declared is not None
                             else "it gave no Content-Length")
-                    raise FetchError(f"stopped reading at the limit of {megabytes(limit)} (DOCUMENT_MAX_BYTES): "
+                    raise FetchError(f"stopped reading at the limit of {megabytes(limit)} ({self.limit_label}): "
                                      f"the file is larger, though {said}")
                 if time.monotonic() > deadline:
                     raise FetchError(f"took longer than {self.limits.read_seconds:.0f} seconds to download",

@@ -49,8 +49,8 @@ def due(consultation_id: int, *, force: bool = False) -> Due | None:
     Makes its reading record when it has none (so that two runs share one)."""
     consultation = db.session.get(Consultation, consultation_id)
     item = consultation.intake_item if consultation is not None else None
-    if item is None:
-        return None
+    if item is None or item.source == ItemSource.FEED:
+        return None  # a feed's entry links to pages on any host: not read (see docs/intake.md)
     read_for = version_of(item)
     record = _record(consultation_id)
     if record is None:

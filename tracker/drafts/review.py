@@ -15,7 +15,8 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker import locking
+from tracker import activity, locking
+from tracker.auth.permissions import require
 from tracker.consultations import notifications, workflow
 from tracker.drafts.conversation import add_comment
 from tracker.drafts.queries import (
@@ -25,7 +26,7 @@ from tracker.drafts.queries import (
     get_response,
     get_submission,
 )
-from tracker.errors import Change, DomainError, NotFound, Stale
+from tracker.errors import Change, DomainError, InvalidTransition, NotFound, Stale
 from tracker.extensions import db
 from tracker.models import Consultation, User
 from tracker.models.drafts import Outcome, Response, ResponseVersion, Submission, SubmissionMethod, TakenUp
@@ -203,11 +204,8 @@ def outcome_date_problem(consultation: Consultation, published_on: date) -> str 
     return None
 
 
-def record_outcome(
-    actor: User, consultation: Consultation, *, url: str, published_on: date, taken_up: str, notes: str,
-    seen_version: int | None = None,
-) -> Outcome:
-    _begin(actor, consultation, "publish_outcome", seen_version)
+def _outcome_facts(consultation: Consultation, url: str, published_on: date, taken_up: str) -> tuple[str, TakenUp]:
+    """An outcome's link and overall take-up, checked (the date too)."""
     taken = _choice(TakenUp, taken_up, "Say whether the network's asks were taken up: yes, partly or no.", "taken_up")
     url = url.strip()
     if url and not url.lower().startswith(("http://", "https://")):
@@ -215,6 +213,45 @@ def record_outcome(
     problem = outcome_date_problem(consultation, published_on)
     if problem:
         raise DomainError(problem, field="published_on")
+    return url, taken
+
+
+def correct_outcome(
+    actor: User, consultation: Consultation, *, url: str, published_on: date, taken_up: str, notes: str,
+    seen_version: int | None,
+) -> bool:
+    """A coordinator corrects the recorded outcome (a wrong date, link or take-up), on the version
+    the page showed; what changed goes to the history. Returns whether anything changed."""
+    require(actor, "coordinators", "correct an outcome")
+    locking.check_seen(consultation, seen_version)
+    outcome = get_outcome(consultation)
+    if outcome is None:
+        raise InvalidTransition("No outcome is recorded yet: record it first.")
+    url, taken = _outcome_facts(consultation, url, published_on, taken_up)
+
+    def facts() -> dict[str, str]:
+        return {"url": outcome.url, "published_on": outcome.published_on.isoformat(), "taken_up": outcome.taken_up,
+                "notes": outcome.notes}
+
+    before = facts()
+    outcome.url, outcome.published_on, outcome.taken_up, outcome.notes = url[:500], published_on, taken.value, notes.strip()
+    old, new = activity.changes(before, facts())
+    if not new:
+        return False
+    locking.claim(consultation)
+    activity.record("outcome_corrected", actor=actor, consultation=consultation,
+                    message=f"Outcome corrected: asks taken up: {taken.label.lower()}, published "
+                            f"{format_date(published_on)}", before=old, after=new)
+    db.session.flush()
+    return True
+
+
+def record_outcome(
+    actor: User, consultation: Consultation, *, url: str, published_on: date, taken_up: str, notes: str,
+    seen_version: int | None = None,
+) -> Outcome:
+    _begin(actor, consultation, "publish_outcome", seen_version)
+    url, taken = _outcome_facts(consultation, url, published_on, taken_up)
     locking.claim(consultation)
     if get_outcome(consultation) is not None:
         raise DomainError("An outcome is already recorded for this consultation.")

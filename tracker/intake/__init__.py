@@ -1,5 +1,5 @@
-"""Intake from GOV.UK and Parliament's select committees: importer, triage inbox,
-classification rules, import runs."""
+"""Intake from GOV.UK, Parliament's select committees and admins' Atom and RSS feeds: importer,
+triage inbox, classification rules, import runs, feeds."""
 
 from flask import Blueprint
 from flask.blueprints import BlueprintSetupState
@@ -10,14 +10,15 @@ bp = Blueprint("intake", __name__, cli_group=None)
 
 @bp.record_once
 def _schedule(state: BlueprintSetupState) -> None:
-    """The hourly imports, run by beat: GOV.UK (GOVUK_IMPORT_SECONDS) and the select
-    committees (COMMITTEES_IMPORT_SECONDS)."""
+    """The hourly imports, run by beat: GOV.UK (GOVUK_IMPORT_SECONDS), the select committees
+    (COMMITTEES_IMPORT_SECONDS) and the admins' feeds (FEEDS_IMPORT_SECONDS)."""
     from tracker.celery import add_periodic
     from tracker.intake import tasks
 
     add_periodic(state.app, "intake-import-govuk", tasks.import_govuk.name, state.app.config["GOVUK_IMPORT_SECONDS"])
     add_periodic(state.app, "intake-import-committees", tasks.import_committees.name,
                  state.app.config["COMMITTEES_IMPORT_SECONDS"])
+    add_periodic(state.app, "intake-import-feeds", tasks.import_feeds.name, state.app.config["FEEDS_IMPORT_SECONDS"])
 
 
-from tracker.intake import bulk_views, cli, routes  # noqa: E402,F401
+from tracker.intake import bulk_views, cli, feed_routes, routes  # noqa: E402,F401

@@ -41,6 +41,11 @@ class SourceAdapter(ABC):
     pending_follow_days = 30
     accepted_follow_days = 400
     gone_message = "The page was removed"
+    follows_up = True  # False: an item that left the list is not read again (a feed's entries)
+    # One of several sources of one kind (a feed): its items, runs and known problems are its own.
+    feed_source_id: int | None = None
+    problem_source: str | None = None  # the known problems' source, when not key's value
+    default_work_area_id: int | None = None  # suggested when no classification rule matched
 
     @property
     @abstractmethod

@@ -1,4 +1,4 @@
-"""flask --app wsgi import-govuk, flask --app wsgi import-committees
+"""flask --app wsgi import-govuk, flask --app wsgi import-committees, flask --app wsgi import-feed N
 
 Exit status, so that a scheduler can tell: 0 when every page of the open lists was read, as many
 items as the source declared, and every item was imported or had failed the same way on an
@@ -94,3 +94,17 @@ def import_committees_command(dry_run: bool, from_dir: str | None) -> None:
         return sources.make_committees_dir_source(from_dir) if from_dir else sources.make_committees_api_source()
 
     _import(adapter, lock.COMMITTEES, dry_run)
+
+
+@bp.cli.command("import-feed")
+@_DRY_RUN
+@click.argument("feed_id", type=int)
+def import_feed_command(dry_run: bool, feed_id: int) -> None:
+    """Import the entries of one Atom or RSS feed (its number is in its address on /intake/feeds)."""
+    from tracker.intake.feeds import FeedAdapter
+    from tracker.models.intake import FeedSource
+
+    feed = db.session.get(FeedSource, feed_id) if 0 < feed_id < 2**31 else None
+    if feed is None:
+        raise click.ClickException(f"There is no feed {feed_id}: the feeds are listed on /intake/feeds.")
+    _import(lambda: FeedAdapter(feed), feed.lock_name, dry_run)

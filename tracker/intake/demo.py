@@ -1,5 +1,5 @@
 """Demo data for `make run`: fill the triage inbox from the recorded sample sets (GOV.UK's and
-the select committees'), and accept two GOV.UK items with their documents' recorded readings: the
+the select committees'), add the Welsh Government's feed (disabled), and accept two GOV.UK items with their documents' recorded readings: the
 bus services consultation waits for its lead city (Hull) to start question by question from its
 document's questions; the planning one was answered that way and approved, for a coordinator to
 record its submission by the department's checklist."""
@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import Consultation, Decision, Role, User
-from tracker.models.intake import IntakeItem, ItemSource, ItemState
+from tracker.models import Consultation, Decision, IssuerType, Role, User, WorkArea
+from tracker.models.intake import FeedSource, IntakeItem, ItemSource, ItemState
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_data"
 COMMITTEES_SAMPLE_DIR = SAMPLE_DIR / "committees"
@@ -21,6 +21,7 @@ DEMO_COORDINATOR = "coordinator@keycities.test"
 DEMO_ACCEPTED = "00000000-0000-4000-8000-000000000101"  # the DfT bus services consultation
 DEMO_PLANNING = "00000000-0000-4000-8000-000000000102"  # MHCLG's local plans consultation
 DOCUMENTS_DIR = SAMPLE_DIR / "documents"  # recorded readings of both items' documents
+DEMO_FEED = "https://www.gov.wales/consultations/feed"  # an admin's feed, shown on /intake/feeds
 
 
 def _imported(source: ItemSource) -> bool:
@@ -96,3 +97,8 @@ def seed_demo() -> None:
                     _approved_by_questions(coordinator, lead, consultation)
     if not _imported(ItemSource.COMMITTEES):
         importer.run_import(sources.make_committees_dir_source(str(COMMITTEES_SAMPLE_DIR)), trigger="demo")
+    if db.session.scalar(select(func.count(FeedSource.id))) == 0:
+        # Disabled: the demo reads nothing from outside. An admin enables it to try a real feed.
+        db.session.add(FeedSource(url=DEMO_FEED, host="www.gov.wales", issuer_name="Welsh Government",
+                                  issuer_type=IssuerType.GOVERNMENT_DEPARTMENT.value, enabled=False,
+                                  default_work_area=db.session.scalar(select(WorkArea).where(WorkArea.name == "Transport"))))

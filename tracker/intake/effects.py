@@ -14,9 +14,10 @@ from tracker.consultations import workflow
 from tracker.consultations.services import ConsultationData
 from tracker.extensions import db
 from tracker.intake.adapter import SourceAdapter
-from tracker.intake.sources import public_url
-from tracker.models import Role, User
+from tracker.intake.sources import item_url, public_url
+from tracker.models import Consultation, Role, User
 from tracker.models.intake import IntakeItem, ItemState
+from tracker.urls import link_key
 
 
 class ConsultationEffects:
@@ -26,6 +27,23 @@ class ConsultationEffects:
     dry_run: bool
     source: SourceAdapter
     change: Callable[[str], None]
+
+    def link_tracked(self, item: IntakeItem) -> Consultation | None:
+        """A new item whose link the tracker already has (however written: urls.link_key) joins
+        that consultation rather than waiting in the inbox to become a second copy of it; when
+        another item already made or joined it, this one is dismissed as that copy."""
+        key = link_key(item_url(item))
+        tracked = db.session.scalar(select(Consultation).where(Consultation.url_key == key).limit(1)) if key else None
+        if tracked is None:
+            return None
+        item.decided_at = self.now
+        taken = db.session.scalar(select(IntakeItem.id).where(IntakeItem.consultation_id == tracked.id).limit(1))
+        if taken is None:
+            item.state, item.consultation = ItemState.ACCEPTED.value, tracked
+        else:
+            item.state = ItemState.DISMISSED.value
+            item.dismissal_reason = f"Already tracked as “{tracked.title}”, from another source"
+        return tracked
 
     def closing_date_changed(self, item: IntakeItem) -> None:
         consultation = item.consultation

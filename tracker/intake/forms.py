@@ -1,14 +1,21 @@
-"""Forms of the intake pages: accept or dismiss an item (or several), organisation rules, keywords."""
+"""Forms of the intake pages: accept or dismiss an item (or several), organisation rules, keywords,
+feeds."""
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker.consultations.forms import AssignForm, TriageForm
-from tracker.forms import BaseForm
-from tracker.models import Decision
+from tracker.forms import BaseForm, VersionField
+from tracker.models import Decision, IssuerType
 
 
 class AcceptForm(BaseForm):
@@ -67,3 +74,30 @@ class KeywordsForm(BaseForm):
         validators=[Length(max=5000, message="Keep the keywords under 5,000 characters")],
     )
     submit = SubmitField("Save keywords", widget=GovSubmitInput())
+
+
+class FeedForm(BaseForm):
+    url = StringField(
+        "Address of the feed", widget=GovTextInput(),
+        validators=[InputRequired("Enter the feed's address"), Length(max=500, message="500 characters or fewer")],
+    )
+    issuer_name = StringField(
+        "Who issues what it lists", widget=GovTextInput(),
+        validators=[InputRequired("Enter the issuer's name"), Length(max=200, message="200 characters or fewer")],
+    )
+    issuer_type = RadioField("Kind of issuer", widget=GovRadioInput(),
+                             choices=[(t.value, t.label) for t in IssuerType],
+                             validators=[InputRequired("Choose the kind of issuer")])
+    default_work_area_id = SelectField("Default work area", coerce=int, widget=GovSelect())
+    submit = SubmitField("Save feed", widget=GovSubmitInput())
+
+
+class FeedEditForm(FeedForm):
+    version = VersionField()
+
+
+class FeedSwitchForm(BaseForm):
+    """Disabling or enabling a feed: one button, on the version the page showed."""
+
+    version = VersionField()
+    submit = SubmitField("Disable", widget=GovSubmitInput())

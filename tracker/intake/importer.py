@@ -18,7 +18,7 @@ from tracker.documents.queue import read_after_commit
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.intake.adapter import SourceAdapter
-from tracker.intake.classify import Classifier
+from tracker.intake.classify import Classifier, Suggestion
 from tracker.intake.completeness import Completeness, KnownProblems, row_digest, row_key
 from tracker.intake.effects import ConsultationEffects
 from tracker.intake.govuk import BadData, Facts, FetchError, Gone, Source, Unavailable
@@ -65,14 +65,15 @@ class _Importer(ConsultationEffects):
         self.result = ImportResult()
         self.now = utcnow()
         self.classifier = Classifier()
+        query = select(IntakeItem).where(IntakeItem.source == source.key.value)
+        if source.feed_source_id is not None:
+            query = query.where(IntakeItem.feed_source_id == source.feed_source_id)
         self.items = {
-            i.content_id: i
-            for i in db.session.scalars(select(IntakeItem).where(IntakeItem.source == source.key.value)
-                                        .options(selectinload(IntakeItem.consultation)))
+            i.content_id: i for i in db.session.scalars(query.options(selectinload(IntakeItem.consultation)))
         }
         self.seen: set[str] = set()
         self.completeness = Completeness()
-        self.problems = KnownProblems(source.key.value, self.now)
+        self.problems = KnownProblems(source.problem_source or source.key.value, self.now)
 
     def error(self, where: str, message: str) -> None:
         line = f"{where}: {message}"
@@ -205,9 +206,17 @@ class _Importer(ConsultationEffects):
         else:
             self.result.skipped += skipped
 
-    def create(self, facts: Facts, digest: str) -> IntakeItem:
+    def suggest(self, facts: Facts) -> Suggestion:
         suggestion = self.classifier.suggest(facts.title, facts.summary, facts.organisations, facts.acronyms)
+        default = self.classifier.areas.get(self.source.default_work_area_id or 0)
+        if suggestion.work_area_id is None and default is not None:
+            return Suggestion(default.id, [f"{default.name}: the default work area of {self.source.label}"])
+        return suggestion
+
+    def create(self, facts: Facts, digest: str) -> IntakeItem:
+        suggestion = self.suggest(facts)
         item = IntakeItem(
+            feed_source_id=self.source.feed_source_id,
             source=self.source.key.value,
             content_id=facts.content_id,
             search_fingerprint=digest,
@@ -221,8 +230,12 @@ class _Importer(ConsultationEffects):
             last_changed_at=self.now,
         )
         self._copy_facts(item, facts)
+        tracked = None if facts.withdrawn else self.link_tracked(item)
         db.session.add(item)
         db.session.flush()
+        if tracked is not None:
+            self.change(f"already tracked: {facts.title} ({facts.content_id}) is “{tracked.title}”")
+            return item
         flag = "" if item.applies_to_network else " [does not apply to England or Wales]"
         if self.source.key != ItemSource.GOVUK:
             flag += f" [{item.organisation_text}]"
@@ -260,7 +273,7 @@ class _Importer(ConsultationEffects):
                  item.document_type, item.ways_to_respond, item.national_applicability)
         changed = before != after
         if item.state == ItemState.PENDING and changed:
-            suggestion = self.classifier.suggest(facts.title, facts.summary, facts.organisations, facts.acronyms)
+            suggestion = self.suggest(facts)
             item.suggested_work_area_id = suggestion.work_area_id
             item.suggestion_reasons = suggestion.reasons
         if old_closes != facts.closes_at:
@@ -292,6 +305,8 @@ class _Importer(ConsultationEffects):
 
     def follow_up(self) -> None:
         """Items that left the open lists: closed, withdrawn or with an outcome now."""
+        if not self.source.follows_up:
+            return
         pending_since = self.now - timedelta(days=self.source.pending_follow_days)
         accepted_since = self.now - timedelta(days=self.source.accepted_follow_days)
         for item in list(self.items.values()):
@@ -334,7 +349,8 @@ def run_import(
     back: nothing is written and nobody is notified)."""
     source = adapter_for(source)
     ensure_default_rules()
-    run = ImportRun(started_at=utcnow(), source=source.name[:500], trigger=trigger[:20])
+    run = ImportRun(started_at=utcnow(), source=source.name[:500], trigger=trigger[:20],
+                    feed_source_id=source.feed_source_id)
     db.session.add(run)
     # Writing the run first opens the transaction, so the per-item savepoints sit inside it.
     db.session.flush()

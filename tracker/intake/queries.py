@@ -14,8 +14,16 @@ from sqlalchemy.orm import selectinload
 from tracker.consultations import counts as list_counts
 from tracker.extensions import db
 from tracker.intake.sources import item_url
-from tracker.models import Consultation, User, WorkArea
-from tracker.models.intake import ImportRun, IntakeItem, ItemState, OrganisationRule, WorkAreaKeywords
+from tracker.models import Consultation, IssuerType, User, WorkArea
+from tracker.models.intake import (
+    FeedSource,
+    ImportRun,
+    IntakeItem,
+    ItemSource,
+    ItemState,
+    OrganisationRule,
+    WorkAreaKeywords,
+)
 from tracker.pagination import bounded, last_page
 from tracker.timeutil import format_uk, utcnow
 
@@ -80,7 +88,8 @@ def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
     now = utcnow()
     items = db.session.scalars(
         select(IntakeItem)
-        .options(selectinload(IntakeItem.suggested_work_area), selectinload(IntakeItem.consultation))
+        .options(selectinload(IntakeItem.suggested_work_area), selectinload(IntakeItem.consultation),
+                 selectinload(IntakeItem.feed_source))
         .where(IntakeItem.state == state.value)
         # What closes soonest first (the work is to decide in time), then those already
         # closed, most recent first; items without a date last.
@@ -101,15 +110,46 @@ def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
 
 
 def last_runs() -> list[ImportRun]:
-    """The latest run of each source: both run hourly at the same moment, so the latest run of
-    either alone would hide an incomplete run of the other."""
+    """The latest run of each source (GOV.UK, the committees, each enabled feed): they run hourly
+    at the same moment, so the latest run of one alone would hide an incomplete run of another."""
     committees = ImportRun.source.startswith("committees:")
+    feeds = ImportRun.feed_source_id.is_not(None)
     latest = [
         db.session.scalar(select(ImportRun).where(which)
                           .order_by(ImportRun.started_at.desc(), ImportRun.id.desc()).limit(1))
-        for which in (~committees, committees)
+        for which in (~committees & ~feeds, committees)
     ]
-    return [run for run in latest if run is not None]
+    return [run for run in latest if run is not None] + list(latest_feed_runs().values())
+
+
+def latest_feed_runs() -> dict[int, ImportRun]:
+    """Each enabled feed's latest run, by the feed's id (one query)."""
+    newest = (select(func.max(ImportRun.id)).join(FeedSource, FeedSource.id == ImportRun.feed_source_id)
+              .where(FeedSource.enabled.is_(True)).group_by(ImportRun.feed_source_id))
+    runs = db.session.scalars(select(ImportRun).options(selectinload(ImportRun.feed_source))
+                              .where(ImportRun.id.in_(newest)).order_by(ImportRun.id))
+    return {run.feed_source_id: run for run in runs if run.feed_source_id is not None}
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    feed: FeedSource
+    kind: str  # the issuer type in words
+    run: ImportRun | None  # its latest run
+
+
+def feeds() -> list[FeedRow]:
+    """Every feed, enabled first then by issuer, with its latest run (two queries)."""
+    rows = db.session.scalars(select(FeedSource).options(selectinload(FeedSource.default_work_area))
+                              .order_by(FeedSource.enabled.desc(), func.lower(FeedSource.issuer_name))).all()
+    newest = select(func.max(ImportRun.id)).where(ImportRun.feed_source_id.is_not(None)).group_by(
+        ImportRun.feed_source_id)
+    runs = {r.feed_source_id: r for r in db.session.scalars(select(ImportRun).where(ImportRun.id.in_(newest)))}
+    return [FeedRow(feed, IssuerType(feed.issuer_type).label, runs.get(feed.id)) for feed in rows]
+
+
+def get_feed(feed_id: int) -> FeedSource | None:
+    return db.session.get(FeedSource, feed_id)
 
 
 def rules_page() -> dict[str, Any]:
@@ -128,7 +168,8 @@ def keywords_for(area: WorkArea) -> WorkAreaKeywords | None:
 
 
 def recent_runs(limit: int = 50) -> list[ImportRun]:
-    return list(db.session.scalars(select(ImportRun).order_by(ImportRun.started_at.desc()).limit(limit)))
+    return list(db.session.scalars(select(ImportRun).options(selectinload(ImportRun.feed_source))
+                                   .order_by(ImportRun.started_at.desc()).limit(limit)))
 
 
 # --- Panels on other pages ------------------------------------------------------------------
@@ -147,7 +188,8 @@ def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]
         tags.append({"text": f"Withdrawn on GOV.UK {format_uk(item.withdrawn_at, '%-d %B %Y')}", "classes": "govuk-tag--grey"})
     return {
         "item": item,
-        "heading": "From a Parliament select committee" if item.is_from_committee else "From GOV.UK",
+        "heading": (f"From {item.source_label}" if item.source == ItemSource.FEED
+                    else "From a Parliament select committee" if item.is_from_committee else "From GOV.UK"),
         "public_url": item_url(item),
         "warning": None if item.applies_to_network
         else f"GOV.UK says this does not apply to England or Wales: {item.applicability_text}.",

@@ -172,7 +172,7 @@ def keywords(area_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/runs")
-@admin_required
+@coordinator_required  # the inbox tells coordinators of each run: they read it here
 def runs() -> ResponseReturnValue:
     rows = queries.recent_runs()
     return render_template("intake/runs.html", runs=rows)

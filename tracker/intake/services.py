@@ -17,12 +17,17 @@ from tracker.models import Consultation, IssuerType, User, WorkArea
 from tracker.models import Source as ConsultationSource
 from tracker.models.intake import IntakeItem, ItemSource, ItemState
 from tracker.timeutil import utcnow
+from tracker.urls import link_key
 
 # Per item source: the consultation's source, its issuer type, the inbox's name in the log.
 CONSULTATION_FROM = {
     ItemSource.GOVUK: (ConsultationSource.GOVUK, IssuerType.GOVERNMENT_DEPARTMENT, "GOV.UK"),
     ItemSource.COMMITTEES: (ConsultationSource.COMMITTEES, IssuerType.SELECT_COMMITTEE, "select committee"),
+    ItemSource.FEED: (ConsultationSource.FEED, IssuerType.OTHER_BODY, "feed"),  # the feed's own type wins
 }
+
+_ID_NAMES = {ItemSource.GOVUK: "govuk_content_id", ItemSource.COMMITTEES: "committee_business_id",
+             ItemSource.FEED: "feed_entry"}
 
 
 def _require_coordinator(actor: User) -> None:
@@ -35,6 +40,8 @@ def accept_item(actor: User, item: IntakeItem, work_area: WorkArea | None = None
     if item.state != ItemState.PENDING:
         raise InvalidTransition(f"This item is already {item.state_enum.label.lower()}.")
     source, issuer_type, label = CONSULTATION_FROM[item.source_enum]
+    if item.feed_source is not None:
+        issuer_type = IssuerType(item.feed_source.issuer_type)
     if item.closes_at is None:
         raise InvalidTransition(f"{item.source_label} gave no closing date for this item, so it cannot be tracked.")
     area = work_area or item.suggested_work_area
@@ -42,7 +49,7 @@ def accept_item(actor: User, item: IntakeItem, work_area: WorkArea | None = None
         select(Consultation).where(
             Consultation.source == source.value, Consultation.external_id == item.content_id
         )
-    )
+    ) or _tracked_by_link(item)
     if existing is not None:
         consultation = existing
     else:
@@ -58,7 +65,7 @@ def accept_item(actor: User, item: IntakeItem, work_area: WorkArea | None = None
         # The importer is the author of the facts (actor None): a closed item may still be
         # tracked, e.g. to follow its outcome. Who accepted it is logged just below.
         consultation = consultation_services.create_consultation(
-            None, data, source=source, external_id=item.content_id, work_area=area
+            None, data, source=source, external_id=item.content_id, work_area=area, imported_at=item.first_seen_at
         )
     item.state = ItemState.ACCEPTED.value
     item.consultation = consultation
@@ -67,13 +74,25 @@ def accept_item(actor: User, item: IntakeItem, work_area: WorkArea | None = None
     activity.record(
         "govuk_accept", actor=actor, consultation=consultation,
         message=f"Accepted from the inbox: a {label} item ({area.name if area else 'no work area'})",
-        after={("govuk_content_id" if item.source == ItemSource.GOVUK else "committee_business_id"): item.content_id,
+        after={_ID_NAMES[item.source_enum]: item.content_id,
                "work_area": area.name if area else None},
     )
     db.session.flush()
     # Its documents are read in the background once this is committed (tracker/documents/).
     read_after_commit(db.session(), consultation.id)
     return consultation
+
+
+def _tracked_by_link(item: IntakeItem) -> Consultation | None:
+    """A consultation with the item's link, however written, that no other item made: accepting
+    joins it rather than making a second copy (one logged by hand while the item waited)."""
+    key = link_key(item_url(item))
+    if not key:
+        return None
+    taken = select(IntakeItem.consultation_id).where(IntakeItem.consultation_id.is_not(None),
+                                                     IntakeItem.id != item.id)
+    return db.session.scalar(select(Consultation).where(Consultation.url_key == key, Consultation.id.not_in(taken))
+                             .limit(1))
 
 
 def checked_reason(reason: str) -> str:

@@ -69,7 +69,10 @@ def public_url(base_path: str) -> str:
 
 
 def item_url(item: IntakeItem) -> str:
-    """The item's public page: on GOV.UK, or the committee business page on Parliament's site."""
+    """The item's public page: on GOV.UK, the committee business page on Parliament's site, or
+    the link of a feed's entry (kept whole)."""
+    if item.source == ItemSource.FEED:
+        return item.base_path
     if item.source == ItemSource.COMMITTEES:
         return current_app.config["COMMITTEES_SITE_URL"].rstrip("/") + item.base_path
     return public_url(item.base_path)

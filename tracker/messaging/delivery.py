@@ -43,7 +43,7 @@ from tracker.messaging.heartbeat import Heartbeat
 from tracker.models import Consultation
 from tracker.models.messages import KIND_LABELS, Delivery, DigestRun, Message, Stage, State
 from tracker.timeutil import to_uk, utcnow
-from tracker.urls import external_url
+from tracker.urls import action_url, external_url
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,8 @@ def _item(row: Message) -> dict:
         "subject": row.subject,
         "body": row.body,
         "consultation": c,
-        "link": consultation_link(c.id) if c else external_url("dashboard.index"),
+        # The page of the message's action (the response to review, ...), else its consultation.
+        "link": action_url(row.body or "") or (consultation_link(c.id) if c else external_url("dashboard.index")),
         "closes_uk": to_uk(c.closes_at).strftime("%A %-d %B %Y at %H:%M") + " (UK time)" if c else "",
         "internal_deadline": c.internal_deadline.strftime("%A %-d %B %Y") if c and c.internal_deadline else "",
     }

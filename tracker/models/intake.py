@@ -25,10 +25,11 @@ class ItemSource(enum.StrEnum):
 
     GOVUK = "govuk"  # keyed on GOV.UK's content_id
     COMMITTEES = "committees"  # keyed on the Committees API's business id
+    FEED = "feed"  # keyed on "f<feed>-" and a digest of the entry's id (or link): see intake/feeds.py
 
     @property
     def label(self) -> str:
-        return {"govuk": "GOV.UK", "committees": "Parliament select committee"}[self.value]
+        return {"govuk": "GOV.UK", "committees": "Parliament select committee", "feed": "Atom or RSS feed"}[self.value]
 
 
 class ItemState(enum.StrEnum):
@@ -100,6 +101,8 @@ class IntakeItem(Model):
     consultation_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultation.id", ondelete="SET NULL"), index=True
     )
+    # The feed an entry came from (source "feed"); None for the other sources.
+    feed_source_id: Mapped[int | None] = mapped_column(ForeignKey("feed_source.id", ondelete="SET NULL"), index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -110,6 +113,7 @@ class IntakeItem(Model):
     suggested_work_area: Mapped[WorkArea | None] = relationship()
     decided_by: Mapped[User | None] = relationship()
     consultation: Mapped[Consultation | None] = relationship()
+    feed_source: Mapped[FeedSource | None] = relationship()
 
     @property
     def state_enum(self) -> ItemState:
@@ -121,7 +125,16 @@ class IntakeItem(Model):
 
     @property
     def source_label(self) -> str:
+        if self.source == ItemSource.FEED and self.feed_source is not None:
+            return f"{self.feed_source.issuer_name}'s feed"
         return self.source_enum.label
+
+    @property
+    def origin_text(self) -> str:
+        """Where it came from, after "Consultation from": the item page's caption."""
+        if self.source == ItemSource.FEED:
+            return self.source_label
+        return f"a Parliament select committee: {self.organisation_text}" if self.is_from_committee else "GOV.UK"
 
     @property
     def is_from_committee(self) -> bool:
@@ -138,6 +151,8 @@ class IntakeItem(Model):
 
     @property
     def document_type_label(self) -> str:
+        if self.source == ItemSource.FEED:
+            return "Entry of an Atom or RSS feed"
         if self.is_from_committee:
             kind = self.document_type.removeprefix(COMMITTEE_TYPE_PREFIX).replace("_", " ").capitalize()
             return f"Select committee {kind.lower() or 'business'}"
@@ -199,11 +214,26 @@ class ImportRun(Model):
     incomplete: Mapped[str] = mapped_column(Text, default="", server_default="")
     known_bad_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     known_bad: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The feed a run read (its adapter names the run feed:<address>); None for the other sources.
+    feed_source_id: Mapped[int | None] = mapped_column(ForeignKey("feed_source.id", ondelete="SET NULL"), index=True)
+
+    feed_source: Mapped[FeedSource | None] = relationship()
 
     @property
     def source_label(self) -> str:
         """Which source the run read: the committees adapter names its runs committees:..."""
+        if self.source.startswith("feed:"):
+            return f"{self.feed_source.issuer_name}'s feed" if self.feed_source else "An Atom or RSS feed"
         return "Parliament select committees" if self.source.startswith("committees:") else "GOV.UK"
+
+    @property
+    def address(self) -> str:
+        """Where it read from, without the source's prefix."""
+        return self.source.split(":", 1)[1] if self.source.startswith(("feed:", "committees:")) else self.source
+
+    @property
+    def trigger_label(self) -> str:
+        return {"beat": "Hourly", "cli": "By command"}.get(self.trigger, self.trigger.capitalize())
 
     @property
     def error_lines(self) -> list[str]:
@@ -285,3 +315,29 @@ class ImportLock(Model):
     holder: Mapped[str] = mapped_column(String(200))
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FeedSource(Model):
+    """An Atom or RSS feed an admin added as a source, for a body with no GOV.UK page: its
+    entries come into the inbox as any import's do (intake/feeds.py)."""
+
+    __tablename__ = "feed_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    # The host the admin entered: the only one it (and every redirect) may be read from.
+    host: Mapped[str] = mapped_column(String(255))
+    issuer_name: Mapped[str] = mapped_column(String(200))
+    issuer_type: Mapped[str] = mapped_column(String(30))  # an IssuerType value
+    default_work_area_id: Mapped[int | None] = mapped_column(ForeignKey("work_area.id", ondelete="SET NULL"))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The optimistic lock of the admins' edit form.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    default_work_area: Mapped[WorkArea | None] = relationship()
+
+    @property
+    def lock_name(self) -> str:
+        return f"feed:{self.id}"

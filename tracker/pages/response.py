@@ -126,6 +126,7 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         withdrawable={s.city_id for s in supports if can_support and permissions.speaks_for(user, s.city_id)},
         submission=draft.submission,
         outcome=draft.outcome,
+        can_correct_outcome=draft.outcome is not None and user.is_coordinator,
         can_edit=permissions.can_edit(user, consultation, resp),
         can_manage=can_manage,
         show_questions=can_manage or bool(qs),

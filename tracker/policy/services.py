@@ -17,7 +17,7 @@ from tracker import activity
 from tracker.errors import Change, DomainError, NotFound, Stale, one_line
 from tracker.extensions import add_if_first, db
 from tracker.models import ActivityLog, City, Consultation, User, WorkArea
-from tracker.models.drafts import Response
+from tracker.models.drafts import Outcome, Response
 from tracker.models.policy import (
     AnnualReport,
     AskStatus,
@@ -28,7 +28,7 @@ from tracker.models.policy import (
     PolicyAsk,
     ResponseAsk,
 )
-from tracker.policy import locking, permissions
+from tracker.policy import locking, permissions, takeup
 from tracker.timeutil import utcnow
 
 MAX_ASK_TITLE = 200
@@ -203,6 +203,9 @@ def record_take_up(actor: User, consultation: Consultation, values: Mapping[int,
         changed.append((row, value))
     if not changed:
         return 0
+    outcome = db.session.scalar(select(Outcome.taken_up).where(Outcome.consultation_id == consultation.id))
+    if outcome is not None:  # the asks may not come to disagree with the outcome's overall answer
+        takeup.check_take_up(consultation, outcome, {row.ask_id: value for row, value in changed})
     before = {str(row.ask_id): row.taken_up for row, _ in changed}
     for row, value in changed:
         row.taken_up = value or None
@@ -330,11 +333,15 @@ def save_introduction(actor: User, year: int, text: str, seen_version: int) -> A
     return report
 
 
-def record_outcome_take_up(actor: User, consultation: Consultation, formdata: Mapping[str, str]) -> int:
-    """The outcome form's per-ask radios (take_up_<ask id>), recorded with the outcome."""
+def record_outcome_take_up(actor: User, consultation: Consultation, formdata: Mapping[str, str],
+                           overall: str | None = None) -> int:
+    """The outcome form's per-ask radios (take_up_<ask id>), recorded with the outcome; ``overall``
+    (the form's overall answer) is first checked against them (takeup.py)."""
     from tracker.policy.forms import seen_take_up, take_up_values
 
     values = take_up_values(formdata)
+    if overall is not None:
+        takeup.check_take_up(consultation, overall, values)
     if not values:
         return 0
     return record_take_up(actor, consultation, values, seen_take_up(formdata.get("seen_take_up")))

@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, City, Consultation, Status, User
 from tracker.models.drafts import Contributor, Response, Submission
 from tracker.models.messages import KIND_LABELS, Delivery, DigestRun, Message, Notification, State
+from tracker.urls import action_path
 
 STATE_LABELS: dict[str, tuple[str, str]] = {
     State.PENDING: ("Waiting", "govuk-tag--blue"),
@@ -148,13 +149,15 @@ def consultation_link(consultation_id: int | None) -> str | None:
     return url_for("consultations.detail", consultation_id=consultation_id) if consultation_id else None
 
 
+def action_link(row: Any) -> str | None:
+    """Where a notification or reminder opens: the page of its action (the response to review,
+    the draft returned: its text's own link), else its consultation."""
+    return action_path(getattr(row, "body", "") or "") or consultation_link(getattr(row, "consultation_id", None))
+
+
 def rows_shown(rows: list[Any]) -> dict[int, dict[str, Any]]:
     """For a list page of reminders, notifications or digests: each row's state tag and link."""
-    return {
-        row.id: {"tag": state_tag(getattr(row, "state", "")),
-                 "url": consultation_link(getattr(row, "consultation_id", None))}
-        for row in rows
-    }
+    return {row.id: {"tag": state_tag(getattr(row, "state", "")), "url": action_link(row)} for row in rows}
 
 
 # What the consultation page's panel shows of each reminder: not its email's subject and body.
@@ -196,7 +199,7 @@ def dashboard_panel(user: User) -> dict[str, Any]:
         },
         "unread": unread,
         "notes": [
-            {"subject": n.subject, "url": consultation_link(n.consultation_id), "created_at": n.created_at}
+            {"subject": n.subject, "url": action_link(n), "created_at": n.created_at}
             for n in notes
         ],
         "notifications_url": url_for("reminders.notifications"),

@@ -99,10 +99,10 @@ def work_areas_chart(report: Report) -> Chart:
 
 def outcomes_chart(total: Counts) -> Chart:
     chart = pygal.Bar(**{**_options(360), "show_legend": False})
-    chart.x_labels = ["Taken up in full", "Taken up in part", "Not taken up"]
+    chart.x_labels = ["Every ask taken up", "Some asks taken up", "No ask taken up"]
     chart.add("Outcomes", [total.taken_up_yes, total.taken_up_partly, total.taken_up_no])
-    return Chart(_image(chart), "Bar chart of published outcomes: asks taken up in full, in part and not "
-                 "taken up. The same numbers are in the table that follows.", "outcomes")
+    return Chart(_image(chart), "Bar chart of published outcomes: every ask, some asks or no ask taken up. "
+                 "The same numbers are in the table that follows.", "outcomes")
 
 
 def charts(report: Report) -> dict[str, Chart]:

@@ -15,8 +15,9 @@ What each number means (and where it comes from):
 - **Missed**: status ``missed`` (closed before the network submitted).
 - **Average supporting cities**: the member cities recorded as supporting (``city_support``) the
   submitted responses, divided by the number submitted.
-- **Outcome published**: an ``outcome`` row (the government's response recorded); **taken up in
-  full / in part / not**: its ``taken_up`` (yes / partly / no).
+- **Outcome published**: an ``outcome`` row (the government's response recorded); **every ask /
+  some asks / no ask taken up**: its overall ``taken_up`` (yes / partly / no), one per consultation,
+  which policy/takeup.py keeps in step with the per-ask take-up the annual report counts.
 - **Member cities**: per city, the consultations received in the range that it led
   (``lead_city_id``), that one of its officers was added to as a contributor (``contributor``,
   each consultation once however many of its officers), that it supported (``city_support``), and

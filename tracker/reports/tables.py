@@ -36,9 +36,9 @@ _COUNT_COLUMNS: list[tuple[str, str, Callable[[Counts], Cell]]] = [
     ("missed", "Missed", lambda c: c.missed),
     ("average_supporting_cities", "Supporting cities per response", lambda c: c.average_supporting_cities),
     ("outcome_published", "Outcome published", lambda c: c.outcome_published),
-    ("taken_up_in_full", "Taken up in full", lambda c: c.taken_up_yes),
-    ("taken_up_in_part", "Taken up in part", lambda c: c.taken_up_partly),
-    ("not_taken_up", "Not taken up", lambda c: c.taken_up_no),
+    ("taken_up_in_full", "Every ask taken up", lambda c: c.taken_up_yes),
+    ("taken_up_in_part", "Some asks taken up", lambda c: c.taken_up_partly),
+    ("not_taken_up", "No ask taken up", lambda c: c.taken_up_no),
 ]
 
 
@@ -116,8 +116,8 @@ def outcomes_table(total: Counts) -> ReportTable:
         columns=["outcome", "consultations"],
         headings=["Outcome", "Consultations"],
         rows=[["Government response published", total.outcome_published],
-              ["Asks taken up in full", total.taken_up_yes],
-              ["Asks taken up in part", total.taken_up_partly],
-              ["Asks not taken up", total.taken_up_no]],
+              ["Outcomes: every ask taken up", total.taken_up_yes],
+              ["Outcomes: some asks taken up", total.taken_up_partly],
+              ["Outcomes: no ask taken up", total.taken_up_no]],
         total=None,
     )

@@ -262,9 +262,9 @@ class ReportCountsSchema(ma.Schema):
     missed = _count("Closed before the network submitted")
     supporting_cities = _count("Member cities' support recorded on the submitted responses")
     outcome_published = _count("Government response published")
-    taken_up_yes = _count("Asks taken up in full")
-    taken_up_partly = _count("Asks taken up in part")
-    taken_up_no = _count("Asks not taken up")
+    taken_up_yes = _count("Outcomes whose asks were all taken up (the outcome's overall answer: yes)")
+    taken_up_partly = _count("Outcomes with some asks taken up (partly)")
+    taken_up_no = _count("Outcomes with no ask taken up (no)")
     average_supporting_cities = fields.Float(required=True, allow_none=True, metadata={
         "description": "Supporting cities per submitted response; null when nothing was submitted"})
 

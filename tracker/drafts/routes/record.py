@@ -49,7 +49,7 @@ def record_page(consultation_id: int, step: str, form_class: type[BaseForm], ver
         form.version.data = consultation.version
         if prefill is not None:
             prefill(form)
-    outcome = run_if(request.method == "POST" and _validate(consultation, form, rules), form,
+    outcome = run_if(request.method == "POST" and validated(consultation, form, rules), form,
                      lambda: verb(consultation, form), success=success, then=response_url(consultation))
     if isinstance(outcome, ResponseBase):
         return outcome
@@ -59,7 +59,7 @@ def record_page(consultation_id: int, step: str, form_class: type[BaseForm], ver
     ), page_status(form, outcome)
 
 
-def _validate(consultation: Consultation, form: Any,
+def validated(consultation: Consultation, form: Any,
               rules: Callable[[Consultation, Any], dict[str, str | None]] | None) -> bool:
     valid: bool = form.validate()
     for name, problem in (rules(consultation, form) if rules else {}).items():
