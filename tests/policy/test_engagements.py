@@ -22,7 +22,7 @@ def _form(**changes: object) -> dict[str, object]:
     data: dict[str, object] = {
         "occurred_on": [str(day.day), str(day.month), str(day.year)], "kind": "minister",
         "title": "Meeting with the Minister for Local Transport", "attendees": "Minister for Local Transport; DfT officials",
-        "work_area_id": str(factories.work_area("Transport").id), "consultations": "", "notes": "Warm reception.",
+        "work_area_id": str(factories.work_area("Transport").id), "consultations": [], "notes": "Warm reception.",
     }
     data.update(changes)
     return data
@@ -44,7 +44,7 @@ def test_recording_a_ministerial_meeting_that_raises_an_ask(as_user, hull_ask, m
     lead = as_user("lead")
     form = lead.get(f"/policy/engagements/new?consultation={consultation.id}")
     assert f'value="{consultation.id}"' in form.get_data(as_text=True)
-    saved = lead.post("/policy/engagements/new", data=_form(asks=[hull_ask.id], consultations=f"{consultation.id}",
+    saved = lead.post("/policy/engagements/new", data=_form(asks=[hull_ask.id], consultations=[consultation.id],
                                                            partners=[core.id]))
     assert saved.status_code == 302
     row = db.session.scalars(select(Engagement)).one()
@@ -74,8 +74,7 @@ def test_bad_input_gives_form_errors_and_keeps_what_was_typed(as_user) -> None: 
         (_form(occurred_on=["", "", ""]), "Enter the date of the engagement"),
         (_form(kind="lunch"), "Choose the kind of engagement"),
         (_form(attendees="   "), "Enter who the network met or briefed"),
-        (_form(consultations="12, twelve"), "Enter consultation numbers separated by commas"),
-        (_form(consultations="999999"), "There is no consultation number 999999"),
+        (_form(consultations=["999999"]), "Choose consultations from the list"),
         (_form(work_area_id="424242"), "Choose a work area from the list"),
         (_form(asks=["424242"]), "Choose asks from the list"),
         (_form(occurred_on=["1", "1", "1990"]), "The date must be within two years of today"),
@@ -175,3 +174,32 @@ def test_engagements_of_a_date_far_away_are_refused_by_the_service(users) -> Non
     with pytest.raises(DomainError, match="within two years"):
         engagements.create_engagement(users["coordinator"], engagements.EngagementInput(
             occurred_on=date(2099, 1, 1), kind="media", title="x", attendees="y", work_area_id=None, notes=""))
+
+
+def test_consultations_are_linked_by_searching_their_titles(as_user, make_response) -> None:  # type: ignore[no-untyped-def]
+    """Issue 24: no ids to type. The search button sends the form back with what was typed kept and
+    the consultations whose titles have every word offered as boxes to tick; saving links the ticked."""
+    bus = make_response(Status.SUBMITTED, title="Bus funding reform: the next settlement")
+    make_response(Status.SUBMITTED, title="Planning fees for major applications")
+    coordinator = as_user("coordinator")
+    found = coordinator.post("/policy/engagements/new", data=_form(find="bus  FUNDING", search="Search"))
+    assert found.status_code == 200
+    html = found.get_data(as_text=True)
+    shown = page_text(found)
+    assert "1 consultation found" in shown and "Bus funding reform: the next settlement" in shown
+    assert "Planning fees" not in shown and "There is a problem" not in shown
+    assert f'name="consultations" type="checkbox" value="{bus.id}"' in html
+    assert "Warm reception." in html  # what was typed is kept
+    assert db.session.scalar(select(Engagement.id)) is None  # searching saves nothing
+    none = page_text(coordinator.post("/policy/engagements/new", data=_form(find="zebra", search="Search")))
+    assert "No consultation's title has all of those words" in none
+    saved = coordinator.post("/policy/engagements/new", data=_form(consultations=[bus.id], find="bus"))
+    assert saved.status_code == 302
+    assert [c.consultation_id for c in db.session.scalars(select(EngagementConsultation))] == [bus.id]
+    # Editing shows the linked one ticked, by its title; unticking it unlinks it.
+    row = db.session.scalars(select(Engagement)).one()
+    edit = coordinator.get(f"/policy/engagements/{row.id}/edit").get_data(as_text=True)
+    assert "Bus funding reform: the next settlement" in edit and "checked" in edit
+    assert coordinator.post(f"/policy/engagements/{row.id}/edit",
+                            data=_form(version=str(row.version))).status_code == 302
+    assert db.session.scalar(select(EngagementConsultation.consultation_id)) is None

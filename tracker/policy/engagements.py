@@ -94,9 +94,8 @@ def _checked(data: EngagementInput) -> EngagementInput:
         if found != set(ids):
             raise DomainError(message, field=name)
     found = set(db.session.scalars(select(Consultation.id).where(Consultation.id.in_(set(data.consultation_ids)))))
-    missing = sorted(set(data.consultation_ids) - found)
-    if missing:
-        raise DomainError(f"There is no consultation number {', '.join(map(str, missing))}", field="consultations")
+    if found != set(data.consultation_ids):
+        raise DomainError("Choose consultations from the list (search for them by title)", field="consultations")
     return data
 
 

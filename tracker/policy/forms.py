@@ -23,7 +23,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.forms import BaseForm, MaxLength, UKDateField, VersionField
 from tracker.models.policy import ENGAGEMENT_KIND_LABELS, AskStatus
@@ -128,31 +128,27 @@ class EngagementForm(BaseForm):
         Length(max=engagements.MAX_ATTENDEES, message=f"Who must be {engagements.MAX_ATTENDEES:,} characters or fewer")])
     work_area_id = SelectField("Work area", widget=GovSelect(), coerce=optional_row_id, validate_choice=False)
     asks = _Ids("Asks raised")
-    consultations = StringField("Linked consultations (optional)", widget=GovTextInput(),
-                                validators=[Optional(), MaxLength(500)])
+    consultations = _Ids("Linked consultations (optional)")
+    # Consultations are found by their title: the search button sends the form back with what was
+    # typed kept and the matches offered as more boxes to tick (no script needed).
+    find = StringField("Find a consultation by its title", widget=GovTextInput(),
+                       validators=[Optional(), MaxLength(200)])
+    search = SubmitField("Search", widget=GovSubmitInput())
     partners = _Ids("Partner networks there with us")
     notes = TextAreaField("Notes (optional)", widget=GovCharacterCount(), validators=[
         Length(max=engagements.MAX_NOTES, message=f"Notes must be {engagements.MAX_NOTES:,} characters or fewer")])
     submit = SubmitField("Save engagement", widget=GovSubmitInput())
 
-    def validate_consultations(self, field: StringField) -> None:
-        for part in _numbers(field.data):
-            if parse_id(part) is None:
-                raise ValidationError("Enter consultation numbers separated by commas, for example 12, 40")
-
-    def consultation_ids(self) -> list[int]:
-        return [i for i in (parse_id(p) for p in _numbers(self.consultations.data)) if i]
+    def searching(self) -> bool:
+        """The search button was pressed: find consultations, save nothing yet."""
+        return bool(self.search.data)
 
     def to_input(self) -> engagements.EngagementInput:
         return engagements.EngagementInput(
             occurred_on=self.occurred_on.data, kind=self.kind.data or "", title=self.title.data or "",
             attendees=self.attendees.data or "", work_area_id=self.work_area_id.data, notes=self.notes.data or "",
-            ask_ids=ids_in(self.asks), consultation_ids=self.consultation_ids(), partner_ids=ids_in(self.partners),
+            ask_ids=ids_in(self.asks), consultation_ids=ids_in(self.consultations), partner_ids=ids_in(self.partners),
         )
-
-
-def _numbers(value: str | None) -> list[str]:
-    return [p.strip().lstrip("#") for p in (value or "").replace(";", ",").split(",") if p.strip()]
 
 
 class EngagementEditForm(EngagementForm):
