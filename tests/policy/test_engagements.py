@@ -203,3 +203,73 @@ def test_consultations_are_linked_by_searching_their_titles(as_user, make_respon
     assert coordinator.post(f"/policy/engagements/{row.id}/edit",
                             data=_form(version=str(row.version))).status_code == 302
     assert db.session.scalar(select(EngagementConsultation.consultation_id)) is None
+
+
+def _day(d: date) -> list[str]:
+    return [str(d.day), str(d.month), str(d.year)]
+
+
+def test_a_follow_up_cannot_be_dated_in_the_past(as_user, users) -> None:  # type: ignore[no-untyped-def]
+    row = _engagement(users)
+    past = coordinator_post = as_user("coordinator").post(
+        f"/policy/engagements/{row.id}/follow-ups",
+        data={"description": "Send the model", "owner_id": str(users["lead"].id),
+              "due_on": _day(uk_today() - timedelta(days=1))})
+    assert past.status_code == 400
+    assert "The due date must be today or in the future" in page_text(coordinator_post)
+    assert 'value="Send the model"' in past.get_data(as_text=True)
+    assert db.session.scalar(select(FollowUp.id)) is None
+
+
+def test_a_follow_up_is_edited_on_the_version_the_page_showed(as_user, users) -> None:  # type: ignore[no-untyped-def]
+    row = _engagement(users)
+    follow_up = engagements.add_follow_up(users["coordinator"], row, description="Send the model",
+                                          owner_id=users["lead"].id, due_on=uk_today() - timedelta(days=3))
+    db.session.commit()
+    coordinator = as_user("coordinator")
+    assert "Change<span" in coordinator.get(f"/policy/engagements/{row.id}").get_data(as_text=True)
+    form = coordinator.get(f"/policy/follow-ups/{follow_up.id}/edit").get_data(as_text=True)
+    assert 'value="Send the model"' in form
+    # An overdue action keeps its day when only its words change; moving it into the past is refused.
+    kept = coordinator.post(f"/policy/follow-ups/{follow_up.id}/edit", data={
+        "version": "1", "description": "Send the costed model", "owner_id": str(users["lead"].id),
+        "due_on": _day(follow_up.due_on)})
+    assert kept.status_code == 302
+    moved = coordinator.post(f"/policy/follow-ups/{follow_up.id}/edit", data={
+        "version": "2", "description": "Send it", "owner_id": str(users["lead"].id),
+        "due_on": _day(uk_today() - timedelta(days=10))})
+    assert moved.status_code == 400 and "The due date must be today or in the future" in page_text(moved)
+    later = uk_today() + timedelta(days=7)
+    stale = coordinator.post(f"/policy/follow-ups/{follow_up.id}/edit", data={
+        "version": "1", "description": "Old page", "owner_id": str(users["other_lead"].id), "due_on": _day(later)})
+    assert stale.status_code == 409 and 'value="Old page"' in stale.get_data(as_text=True)
+    ok = coordinator.post(f"/policy/follow-ups/{follow_up.id}/edit", data={
+        "version": "2", "description": "Send the costed model", "owner_id": str(users["other_lead"].id),
+        "due_on": _day(later)})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(FollowUp, follow_up.id)
+    assert saved is not None and (saved.description, saved.owner_id, saved.due_on, saved.version) == (
+        "Send the costed model", users["other_lead"].id, later, 3)
+    history = page_text(coordinator.get(f"/policy/engagements/{row.id}"))
+    assert "Changed the follow-up: Send the costed model" in history
+    assert as_user("contributor").get(f"/policy/follow-ups/{follow_up.id}/edit").status_code == 403
+
+
+def test_a_follow_up_is_deleted_after_a_confirmation(as_user, users) -> None:  # type: ignore[no-untyped-def]
+    row = _engagement(users)
+    follow_up = engagements.add_follow_up(users["coordinator"], row, description="Circulate the note",
+                                          owner_id=users["lead"].id, due_on=uk_today() + timedelta(days=2))
+    db.session.commit()
+    coordinator = as_user("coordinator")
+    confirm = coordinator.get(f"/policy/follow-ups/{follow_up.id}/delete")
+    assert confirm.status_code == 200 and "Circulate the note" in page_text(confirm)
+    assert db.session.get(FollowUp, follow_up.id) is not None  # the confirmation page deletes nothing
+    assert as_user("contributor").post(f"/policy/follow-ups/{follow_up.id}/delete",
+                                       data={"version": "1"}).status_code == 403
+    assert coordinator.post(f"/policy/follow-ups/{follow_up.id}/delete", data={"version": "0"}).status_code == 409
+    gone = coordinator.post(f"/policy/follow-ups/{follow_up.id}/delete", data={"version": "1"})
+    assert gone.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(FollowUp, follow_up.id) is None
+    assert "Deleted the follow-up: Circulate the note" in page_text(coordinator.get(f"/policy/engagements/{row.id}"))

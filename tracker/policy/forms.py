@@ -3,6 +3,7 @@ what may be chosen, so a crafted value gets the service's message on its field."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -23,12 +24,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.forms import BaseForm, MaxLength, UKDateField, VersionField
 from tracker.models.policy import ENGAGEMENT_KIND_LABELS, AskStatus
 from tracker.policy import engagements, services
 from tracker.routing import parse_id
+from tracker.timeutil import uk_today
 
 
 def row_id(value: Any) -> int:
@@ -161,6 +163,22 @@ class FollowUpForm(BaseForm):
     owner_id = SelectField("Owner", widget=GovSelect(), coerce=row_id, validate_choice=False)
     due_on = UKDateField("Due", validators=[InputRequired("Enter the date the action is due")])
     submit = SubmitField("Add follow-up", widget=GovSubmitInput())
+    # The day it was due when the page was drawn: an edit may keep a day already past.
+    kept_due_on: date | None = None
+
+    def validate_due_on(self, field: UKDateField) -> None:
+        if field.data is not None and field.data < uk_today() and field.data != self.kept_due_on:
+            raise ValidationError("The due date must be today or in the future")
+
+
+class FollowUpEditForm(FollowUpForm):
+    version = VersionField()
+    submit = SubmitField("Save follow-up", widget=GovSubmitInput())
+
+
+class FollowUpDeleteForm(BaseForm):
+    version = VersionField()
+    submit = SubmitField("Delete the follow-up", widget=GovSubmitInput())
 
 
 class PartnerForm(BaseForm):

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as ResponseBase
 
-from tracker.models.policy import ENGAGEMENT_KIND_LABELS, Engagement
+from tracker.models.policy import ENGAGEMENT_KIND_LABELS, Engagement, FollowUp
 from tracker.pagination import govuk_pagination, requested_page
 from tracker.policy import bp, engagements, permissions, queries
 from tracker.policy.forms import (
@@ -16,6 +16,8 @@ from tracker.policy.forms import (
     EngagementEditForm,
     EngagementFilterForm,
     EngagementForm,
+    FollowUpDeleteForm,
+    FollowUpEditForm,
     FollowUpForm,
 )
 from tracker.policy.routes.common import area_choices
@@ -166,3 +168,44 @@ def follow_up_done(follow_up_id: int) -> ResponseReturnValue:
         flash(outcome.error.message if outcome.error else "Not changed.", "error")
         return redirect(back)
     return outcome
+
+
+def _follow_up_page(template: str, row: FollowUp, form: BaseForm, status: int = 200,
+                    refused: Refused | None = None) -> ResponseReturnValue:
+    return render_template(template, follow_up=row, engagement=row.engagement, form=form,
+                           stale=refused and refused.stale), refused.status if refused else status
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_follow_up(follow_up_id: int) -> ResponseReturnValue:
+    row = queries.get_follow_up(follow_up_id)
+    permissions.require(permissions.can_edit_engagement(current_user, row.engagement), _EDIT_REFUSAL)
+    form = FollowUpEditForm(obj=row if request.method == "GET" else None)
+    form.kept_due_on = row.due_on
+    form.owner_id.choices = [(0, "Choose an owner")] + queries.owner_choices()
+    back = url_for("policy.engagement", engagement_id=row.engagement_id, _anchor="follow-ups")
+    outcome = run_if(form.validate_on_submit(), form, lambda: engagements.edit_follow_up(
+        current_user, row, description=form.description.data or "", owner_id=form.owner_id.data,
+        due_on=form.due_on.data, seen_version=form.version.data or 0), success="Follow-up saved.", then=back)
+    if isinstance(outcome, ResponseBase):
+        return outcome
+    return _follow_up_page("policy/follow_up_form.html", queries.get_follow_up(follow_up_id), form,
+                           page_status(form), outcome)
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_follow_up(follow_up_id: int) -> ResponseReturnValue:
+    """A confirmation page, then the deletion on the version it showed."""
+    row = queries.get_follow_up(follow_up_id)
+    permissions.require(permissions.can_edit_engagement(current_user, row.engagement), _EDIT_REFUSAL)
+    form = FollowUpDeleteForm(data={"version": row.version} if request.method == "GET" else None)
+    back = url_for("policy.engagement", engagement_id=row.engagement_id, _anchor="follow-ups")
+    outcome = run_if(form.validate_on_submit(), form,
+                     lambda: engagements.delete_follow_up(current_user, row, form.version.data or 0),
+                     success=f"Follow-up deleted: {row.description}", then=back)
+    if isinstance(outcome, ResponseBase):
+        return outcome
+    return _follow_up_page("policy/follow_up_delete.html", queries.get_follow_up(follow_up_id), form,
+                           page_status(form), outcome)
