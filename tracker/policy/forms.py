@@ -190,6 +190,19 @@ class PartnerForm(BaseForm):
     submit = SubmitField("Add partner network", widget=GovSubmitInput())
 
 
+class PartnerEditForm(PartnerForm):
+    version = VersionField()
+    offered = RadioField("Offered on responses and engagements", widget=GovRadioInput(), validate_choice=False,
+                         choices=[("yes", "Yes"), ("no", "No: kept only on the records that already name it")],
+                         validators=[InputRequired("Choose whether the network is offered")])
+    submit = SubmitField("Save partner network", widget=GovSubmitInput())
+
+
+class PartnerRemoveForm(BaseForm):
+    version = VersionField()
+    submit = SubmitField("Remove the partner network", widget=GovSubmitInput())
+
+
 class IntroductionForm(BaseForm):
     version = VersionField()
     introduction = TextAreaField("Introduction", widget=GovCharacterCount(), validators=[
