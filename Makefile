@@ -61,7 +61,7 @@ lint: install-dev
 	$(BIN)/mypy
 
 bench: install-dev
-	@for script in pages sweep intake; do echo "== benchmarks/$$script.py"; $(BIN)/python benchmarks/$$script.py || exit 1; done
+	@for script in pages sweep intake memory; do echo "== benchmarks/$$script.py"; $(BIN)/python benchmarks/$$script.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules tracker/static/dist

@@ -9,7 +9,8 @@ Not a test: run it by hand and read the figures.
 It builds the database (migrations, then ``flask seed --scale N``: years of closed consultations, a
 few hundred open ones, responses with versions and comments), serves the tracker and the reference
 page from the same gunicorn (4 sync workers; benchmarks/bench_app.py), signs in as the demo
-coordinator through the real form, and loads each page with wrk (2 threads, 16 connections),
+coordinator through the real form, and loads each page with wrk (2 threads, 16 connections; the API
+with a token of the coordinator's, the calendar feed at its secret address, the rest signed in),
 interleaving reference and page runs: R P R P R P R. Each page run is divided by the mean of the
 reference runs either side of it, and the page's share is the median of those ratios, so a change
 of machine load during the run moves both. The last line is `worst page: <name> <NN>% of reference`.
@@ -37,6 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 COORDINATOR = ("coordinator@keycities.test", "coordinator-demo-2026")
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/kc_bench"
+# The API's per-token limit would turn a benchmark into a measure of 429s.
+UNLIMITED = "1000000000 per hour"
 
 
 @dataclass
@@ -47,15 +50,27 @@ class Run:
     errors: int
 
 
-def build_database(url: str, scale: int) -> dict[str, str]:
-    """Migrate and seed; return the page paths to measure."""
+@dataclass(frozen=True)
+class Page:
+    path: str
+    # "session": signed in with the browser's cookie; "token": the API's bearer token; "none": the
+    # address is the credential (a calendar feed).
+    auth: str = "session"
+
+
+def build_database(url: str, scale: int) -> tuple[dict[str, Page], str]:
+    """Migrate and seed; return the pages to measure and an API token of the coordinator's."""
     from flask_migrate import upgrade
     from sqlalchemy import func, select
 
     from tracker import create_app
+    from tracker.account import services as account_services
+    from tracker.account import tokens as feed_tokens
+    from tracker.api.tokens import services as api_tokens
     from tracker.extensions import db
-    from tracker.models import Consultation
+    from tracker.models import Consultation, User
     from tracker.models.drafts import Comment, Response
+    from tracker.models.policy import PolicyAsk, ResponseAsk
     from tracker.scale import seed_scale
 
     app = create_app("development", overrides={"SQLALCHEMY_DATABASE_URI": url})
@@ -75,15 +90,38 @@ def build_database(url: str, scale: int) -> dict[str, str]:
             .limit(1)
         )
         assert draft is not None, "the scaled data set has a draft with 3 versions and 2 comments"
+        # The ask pressed in the most responses: the longest ask page.
+        ask = db.session.scalar(select(ResponseAsk.ask_id).group_by(ResponseAsk.ask_id)
+                                .order_by(func.count().desc(), ResponseAsk.ask_id).limit(1))
+        assert ask is not None and db.session.get(PolicyAsk, ask) is not None
+        coordinator = db.session.scalar(select(User).where(User.email == COORDINATOR[0]))
+        assert coordinator is not None
+        _, api_token = api_tokens.create(coordinator, "Benchmark", next(iter(api_tokens.EXPIRY_CHOICES)))
+        feed = feed_tokens.unseal(account_services.set_up_feeds(coordinator).token_sealed)
+        db.session.commit()
     return {
-        "dashboard": "/",
-        "list": "/consultations/",
-        "consultation page": f"/consultations/{draft}",
-        "response page": f"/consultations/{draft}/response",
-    }
+        "dashboard": Page("/"),
+        "list": Page("/consultations/"),
+        "consultation page": Page(f"/consultations/{draft}"),
+        "response page": Page(f"/consultations/{draft}/response"),
+        "notifications": Page("/notifications"),
+        "ask page": Page(f"/policy/asks/{ask}"),
+        "engagement list": Page("/policy/engagements"),
+        "reports": Page("/reports?period=last-12-months"),
+        "account page": Page("/account"),
+        "api list": Page("/api/v1/consultations", "token"),
+        "calendar feed": Page(f"/calendar/network/{feed}.ics", "none"),
+        "inbox": Page("/intake/"),
+    }, api_token
 
 
-def query_counts(url: str, paths: dict[str, str]) -> dict[str, int]:
+def headers_for(page: Page, cookie: str, api_token: str) -> dict[str, str]:
+    if page.auth == "token":
+        return {"Authorization": f"Bearer {api_token}"}
+    return {"Cookie": cookie} if page.auth == "session" else {}
+
+
+def query_counts(url: str, pages: dict[str, Page], api_token: str) -> dict[str, int]:
     """SQL statements per page, counted in-process."""
     from flask import request_finished
     from flask_sqlalchemy.record_queries import get_recorded_queries
@@ -94,8 +132,9 @@ def query_counts(url: str, paths: dict[str, str]) -> dict[str, int]:
     from tracker.models import User
 
     app = create_app("development", overrides={"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_RECORD_QUERIES": True,
-                                               "WTF_CSRF_ENABLED": False})
+                                               "WTF_CSRF_ENABLED": False, "API_RATE_LIMIT": UNLIMITED})
     client = app.test_client()
+    stranger = app.test_client()  # no session: the API and the feed
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == COORDINATOR[0]))
         assert user is not None
@@ -107,16 +146,17 @@ def query_counts(url: str, paths: dict[str, str]) -> dict[str, int]:
             session["_user_id"] = token
             session["_fresh"] = True
     out = {}
-    for name, path in paths.items():
+    for name, page in pages.items():
         captured: list[int] = []
 
         def count(sender: object, response: object, captured: list[int] = captured, **extra: object) -> None:
             captured.append(len(get_recorded_queries()))
 
         request_finished.connect(count, app)
-        response = client.get(path)
+        response = (client if page.auth == "session" else stranger).get(
+            page.path, headers=headers_for(page, "", api_token) if page.auth == "token" else None)
         request_finished.disconnect(count, app)
-        assert response.status_code == 200, (path, response.status_code)
+        assert response.status_code == 200, (page.path, response.status_code)
         out[name] = captured[0] if captured else -1
     return out
 
@@ -156,7 +196,8 @@ def sign_in(port: int, email: str, password: str) -> str:
     response = conn.getresponse()
     response.read()
     assert response.status == 302, f"sign-in failed: HTTP {response.status}"
-    return (response.getheader("Set-Cookie") or "").split(";")[0]
+    # The session's cookie and the device cookie, in whatever order the server sent them.
+    return "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -168,9 +209,11 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def wrk(port: int, path: str, cookie: str, seconds: int) -> Run:
-    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}",
-           f"http://127.0.0.1:{port}{path}"]
+def wrk(port: int, path: str, headers: dict[str, str], seconds: int) -> Run:
+    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"]
+    for name, value in headers.items():
+        cmd += ["-H", f"{name}: {value}"]
+    cmd.append(f"http://127.0.0.1:{port}{path}")
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
@@ -200,14 +243,14 @@ def main() -> None:
             subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"], check=True)
     os.environ["TRACKER_INSTANCE_DIR"] = str(workdir)
     print(f"database: {args.database}, {args.scale:,} consultations")
-    paths = build_database(url, args.scale)
+    pages, api_token = build_database(url, args.scale)
     print("SQL statements per page (coordinator, in-process):")
-    for name, n in query_counts(url, paths).items():
+    for name, n in query_counts(url, pages, api_token).items():
         print(f"  {name:20s} {n}")
 
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_ENV": "development", "LOG_LEVEL": "WARNING",
-           "TRACKER_INSTANCE_DIR": str(workdir)}
+           "TRACKER_INSTANCE_DIR": str(workdir), "API_RATE_LIMIT": UNLIMITED}
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "sync", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "benchmarks.bench_app:app"],
@@ -216,18 +259,20 @@ def main() -> None:
     try:
         wait_for(port)
         cookie = sign_in(port, *COORDINATOR)
-        for path in paths.values():  # warm every worker's caches
-            wrk(port, path, cookie, 1)
+        signed_in = {"Cookie": cookie}
+        for page in pages.values():  # warm every worker's caches
+            wrk(port, page.path, headers_for(page, cookie, api_token), 1)
         print(f"\nwrk -t2 -c16 -d{args.seconds}s against gunicorn -w {args.workers}; coordinator signed in")
         print(f"{'page':20s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'ref req/s':>10s} {'share':>7s}")
         shares: dict[str, float] = {}
-        for name, path in paths.items():
-            refs = [wrk(port, "/__reference__", cookie, args.seconds)]
+        for name, page in pages.items():
+            headers = headers_for(page, cookie, api_token)
+            refs = [wrk(port, "/__reference__", signed_in, args.seconds)]
             ratios: list[float] = []
             runs: list[Run] = []
             for _ in range(args.pairs):
-                runs.append(wrk(port, path, cookie, args.seconds))
-                refs.append(wrk(port, "/__reference__", cookie, args.seconds))
+                runs.append(wrk(port, page.path, headers, args.seconds))
+                refs.append(wrk(port, "/__reference__", signed_in, args.seconds))
                 ratios.append(runs[-1].rate / ((refs[-2].rate + refs[-1].rate) / 2))
             shares[name] = statistics.median(ratios)
             errors = sum(r.errors for r in runs)

@@ -10,6 +10,8 @@ from tests.conftest import login
 from tracker.extensions import db
 from tracker.models import ActivityLog, Consultation, Status, User, UserSession
 from tracker.models.drafts import Response, ResponseVersion, Submission
+from tracker.models.intake import IntakeItem
+from tracker.models.policy import FollowUp, PolicyAsk, ResponseAsk
 from tracker.scale import seed_scale
 from tracker.timeutil import utcnow
 
@@ -46,9 +48,15 @@ def test_scale_builds_a_network_the_pages_can_read(app) -> None:
     assert coordinator is not None
     client = login(app.test_client(), coordinator)
     submitted = db.session.scalar(select(Consultation.id).where(Consultation.status == "submitted").limit(1))
+    ask = db.session.scalar(select(PolicyAsk.id).join(ResponseAsk).limit(1))
     for path in ("/", "/consultations/", f"/consultations/{submitted}", f"/consultations/{submitted}/response",
-                 "/consultations/library"):
+                 "/consultations/library", "/intake/", "/policy/asks", f"/policy/asks/{ask}", "/policy/engagements",
+                 "/reports", "/notifications", "/account"):
         assert client.get(path).status_code == 200, path
+    # The rest of the network, in proportion: asks pressed in responses, the log, the inbox.
+    assert summary.counts["policy_ask"] == 16 and summary.counts["engagement"] == 50
+    assert _count(ResponseAsk) > 0 and _count(FollowUp) > 0
+    assert db.session.scalar(select(func.count()).select_from(IntakeItem).where(IntakeItem.state == "pending")) == 60
 
 
 def test_scale_twice_adds_more_without_clashing_ids() -> None:

@@ -15,15 +15,14 @@ from datetime import date, time
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField, Field, IntegerField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput
+from wtforms import DateField, Field, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import HiddenInput
 
+from tracker.routing import CONTROL_CHARACTERS, parse_id
 from tracker.urls import is_web_address
 
-# C0 controls and DEL; tab, line feed and carriage return are allowed in multi-line text only.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 
 TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
@@ -161,3 +160,25 @@ class VersionField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(MISSING_VERSION) from None
+
+
+def row_id(value: Any) -> int:
+    """A chosen row's id; anything that cannot be one (a crafted form) is 0, no choice, so the
+    field or the service says "Choose ..." rather than the library's "could not coerce"."""
+    if isinstance(value, int):
+        return value
+    return parse_id(value if isinstance(value, str) else None) or 0
+
+
+class RowCheckboxes(SelectMultipleField):
+    """Checkboxes of rows; the choices are the page's, the service decides what may be chosen
+    (validate_choice off), so a crafted value gets the service's message."""
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", GovCheckboxesInput())
+        super().__init__(label, coerce=row_id, validate_choice=False, **kwargs)
+
+
+def ids_in(field: SelectMultipleField) -> list[int]:
+    """The row ids chosen, without the zeros crafted values became."""
+    return [i for i in (field.data or []) if i]

@@ -22,7 +22,9 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, event, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
+from tracker.aftercommit import is_outer, keep_for_outer_transaction
 from tracker.errors import Change, Stale
 from tracker.extensions import db, table_of
 from tracker.models import ActivityLog, Consultation, User
@@ -123,11 +125,19 @@ def stale(consultation: Consultation, since: int) -> Stale:
     )
 
 
+def _unclaim(session: Session, before: dict[int, int] | None, after: dict[int, int] | None) -> None:
+    # A rolled-back savepoint undid its claims' UPDATEs: the rows it claimed are read again, so the
+    # next claim compares against the version in the database, not the one the savepoint moved to.
+    for ident in set(after or {}) - set(before or {}):
+        row = session.identity_map.get(identity_key(Consultation, ident))
+        if row is not None:
+            session.expire(row, ["version", "updated_at"])
+
+
+keep_for_outer_transaction(_KEY, _unclaim)
+
+
 @event.listens_for(Session, "after_commit")
 def _forget_after_commit(session: Session) -> None:
-    session.info.pop(_KEY, None)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_KEY, None)
+    if is_outer(session):
+        session.info.pop(_KEY, None)

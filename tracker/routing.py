@@ -3,13 +3,14 @@ characters in a query string."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 
-from tracker.forms import CONTROL_CHARACTERS
-
+# C0 controls and DEL; tab, line feed and carriage return are allowed in multi-line text only.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Every id column is a 32-bit INTEGER on PostgreSQL: a larger number names no row.
 MAX_ID = 2**31 - 1
 

@@ -249,3 +249,27 @@ def test_a_full_feed_drops_the_oldest_deadlines_not_the_coming_ones(
     order = [str(e["summary"]) for e in Calendar.from_ical(
         client.get(feed_path(feed_token(users["contributor"]), "network")).data).walk("VEVENT")]
     assert order == ["Closes: Closes in 5", "Closes: Closes in 20", "Closes: Closes in 40"]
+
+
+def test_a_feed_read_again_within_seconds_is_served_as_drawn_and_a_change_here_is_seen_at_once(
+        app, client: FlaskClient, users: dict[str, User], feed_token: FeedToken,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app.config, "LIST_COUNT_CACHE_SECONDS", 30)
+    lead = users["lead"]
+    summer = factories.uk_instant(uk_today() + timedelta(days=60), time(23, 59))
+    c = factories.make_consultation("drafting", title="Bus franchising", closes_at=summer, lead=lead)
+    db.session.commit()
+    path = feed_path(feed_token(lead), "network")
+    first = client.get(path)
+    db.session.expunge_all()
+    start = len(get_recorded_queries())
+    again = client.get(path)
+    statements = [q.statement for q in get_recorded_queries()[start:]
+                  if not q.statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    # Only who the address is: the deadlines are neither read nor drawn again.
+    assert again.status_code == 200 and again.data == first.data and len(statements) == 1, statements
+    later = summer + timedelta(days=14)
+    c = db.session.merge(c)
+    _edit_closing(db.session.merge(users["coordinator"]), c, later)
+    _, events = read_feed(client, path)
+    assert events[_closes(c)].decoded("dtend") == later

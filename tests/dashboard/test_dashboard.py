@@ -32,14 +32,16 @@ def test_coordinator_sees_counts_closing_overdue_unassigned(as_user, lead) -> No
     assert 'href="/consultations/?status=new"><span class="kc-count">1</span> New' in html
     assert '<span class="kc-count">1</span> In review' in html
     assert '<span class="kc-count">0</span> Approved' in html
-    assert _section_titles(html, "Overdue") == ["Late draft"]
+    # The page opens with what needs attention: overdue, or closing within 7 days unapproved.
+    assert html.index('id="urgent"') < html.index('id="status-counts"')
+    assert _section_titles(html, "Needs attention now") == ["Late draft", "Fresh one", "Late but in review"]
     assert _section_titles(html, "To triage or assign") == ["Fresh one", "To assign"]
     assert _section_titles(html, "Closing in the next 14 days") == ["Late draft", "Fresh one", "Late but in review"]
 
 
 def test_coordinator_empty_states(as_user) -> None:
     html = as_user("coordinator").get("/").get_data(as_text=True)
-    assert "Nothing is overdue" in html
+    assert "Nothing is overdue, and everything closing in the next 7 days has an approved response." in html
     assert "Nothing is waiting for a decision or a lead city." in html
     assert "No open consultation closes in the next 14 days." in html
 
@@ -74,7 +76,7 @@ def test_contributor_sees_open_consultations_closing_soon(as_user) -> None:
     db.session.commit()
     html = as_user("contributor").get("/").get_data(as_text=True)
     assert _section_titles(html, "The network") == ["Decided to respond", "Being drafted"]
-    assert "Overdue" not in html
+    assert _section_titles(html, "Needs attention now") == ["Not yet decided", "Decided to respond"]
 
 
 def test_contributor_empty_state(as_user) -> None:
@@ -92,11 +94,12 @@ def test_a_short_summary_at_the_top_links_to_every_section(as_user, lead) -> Non
     factories.make_consultation("new")
     db.session.commit()
     for role, expected in (
-        ("coordinator", ["Consultations by status", "Overdue: 1", "To triage or assign: 1",
+        ("coordinator", ["Needs attention now: 1", "Your work", "Consultations by status", "To triage or assign: 1",
                          "Closing in the next 14 days: 0", "Drafts", "Notifications", "Triage inbox"]),
-        ("lead", ["Assigned to you: 1", "Other work led by your city: 0", "The network's open consultations",
-                  "Drafts", "Notifications"]),
-        ("contributor", ["Open consultations: 1", "Drafts", "Notifications"]),
+        ("lead", ["Needs attention now: 1", "Your work", "Assigned to you: 1", "Other work led by your city: 0",
+                  "The network's open consultations", "Drafts", "Notifications"]),
+        ("contributor", ["Needs attention now: 1", "Your work", "Open consultations: 1", "Drafts",
+                         "Notifications"]),
     ):
         html = as_user(role).get("/").get_data(as_text=True).replace("&#39;", "'")
         contents = html.split('id="contents-title"', 1)[1].split("</nav>", 1)[0]
@@ -104,3 +107,17 @@ def test_a_short_summary_at_the_top_links_to_every_section(as_user, lead) -> Non
         assert [text for _, text in links] == expected, role
         for anchor, _ in links:
             assert f'id="{anchor}"' in html, (role, anchor)  # every link lands on its section
+
+
+def test_each_persons_work_is_a_link_to_the_filtered_list(as_user) -> None:
+    for role, expected in (
+        ("lead", ["Assigned to me", "My city leads", "I contribute to", "Waiting for me: drafts returned for changes"]),
+        ("coordinator", ["I contribute to", "Waiting for me: drafts in review"]),
+        ("contributor", ["My city leads", "I contribute to", "Waiting for me: drafts returned for changes"]),
+    ):
+        html = as_user(role).get("/").get_data(as_text=True)
+        section = html.split('id="my-work"', 1)[1].split("</nav>", 1)[0]
+        links = re.findall(r'<a class="govuk-link" href="/consultations/\?mine=(\w+)">([^<]+)</a>', section)
+        assert [text for _, text in links] == expected, role
+        for value, _ in links:
+            assert as_user(role).get(f"/consultations/?mine={value}").status_code == 200

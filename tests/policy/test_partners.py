@@ -47,8 +47,10 @@ def test_partners_of_a_response_on_its_pages_and_in_the_library(as_user, make_re
     submitted = make_response(Status.SUBMITTED, title="Freeports evaluation")
     ids = _partners()
     lead = as_user("lead")
-    page = lead.get(f"/consultations/{submitted.id}/response")
-    assert f'name="role_{ids["Core Cities"]}"' in page.get_data(as_text=True)
+    page = lead.get(f"/consultations/{submitted.id}/response").get_data(as_text=True)
+    assert f'href="/policy/consultations/{submitted.id}/partners"' in page and 'name="role_' not in page
+    assert f'name="role_{ids["Core Cities"]}"' in lead.get(f"/policy/consultations/{submitted.id}/partners").get_data(
+        as_text=True)
     saved = lead.post(f"/policy/consultations/{submitted.id}/partners", data={
         "seen_partners": "", f"role_{ids['Core Cities']}": "co_signatory",
         f"role_{ids['Local Government Association']}": ""})
@@ -60,9 +62,10 @@ def test_partners_of_a_response_on_its_pages_and_in_the_library(as_user, make_re
     # A page drawn before that change is refused; the record stays.
     stale = as_user("coordinator").post(f"/policy/consultations/{submitted.id}/partners", data={
         "seen_partners": "", f"role_{ids['Local Government Association']}": "partner"})
-    assert stale.status_code == 302
+    assert stale.status_code == 302 and stale.headers["Location"].endswith(f"/policy/consultations/{submitted.id}/partners")
     assert _roles(submitted.id) == {ids["Core Cities"]: "co_signatory"}
     # Others may not record partners; a crafted role is refused.
+    assert as_user("other_lead").get(f"/policy/consultations/{submitted.id}/partners").status_code == 403
     assert as_user("other_lead").post(f"/policy/consultations/{submitted.id}/partners", data={
         "seen_partners": f"{ids['Core Cities']}:co_signatory", f"role_{ids['Core Cities']}": ""}).status_code == 403
     lead.post(f"/policy/consultations/{submitted.id}/partners", data={

@@ -23,14 +23,20 @@ def _made(consultation_id: int) -> dict[int, str | None]:
         select(ResponseAsk).where(ResponseAsk.consultation_id == consultation_id))}
 
 
-def test_the_drafting_team_chooses_the_asks_on_the_response_page(as_user, make_response, hull_ask, salford_ask) -> None:  # type: ignore[no-untyped-def]
+def test_the_drafting_team_chooses_the_asks_from_the_response_page(as_user, make_response, hull_ask, salford_ask) -> None:  # type: ignore[no-untyped-def]
     draft = make_response(Status.DRAFTING, title="Bus services: accessibility")
     lead = as_user("lead")
     page = lead.get(f"/consultations/{draft.id}/response")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
+    # The response page links to the choice; the list of every ask is drawn on its own page.
+    assert f'href="/policy/consultations/{draft.id}/asks"' in body and "Five-year bus funding" not in body
+    choosing = lead.get(f"/policy/consultations/{draft.id}/asks")
+    assert choosing.status_code == 200
+    body = choosing.get_data(as_text=True)
     assert f'action="/policy/consultations/{draft.id}/asks"' in body
     assert "Transport: Five-year bus funding" in body and "Housing: Fund decent homes enforcement" in body
+    assert "Which asks does this response make?" in page_text(choosing)
     saved = lead.post(f"/policy/consultations/{draft.id}/asks", data={"asks": [hull_ask.id, salford_ask.id],
                                                                       "seen_asks": ""})
     assert saved.status_code == 302 and saved.headers["Location"].endswith(f"/consultations/{draft.id}/response#policy-asks")
@@ -47,8 +53,9 @@ def test_outsiders_cannot_choose_a_responses_asks(as_user, make_response, hull_a
     draft = make_response(Status.DRAFTING)
     for role in ("other_lead", "contributor"):
         client = as_user(role)
-        assert f'action="/policy/consultations/{draft.id}/asks"' not in client.get(
+        assert f'/policy/consultations/{draft.id}/asks"' not in client.get(
             f"/consultations/{draft.id}/response").get_data(as_text=True)
+        assert client.get(f"/policy/consultations/{draft.id}/asks").status_code == 403
         assert client.post(f"/policy/consultations/{draft.id}/asks",
                            data={"asks": [hull_ask.id], "seen_asks": ""}).status_code == 403
     assert _made(draft.id) == {}

@@ -88,15 +88,17 @@ def test_admin_reminders_page_is_for_admins_only(as_user) -> None:  # type: igno
     assert as_user("admin").get("/admin/reminders?state=bogus").status_code == 400
 
 
-def test_dashboard_flags_consultations_closing_within_three_days_without_approval(as_user, lead: User) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_opens_with_what_closes_within_a_week_without_approval(as_user, lead: User) -> None:  # type: ignore[no-untyped-def]
     factories.make_consultation(Status.DRAFTING, lead=lead, closes_in_days=2, title="Urgent drafting one")
     factories.make_consultation(Status.APPROVED, lead=lead, closes_in_days=2, title="Approved already")
     factories.make_consultation(Status.DRAFTING, lead=lead, closes_in_days=10, title="Plenty of time")
     db.session.commit()
     page = as_user("contributor").get("/").get_data(as_text=True)
-    start = page.index("kc-reminders-panel")
-    html = page[start : page.index("</section>", start)]
-    assert "Closing within 3 days with no approved response" in html
+    start = page.index('id="urgent"')
+    html = page[start : page.index("</table>", start)]
+    assert start < page.index("kc-reminders-panel")  # at the top, no longer below the notifications
+    assert "1 consultation needs attention now" in html
+    assert "closing within 7 days without an approved response" in html
     assert "Urgent drafting one" in html
     assert "Approved already" not in html and "Plenty of time" not in html
 

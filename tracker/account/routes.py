@@ -3,6 +3,7 @@ the secret in the address alone says whose they are, and it opens nothing but th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from flask import abort, render_template, url_for
@@ -13,6 +14,7 @@ from werkzeug.wrappers import Response
 from tracker.account import bp, queries, services, tokens
 from tracker.account.forms import ResetFeedsForm, SetUpFeedsForm
 from tracker.consultations.calendar import Deadlines, deadlines_feed
+from tracker.consultations.counts import counts as recent
 from tracker.models import User
 from tracker.urls import base_host
 from tracker.views import Refused, run
@@ -76,9 +78,14 @@ def _drawn(name: str, items: tuple[Deadlines, ...], network: str, domain: str) -
     return deadlines_feed(items, name=name, link=queries.feed_link, network=network, domain=domain)
 
 
-def _calendar(items: list[Deadlines], name: str, filename: str) -> Response:
+def _calendar(key: tuple[object, ...], items: Callable[[], list[Deadlines]], name: str, filename: str) -> Response:
+    """The feed ``key`` names, as read and drawn in the last few seconds (LIST_COUNT_CACHE_SECONDS,
+    forgotten at once when this process commits a change of consultations): calendar apps ask
+    again and again, and reading a network's deadlines costs more than serving them."""
     network = queries.network_name()
-    body = _drawn(f"{network}: {name}", tuple(items), network, base_host())
+    host = base_host()
+    body = recent(("calendar", *key, network, host),
+                  lambda: _drawn(f"{network}: {name}", tuple(items()), network, host))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'inline; filename="{filename}"',
                              "X-Robots-Tag": "noindex"})
@@ -87,7 +94,8 @@ def _calendar(items: list[Deadlines], name: str, filename: str) -> Response:
 @bp.get("/calendar/mine/<token>.ics")
 def feed_mine(token: str) -> ResponseReturnValue:
     user = _owner(token)
-    return _calendar(queries.my_deadlines(user), f"{user.name}'s deadlines", "my-deadlines.ics")
+    return _calendar(("mine", user.id), lambda: queries.my_deadlines(user), f"{user.name}'s deadlines",
+                     "my-deadlines.ics")
 
 
 @bp.get("/calendar/city/<city_slug>/<token>.ics")
@@ -96,10 +104,11 @@ def feed_city(token: str, city_slug: str) -> ResponseReturnValue:
     city = queries.city_named(city_slug)
     if city is None:
         abort(404, "There is no member city with this name.")
-    return _calendar(queries.city_deadlines(city), f"{city.name}'s deadlines", f"{city.slug}-deadlines.ics")
+    return _calendar(("city", city.id), lambda: queries.city_deadlines(city), f"{city.name}'s deadlines",
+                     f"{city.slug}-deadlines.ics")
 
 
 @bp.get("/calendar/network/<token>.ics")
 def feed_network(token: str) -> ResponseReturnValue:
     _owner(token)
-    return _calendar(queries.network_deadlines(), "all deadlines", "network-deadlines.ics")
+    return _calendar(("network",), queries.network_deadlines, "all deadlines", "network-deadlines.ics")

@@ -3,6 +3,9 @@ first when the role requires one) and the account's page of how one signs in."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import flash, make_response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
@@ -15,6 +18,8 @@ from tracker.errors import DomainError
 from tracker.extensions import db, limiter
 from tracker.models import User
 from tracker.views import attach_error, page_status
+
+T = TypeVar("T")
 
 WRONG_CODE = "The code is not right, or it was used already. Enter the code your authenticator app shows now, " \
              "or one of your recovery codes."
@@ -105,6 +110,26 @@ def sign_in_methods() -> ResponseReturnValue:
     )
 
 
+def _with_code(form: ConfirmCodeForm, verb: Callable[[User, str], T]) -> T | None:
+    """Run ``verb`` with the code the person typed and commit, giving what it gave; or put its
+    refusal on the form and roll back (None)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = verb(current_user, form.code.data or "")
+    except DomainError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return None
+    db.session.commit()
+    return result
+
+
+def _turn_off(user: User, code: str) -> bool:
+    mfa.turn_off(user, code)
+    return True
+
+
 @bp.route("/account/sign-in/authenticator", methods=["GET", "POST"])
 @login_required
 def account_set_up() -> ResponseReturnValue:
@@ -112,15 +137,9 @@ def account_set_up() -> ResponseReturnValue:
         flash("Your authenticator app is already set up.", "info")
         return redirect(url_for("auth.sign_in_methods"))
     form = ConfirmCodeForm()
-    if form.validate_on_submit():
-        try:
-            codes = mfa.confirm(current_user, form.code.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            return _codes_page(current_user, codes, url_for("auth.sign_in_methods"), signing_in_now=False)
+    codes = _with_code(form, mfa.confirm)
+    if codes is not None:
+        return _codes_page(current_user, codes, url_for("auth.sign_in_methods"), signing_in_now=False)
     return _set_up_page(current_user, form, {"signing_in_now": False})
 
 
@@ -128,15 +147,9 @@ def account_set_up() -> ResponseReturnValue:
 @login_required
 def new_recovery_codes() -> ResponseReturnValue:
     form = ConfirmCodeForm()
-    if form.validate_on_submit():
-        try:
-            codes = mfa.new_recovery_codes(current_user, form.code.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            return _codes_page(current_user, codes, url_for("auth.sign_in_methods"), signing_in_now=False)
+    codes = _with_code(form, mfa.new_recovery_codes)
+    if codes is not None:
+        return _codes_page(current_user, codes, url_for("auth.sign_in_methods"), signing_in_now=False)
     return render_template("auth/second_factor_confirm.html", form=form, action="codes"), page_status(form)
 
 
@@ -144,15 +157,8 @@ def new_recovery_codes() -> ResponseReturnValue:
 @login_required
 def turn_off_second_factor() -> ResponseReturnValue:
     form = ConfirmCodeForm()
-    if form.validate_on_submit():
-        try:
-            mfa.turn_off(current_user, form.code.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash("The second factor is off: your password alone signs you in.", "success")
-            return redirect(url_for("auth.sign_in_methods"))
+    if _with_code(form, _turn_off):
+        flash("The second factor is off: your password alone signs you in.", "success")
+        return redirect(url_for("auth.sign_in_methods"))
     return (render_template("auth/second_factor_confirm.html", form=form, action="off",
                             required=mfa.is_required(current_user)), page_status(form))

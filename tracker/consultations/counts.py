@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from tracker.aftercommit import is_outer
 from tracker.models import Consultation
 from tracker.models.intake import IntakeItem
 
@@ -59,10 +60,12 @@ def _note_changes(session: Session, flush_context: Any) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _forget_after_commit(session: Session) -> None:
-    if session.info.pop(_KEY, False):
+    # A savepoint's commit is not the transaction's: others cannot see its changes yet.
+    if is_outer(session) and session.info.pop(_KEY, False):
         forget()
 
 
 @event.listens_for(Session, "after_rollback")
 def _nothing_changed(session: Session) -> None:
-    session.info.pop(_KEY, None)
+    if is_outer(session):
+        session.info.pop(_KEY, None)

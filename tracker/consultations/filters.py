@@ -6,16 +6,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tracker.consultations import queries
-from tracker.models import Status
+from tracker.consultations import mywork, queries
+from tracker.models import Status, User
 
 
 def parse_filters(
-    args: Mapping[str, str], work_areas: Sequence[Any], cities: Sequence[Any]
+    args: Mapping[str, str], work_areas: Sequence[Any], cities: Sequence[Any], user: User | None = None
 ) -> tuple[queries.ListFilters, list[dict[str, str]]]:
-    """Read the filters; a value we do not know is dropped with a message, never a 500."""
+    """Read the filters; a value we do not know is dropped with a message, never a 500.
+    ``user``: who "my work" is about (none for the API, which has no such filter)."""
     filters = queries.ListFilters()
     errors: list[dict[str, str]] = []
+
+    mine = (args.get("mine") or "").strip()
+    if mine:
+        me = mywork.me(user) if user is not None and user.is_authenticated else None
+        if me is not None and mine in dict(mywork.choices(me)):
+            filters.mine, filters.me = mine, me
+        else:
+            errors.append({"text": f"“{mine}” is not one of your work's lists: choose one from the list.",
+                           "href": "#mine"})
 
     status = (args.get("status") or "").strip()
     if status:

@@ -85,14 +85,29 @@ def short_lists(lists: Sequence[ShortList], limit: int = DASHBOARD_LIMIT) -> lis
     return result
 
 
-def closing_soon_list(days: int = 14, now: datetime | None = None) -> ShortList:
+def _closing_within(key: str, statuses: frozenset[Status], days: int, now: datetime | None) -> ShortList:
+    """In one of ``statuses``, closing between now and the end of the UK day ``days`` ahead."""
     now = now or utcnow()
-    until = f"until_{days}"
-    return ShortList(f"closing soon {days}", lambda: (select(Consultation).where(
-        Consultation.status.in_([s.value for s in OPEN_STATUSES]),
+    until = f"{key.replace(' ', '_')}_until_{days}"
+    return ShortList(f"{key} {days}", lambda: (select(Consultation).where(
+        Consultation.status.in_([s.value for s in statuses]),
         Consultation.closes_at >= bindparam("now"),
         Consultation.closes_at <= bindparam(until),
     ), (Consultation.closes_at,)), {"now": now, until: end_of_uk_day(uk_today(now) + timedelta(days=days))})
+
+
+def closing_soon_list(days: int = 14, now: datetime | None = None) -> ShortList:
+    return _closing_within("closing soon", frozenset(OPEN_STATUSES), days, now)
+
+
+# No approved response yet: what the dashboard opens with when it closes soon.
+NOT_APPROVED_STATUSES = frozenset(OPEN_STATUSES - {Status.APPROVED})
+URGENT_DAYS = 7
+
+
+def closing_unapproved_list(days: int = URGENT_DAYS, now: datetime | None = None) -> ShortList:
+    """Still open, closing within ``days``, with no approved response yet: soonest first."""
+    return _closing_within("closing unapproved", NOT_APPROVED_STATUSES, days, now)
 
 
 def overdue_list(now: datetime | None = None) -> ShortList:

@@ -32,6 +32,7 @@ from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.expression import ColumnClause
 
 from tracker.consultations import counts as list_counts
+from tracker.consultations import mywork
 from tracker.extensions import db
 from tracker.models import (
     OPEN_STATUSES,
@@ -70,10 +71,13 @@ class ListFilters:
     city_id: int | None = None
     window: str = ""
     q: str = ""
+    mine: str = ""  # one of mywork.MINE: whose work
+    me: mywork.Me | None = None  # who "me" is, when mine is set
 
     def as_args(self) -> dict[str, str]:
         """The filters as query-string arguments (only those set)."""
         args = {
+            "mine": self.mine,
             "status": self.status,
             "work_area": str(self.work_area_id or ""),
             "city": str(self.city_id or ""),
@@ -145,6 +149,10 @@ def _filtering(filters: ListFilters, now: datetime) -> tuple[tuple[str, ...], di
     """Which conditions the filters make (the statement's shape) and their values."""
     shape: list[str] = []
     params: dict[str, Any] = {"now": now}
+    if filters.mine and filters.me is not None:
+        part, values = mywork.shape(filters.mine, filters.me)
+        shape.append(part)
+        params.update(values)
     if filters.status == OPEN_FILTER:
         shape.append("open statuses")
     elif filters.status:
@@ -179,7 +187,10 @@ def _conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
     """The conditions of a shape, their values bound when the statement runs."""
     conditions: list[ColumnElement[bool]] = []
     for part in shape:
-        if part == "open statuses":
+        mine = mywork.conditions(part)
+        if mine is not None:
+            conditions += mine
+        elif part == "open statuses":
             conditions.append(Consultation.status.in_([s.value for s in OPEN_STATUSES]))
         elif part == "status":
             conditions.append(Consultation.status == bindparam("status"))

@@ -191,9 +191,15 @@ def proposed_city(work_area: WorkArea | None) -> City | None:
 
 
 def proposed_internal_deadline(consultation: Consultation) -> date:
+    return proposed_deadline_for(consultation.closes_at)
+
+
+def proposed_deadline_for(closes_at: datetime) -> date:
+    """The internal deadline proposed for a closing time (also before the consultation exists:
+    the inbox's accept-and-assign page proposes it for an imported item)."""
     days = current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"]
-    standard = default_internal_deadline(consultation.closes_at, days)
-    closing_day = to_uk(consultation.closes_at).date()
+    standard = default_internal_deadline(closes_at, days)
+    closing_day = to_uk(closes_at).date()
     if closing_day < uk_today():
         return standard  # closed already (recorded after the event): nothing left to chase
     # Never a day already passed (it would be escalated as overdue at once), never after closing.

@@ -12,9 +12,12 @@ import logging
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from tracker.aftercommit import is_outer, keep_for_outer_transaction
+
 log = logging.getLogger(__name__)
 
 _KEY = "kc_documents_to_read"
+keep_for_outer_transaction(_KEY)
 
 
 def read_after_commit(session: Session, consultation_id: int) -> None:
@@ -23,6 +26,8 @@ def read_after_commit(session: Session, consultation_id: int) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if not is_outer(session):
+        return
     ids = session.info.pop(_KEY, None)
     if not ids:
         return
@@ -36,7 +41,3 @@ def _after_commit(session: Session) -> None:
         log.error("could not queue the reading of consultations %s (%s: %s); the hourly catch-up will",
                   sorted(ids), type(exc).__name__, exc)
 
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_KEY, None)

@@ -44,10 +44,10 @@ from tracker.forms import (
     VersionField,
     https_url,
     parse_time,
+    row_id,
     time_of_day,
 )
 from tracker.models.drafts import Question, SubmissionMethod, TakenUp
-from tracker.routing import parse_id
 
 # A hidden field a page always fills: wrong or missing only in a crafted or truncated form.
 RELOAD = "Reload the page and try again."
@@ -176,13 +176,14 @@ class ModeForm(BaseForm):
     mode = HiddenField(validators=[InputRequired("Choose free text or by questions.")])
 
 
+def question_text() -> Any:
+    return TextAreaField("Question text", widget=GovTextArea(), validators=[
+        DataRequired("Enter the question's text"), Length(max=5000, message="Question must be 5,000 characters or fewer")])
+
+
 class QuestionForm(BaseForm):
     version = VersionField()
-    text = TextAreaField(
-        "Question text", widget=GovTextArea(),
-        validators=[DataRequired("Enter the question's text"),
-                    Length(max=5000, message="Question must be 5,000 characters or fewer")]
-    )
+    text = question_text()
     submit = SubmitField("Add question", widget=GovSubmitInput())
 
 
@@ -193,20 +194,10 @@ class QuestionEditForm(BaseForm):
         description="As the consultation document numbers it, for example 2.1. Leave it empty to number it by "
                     "its place in the list.",
     )
-    text = TextAreaField(
-        "Question text", widget=GovTextArea(),
-        validators=[DataRequired("Enter the question's text"),
-                    Length(max=5000, message="Question must be 5,000 characters or fewer")]
-    )
+    text = question_text()
     submit = SubmitField("Save question", widget=GovSubmitInput())
 
 
-def row_id(value: Any) -> int:
-    """A chosen row's id; anything that cannot be one (a crafted form) is no choice, so the
-    field says "Choose ..." rather than the library's "Invalid Choice: could not coerce"."""
-    if isinstance(value, int):
-        return value
-    return parse_id(value if isinstance(value, str) else None) or 0
 
 
 class ContributorForm(BaseForm):

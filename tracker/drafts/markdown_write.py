@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from tracker.drafts.markdown import tokens
-from tracker.forms import CONTROL_CHARACTERS
+from tracker.routing import CONTROL_CHARACTERS
 
 # ASCII punctuation Markdown gives a meaning to anywhere in a line.
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~])")

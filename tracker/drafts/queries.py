@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, union
+from sqlalchemy import Row, Select, and_, bindparam, func, literal, or_, select, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.consultations import workflow
@@ -343,7 +343,10 @@ def _panel_rows_statement(*stmts: Select[Any], limit: int = 10) -> Select[Any]:
     after: selecting whole rows made SQLite sort every editable consultation by
     closing date through the wrong index."""
     order = (Consultation.closes_at, Consultation.id)
-    picks = [stmt.with_only_columns(Consultation.id).order_by(*order).limit(limit) for stmt in stmts]
+    # The limit is written into the SQL: given as a parameter, SQLite cannot tell it is small and
+    # walks the closing-date index through every closed consultation to spare itself a sort.
+    limit_in_sql = literal(limit, literal_execute=True)
+    picks = [stmt.with_only_columns(Consultation.id).order_by(*order).limit(limit_in_sql) for stmt in stmts]
     ids = picks[0] if len(picks) == 1 else union(*(select(pick.subquery().c.id) for pick in picks))
     return _PANEL_ROWS.where(Consultation.id.in_(ids)).order_by(*order)
 

@@ -22,9 +22,9 @@ from tracker.drafts.markdown import plain_text
 from tracker.drafts.versions import DraftText, save_version
 from tracker.drafts.word_in import WordDocument
 from tracker.errors import DomainError
-from tracker.forms import CONTROL_CHARACTERS
 from tracker.models import Consultation, User
 from tracker.models.drafts import Question, ResponseVersion
+from tracker.routing import CONTROL_CHARACTERS
 
 MAX_FILENAME = 200
 _QUESTION_NUMBER = re.compile(r"^\s*(?:question|q)\s*\.?\s*(\d{1,4})\b|^\s*(\d{1,4})(?:[.):](?:\s|$)|$)", re.I)

@@ -27,6 +27,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from tracker.aftercommit import is_outer, keep_for_outer_transaction
 from tracker.errors import DomainError
 
 
@@ -228,8 +229,14 @@ def _unlink(names: list[str]) -> None:
             continue
 
 
+# A file dropped inside a savepoint that rolls back is kept: its row is back.
+keep_for_outer_transaction(_DROPPED)
+
+
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if not is_outer(session):
+        return
     session.info.pop(_WRITTEN, None)
     _unlink(session.info.pop(_DROPPED, []))
 

@@ -8,38 +8,18 @@ from typing import Any
 from flask_wtf.file import MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxesInput,
     GovCheckboxInput,
     GovFileInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
 )
-from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.evidence.replies import MAX_ANSWER
 from tracker.evidence.services import MAX_BRIEF
-from tracker.forms import BaseForm, UKDateField, VersionField
-from tracker.routing import parse_id
-
-
-def row_id(value: Any) -> int:
-    """A chosen row's id; anything that cannot be one (a crafted form) is 0, which the service refuses."""
-    if isinstance(value, int):
-        return value
-    return parse_id(value if isinstance(value, str) else None) or 0
-
-
-class _Ids(SelectMultipleField):
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", GovCheckboxesInput())
-        super().__init__(label, coerce=row_id, validate_choice=False, **kwargs)
-
-
-def ids_in(field: SelectMultipleField) -> list[int]:
-    return [i for i in (field.data or []) if i]
-
+from tracker.forms import BaseForm, RowCheckboxes, UKDateField, VersionField
 
 AUDIENCES = [("all", "All member cities"), ("chosen", "The cities I choose below")]
 
@@ -49,8 +29,8 @@ class AskForm(BaseForm):
     version = VersionField()
     audience = RadioField("Which cities do you want to ask?", widget=GovRadioInput(), choices=AUDIENCES,
                           validate_choice=False, validators=[InputRequired("Choose which cities to ask")])
-    cities = _Ids("Cities to ask")
-    questions = _Ids("Which questions is the evidence for?")
+    cities = RowCheckboxes("Cities to ask")
+    questions = RowCheckboxes("Which questions is the evidence for?")
     brief = TextAreaField("Brief", widget=GovCharacterCount(), validators=[
         InputRequired("Enter a short brief: what evidence you need, and what it is for"),
         Length(max=MAX_BRIEF, message=f"The brief must be {MAX_BRIEF:,} characters or fewer")])
@@ -64,7 +44,7 @@ class ReplyForm(BaseForm):
     # The reply's version when the page was drawn: two officers of a city cannot overwrite each other.
     version = VersionField()
     files = MultipleFileField("Attach files (optional)", widget=GovFileInput(multiple=True))
-    remove_files = _Ids("Remove attachments")
+    remove_files = RowCheckboxes("Remove attachments")
     submit = SubmitField("Send our evidence", widget=GovSubmitInput())
 
     answer_fields: list[tuple[int | None, str]] = []

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.drafts import queries as drafts_queries
@@ -97,22 +97,27 @@ class Panel:
     back: str
 
 
+# Built once, the consultation bound at each execution: building the loader options on every
+# response page cost more than running the statement.
+_REQUESTS = (
+    select(EvidenceRequest)
+    .options(
+        joinedload(EvidenceRequest.asked_by).joinedload(User.city),
+        selectinload(EvidenceRequest.questions).joinedload(EvidenceRequestQuestion.question),
+        selectinload(EvidenceRequest.replies).options(
+            joinedload(EvidenceReply.city),
+            joinedload(EvidenceReply.replied_by).joinedload(User.city),
+            selectinload(EvidenceReply.answers),
+            selectinload(EvidenceReply.files),
+        ),
+    )
+    .where(EvidenceRequest.consultation_id == bindparam("consultation_id"))
+    .order_by(EvidenceRequest.id.desc())
+)
+
+
 def _requests(consultation: Consultation) -> list[EvidenceRequest]:
-    return list(db.session.scalars(
-        select(EvidenceRequest)
-        .options(
-            joinedload(EvidenceRequest.asked_by).joinedload(User.city),
-            selectinload(EvidenceRequest.questions).joinedload(EvidenceRequestQuestion.question),
-            selectinload(EvidenceRequest.replies).options(
-                joinedload(EvidenceReply.city),
-                joinedload(EvidenceReply.replied_by).joinedload(User.city),
-                selectinload(EvidenceReply.answers),
-                selectinload(EvidenceReply.files),
-            ),
-        )
-        .where(EvidenceRequest.consultation_id == consultation.id)
-        .order_by(EvidenceRequest.id.desc())
-    ))
+    return list(db.session.scalars(_REQUESTS, {"consultation_id": consultation.id}))
 
 
 def file_views(reply: EvidenceReply) -> list[FileView]:

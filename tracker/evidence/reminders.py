@@ -1,7 +1,7 @@
 """Reminders of a request for evidence, planned by the reminder sweep: a kind of their own.
 
 Each sweep (tracker/reminders/services.py calls ``plan``) finds the asked cities that have not
-answered a request still open, whose reply-by date is within DUE_SOON_WORKING_DAYS working days
+answered a request still open, whose reply-by date is within DATES.soon working days
 (or has passed), and tells the city's policy leads (and its contributors, if the lead chose) once
 per reply, point (due soon, overdue) and date: the message's ``event_key`` names the three and is
 unique with the recipient, so a second sweep or a concurrent one inserts nothing, and only the
@@ -11,58 +11,31 @@ city that has since replied, or said it has nothing to add, or a request closed 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from tracker.drafts.permissions import EDITABLE_STATUSES
 from tracker.evidence.services import officers
-from tracker.extensions import db, dialect_insert, table_of
+from tracker.extensions import db
 from tracker.mail import header_text
 from tracker.messaging import kinds
-from tracker.messaging.outbox import queue_after_commit
-from tracker.messaging.preferences import preferences_for
+from tracker.messaging.keyed import OVERDUE_LOOKBACK, Due, DueDates, insert_once
 from tracker.models import City, Consultation
 from tracker.models.evidence import EvidenceReply, EvidenceRequest, ReplyState
-from tracker.models.messages import KIND_LABELS, Delivery, Message, Notification, State
-from tracker.timeutil import add_working_days
+from tracker.models.messages import KIND_LABELS, Message
 from tracker.urls import external_url
 
 EVIDENCE_DUE = "evidence_due"
 EVIDENCE_OVERDUE = "evidence_overdue"
 KINDS = (EVIDENCE_DUE, EVIDENCE_OVERDUE)
-DUE_SOON_WORKING_DAYS = 2
-# Catch-up after downtime reaches this far back.
-OVERDUE_LOOKBACK = timedelta(days=30)
-KEY_PREFIX = "evidence"
+DATES = DueDates("evidence", EVIDENCE_DUE, EVIDENCE_OVERDUE, soon=2)
+event_key, point = DATES.key, DATES.point
 
 KIND_LABELS.update({
     EVIDENCE_DUE: "Your city's evidence is due soon",
     EVIDENCE_OVERDUE: "Your city's evidence is overdue",
 })
-
-
-def event_key(reply_id: int, kind: str, reply_by: date) -> str:
-    return f"{KEY_PREFIX}:{reply_id}:{kind}:{reply_by.isoformat()}"
-
-
-def _parse_key(key: str | None) -> tuple[int, date] | None:
-    parts = (key or "").split(":")
-    if len(parts) != 4 or parts[0] != KEY_PREFIX or not parts[1].isdigit():
-        return None
-    try:
-        return int(parts[1]), date.fromisoformat(parts[3])
-    except ValueError:
-        return None
-
-
-def point(reply_by: date, today: date) -> str | None:
-    """Which reminder an unanswered request due on ``reply_by`` has earned by ``today``, if any."""
-    if reply_by < today:
-        return EVIDENCE_OVERDUE
-    if reply_by <= add_working_days(today, DUE_SOON_WORKING_DAYS):
-        return EVIDENCE_DUE
-    return None
 
 
 def subject(kind: str, city: str, title: str, reply_by: date) -> str:
@@ -75,7 +48,7 @@ def subject(kind: str, city: str, title: str, reply_by: date) -> str:
 def plan(now: datetime, today: date) -> tuple[int, list[int]]:
     """Insert the evidence reminders that are due and missing; returns (how many went in, the ids
     to email at once, queued after the caller's commit). Flushes, never commits."""
-    horizon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    horizon = DATES.horizon(today)
     rows = db.session.execute(
         select(EvidenceReply.id, EvidenceReply.city_id, City.name.label("city"), EvidenceRequest.id.label("request_id"),
                EvidenceRequest.reply_by, EvidenceRequest.include_contributors, EvidenceRequest.brief,
@@ -95,54 +68,20 @@ def plan(now: datetime, today: date) -> tuple[int, list[int]]:
     leads_only = officers({r.city_id for r, _ in due}, include_contributors=False)
     wanted = [(row, kind, user) for row, kind in due
               for user in (with_contributors if row.include_contributors else leads_only)[row.city_id]]
-    keys = {event_key(row.id, kind, row.reply_by) for row, kind, _ in wanted}
-    told = set(db.session.execute(
-        select(Message.event_key, Message.recipient_id).where(Message.event_key.in_(keys))).tuples()) if keys else set()
-    wanted = [(row, kind, user) for row, kind, user in wanted
-              if (event_key(row.id, kind, row.reply_by), user.id) not in told]
-    if not wanted:
-        return 0, []
-    prefs = preferences_for(user.id for _, _, user in wanted)
-    values = []
-    for row, kind, user in wanted:
-        delivery = prefs[user.id].delivery_for(kind)
-        link = external_url("evidence.reply", consultation_id=row.consultation_id, request_id=row.request_id)
-        late = "was due" if kind == EVIDENCE_OVERDUE else "is due"
-        values.append({
-            "consultation_id": row.consultation_id, "recipient_id": user.id, "kind": kind, "deadline": None,
-            "subject": subject(kind, row.city, row.title, row.reply_by),
-            "body": (f"The lead city asked {row.city} for local evidence on “{row.title}”; the reply {late} by "
-                     f"{row.reply_by:%A %-d %B %Y} and {row.city} has not answered yet.\n\n"
-                     f"What is needed:\n{row.brief}\n\n"
-                     f"Reply, or say {row.city} has nothing to add, here: {link}"),
-            "delivery": delivery,
-            "state": State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value,
-            "attempts": 0, "last_error": "", "created_at": now, "queued_at": now,
-            "event_key": event_key(row.id, kind, row.reply_by),
-        })
-    message = table_of(Message)
-    # Another sweep may have inserted the same rows since we looked: only ours come back.
-    inserted = db.session.execute(
-        dialect_insert(Message).on_conflict_do_nothing(index_elements=["event_key", "recipient_id"])
-        .returning(message.c.id, message.c.recipient_id, message.c.kind, message.c.subject, message.c.body,
-                   message.c.delivery, message.c.consultation_id),
-        values,
-    ).all()
-    if not inserted:
-        return 0, []
-    db.session.execute(table_of(Notification).insert(), [
-        {"user_id": r.recipient_id, "consultation_id": r.consultation_id, "message_id": r.id, "kind": r.kind,
-         "subject": r.subject, "body": r.body, "created_at": now}
-        for r in inserted
-    ])
-    queued = [r.id for r in inserted if r.delivery == Delivery.IMMEDIATE.value]
-    queue_after_commit(db.session(), queued)
-    return len(inserted), queued
+    return insert_once((Due(
+        key=event_key(row.id, kind, row.reply_by), recipient_id=user.id, kind=kind,
+        consultation_id=row.consultation_id, subject=subject(kind, row.city, row.title, row.reply_by),
+        body=(f"The lead city asked {row.city} for local evidence on “{row.title}”; the reply "
+              f"{'was' if kind == EVIDENCE_OVERDUE else 'is'} due by {row.reply_by:%A %-d %B %Y} and {row.city} "
+              f"has not answered yet.\n\nWhat is needed:\n{row.brief}\n\nReply, or say {row.city} has nothing "
+              "to add, here: " + external_url("evidence.reply", consultation_id=row.consultation_id,
+                                              request_id=row.request_id)),
+    ) for row, kind, user in wanted), now)
 
 
 def still_relevant(message: Message) -> str:
     """'' if an evidence reminder should still go out, else why not."""
-    parsed = _parse_key(message.event_key)
+    parsed = DATES.parse(message.event_key)
     reply = db.session.get(EvidenceReply, parsed[0]) if parsed is not None else None
     if reply is None or parsed is None:
         return "The request for evidence no longer exists."

@@ -21,10 +21,10 @@ from tracker.evidence.forms import (
     QuoteForm,
     ReplyForm,
     answer_name,
-    ids_in,
     reply_form_class,
 )
 from tracker.extensions import csrf
+from tracker.forms import ids_in
 from tracker.models import Consultation
 from tracker.models.evidence import EvidenceReply, EvidenceRequest
 from tracker.views import Refused, attach_error, run

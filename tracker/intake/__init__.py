@@ -20,4 +20,4 @@ def _schedule(state: BlueprintSetupState) -> None:
                  state.app.config["COMMITTEES_IMPORT_SECONDS"])
 
 
-from tracker.intake import cli, routes  # noqa: E402,F401
+from tracker.intake import bulk_views, cli, routes  # noqa: E402,F401

@@ -1,12 +1,14 @@
-"""Forms of the intake pages: accept or dismiss an item, organisation rules, keywords."""
+"""Forms of the intake pages: accept or dismiss an item (or several), organisation rules, keywords."""
 
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from tracker.consultations.forms import AssignForm, TriageForm
 from tracker.forms import BaseForm
+from tracker.models import Decision
 
 
 class AcceptForm(BaseForm):
@@ -25,6 +27,27 @@ class DismissForm(BaseForm):
         ],
     )
     submit = SubmitField("Dismiss", widget=GovSubmitInput())
+
+
+class SelectionForm(BaseForm):
+    """The inbox's two buttons for the items ticked (their ids are read and checked by the view)."""
+
+    items = SelectMultipleField("Items", validate_choice=False)
+    accept = SubmitField("Accept and assign", widget=GovSubmitInput())
+    dismiss = SubmitField("Dismiss", widget=GovSubmitInput())
+
+
+class AcceptAndAssignForm(TriageForm, AssignForm):
+    """One item's decision and assignment on one page: the triage and assign steps' fields,
+    checked by their services (intake/bulk.py)."""
+
+    version = None  # type: ignore[assignment]  # an item has no version: its state is checked
+    work_area = SelectField("Work area", widget=GovSelect(), validators=[Optional()])
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+    def validate_work_area(self, field: SelectField) -> None:
+        if self.decision.data == Decision.RESPOND.value and not field.data:
+            raise ValidationError("Choose the work area: its lead city is proposed to lead the response")
 
 
 class OrganisationRuleForm(BaseForm):

@@ -168,3 +168,39 @@ def dashboard_panel(user: User) -> dict[str, Any]:
         "text": f"{pending} imported {'item waits' if pending == 1 else 'items wait'} for triage",
         "url": url_for("intake.inbox"),
     }
+
+
+# --- Triage in bulk ---------------------------------------------------------------------------
+
+
+def items_by_ids(ids: list[int]) -> list[IntakeItem]:
+    """The items chosen in the inbox, in the order chosen, with who decided them (one statement)."""
+    rows = db.session.scalars(
+        select(IntakeItem)
+        .options(selectinload(IntakeItem.decided_by), selectinload(IntakeItem.suggested_work_area))
+        .where(IntakeItem.id.in_(ids))
+    ).all()
+    by_id = {row.id: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
+
+
+def selection_summary(user: User, ids: list[int]) -> str:
+    """What became of the items chosen for accepting, in words, for the inbox after the last."""
+    items = items_by_ids(ids)
+    mine = [i for i in items if i.decided_by_id == user.id]
+    accepted = sum(1 for i in mine if i.state == ItemState.ACCEPTED)
+    dismissed = sum(1 for i in mine if i.state == ItemState.DISMISSED)
+    left = sum(1 for i in items if i.state == ItemState.PENDING)
+    others = len(items) - accepted - dismissed - left
+    parts = [f"{accepted} accepted"]
+    if dismissed:
+        parts.append(f"{dismissed} dismissed")
+    if left:
+        parts.append(f"{left} still to triage")
+    if others:
+        parts.append(f"{others} decided by someone else meanwhile")
+    return f"Done with the {_items(len(items))} you chose: {', '.join(parts)}."

@@ -11,7 +11,7 @@ from tracker.auth.permissions import admin_required, coordinator_required
 from tracker.extensions import db
 from tracker.intake import bp, queries, services, sources
 from tracker.intake import rules as rules_service
-from tracker.intake.forms import AcceptForm, DismissForm, KeywordsForm, OrganisationRuleForm
+from tracker.intake.forms import AcceptForm, DismissForm, KeywordsForm, OrganisationRuleForm, SelectionForm
 from tracker.models import WorkArea
 from tracker.models.intake import IntakeItem, ItemState, OrganisationRule
 from tracker.pagination import govuk_pagination, requested_page
@@ -33,6 +33,11 @@ def inbox() -> ResponseReturnValue:
         state = ItemState(request.args.get("state", ItemState.PENDING.value))
     except ValueError:
         abort(400, "Unknown list: choose one of the tabs.")
+    return inbox_page(state)
+
+
+def inbox_page(state: ItemState, selection: SelectionForm | None = None, status: int = 200) -> ResponseReturnValue:
+    """The inbox; ``selection`` is the form of ticked items sent back with its error."""
     data = queries.inbox(state, requested_page(), current_app.config["PAGE_SIZE"])
     return render_template(
         "intake/inbox.html",
@@ -44,8 +49,10 @@ def inbox() -> ResponseReturnValue:
         total=data.total,
         last_runs=data.last_runs,
         now=utcnow(),
+        selection=selection or SelectionForm(),
+        form=selection,
         pagination=govuk_pagination(data.page, data.pages, lambda n: url_for("intake.inbox", state=state.value, page=n)),
-    )
+    ), status
 
 
 def _item_page(row: IntakeItem, dismiss_form: DismissForm | None = None,

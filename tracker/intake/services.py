@@ -76,11 +76,16 @@ def accept_item(actor: User, item: IntakeItem, work_area: WorkArea | None = None
     return consultation
 
 
+def checked_reason(reason: str) -> str:
+    """A dismissal's reason, on one line, or refused on the reason field."""
+    return one_line(reason, field="reason", limit=1000,
+                    missing="Give a reason for dismissing it, so colleagues can see why.",
+                    too_long="Keep the reason to 1,000 characters or fewer.")
+
+
 def dismiss_item(actor: User, item: IntakeItem, reason: str) -> None:
     _require_coordinator(actor)
-    reason = one_line(reason, field="reason", limit=1000,
-                      missing="Give a reason for dismissing it, so colleagues can see why.",
-                      too_long="Keep the reason to 1,000 characters or fewer.")
+    reason = checked_reason(reason)
     if item.state != ItemState.PENDING:
         raise InvalidTransition(f"This item is already {item.state_enum.label.lower()}.")
     item.state = ItemState.DISMISSED.value

@@ -15,6 +15,8 @@ import logging
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
+from tracker.aftercommit import is_outer, keep_for_outer_transaction
+
 log = logging.getLogger(__name__)
 
 _KEY = "kc_message_sends"
@@ -24,6 +26,8 @@ DIGEST = "send_digest"
 # whatever its size (Celery's repr of the arguments stops at 1 kB); fanning one batch out takes a
 # worker well under a second.
 BATCH = 250
+
+keep_for_outer_transaction(_KEY)
 
 
 def queue_after_commit(session: Session, message_ids: list[int], task: str = SEND) -> None:
@@ -37,6 +41,8 @@ def _pop(session: Session) -> list[tuple[str, int]]:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if not is_outer(session):
+        return
     items = _pop(session)
     if not items:
         return
@@ -77,7 +83,3 @@ def _mark_not_queued(task_name: str, idents: list[int]) -> None:
     except Exception:  # noqa: BLE001 - then the send lease brings them back, later
         log.exception("could not mark %d rows as not queued", len(idents))
 
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    _pop(session)

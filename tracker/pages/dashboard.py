@@ -1,14 +1,16 @@
-"""The dashboard: what each role needs to see first."""
+"""The dashboard: what needs attention now, then each person's own work, then what each role
+needs to see."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from tracker.consultations import lists
+from tracker.consultations import lists, mywork
 from tracker.drafts import queries as drafts_queries
 from tracker.intake import queries as intake_queries
 from tracker.models import STATUS_LABELS, Role
@@ -16,46 +18,71 @@ from tracker.reminders import queries as reminders_queries
 
 bp = Blueprint("dashboard", __name__)
 
+# The two lists the page opens with, picked in the same statement as each role's own lists.
+URGENT = (lists.overdue_list, lists.closing_unapproved_list)
+
+
+def _urgent(overdue: Sequence[Any], closing: Sequence[Any]) -> dict[str, Any]:
+    """Overdue, or closing within a week with no approved response: each once, soonest closing
+    first; ``urgent_more`` when either list was cut at the dashboard's limit."""
+    rows = {row.id: row for row in [*overdue, *closing]}
+    return {"urgent": sorted(rows.values(), key=lambda row: (row.closes_at, row.id)),
+            "urgent_more": len(overdue) >= lists.DASHBOARD_LIMIT or len(closing) >= lists.DASHBOARD_LIMIT}
+
 
 def _coordinator_view() -> dict[str, Any]:
-    # The three lists in one statement (see lists.short_lists).
-    closing_soon, overdue, unassigned = lists.short_lists(
-        [lists.closing_soon_list(14), lists.overdue_list(), lists.unassigned_list()]
+    # Every list in one statement (see lists.short_lists).
+    closing_soon, unassigned, overdue, closing_unapproved = lists.short_lists(
+        [lists.closing_soon_list(14), lists.unassigned_list(), *(make() for make in URGENT)]
     )
     return {
         "counts": [(status, STATUS_LABELS[status], n) for status, n in lists.counts_by_status().items()],
         "closing_soon": closing_soon,
-        "overdue": overdue,
         "unassigned": unassigned,
+        **_urgent(overdue, closing_unapproved),
     }
 
 
 def _lead_view() -> dict[str, Any]:
-    mine, others, closing_soon = lists.short_lists(
-        [*lists.assignment_lists(current_user), lists.open_closing_soon_list()]
+    mine, others, closing_soon, overdue, closing_unapproved = lists.short_lists(
+        [*lists.assignment_lists(current_user), lists.open_closing_soon_list(), *(make() for make in URGENT)]
     )
-    return {"mine": mine, "city_work": others, "closing_soon": closing_soon}
+    return {"mine": mine, "city_work": others, "closing_soon": closing_soon,
+            **_urgent(overdue, closing_unapproved)}
 
 
-def _shown(rows: Any) -> str:
+def _contributor_view() -> dict[str, Any]:
+    closing_soon, overdue, closing_unapproved = lists.short_lists(
+        [lists.open_closing_soon_list(), *(make() for make in URGENT)]
+    )
+    return {"closing_soon": closing_soon, **_urgent(overdue, closing_unapproved)}
+
+
+def _my_work() -> list[tuple[str, str]]:
+    """The list's "my work" filters as links: (address, words)."""
+    return [(url_for("consultations.index", mine=value), text)
+            for value, text in mywork.choices(mywork.me(current_user))]
+
+
+def _shown(rows: Any, cut: bool | None = None) -> str:
     """How many a list shows, "10 or more" when it is cut at the dashboard's limit."""
     n = len(rows)
-    return f"{n} or more" if n >= lists.DASHBOARD_LIMIT else str(n)
+    return f"{n} or more" if (n >= lists.DASHBOARD_LIMIT if cut is None else cut) else str(n)
 
 
 def _contents(view: str, context: dict[str, Any], *, inbox: bool) -> list[tuple[str, str]]:
     """The page's short summary at the top: each section with its count, as links to it."""
+    items = [("#urgent", f"Needs attention now: {_shown(context['urgent'], context['urgent_more'])}"), ("#my-work", "Your work")]
     if view == "coordinator":
-        items = [("#status-counts", "Consultations by status"),
-                 ("#overdue", f"Overdue: {_shown(context['overdue'])}"),
-                 ("#to-assign", f"To triage or assign: {_shown(context['unassigned'])}"),
-                 ("#closing-soon", f"Closing in the next 14 days: {_shown(context['closing_soon'])}")]
+        items += [("#status-counts", "Consultations by status"),
+                  ("#to-assign", f"To triage or assign: {_shown(context['unassigned'])}"),
+                  ("#closing-soon", f"Closing in the next 14 days: {_shown(context['closing_soon'])}")]
     elif view == "lead":
-        items = [("#mine", f"Assigned to you: {_shown(context['mine'])}"),
-                 ("#city-work", f"Other work led by your city: {_shown(context['city_work'])}"),
-                 ("#network-open", "The network's open consultations")]
+        items += [("#mine", f"Assigned to you: {_shown(context['mine'])}"),
+                  ("#city-work", f"Other work led by your city: {_shown(context['city_work'])}"),
+                  ("#network-open", "The network's open consultations")]
     else:
-        items = [("#network-open", f"Open consultations: {_shown(context['closing_soon'])}")]
+        items += [("#network-open", f"Open consultations: {_shown(context['closing_soon'])}")]
     items += [("#drafts-panel", "Drafts"), ("#kc-reminders-heading", "Notifications")]
     if inbox:
         items.append(("#kc-intake-dash-title", "Triage inbox"))
@@ -70,10 +97,11 @@ def index() -> ResponseReturnValue:
     elif current_user.role == Role.POLICY_LEAD:
         view, context = "lead", _lead_view()
     else:
-        view, context = "contributor", {"closing_soon": lists.open_closing_soon()}
+        view, context = "contributor", _contributor_view()
     intake_panel = intake_queries.dashboard_panel(current_user)
     return render_template(
         "dashboard/index.html", view=view, limit=lists.DASHBOARD_LIMIT, **context,
+        urgent_days=lists.URGENT_DAYS, my_work=_my_work(),
         contents=_contents(view, context, inbox=intake_panel["shown"]),
         drafts_panel=drafts_queries.dashboard_panel(current_user),
         intake_panel=intake_panel,

@@ -4,6 +4,7 @@ columns the reports' downloads use."""
 from __future__ import annotations
 
 from flask import abort, request
+from flask_login import current_user
 
 from tracker import exports
 from tracker.consultations import bp, queries
@@ -15,7 +16,7 @@ from tracker.timeutil import uk_today
 def _download() -> exports.Download:
     """Every consultation the list shows with these filters (all its pages), one row each."""
     work_areas, cities = queries.filter_choices()
-    filters, errors = parse_filters(request.args, work_areas, cities)
+    filters, errors = parse_filters(request.args, work_areas, cities, current_user)
     if errors:
         abort(400, " ".join(e["text"] for e in errors))
     where, params = queries.matching(filters)

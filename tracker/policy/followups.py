@@ -1,7 +1,7 @@
 """Follow-up actions of the engagement log in the reminder sweep: a kind of reminder of its own.
 
 Each sweep (tracker/reminders/services.py calls ``plan``) finds the open follow-ups due within
-DUE_SOON_WORKING_DAYS working days, or overdue, and tells each owner once per follow-up, point
+DATES.soon working days, or overdue, and tells each owner once per follow-up, point
 (due soon, overdue) and due date: the reminder row's ``event_key`` names the three, and is unique
 with the recipient, so a second sweep or a concurrent one inserts nothing (insert-unless-exists),
 and only the sweep whose row went in queues the send. The send goes through messaging's
@@ -11,51 +11,29 @@ delivery (immediate or the daily digest, per the owner's preference), which asks
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 
-from tracker.extensions import db, dialect_insert, table_of
+from tracker.extensions import db
 from tracker.mail import header_text
 from tracker.messaging import kinds
-from tracker.messaging.outbox import queue_after_commit
-from tracker.messaging.preferences import preferences_for
+from tracker.messaging.keyed import OVERDUE_LOOKBACK, Due, DueDates, insert_once
 from tracker.models import User
-from tracker.models.messages import KIND_LABELS, Delivery, Message, Notification, State
+from tracker.models.messages import KIND_LABELS, Message
 from tracker.models.policy import Engagement, FollowUp
-from tracker.timeutil import add_working_days
 from tracker.urls import external_url
 
 FOLLOW_UP_DUE = "follow_up_due"
 FOLLOW_UP_OVERDUE = "follow_up_overdue"
 KINDS = frozenset({FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE})
-DUE_SOON_WORKING_DAYS = 3
-# Catch-up after downtime reaches this far back; older open actions were reminded of then.
-OVERDUE_LOOKBACK = timedelta(days=30)
-KEY_PREFIX = "follow-up"
+DATES = DueDates("follow-up", FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE, soon=3)
+event_key, point = DATES.key, DATES.point
 
 KIND_LABELS.update({
     FOLLOW_UP_DUE: "A follow-up action you own is due soon",
     FOLLOW_UP_OVERDUE: "A follow-up action you own is overdue",
 })
-
-
-def event_key(follow_up_id: int, kind: str, due_on: date) -> str:
-    return f"{KEY_PREFIX}:{follow_up_id}:{kind}:{due_on.isoformat()}"
-
-
-def _follow_up_id(key: str | None) -> int | None:
-    parts = (key or "").split(":")
-    return int(parts[1]) if len(parts) == 4 and parts[0] == KEY_PREFIX and parts[1].isdigit() else None
-
-
-def point(due_on: date, today: date) -> str | None:
-    """Which reminder an open follow-up due on ``due_on`` has earned by ``today``, if any."""
-    if due_on < today:
-        return FOLLOW_UP_OVERDUE
-    if due_on <= add_working_days(today, DUE_SOON_WORKING_DAYS):
-        return FOLLOW_UP_DUE
-    return None
 
 
 def subject(kind: str, description: str, due_on: date) -> str:
@@ -67,7 +45,7 @@ def subject(kind: str, description: str, due_on: date) -> str:
 def plan(now: datetime, today: date) -> tuple[int, list[int]]:
     """Insert the follow-up reminders that are due and missing; returns (how many went in, the ids
     to email at once, queued after the caller's commit). Flushes, never commits."""
-    horizon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    horizon = DATES.horizon(today)
     rows = db.session.execute(
         select(FollowUp.id, FollowUp.description, FollowUp.owner_id, FollowUp.due_on, FollowUp.engagement_id,
                Engagement.title, Engagement.occurred_on)
@@ -78,53 +56,19 @@ def plan(now: datetime, today: date) -> tuple[int, list[int]]:
         .order_by(FollowUp.id)
     ).all()
     wanted = [(row, kind) for row in rows if (kind := point(row.due_on, today)) is not None]
-    if not wanted:
-        return 0, []
-    keys = {event_key(row.id, kind, row.due_on) for row, kind in wanted}
-    told = set(db.session.execute(
-        select(Message.event_key, Message.recipient_id).where(Message.event_key.in_(keys))).tuples())
-    wanted = [(row, kind) for row, kind in wanted if (event_key(row.id, kind, row.due_on), row.owner_id) not in told]
-    if not wanted:
-        return 0, []
-    prefs = preferences_for(row.owner_id for row, _ in wanted)
-    values = []
-    for row, kind in wanted:
-        delivery = prefs[row.owner_id].delivery_for(kind)
-        link = external_url("policy.engagement", engagement_id=row.engagement_id)
-        values.append({
-            "consultation_id": None, "recipient_id": row.owner_id, "kind": kind, "deadline": None,
-            "subject": subject(kind, row.description, row.due_on),
-            "body": (f"From the engagement “{row.title}” on {row.occurred_on:%-d %B %Y}: {row.description}\n"
-                     f"Mark it done in the tracker when it is: {link}"),
-            "delivery": delivery,
-            "state": State.SKIPPED.value if delivery == Delivery.NONE else State.PENDING.value,
-            "attempts": 0, "last_error": "", "created_at": now, "queued_at": now,
-            "event_key": event_key(row.id, kind, row.due_on),
-        })
-    reminder = table_of(Message)
-    # Another sweep may have inserted the same rows since we looked: only ours come back.
-    inserted = db.session.execute(
-        dialect_insert(Message).on_conflict_do_nothing(index_elements=["event_key", "recipient_id"])
-        .returning(reminder.c.id, reminder.c.recipient_id, reminder.c.kind, reminder.c.subject, reminder.c.body,
-                   reminder.c.delivery),
-        values,
-    ).all()
-    if not inserted:
-        return 0, []
-    db.session.execute(table_of(Notification).insert(), [
-        {"user_id": r.recipient_id, "consultation_id": None, "message_id": r.id, "kind": r.kind,
-         "subject": r.subject, "body": r.body, "created_at": now}
-        for r in inserted
-    ])
-    queued = [r.id for r in inserted if r.delivery == Delivery.IMMEDIATE.value]
-    queue_after_commit(db.session(), queued)
-    return len(inserted), queued
+    return insert_once((Due(
+        key=event_key(row.id, kind, row.due_on), recipient_id=row.owner_id, kind=kind,
+        subject=subject(kind, row.description, row.due_on),
+        body=(f"From the engagement “{row.title}” on {row.occurred_on:%-d %B %Y}: {row.description}\n"
+              "Mark it done in the tracker when it is: "
+              + external_url("policy.engagement", engagement_id=row.engagement_id)),
+    ) for row, kind in wanted), now)
 
 
 def still_relevant(reminder: Message) -> str:
     """'' if a follow-up reminder should still go out, else why not."""
-    follow_up_id = _follow_up_id(reminder.event_key)
-    follow_up = db.session.get(FollowUp, follow_up_id) if follow_up_id is not None else None
+    parsed = DATES.parse(reminder.event_key)
+    follow_up = db.session.get(FollowUp, parsed[0]) if parsed is not None else None
     if follow_up is None:
         return "The follow-up no longer exists."
     if follow_up.done_at is not None:

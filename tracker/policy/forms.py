@@ -8,7 +8,6 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -19,42 +18,25 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from tracker.forms import BaseForm, MaxLength, UKDateField, VersionField
+from tracker.forms import BaseForm, MaxLength, RowCheckboxes, UKDateField, VersionField, ids_in, row_id
 from tracker.models.policy import ENGAGEMENT_KIND_LABELS, AskStatus
 from tracker.policy import engagements, services
 from tracker.routing import parse_id
 from tracker.timeutil import uk_today
 
 
-def row_id(value: Any) -> int:
-    """A chosen row's id; anything that cannot be one (a crafted form) is 0, no choice."""
-    if isinstance(value, int):
-        return value
-    return parse_id(value if isinstance(value, str) else None) or 0
-
-
 def optional_row_id(value: Any) -> int | None:
     return row_id(value) or None
 
 
-def ids_in(field: SelectMultipleField) -> list[int]:
-    return [i for i in (field.data or []) if i]
 
 
-class _Ids(SelectMultipleField):
-    """Checkboxes of rows: a value that is not a row id (a crafted form) is dropped to 0, which
-    the service refuses with its own message."""
-
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", GovCheckboxesInput())
-        super().__init__(label, coerce=row_id, validate_choice=False, **kwargs)
 
 
 class AskForm(BaseForm):
@@ -76,7 +58,7 @@ class AskEditForm(AskForm):
 
 
 class ResponseAsksForm(BaseForm):
-    asks = _Ids("The network's asks this response makes")
+    asks = RowCheckboxes("The network's asks this response makes")
     seen_asks = HiddenField()
     submit = SubmitField("Save the asks", widget=GovSubmitInput())
 
@@ -129,14 +111,14 @@ class EngagementForm(BaseForm):
         InputRequired("Enter who the network met or briefed"),
         Length(max=engagements.MAX_ATTENDEES, message=f"Who must be {engagements.MAX_ATTENDEES:,} characters or fewer")])
     work_area_id = SelectField("Work area", widget=GovSelect(), coerce=optional_row_id, validate_choice=False)
-    asks = _Ids("Asks raised")
-    consultations = _Ids("Linked consultations (optional)")
+    asks = RowCheckboxes("Asks raised")
+    consultations = RowCheckboxes("Linked consultations (optional)")
     # Consultations are found by their title: the search button sends the form back with what was
     # typed kept and the matches offered as more boxes to tick (no script needed).
     find = StringField("Find a consultation by its title", widget=GovTextInput(),
                        validators=[Optional(), MaxLength(200)])
     search = SubmitField("Search", widget=GovSubmitInput())
-    partners = _Ids("Partner networks there with us")
+    partners = RowCheckboxes("Partner networks there with us")
     notes = TextAreaField("Notes (optional)", widget=GovCharacterCount(), validators=[
         Length(max=engagements.MAX_NOTES, message=f"Notes must be {engagements.MAX_NOTES:,} characters or fewer")])
     submit = SubmitField("Save engagement", widget=GovSubmitInput())

@@ -130,30 +130,46 @@ def seen_take_up(made: Sequence[ResponseAsk | MadeAsk]) -> str:
 
 def response_panel(user: User, consultation: Consultation, response: Response | None) -> dict[str, Any]:
     """The response page's panel: the asks it makes (with take-up once known) and its partners,
-    with the forms that change them for whoever may."""
-    can_choose = permissions.can_choose_asks(user, consultation, response)
-    can_partners = permissions.can_set_partners(user, consultation)
-    facts = _facts(consultation.id, with_choices=can_choose or can_partners)
-    made_ids = {r.ask_id for r in facts.made}
-    roles = {p.partner_id: p.role for p in facts.partners}
+    with links to the pages that change them for whoever may. The choices (every ask, every
+    partner network) are drawn on those pages only: most who open a response never change them."""
+    facts = _facts(consultation.id)
     return {
         "consultation_id": consultation.id,
         "made": facts.made,
-        "made_ids": [r.ask_id for r in facts.made],
-        "seen_asks": ",".join(str(r.ask_id) for r in facts.made),
-        "can_choose": can_choose,
-        "ask_choices": [(i, label) for i, label, status in facts.asks
-                        if status == AskStatus.ACTIVE or i in made_ids] if can_choose else [],
+        "can_choose": permissions.can_choose_asks(user, consultation, response),
         "can_take_up": permissions.can_record_take_up(user, consultation) and bool(facts.made),
         "seen_take_up": seen_take_up(facts.made),
         "take_up_choices": [(t.value, t.label) for t in AskTakenUp],
         "partners": facts.partners,
-        "can_partners": can_partners,
+        "can_partners": permissions.can_set_partners(user, consultation),
+        "engagements": facts.engagements,
+    }
+
+
+def asks_page(user: User, consultation: Consultation, response: Response | None) -> dict[str, Any]:
+    """The page that chooses the asks a response makes: every active ask, and those it makes."""
+    permissions.require(permissions.can_choose_asks(user, consultation, response),
+                        "You cannot change the asks of this response.")
+    facts = _facts(consultation.id, with_choices=True)
+    made_ids = {r.ask_id for r in facts.made}
+    return {
+        "made_ids": made_ids,
+        "seen_asks": ",".join(str(r.ask_id) for r in facts.made),
+        "ask_choices": [(i, label) for i, label, status in facts.asks if status == AskStatus.ACTIVE or i in made_ids],
+    }
+
+
+def partners_page(user: User, consultation: Consultation) -> dict[str, Any]:
+    """The page that records the partner networks a response was made with, and their roles."""
+    permissions.require(permissions.can_set_partners(user, consultation),
+                        "You cannot change the partners of this response.")
+    facts = _facts(consultation.id, with_choices=True)
+    roles = {p.partner_id: p.role for p in facts.partners}
+    return {
         "partner_rows": [{"id": i, "name": name, "role": roles.get(i, "")}
-                         for i, name, active in facts.networks if active or i in roles] if can_partners else [],
+                         for i, name, active in facts.networks if active or i in roles],
         "partner_roles": [(r.value, r.label) for r in PartnerRole],
         "seen_partners": seen_partners(facts.partners),
-        "engagements": facts.engagements,
     }
 
 

@@ -7,15 +7,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import ColumnElement, Row, Select, bindparam, func, null, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, null, or_, select
 from sqlalchemy.orm import joinedload, load_only
 
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, STATUS_LABELS, City, Consultation, Status, User
+from tracker.models import OPEN_STATUSES, City, Consultation, Status, User
 from tracker.models.drafts import Contributor, Response, Submission
 from tracker.models.messages import KIND_LABELS, Delivery, DigestRun, Message, Notification, State
-from tracker.reminders.rules import CLOSING_SOON, NOT_APPROVED
-from tracker.timeutil import utcnow
 
 STATE_LABELS: dict[str, tuple[str, str]] = {
     State.PENDING: ("Waiting", "govuk-tag--blue"),
@@ -35,27 +33,12 @@ _PANEL_ROWS = select(Consultation.id, Consultation.title, Consultation.status, C
 
 # The dashboard's statements are built once, their values bound at each execution: building a
 # statement and its cache key per request showed in the profiles.
-_FLAGS = (
-    _PANEL_ROWS
-    .where(
-        Consultation.status.in_([s.value for s in NOT_APPROVED]),
-        Consultation.closes_at > bindparam("now"),
-        Consultation.closes_at <= bindparam("until"),
-    )
-    .order_by(Consultation.closes_at)
-    .limit(bindparam("limit"))
-)
 _RECENT = (
     select(Notification)
     .where(Notification.user_id == bindparam("user_id"))
     .order_by(Notification.created_at.desc(), Notification.id.desc())
     .limit(bindparam("limit"))
 )
-
-
-def closing_soon_without_approval(now: datetime | None = None, limit: int = 20) -> list[Row[Any]]:
-    now = now or utcnow()
-    return list(db.session.execute(_FLAGS, {"now": now, "until": now + CLOSING_SOON, "limit": limit}))
 
 
 def recent_notifications(user: User, limit: int = 5) -> list[Notification]:
@@ -200,9 +183,8 @@ def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]
 
 
 def dashboard_panel(user: User) -> dict[str, Any]:
-    """The user's latest notifications, the consultations closing within 3 days with no approved
-    response (for everyone), and for coordinators the sends that need attention."""
-    flags = closing_soon_without_approval()
+    """The user's latest notifications and, for coordinators, the sends that need attention.
+    (What closes soon without an approved response opens the dashboard: pages/dashboard.py.)"""
     notes = recent_notifications(user, 5)
     unread, attention = _panel_counts(user)
     return {
@@ -212,11 +194,6 @@ def dashboard_panel(user: User) -> dict[str, Any]:
             "uncertain": (f" ({attention.uncertain} may not have been delivered)" if attention.uncertain else ""),
             "url": url_for("reminders.attention"),
         },
-        "flags": [
-            {"title": c.title, "url": consultation_link(c.id), "closes_at": c.closes_at,
-             "status": STATUS_LABELS[Status(c.status)].lower()}
-            for c in flags
-        ],
         "unread": unread,
         "notes": [
             {"subject": n.subject, "url": consultation_link(n.consultation_id), "created_at": n.created_at}

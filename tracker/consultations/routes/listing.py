@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from tracker import exports
-from tracker.consultations import bp, queries
+from tracker.consultations import bp, mywork, queries
 from tracker.consultations.filters import parse_filters
 from tracker.models import STATUS_LABELS, Status
 from tracker.pagination import govuk_pagination, requested_page
@@ -18,13 +18,14 @@ from tracker.pagination import govuk_pagination, requested_page
 
 def _filter_selects(filters: queries.ListFilters, work_areas: Sequence[Any],
                     cities: Sequence[Any]) -> list[dict[str, Any]]:
-    """The list's four filter menus: name, label and (value, text, chosen) options."""
+    """The list's filter menus: name, label and (value, text, chosen) options."""
     def menu(name: str, label: str, options: list[tuple[Any, str]], chosen: object) -> dict[str, Any]:
         picked = "" if chosen is None else str(chosen)
         return {"name": name, "label": label,
                 "options": [(str(v), t, bool(picked) and str(v) == picked) for v, t in options]}
 
     return [
+        menu("mine", "My work", [("", "Everyone's"), *mywork.choices(mywork.me(current_user))], filters.mine),
         menu("status", "Status", [("", "Any status"), (queries.OPEN_FILTER, "Open (work to do)"),
                                   *((s.value, STATUS_LABELS[s]) for s in Status)], filters.status),
         menu("work_area", "Work area", [("", "Any work area"), *((a.id, a.name) for a in work_areas)],
@@ -38,7 +39,7 @@ def _filter_selects(filters: queries.ListFilters, work_areas: Sequence[Any],
 @login_required
 def index() -> ResponseReturnValue:
     work_areas, cities = queries.filter_choices()
-    filters, errors = parse_filters(request.args, work_areas, cities)
+    filters, errors = parse_filters(request.args, work_areas, cities, current_user)
     page = queries.list_consultations(filters, requested_page(), current_app.config["PAGE_SIZE"])
     args: dict[str, Any] = filters.as_args()
     return (

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date, time
+from datetime import time
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.auth.permissions import coordinator_required
-from tracker.consultations import actions, bp, queries, services, workflow
+from tracker.consultations import actions, assigning, bp, queries, services, workflow
 from tracker.consultations.forms import (
     AssignForm,
     ConsultationForm,
@@ -21,10 +20,9 @@ from tracker.consultations.forms import (
 )
 from tracker.consultations.routes.page import consultation_or_404
 from tracker.errors import AlreadyThere, InvalidTransition
-from tracker.models import STATUS_LABELS, City, Consultation, IssuerType, Status, User, WorkArea
+from tracker.models import STATUS_LABELS, Consultation, IssuerType, Status
 from tracker.models.consultation import MAX_SUMMARY
-from tracker.routing import parse_id
-from tracker.timeutil import default_internal_deadline, to_uk, uk_instant
+from tracker.timeutil import to_uk, uk_instant
 from tracker.views import Refused, page_status, run_if
 
 ISSUER_TYPES = frozenset(t.value for t in IssuerType)
@@ -55,14 +53,6 @@ def _data_from(form: ConsultationForm, consultation: Consultation | None = None)
         summary=form.summary.data or "",
         opened_at=opened_at,
     )
-
-
-def _proposal_hint(consultation: Consultation, proposed: date) -> str:
-    days = current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"]
-    when = f"{proposed:%A %-d %B %Y}"
-    if proposed == default_internal_deadline(consultation.closes_at, days):
-        return f"Proposed: {when}, {days} working days before the closing date, skipping weekends and bank holidays."
-    return f"Proposed: {when}. The closing date is less than {days} working days away."
 
 
 def _existing_link(refused: Refused | None) -> str | None:
@@ -151,32 +141,6 @@ def triage(consultation_id: int) -> ResponseReturnValue:
                            stale=outcome and outcome.stale), page_status(form, outcome)
 
 
-def _assign_choices(form: AssignForm, work_areas: list[WorkArea], cities: list[City], leads: list[User]) -> None:
-    form.work_area.choices = [("", "Choose a work area")] + [(str(a.id), a.name) for a in work_areas]
-    form.city.choices = [("", "The work area's lead city")] + [(str(c.id), c.name) for c in cities]
-    _set_lead_choices(form, leads)
-
-
-def _show_leads_of_chosen_city(form: AssignForm, work_areas: list[WorkArea], leads: list[User]) -> None:
-    """Offer the policy leads of the city chosen (or proposed by the work area), as the hint
-    says, and the person already chosen; every lead when no city is known yet. A submitted form
-    was checked against every lead: the service says when one is not of the chosen city."""
-    city_id = parse_id(form.city.data)
-    if city_id is None:
-        area = next((a for a in work_areas if a.id == parse_id(form.work_area.data)), None)
-        city_id = area.lead_city_id if area else None
-    if city_id is None:
-        return
-    chosen = form.policy_lead.data or ""
-    _set_lead_choices(form, [u for u in leads if u.city_id == city_id or str(u.id) == chosen])
-
-
-def _set_lead_choices(form: AssignForm, leads: list[User]) -> None:
-    form.policy_lead.choices = [("", "No one yet")] + [
-        (str(u.id), u.display_name, {"data-city": str(u.city_id)}) for u in leads
-    ]
-
-
 @bp.route("/<int:consultation_id>/assign", methods=["GET", "POST"])
 @coordinator_required
 def assign(consultation_id: int) -> ResponseReturnValue:
@@ -186,12 +150,14 @@ def assign(consultation_id: int) -> ResponseReturnValue:
     cities = list(queries.cities())
     leads = list(queries.policy_leads())
     form = AssignForm()
-    _assign_choices(form, work_areas, cities, leads)
+    assigning.set_choices(form, work_areas, cities, leads)
     proposed_deadline = services.proposed_internal_deadline(consultation)
     if request.method == "GET":
         form.version.data = consultation.version
         form.work_area.data = str(consultation.work_area_id or "")
-        form.city.data = str(consultation.lead_city_id or "")
+        # Named even when the work area came from the import and no city was chosen yet.
+        form.city.data = str(consultation.lead_city_id
+                             or assigning.proposed_city_id(work_areas, consultation.work_area_id) or "")
         form.policy_lead.data = str(consultation.policy_lead_id or "")
         form.internal_deadline.data = consultation.internal_deadline or proposed_deadline
     areas = {a.id: a for a in work_areas}
@@ -215,8 +181,7 @@ def assign(consultation_id: int) -> ResponseReturnValue:
     )
     if isinstance(outcome, Response):
         return outcome
-    leads_by_area = {str(a.id): a.lead_city_id for a in work_areas if a.lead_city_id}
-    _show_leads_of_chosen_city(form, work_areas, leads)
+    assigning.show_leads_of_chosen_city(form, work_areas, leads)
     first = consultation.status == Status.TRIAGED.value
     return render_template(
         "consultations/assign.html",
@@ -224,8 +189,8 @@ def assign(consultation_id: int) -> ResponseReturnValue:
         consultation=consultation,
         heading="Assign" if first else "Reassign",
         submit_label="Assign" if first else "Save assignment",
-        leads_by_area=json.dumps(leads_by_area),
-        deadline_hint=_proposal_hint(consultation, proposed_deadline),
+        leads_by_area=assigning.leads_by_area(work_areas),
+        deadline_hint=assigning.proposal_hint(consultation.closes_at, proposed_deadline),
         stale=outcome and outcome.stale,
     ), page_status(form, outcome)
 

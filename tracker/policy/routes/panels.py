@@ -1,22 +1,24 @@
-"""The forms of the policy panel on the response page: the asks the response makes, what
-government did with each, and the partner networks that worked with us on it. Each goes back to
-the response page; a refusal is said there (what was chosen is redrawn only for a stale page,
-where the page shows the choice as it is now)."""
+"""The forms of the policy panel on the response page: the asks the response makes and the partner
+networks that worked with us on it (each on a page of its own), and what government did with each
+ask (on the response page). A change goes back to the response page; a refusal is said on the
+page the form was on, which shows the choice as it is now."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as ResponseBase
 
 from tracker.drafts import queries as drafts_queries
-from tracker.policy import bp, services
+from tracker.drafts.routes.common import consultation_url
+from tracker.forms import ids_in
+from tracker.models import Consultation
+from tracker.policy import bp, panels, services
 from tracker.policy.forms import (
     PartnersForm,
     ResponseAsksForm,
     TakeUpForm,
-    ids_in,
     seen_take_up,
     take_up_values,
 )
@@ -45,17 +47,38 @@ def _invalid(form: object, back: str) -> ResponseReturnValue:
     return redirect(back)
 
 
+def _choice_page(template: str, consultation: Consultation, anchor: str, **context: object) -> ResponseReturnValue:
+    return render_template(template, consultation=consultation, consultation_url=consultation_url(consultation),
+                           back=url_for("drafts.response", consultation_id=consultation.id, _anchor=anchor), **context)
+
+
+@bp.get("/consultations/<int:consultation_id>/asks")
+@login_required
+def choose_asks(consultation_id: int) -> ResponseReturnValue:
+    consultation = drafts_queries.get_consultation(consultation_id)
+    page = panels.asks_page(current_user, consultation, drafts_queries.get_response(consultation))
+    return _choice_page("policy/response_asks.html", consultation, "policy-asks", **page)
+
+
+@bp.get("/consultations/<int:consultation_id>/partners")
+@login_required
+def choose_partners(consultation_id: int) -> ResponseReturnValue:
+    consultation = drafts_queries.get_consultation(consultation_id)
+    return _choice_page("policy/response_partners.html", consultation, "policy-partners",
+                        **panels.partners_page(current_user, consultation))
+
+
 @bp.post("/consultations/<int:consultation_id>/asks")
 @login_required
 def response_asks(consultation_id: int) -> ResponseReturnValue:
     consultation = drafts_queries.get_consultation(consultation_id)
     form = ResponseAsksForm()
-    back = _back(consultation.id)
+    page = url_for("policy.choose_asks", consultation_id=consultation.id)
     if not form.validate():
-        return _invalid(form, back)
+        return _invalid(form, page)
     return _said(form, run(form, lambda: services.set_response_asks(
         current_user, consultation, ids_in(form.asks), form.seen_ids()),
-        success="Asks saved.", then=back), back)
+        success="Asks saved.", then=_back(consultation.id)), page)
 
 
 @bp.post("/consultations/<int:consultation_id>/take-up")
@@ -76,11 +99,12 @@ def take_up(consultation_id: int) -> ResponseReturnValue:
 def response_partners(consultation_id: int) -> ResponseReturnValue:
     consultation = drafts_queries.get_consultation(consultation_id)
     form = PartnersForm()
-    back = url_for("drafts.response", consultation_id=consultation.id, _anchor="policy-partners")
+    page = url_for("policy.choose_partners", consultation_id=consultation.id)
     if not form.validate():
-        return _invalid(form, back)
+        return _invalid(form, page)
     chosen = {pid: request.form.get(key, "") for key in request.form
               if key.startswith("role_") and (pid := parse_id(key.removeprefix("role_")))}
     return _said(form, run(form, lambda: services.set_consultation_partners(
         current_user, consultation, chosen, form.seen_partners.data or ""),
-        success="Partners saved.", then=back), back)
+        success="Partners saved.",
+        then=url_for("drafts.response", consultation_id=consultation.id, _anchor="policy-partners")), page)

@@ -2,8 +2,9 @@
 
 Years of closed consultations (submitted with their frozen version, outcomes, missed, declined,
 monitored, withdrawn), a few hundred open ones near their deadlines, responses with versions,
-comments, contributors and supporting cities, reminders and notifications, the activity log, and
-years of sign-ins that have ended or expired.
+comments, contributors and supporting cities, reminders and notifications, the activity log,
+years of sign-ins that have ended or expired, and (scale/policy.py) the asks, the engagement log
+and the triage inbox.
 Rows go in with bulk inserts and ids chosen here, so that children can name their parents
 without reading anything back; PostgreSQL's sequences are moved past them at the end. After the
 commit, analyze() gives the planner the statistics of the new data.
@@ -32,6 +33,7 @@ from tracker.models.drafts import (
     Submission,
 )
 from tracker.models.messages import Message, Notification
+from tracker.scale.policy import seed_policy_and_intake
 from tracker.seed import seed_demo_users, seed_reference_data
 from tracker.timeutil import default_internal_deadline, uk_instant, uk_today, utcnow
 
@@ -297,6 +299,8 @@ def seed_scale(n: int, *, seed: int = 2026, echo: Callable[[str], None] = print)
         _insert(model, batch, summary)
     _sessions(rng, n, summary)
     db.session.flush()
+    for table, count in seed_policy_and_intake(rng, n, now, today).items():
+        summary.add(table, count)
     _move_sequences()
     echo(", ".join(f"{count:,} {table}" for table, count in summary.counts.items()))
     return summary
