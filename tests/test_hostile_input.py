@@ -264,7 +264,7 @@ def _real_values() -> dict[str, int]:
     from tracker.models.intake import FeedSource, IntakeItem, OrganisationRule
     from tracker.models.invitations import Invitation
     from tracker.models.messages import DigestRun, Message
-    from tracker.models.policy import Engagement, FollowUp, PolicyAsk
+    from tracker.models.policy import Engagement, FollowUp, PartnerNetwork, PolicyAsk
     from tracker.models.signin import ExternalIdentity
     from tracker.policy.report import financial_year
 
@@ -295,6 +295,7 @@ def _real_values() -> dict[str, int]:
         "ask_id": first(select(PolicyAsk.id)),
         "engagement_id": first(select(Engagement.id)),
         "follow_up_id": first(select(FollowUp.id).where(FollowUp.done_at.is_(None))),
+        "partner_id": first(select(PartnerNetwork.id)),
         "year": financial_year(),
         "token_id": first(select(ApiToken.id)),
         "invitation_id": first(select(Invitation.id)),

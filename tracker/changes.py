@@ -15,6 +15,7 @@ from tracker.extensions import db
 from tracker.models import ActivityLog, City, Decision, IssuerType, Role, Status, User, WorkArea
 from tracker.models.drafts import ResponseMode, SubmissionMethod, TakenUp
 from tracker.models.intake import ItemState
+from tracker.models.policy import AskTakenUp, PolicyAsk
 from tracker.timeutil import parse_iso, to_uk
 
 NONE = "–"
@@ -70,7 +71,10 @@ _NAMED_BY: dict[str, tuple[Any, Any]] = {
     "work_area_id": (WorkArea, WorkArea.name),
     "policy_lead_id": (User, User.name),
     "user_id": (User, User.name),
+    "asks": (PolicyAsk, PolicyAsk.title),
 }
+# The take-up of a response's asks is logged per ask, keyed by the ask's id.
+TAKE_UP_ACTION = "ask_take_up"
 
 
 @dataclass(frozen=True)
@@ -98,11 +102,24 @@ def _changes(entry: ActivityLog, names: dict[Any, dict[int, str]]) -> list[Chang
     """Keys of `after` first, then those only in `before`."""
     before, after = entry.before or {}, entry.after or {}
     keys = [*after.keys(), *(key for key in before if key not in after)]
+    if entry.action == TAKE_UP_ACTION:
+        return [_take_up(key, before.get(key), after.get(key), key in before, names) for key in keys]
     return [
         Change(field_name(key), shown(key, before.get(key), names), shown(key, after.get(key), names),
                key in before)
         for key in keys if key not in HIDDEN
     ]
+
+
+def _take_up(key: str, before: Any, after: Any, had_before: bool, names: dict[Any, dict[int, str]]) -> Change:
+    def said(value: Any) -> str:
+        try:
+            return AskTakenUp(str(value)).label if value else "Not recorded"
+        except ValueError:
+            return str(value)
+
+    title = names.get(PolicyAsk, {}).get(int(key), "An ask since removed") if key.isdigit() else field_name(key)
+    return Change(title, said(before), said(after), had_before)
 
 
 def field_name(key: str) -> str:
@@ -114,6 +131,8 @@ def shown(key: str, value: Any, names: dict[Any, dict[int, str]]) -> str:
         return NONE
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(shown(key, each, names) for each in value) or NONE
     if key in _NAMED_BY and isinstance(value, int):
         model = _NAMED_BY[key][0]
         return names.get(model, {}).get(value, f"number {value} (since removed)")
@@ -146,11 +165,13 @@ def _names(entries: Sequence[ActivityLog]) -> dict[Any, dict[int, str]]:
     for entry in entries:
         for values in (entry.before or {}, entry.after or {}):
             for key, value in values.items():
-                if key in _NAMED_BY and isinstance(value, int) and not isinstance(value, bool):
-                    model, _label = _NAMED_BY[key]
-                    wanted.setdefault(model, set()).add(value)
+                if entry.action == TAKE_UP_ACTION and key.isdigit():
+                    wanted.setdefault(PolicyAsk, set()).add(int(key))
+                for each in value if isinstance(value, list) else [value]:
+                    if key in _NAMED_BY and isinstance(each, int) and not isinstance(each, bool):
+                        wanted.setdefault(_NAMED_BY[key][0], set()).add(each)
     names: dict[Any, dict[int, str]] = {}
     for model, ids in wanted.items():
-        label = next(label for m, label in _NAMED_BY.values() if m is model)
+        label = next(label for m, label in [*_NAMED_BY.values(), (PolicyAsk, PolicyAsk.title)] if m is model)
         names[model] = {row[0]: row[1] for row in db.session.execute(select(model.id, label).where(model.id.in_(ids)))}
     return names

@@ -68,15 +68,17 @@ def move_version(row: Any, expected: int) -> bool:
     version checks rely on."""
     table = table_of(type(row))
     now = utcnow()
+    stamped = "updated_at" in table.c  # a row without the time of its last change (a follow-up)
     result = cast(CursorResult[Any], db.session.execute(
         update(table)
         .where(table.c.id == row.id, table.c.version == expected)
-        .values(version=expected + 1, updated_at=now)
+        .values(version=expected + 1, **({"updated_at": now} if stamped else {}))
     ))
     if result.rowcount != 1:
         return False
     set_committed_value(row, "version", expected + 1)
-    set_committed_value(row, "updated_at", now)
+    if stamped:
+        set_committed_value(row, "updated_at", now)
     return True
 
 

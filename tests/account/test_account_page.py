@@ -54,7 +54,7 @@ def test_the_page_shows_who_you_are_and_links_to_your_accounts_pages(as_user, us
     assert "Get calendar addresses" in text  # nothing set up until asked for
     assert _addresses(text) == []
     # A coordinator has no city.
-    assert "None (network staff)" in as_user("coordinator").get("/account").get_data(as_text=True)
+    assert "No city (network staff)" in as_user("coordinator").get("/account").get_data(as_text=True)
 
 
 def test_the_header_links_to_it_and_strangers_are_sent_to_sign_in(as_user, client: FlaskClient) -> None:

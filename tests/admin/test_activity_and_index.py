@@ -12,8 +12,22 @@ from tracker.models import Role
 
 def test_index_links_every_admin_page(as_user):
     html = as_user("admin").get("/admin/").get_data(as_text=True)
-    for href in ("/admin/users", "/admin/cities", "/admin/work-areas", "/admin/activity"):
+    for href in ("/admin/users", "/admin/cities", "/admin/work-areas", "/admin/activity", "/intake/rules",
+                 "/policy/partners"):
         assert f'href="{href}"' in html
+
+
+def test_rule_and_keyword_changes_are_in_the_activity_log_in_words(as_user):
+    """Issue 24: classification rules are admins' changes too; keywords read as words, not a list."""
+    admin = as_user("admin")
+    transport = factories.work_area("Transport")
+    assert admin.post("/intake/rules/organisations", data={
+        "organisation": "Office of Rail and Road", "work_area_id": transport.id}).status_code == 302
+    admin.post(f"/intake/rules/keywords/{transport.id}", data={"keywords": "ferries\nbus lanes"})
+    html = as_user("admin").get("/admin/activity").get_data(as_text=True)
+    assert "Organisation rule added: Office of Rail and Road → Transport" in html
+    assert "Keywords for Transport changed" in html and "ferries; bus lanes" in html
+    assert "[" not in html.split("<main", 1)[1].split("</main>", 1)[0]
 
 
 def test_activity_shows_admin_changes_newest_first(as_user, admin):

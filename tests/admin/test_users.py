@@ -313,3 +313,23 @@ def test_every_error_of_the_form_shows_at_once(admin_client):
     assert "A contributor must belong to a member city." in html
     assert "Full name must be 120 characters or fewer" in html  # not the library's "Field cannot be longer..."
     assert "Field cannot be longer" not in html
+
+
+def test_every_error_at_once_keeps_what_was_typed_but_the_password(admin_client, target):
+    """Issue 24: the service's reasons (a taken email, a weak password) come with the form's own,
+    in one go; everything typed is kept except the password, which is never sent back."""
+    before = db_state()
+    response = admin_client.post("/admin/users/new", data={
+        "email": "tess.target@example.test", "name": "X" * 121, "role": "contributor", "city": "",
+        "job_title": "Housing officer", "password": "Zq9shrt"})
+    html = response.get_data(as_text=True)
+    for message in ("There is already an account for tess.target@example.test",
+                    "Full name must be 120 characters or fewer", "A contributor must belong to a member city.",
+                    "Password must be 12 characters or more"):
+        assert message in html, message
+    for field in ("email", "name", "city", "password"):
+        assert f'id="{field}-error"' in html, field
+    assert 'value="tess.target@example.test"' in html and 'value="Housing officer"' in html
+    assert "X" * 121 in html
+    assert "Zq9shrt" not in html
+    assert db_state() == before

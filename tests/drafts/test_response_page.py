@@ -202,3 +202,10 @@ def test_a_question_without_text_is_marked_on_the_field(make_draft, as_user) -> 
     assert r.status_code == 400
     assert _summary_links(html) == ["text"]
     assert "Enter the question&#39;s text" in html or "Enter the question's text" in html
+
+
+def test_a_draft_heading_never_skips_a_level_on_the_page(make_draft, as_user, users) -> None:
+    """Issue 24: axe's heading order; a `##` under the Introduction's h2 is an h3, not an h4."""
+    consultation = _questions(make_draft, users, "Intro.\n\n## Evidence\n\n#### Deeper\n\n# Top", "Yes.")
+    html = as_user("lead").get(f"/consultations/{consultation.id}/response").get_data(as_text=True)
+    assert "<h3>Evidence</h3>" in html and "<h4>Deeper</h4>" in html and "<h3>Top</h3>" in html

@@ -22,7 +22,7 @@ def _form(**changes: object) -> dict[str, object]:
     data: dict[str, object] = {
         "occurred_on": [str(day.day), str(day.month), str(day.year)], "kind": "minister",
         "title": "Meeting with the Minister for Local Transport", "attendees": "Minister for Local Transport; DfT officials",
-        "work_area_id": str(factories.work_area("Transport").id), "consultations": "", "notes": "Warm reception.",
+        "work_area_id": str(factories.work_area("Transport").id), "consultations": [], "notes": "Warm reception.",
     }
     data.update(changes)
     return data
@@ -44,7 +44,7 @@ def test_recording_a_ministerial_meeting_that_raises_an_ask(as_user, hull_ask, m
     lead = as_user("lead")
     form = lead.get(f"/policy/engagements/new?consultation={consultation.id}")
     assert f'value="{consultation.id}"' in form.get_data(as_text=True)
-    saved = lead.post("/policy/engagements/new", data=_form(asks=[hull_ask.id], consultations=f"{consultation.id}",
+    saved = lead.post("/policy/engagements/new", data=_form(asks=[hull_ask.id], consultations=[consultation.id],
                                                            partners=[core.id]))
     assert saved.status_code == 302
     row = db.session.scalars(select(Engagement)).one()
@@ -74,8 +74,7 @@ def test_bad_input_gives_form_errors_and_keeps_what_was_typed(as_user) -> None: 
         (_form(occurred_on=["", "", ""]), "Enter the date of the engagement"),
         (_form(kind="lunch"), "Choose the kind of engagement"),
         (_form(attendees="   "), "Enter who the network met or briefed"),
-        (_form(consultations="12, twelve"), "Enter consultation numbers separated by commas"),
-        (_form(consultations="999999"), "There is no consultation number 999999"),
+        (_form(consultations=["999999"]), "Choose consultations from the list"),
         (_form(work_area_id="424242"), "Choose a work area from the list"),
         (_form(asks=["424242"]), "Choose asks from the list"),
         (_form(occurred_on=["1", "1", "1990"]), "The date must be within two years of today"),
@@ -175,3 +174,102 @@ def test_engagements_of_a_date_far_away_are_refused_by_the_service(users) -> Non
     with pytest.raises(DomainError, match="within two years"):
         engagements.create_engagement(users["coordinator"], engagements.EngagementInput(
             occurred_on=date(2099, 1, 1), kind="media", title="x", attendees="y", work_area_id=None, notes=""))
+
+
+def test_consultations_are_linked_by_searching_their_titles(as_user, make_response) -> None:  # type: ignore[no-untyped-def]
+    """Issue 24: no ids to type. The search button sends the form back with what was typed kept and
+    the consultations whose titles have every word offered as boxes to tick; saving links the ticked."""
+    bus = make_response(Status.SUBMITTED, title="Bus funding reform: the next settlement")
+    make_response(Status.SUBMITTED, title="Planning fees for major applications")
+    coordinator = as_user("coordinator")
+    found = coordinator.post("/policy/engagements/new", data=_form(find="bus  FUNDING", search="Search"))
+    assert found.status_code == 200
+    html = found.get_data(as_text=True)
+    shown = page_text(found)
+    assert "1 consultation found" in shown and "Bus funding reform: the next settlement" in shown
+    assert "Planning fees" not in shown and "There is a problem" not in shown
+    assert f'name="consultations" type="checkbox" value="{bus.id}"' in html
+    assert "Warm reception." in html  # what was typed is kept
+    assert db.session.scalar(select(Engagement.id)) is None  # searching saves nothing
+    none = page_text(coordinator.post("/policy/engagements/new", data=_form(find="zebra", search="Search")))
+    assert "No consultation's title has all of those words" in none
+    saved = coordinator.post("/policy/engagements/new", data=_form(consultations=[bus.id], find="bus"))
+    assert saved.status_code == 302
+    assert [c.consultation_id for c in db.session.scalars(select(EngagementConsultation))] == [bus.id]
+    # Editing shows the linked one ticked, by its title; unticking it unlinks it.
+    row = db.session.scalars(select(Engagement)).one()
+    edit = coordinator.get(f"/policy/engagements/{row.id}/edit").get_data(as_text=True)
+    assert "Bus funding reform: the next settlement" in edit and "checked" in edit
+    assert coordinator.post(f"/policy/engagements/{row.id}/edit",
+                            data=_form(version=str(row.version))).status_code == 302
+    assert db.session.scalar(select(EngagementConsultation.consultation_id)) is None
+
+
+def _day(d: date) -> list[str]:
+    return [str(d.day), str(d.month), str(d.year)]
+
+
+def test_a_follow_up_cannot_be_dated_in_the_past(as_user, users) -> None:  # type: ignore[no-untyped-def]
+    row = _engagement(users)
+    past = coordinator_post = as_user("coordinator").post(
+        f"/policy/engagements/{row.id}/follow-ups",
+        data={"description": "Send the model", "owner_id": str(users["lead"].id),
+              "due_on": _day(uk_today() - timedelta(days=1))})
+    assert past.status_code == 400
+    assert "The due date must be today or in the future" in page_text(coordinator_post)
+    assert 'value="Send the model"' in past.get_data(as_text=True)
+    assert db.session.scalar(select(FollowUp.id)) is None
+
+
+def test_a_follow_up_is_edited_on_the_version_the_page_showed(as_user, users) -> None:  # type: ignore[no-untyped-def]
+    row = _engagement(users)
+    follow_up = engagements.add_follow_up(users["coordinator"], row, description="Send the model",
+                                          owner_id=users["lead"].id, due_on=uk_today() - timedelta(days=3))
+    db.session.commit()
+    coordinator = as_user("coordinator")
+    assert "Change<span" in coordinator.get(f"/policy/engagements/{row.id}").get_data(as_text=True)
+    form = coordinator.get(f"/policy/follow-ups/{follow_up.id}/edit").get_data(as_text=True)
+    assert 'value="Send the model"' in form
+    # An overdue action keeps its day when only its words change; moving it into the past is refused.
+    kept = coordinator.post(f"/policy/follow-ups/{follow_up.id}/edit", data={
+        "version": "1", "description": "Send the costed model", "owner_id": str(users["lead"].id),
+        "due_on": _day(follow_up.due_on)})
+    assert kept.status_code == 302
+    moved = coordinator.post(f"/policy/follow-ups/{follow_up.id}/edit", data={
+        "version": "2", "description": "Send it", "owner_id": str(users["lead"].id),
+        "due_on": _day(uk_today() - timedelta(days=10))})
+    assert moved.status_code == 400 and "The due date must be today or in the future" in page_text(moved)
+    later = uk_today() + timedelta(days=7)
+    stale = coordinator.post(f"/policy/follow-ups/{follow_up.id}/edit", data={
+        "version": "1", "description": "Old page", "owner_id": str(users["other_lead"].id), "due_on": _day(later)})
+    assert stale.status_code == 409 and 'value="Old page"' in stale.get_data(as_text=True)
+    ok = coordinator.post(f"/policy/follow-ups/{follow_up.id}/edit", data={
+        "version": "2", "description": "Send the costed model", "owner_id": str(users["other_lead"].id),
+        "due_on": _day(later)})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(FollowUp, follow_up.id)
+    assert saved is not None and (saved.description, saved.owner_id, saved.due_on, saved.version) == (
+        "Send the costed model", users["other_lead"].id, later, 3)
+    history = page_text(coordinator.get(f"/policy/engagements/{row.id}"))
+    assert "Changed the follow-up: Send the costed model" in history
+    assert as_user("contributor").get(f"/policy/follow-ups/{follow_up.id}/edit").status_code == 403
+
+
+def test_a_follow_up_is_deleted_after_a_confirmation(as_user, users) -> None:  # type: ignore[no-untyped-def]
+    row = _engagement(users)
+    follow_up = engagements.add_follow_up(users["coordinator"], row, description="Circulate the note",
+                                          owner_id=users["lead"].id, due_on=uk_today() + timedelta(days=2))
+    db.session.commit()
+    coordinator = as_user("coordinator")
+    confirm = coordinator.get(f"/policy/follow-ups/{follow_up.id}/delete")
+    assert confirm.status_code == 200 and "Circulate the note" in page_text(confirm)
+    assert db.session.get(FollowUp, follow_up.id) is not None  # the confirmation page deletes nothing
+    assert as_user("contributor").post(f"/policy/follow-ups/{follow_up.id}/delete",
+                                       data={"version": "1"}).status_code == 403
+    assert coordinator.post(f"/policy/follow-ups/{follow_up.id}/delete", data={"version": "0"}).status_code == 409
+    gone = coordinator.post(f"/policy/follow-ups/{follow_up.id}/delete", data={"version": "1"})
+    assert gone.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(FollowUp, follow_up.id) is None
+    assert "Deleted the follow-up: Circulate the note" in page_text(coordinator.get(f"/policy/engagements/{row.id}"))

@@ -71,3 +71,68 @@ def test_partners_of_a_response_on_its_pages_and_in_the_library(as_user, make_re
     lead.post(f"/policy/consultations/{submitted.id}/partners", data={
         "seen_partners": f"{ids['Core Cities']}:co_signatory", f"role_{ids['Core Cities']}": "owner"})
     assert _roles(submitted.id) == {ids["Core Cities"]: "co_signatory"}
+
+
+def _log(action: str) -> list[str]:
+    from tracker.models import ActivityLog
+
+    return [row.message for row in db.session.scalars(select(ActivityLog).where(ActivityLog.action == action))]
+
+
+def test_admins_change_a_partner_on_the_version_they_saw_and_the_log_says_so(as_user) -> None:  # type: ignore[no-untyped-def]
+    """Issue 24: partners are editable; the change is in the admin activity log."""
+    core = db.session.scalar(select(PartnerNetwork).where(PartnerNetwork.name == "Core Cities"))
+    assert core is not None
+    admin = as_user("admin")
+    listing = admin.get("/policy/partners").get_data(as_text=True)
+    assert f'href="/policy/partners/{core.id}"' in listing and f'href="/policy/partners/{core.id}/remove"' in listing
+    form = admin.get(f"/policy/partners/{core.id}")
+    assert form.status_code == 200 and 'value="Core Cities"' in form.get_data(as_text=True)
+    saved = admin.post(f"/policy/partners/{core.id}", data={
+        "version": "1", "name": "Core Cities UK", "description": "The largest cities.", "offered": "yes"})
+    assert saved.status_code == 302
+    stale = admin.post(f"/policy/partners/{core.id}", data={
+        "version": "1", "name": "Core Cities Group", "description": "", "offered": "yes"})
+    assert stale.status_code == 409 and 'value="Core Cities Group"' in stale.get_data(as_text=True)
+    taken = admin.post(f"/policy/partners/{core.id}", data={
+        "version": "2", "name": "local government association", "description": "", "offered": "yes"})
+    assert taken.status_code == 400 and "There is already a partner network called" in page_text(taken)
+    db.session.expire_all()
+    assert (core.name, core.description, core.version) == ("Core Cities UK", "The largest cities.", 2)
+    assert _log("partner_edited") == ["Changed the partner network Core Cities UK"]
+    activity = page_text(admin.get("/admin/activity"))
+    assert "Changed the partner network Core Cities UK" in activity and "Core Cities UK" in activity
+    for role in ("coordinator", "lead", "contributor"):
+        assert as_user(role).post(f"/policy/partners/{core.id}", data={
+            "version": "2", "name": "Sneaky", "description": "", "offered": "yes"}).status_code == 403
+
+
+def test_removing_a_partner_asks_first_and_retires_one_records_name(as_user, make_response) -> None:  # type: ignore[no-untyped-def]
+    ids = _partners()
+    admin = as_user("admin")
+    admin.post("/policy/partners", data={"name": "County Councils Network", "description": ""})
+    county = db.session.scalar(select(PartnerNetwork).where(PartnerNetwork.name == "County Councils Network"))
+    assert county is not None
+    confirm = admin.get(f"/policy/partners/{county.id}/remove")
+    assert confirm.status_code == 200 and "No response or engagement names County Councils Network" in page_text(confirm)
+    assert db.session.get(PartnerNetwork, county.id) is not None  # asking removes nothing
+    assert admin.post(f"/policy/partners/{county.id}/remove", data={"version": "1"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(PartnerNetwork, county.id) is None
+    # One that a response names is retired: kept on the response, no longer offered.
+    submitted = make_response(Status.SUBMITTED, title="Towns fund")
+    db.session.add(ConsultationPartner(consultation_id=submitted.id, partner_id=ids["Core Cities"], role="partner"))
+    db.session.commit()
+    said = page_text(admin.get(f"/policy/partners/{ids['Core Cities']}/remove"))
+    assert "1 response or engagement names Core Cities" in said
+    assert as_user("coordinator").post(f"/policy/partners/{ids['Core Cities']}/remove",
+                                       data={"version": "1"}).status_code == 403
+    assert admin.post(f"/policy/partners/{ids['Core Cities']}/remove", data={"version": "1"}).status_code == 302
+    db.session.expire_all()
+    core = db.session.get(PartnerNetwork, ids["Core Cities"])
+    assert core is not None and core.is_active is False
+    assert _log("partner_removed") == ["Removed the partner network County Councils Network"]
+    assert _log("partner_retired") == ["Retired the partner network Core Cities"]
+    activity = page_text(admin.get("/admin/activity"))
+    assert "Removed the partner network County Councils Network" in activity
+    assert "Added the partner network County Councils Network" in activity

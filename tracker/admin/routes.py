@@ -87,7 +87,8 @@ def user_new() -> ResponseReturnValue:
     form.city.choices = city_choices("No city (admins and coordinators)")
     if not form.is_submitted():
         form.role.data = Role.CONTRIBUTOR.value
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()  # both checks run, so every error shows at once
+    if _no_account_problems(form) and valid:
         generated = not form.password.data
         password = form.password.data or account_services.generate_password()
         try:
@@ -109,7 +110,24 @@ def user_new() -> ResponseReturnValue:
             return _no_store(make_response(render_template(
                 "admin/user_created.html", user=user, password=password if generated else None,
             )))
+    form.password.data = ""  # a password is never sent back into the page, right or wrong
     return render_template("admin/user_new.html", form=form)
+
+
+def _no_account_problems(form: UserCreateForm) -> bool:
+    """The service's reasons (taken email, weak password, ...) put on the fields the form's own
+    checks passed, so that every error shows at once; True when there are none at all."""
+    if not form.is_submitted():
+        return False
+    role = Role(form.role.data) if form.role.data in {r.value for r in Role} else None
+    problems = account_services.account_problems(
+        email=form.email.data or "", name=form.name.data or "", password=form.password.data or None,
+        role=role, city=_city_from(form.city.data))
+    for name, message in problems.items():
+        field = getattr(form, name)
+        if not field.errors:
+            field.errors = [*field.errors, message]
+    return not problems
 
 
 def _saved_account(user: User, was_enabled: bool, ended: credentials.Held) -> str:

@@ -22,7 +22,8 @@ NATIONS = ("England", "Wales")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 # The subjects whose changes the admin activity page shows.
 # API tokens too: who made or revoked a way into the API is a security event admins may need to trace.
-ADMIN_SUBJECTS = ("user", "city", "work_area", "api_token", "invitation")
+# Classification rules and partner networks are admins' to change too.
+ADMIN_SUBJECTS = ("user", "city", "work_area", "api_token", "invitation", "organisation_rule", "partner_network")
 
 
 def users_query(*, role: str | None = None, city_id: int | None = None) -> Select[tuple[User]]:

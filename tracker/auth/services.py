@@ -98,6 +98,25 @@ def is_safe_next(target: str | None) -> TypeGuard[str]:
     return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
 
 
+def account_problems(*, email: str, name: str, password: str | None, role: Role | None,
+                     city: City | None) -> dict[str, str]:
+    """Every reason a new account could not be made, by field (the form shows them all at once);
+    ``password`` None when none was typed (one is generated), ``role`` None when none was chosen."""
+    problems: dict[str, str] = {}
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        problems["email"] = "Enter a valid email address."
+    elif db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        problems["email"] = f"There is already an account for {email}."
+    if not name.strip():
+        problems["name"] = "Enter the person's name."
+    if password is not None and (problem := password_problem(password, about=[email, name])):
+        problems["password"] = problem
+    if role is not None and role.needs_city and city is None:
+        problems["city"] = f"A {role.label.lower()} must belong to a member city."
+    return problems
+
+
 def create_user(
     *,
     email: str,
@@ -113,17 +132,8 @@ def create_user(
         raise PermissionDenied("Only admins can create accounts.")
     role = Role(role)
     email = normalise_email(email)
-    if not email or "@" not in email:
-        raise DomainError("Enter a valid email address.", "email")
-    if not name.strip():
-        raise DomainError("Enter the person's name.", "name")
-    problem = password_problem(password, about=[email, name])
-    if problem:
-        raise DomainError(problem, "password")
-    if role.needs_city and city is None:
-        raise DomainError(f"A {role.label.lower()} must belong to a member city.", "city")
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise DomainError(f"There is already an account for {email}.", "email")
+    for field, message in account_problems(email=email, name=name, password=password, role=role, city=city).items():
+        raise DomainError(message, field)
     user = User(email=email, name=name.strip(), role=role.value, city=city, job_title=job_title.strip())
     user.set_password(password)
     db.session.add(user)

@@ -50,10 +50,15 @@ def sanitise(html: str) -> str:
 
 def shift_headings(toks: list[Token], top: int) -> list[Token]:
     """Make the text's ``#`` heading an h``top`` (and ``##`` the level below, and so on, h6 at
-    most): a draft sits under the page's own headings, so the page keeps its one h1."""
+    most): a draft sits under the page's own headings, so the page keeps its one h1. A heading is
+    never more than one level below the one before it (a text that starts at ``##`` or jumps from
+    ``#`` to ``###``), so the page's outline skips no level for people moving by headings."""
+    level = top - 1
     for tok in toks:
+        if tok.type == "heading_open":
+            level = min(int(tok.tag[1]) + top - 1, 6, level + 1)
         if tok.type in ("heading_open", "heading_close"):
-            tok.tag = f"h{min(int(tok.tag[1]) + top - 1, 6)}"
+            tok.tag = f"h{level}"
     return toks
 
 

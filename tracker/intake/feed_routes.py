@@ -35,7 +35,7 @@ def _data(form: FeedForm) -> feedsources.FeedData:
 
 
 def _choices(form: F) -> F:
-    form.default_work_area_id.choices = queries.work_area_choices("None: the rules alone suggest one")
+    form.default_work_area_id.choices = queries.work_area_choices("No default: the rules alone suggest one")
     return form
 
 

@@ -65,6 +65,8 @@ class PartnerNetwork(Model):
     description: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Editing and removing are checked against the version the page showed.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class PolicyAsk(Model):
@@ -220,6 +222,8 @@ class FollowUp(Model):
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Editing and deleting are checked against the version the page showed.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     engagement: Mapped[Engagement] = relationship()
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])

@@ -135,6 +135,8 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         start_keeps=_start_keeps(version, qs),
         can_record_support=can_support and bool(forms["support_form"].city_id.choices),
         steps=steps,
+        primary=primary_button(steps, can_edit=permissions.can_edit(user, consultation, resp),
+                               has_version=version is not None, can_start=can_manage and bool(offered)),
         show_review=any(steps.values()),
         max_comment=MAX_COMMENT,
         consultation_url=consultation_url(consultation),
@@ -146,6 +148,17 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         evidence_panel=evidence_queries.panel(user, consultation, resp),
         **forms,
     ), status
+
+
+def primary_button(steps: dict[str, bool], *, can_edit: bool, has_version: bool, can_start: bool) -> str | None:
+    """The one button of the page drawn as primary (the others secondary), as on the consultation
+    page: the next step of the person looking, else starting or editing the draft."""
+    for step in ("approve", "send_for_review", "submit", "publish_outcome"):
+        if steps.get(step):
+            return step
+    if can_start and not has_version:
+        return "start_from_document"
+    return "edit" if can_edit else None
 
 
 def _start_keeps(version: ResponseVersion | None, qs: list[Question]) -> str:

@@ -27,6 +27,7 @@ from tracker.policy import locking, permissions
 from tracker.timeutil import uk_today, utcnow
 
 SUBJECT = "engagement"
+FOLLOW_UP_SUBJECT = "follow_up"
 MAX_TITLE = 200
 MAX_ATTENDEES = 2_000
 MAX_NOTES = 20_000
@@ -94,9 +95,8 @@ def _checked(data: EngagementInput) -> EngagementInput:
         if found != set(ids):
             raise DomainError(message, field=name)
     found = set(db.session.scalars(select(Consultation.id).where(Consultation.id.in_(set(data.consultation_ids)))))
-    missing = sorted(set(data.consultation_ids) - found)
-    if missing:
-        raise DomainError(f"There is no consultation number {', '.join(map(str, missing))}", field="consultations")
+    if found != set(data.consultation_ids):
+        raise DomainError("Choose consultations from the list (search for them by title)", field="consultations")
     return data
 
 
@@ -156,15 +156,7 @@ def add_follow_up(actor: User, engagement: Engagement, *, description: str, owne
                   due_on: date | None) -> FollowUp:
     permissions.require(permissions.can_edit_engagement(actor, engagement),
                         "Only coordinators, whoever recorded it and the leads of its work area can add follow-ups.")
-    description = one_line(description, field="description", missing="Enter the action to follow up",
-                           limit=MAX_FOLLOW_UP, too_long=f"Action must be {MAX_FOLLOW_UP} characters or fewer")
-    owner = db.session.get(User, owner_id) if owner_id else None
-    if owner is None or not owner.is_enabled:
-        raise DomainError("Choose who owns the action", field="owner_id")
-    if due_on is None:
-        raise DomainError("Enter the date the action is due", field="due_on")
-    if abs(due_on - uk_today()) > FURTHEST:
-        raise DomainError("The due date must be within two years of today", field="due_on")
+    description, owner, due_on = _follow_up_fields(description, owner_id, due_on)
     follow_up = FollowUp(engagement=engagement, description=description, owner=owner, due_on=due_on,
                          created_by_id=actor.id, created_at=utcnow())
     db.session.add(follow_up)
@@ -176,6 +168,58 @@ def add_follow_up(actor: User, engagement: Engagement, *, description: str, owne
     return follow_up
 
 
+def _follow_up_fields(description: str, owner_id: int | None, due_on: date | None) -> tuple[str, User, date]:
+    description = one_line(description, field="description", missing="Enter the action to follow up",
+                           limit=MAX_FOLLOW_UP, too_long=f"Action must be {MAX_FOLLOW_UP} characters or fewer")
+    owner = db.session.get(User, owner_id) if owner_id else None
+    if owner is None or not owner.is_enabled:
+        raise DomainError("Choose who owns the action", field="owner_id")
+    if due_on is None:
+        raise DomainError("Enter the date the action is due", field="due_on")
+    if abs(due_on - uk_today()) > FURTHEST:
+        raise DomainError("The due date must be within two years of today", field="due_on")
+    return description, owner, due_on
+
+
+_FOLLOW_UP_REFUSAL = "Only coordinators, whoever recorded the engagement and the leads of its work area can change its follow-ups."
+
+
+def edit_follow_up(actor: User, follow_up: FollowUp, *, description: str, owner_id: int | None,
+                   due_on: date | None, seen_version: int) -> FollowUp:
+    """Changes an action's words, owner or due day, on the version the page showed. A due day
+    moved into the past is refused; one already past and left as it was is kept."""
+    permissions.require(permissions.can_edit_engagement(actor, follow_up.engagement), _FOLLOW_UP_REFUSAL)
+    description, owner, due_on = _follow_up_fields(description, owner_id, due_on)
+    if due_on != follow_up.due_on and due_on < uk_today():
+        raise DomainError("The due date must be today or in the future", field="due_on")
+    before = {"description": follow_up.description, "owner_id": follow_up.owner_id,
+              "due_on": follow_up.due_on.isoformat()}
+    version = locking.claim(follow_up, seen_version, subject_type=FOLLOW_UP_SUBJECT, what="this follow-up")
+    follow_up.description, follow_up.owner_id, follow_up.due_on = description, owner.id, due_on
+    after = {"description": description, "owner_id": owner.id, "due_on": due_on.isoformat()}
+    old, new = activity.changes(before, after)
+    activity.record("follow_up_edited", actor=actor, subject_type=SUBJECT, subject_id=follow_up.engagement_id,
+                    message=f"Changed the follow-up: {description}", before=old,
+                    after={**new, "follow_up": follow_up.id, "version": version})
+    db.session.flush()
+    return follow_up
+
+
+def delete_follow_up(actor: User, follow_up: FollowUp, seen_version: int) -> int:
+    """Deletes an action (its reminders go with it: the sweep plans them from open actions);
+    returns its engagement's id."""
+    permissions.require(permissions.can_edit_engagement(actor, follow_up.engagement), _FOLLOW_UP_REFUSAL)
+    locking.claim(follow_up, seen_version, subject_type=FOLLOW_UP_SUBJECT, what="this follow-up")
+    engagement_id = follow_up.engagement_id
+    activity.record("follow_up_deleted", actor=actor, subject_type=SUBJECT, subject_id=engagement_id,
+                    message=f"Deleted the follow-up: {follow_up.description}",
+                    before={"description": follow_up.description, "owner_id": follow_up.owner_id,
+                            "due_on": follow_up.due_on.isoformat()})
+    db.session.delete(follow_up)
+    db.session.flush()
+    return engagement_id
+
+
 def complete_follow_up(actor: User, follow_up: FollowUp) -> FollowUp:
     permissions.require(permissions.can_close_follow_up(actor, follow_up),
                         "Only the action's owner, coordinators and whoever may edit the engagement can mark it done.")
@@ -183,6 +227,7 @@ def complete_follow_up(actor: User, follow_up: FollowUp) -> FollowUp:
         who = follow_up.done_by.name if follow_up.done_by else "someone"
         raise DomainError(f"This action was already marked done by {who}.")
     follow_up.done_at, follow_up.done_by_id = utcnow(), actor.id
+    follow_up.version += 1  # a page showing it open can no longer edit it unseen
     activity.record("follow_up_done", actor=actor, subject_type=SUBJECT, subject_id=follow_up.engagement_id,
                     message=f"Marked done: {follow_up.description}", after={"follow_up": follow_up.id})
     db.session.flush()

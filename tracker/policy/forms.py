@@ -3,6 +3,7 @@ what may be chosen, so a crafted value gets the service's message on its field."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -27,6 +28,7 @@ from tracker.forms import BaseForm, MaxLength, RowCheckboxes, UKDateField, Versi
 from tracker.models.policy import ENGAGEMENT_KIND_LABELS, AskStatus
 from tracker.policy import engagements, services
 from tracker.routing import parse_id
+from tracker.timeutil import uk_today
 
 
 def optional_row_id(value: Any) -> int | None:
@@ -110,31 +112,27 @@ class EngagementForm(BaseForm):
         Length(max=engagements.MAX_ATTENDEES, message=f"Who must be {engagements.MAX_ATTENDEES:,} characters or fewer")])
     work_area_id = SelectField("Work area", widget=GovSelect(), coerce=optional_row_id, validate_choice=False)
     asks = RowCheckboxes("Asks raised")
-    consultations = StringField("Linked consultations (optional)", widget=GovTextInput(),
-                                validators=[Optional(), MaxLength(500)])
+    consultations = RowCheckboxes("Linked consultations (optional)")
+    # Consultations are found by their title: the search button sends the form back with what was
+    # typed kept and the matches offered as more boxes to tick (no script needed).
+    find = StringField("Find a consultation by its title", widget=GovTextInput(),
+                       validators=[Optional(), MaxLength(200)])
+    search = SubmitField("Search", widget=GovSubmitInput())
     partners = RowCheckboxes("Partner networks there with us")
     notes = TextAreaField("Notes (optional)", widget=GovCharacterCount(), validators=[
         Length(max=engagements.MAX_NOTES, message=f"Notes must be {engagements.MAX_NOTES:,} characters or fewer")])
     submit = SubmitField("Save engagement", widget=GovSubmitInput())
 
-    def validate_consultations(self, field: StringField) -> None:
-        for part in _numbers(field.data):
-            if parse_id(part) is None:
-                raise ValidationError("Enter consultation numbers separated by commas, for example 12, 40")
-
-    def consultation_ids(self) -> list[int]:
-        return [i for i in (parse_id(p) for p in _numbers(self.consultations.data)) if i]
+    def searching(self) -> bool:
+        """The search button was pressed: find consultations, save nothing yet."""
+        return bool(self.search.data)
 
     def to_input(self) -> engagements.EngagementInput:
         return engagements.EngagementInput(
             occurred_on=self.occurred_on.data, kind=self.kind.data or "", title=self.title.data or "",
             attendees=self.attendees.data or "", work_area_id=self.work_area_id.data, notes=self.notes.data or "",
-            ask_ids=ids_in(self.asks), consultation_ids=self.consultation_ids(), partner_ids=ids_in(self.partners),
+            ask_ids=ids_in(self.asks), consultation_ids=ids_in(self.consultations), partner_ids=ids_in(self.partners),
         )
-
-
-def _numbers(value: str | None) -> list[str]:
-    return [p.strip().lstrip("#") for p in (value or "").replace(";", ",").split(",") if p.strip()]
 
 
 class EngagementEditForm(EngagementForm):
@@ -147,6 +145,22 @@ class FollowUpForm(BaseForm):
     owner_id = SelectField("Owner", widget=GovSelect(), coerce=row_id, validate_choice=False)
     due_on = UKDateField("Due", validators=[InputRequired("Enter the date the action is due")])
     submit = SubmitField("Add follow-up", widget=GovSubmitInput())
+    # The day it was due when the page was drawn: an edit may keep a day already past.
+    kept_due_on: date | None = None
+
+    def validate_due_on(self, field: UKDateField) -> None:
+        if field.data is not None and field.data < uk_today() and field.data != self.kept_due_on:
+            raise ValidationError("The due date must be today or in the future")
+
+
+class FollowUpEditForm(FollowUpForm):
+    version = VersionField()
+    submit = SubmitField("Save follow-up", widget=GovSubmitInput())
+
+
+class FollowUpDeleteForm(BaseForm):
+    version = VersionField()
+    submit = SubmitField("Delete the follow-up", widget=GovSubmitInput())
 
 
 class PartnerForm(BaseForm):
@@ -156,6 +170,19 @@ class PartnerForm(BaseForm):
         Length(max=services.MAX_PARTNER_DESCRIPTION,
                message=f"Description must be {services.MAX_PARTNER_DESCRIPTION:,} characters or fewer")])
     submit = SubmitField("Add partner network", widget=GovSubmitInput())
+
+
+class PartnerEditForm(PartnerForm):
+    version = VersionField()
+    offered = RadioField("Offered on responses and engagements", widget=GovRadioInput(), validate_choice=False,
+                         choices=[("yes", "Yes"), ("no", "No: kept only on the records that already name it")],
+                         validators=[InputRequired("Choose whether the network is offered")])
+    submit = SubmitField("Save partner network", widget=GovSubmitInput())
+
+
+class PartnerRemoveForm(BaseForm):
+    version = VersionField()
+    submit = SubmitField("Remove the partner network", widget=GovSubmitInput())
 
 
 class IntroductionForm(BaseForm):

@@ -239,6 +239,35 @@ def engagement_links(engagement: Engagement) -> dict[str, list[Any]]:
     return {"asks": list(asks), "consultations": list(consultations), "partners": list(partners)}
 
 
+MAX_FOUND = 20
+
+
+def _like(word: str) -> str:
+    """``word`` matched anywhere, its own % and _ meaning themselves (the escape character is /)."""
+    return "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+def consultation_choices(ids: list[int], find: str = "") -> tuple[list[tuple[int, str]], int | None]:
+    """The engagement form's consultation boxes: those already chosen, then (when ``find`` has
+    words) up to MAX_FOUND others whose title has every word, newest closing first; and how many
+    were found (None when nothing was searched)."""
+    def label(title: str, closes_at: Any) -> str:
+        return f"{title} (closes {closes_at:%-d %B %Y})" if closes_at else title
+
+    chosen = [(row.id, label(row.title, row.closes_at)) for row in db.session.execute(
+        select(Consultation.id, Consultation.title, Consultation.closes_at)
+        .where(Consultation.id.in_(ids)).order_by(Consultation.title))] if ids else []
+    words = find.split()
+    if not words:
+        return chosen, None
+    found = db.session.execute(
+        select(Consultation.id, Consultation.title, Consultation.closes_at)
+        .where(*(Consultation.title.ilike(_like(w), escape="/") for w in words[:10]),
+               Consultation.id.not_in(ids or [0]))
+        .order_by(Consultation.closes_at.desc(), Consultation.id.desc()).limit(MAX_FOUND)).all()
+    return chosen + [(row.id, label(row.title, row.closes_at)) for row in found], len(found)
+
+
 def follow_ups(engagement: Engagement, user: User) -> list[dict[str, Any]]:
     rows = db.session.scalars(
         select(FollowUp).options(joinedload(FollowUp.owner).joinedload(User.city), joinedload(FollowUp.done_by))

@@ -42,7 +42,8 @@ def type_text(schema: dict[str, Any]) -> str:
     text = " or ".join(words)
     notes = []
     if "enum" in schema:
-        notes.append("one of " + ", ".join(str(v) for v in schema["enum"]))
+        # The API's own codes are its vocabulary here; JSON's null is said as JSON says it.
+        notes.append("one of " + ", ".join("null" if v is None else str(v) for v in schema["enum"]))
     if "minimum" in schema and "maximum" in schema:
         notes.append(f"{schema['minimum']:,} to {schema['maximum']:,}")
     if "maxLength" in schema:

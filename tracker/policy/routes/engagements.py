@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as ResponseBase
 
-from tracker.models.policy import ENGAGEMENT_KIND_LABELS, Engagement
+from tracker.models.policy import ENGAGEMENT_KIND_LABELS, Engagement, FollowUp
 from tracker.pagination import govuk_pagination, requested_page
 from tracker.policy import bp, engagements, permissions, queries
 from tracker.policy.forms import (
@@ -16,6 +16,8 @@ from tracker.policy.forms import (
     EngagementEditForm,
     EngagementFilterForm,
     EngagementForm,
+    FollowUpDeleteForm,
+    FollowUpEditForm,
     FollowUpForm,
 )
 from tracker.policy.routes.common import area_choices
@@ -48,19 +50,29 @@ def engagement_list() -> ResponseReturnValue:
     ), 200 if valid else 400
 
 
-def _choices(form: EngagementForm, engagement: Engagement | None) -> None:
+def _choices(form: EngagementForm, engagement: Engagement | None) -> int | None:
+    """Fills the form's choices; returns how many consultations the search found (None: no search)."""
     form.work_area_id.choices = area_choices("No particular work area")
     chosen = set(form.asks.data or []) | (
         {a.id for a in queries.engagement_links(engagement)["asks"]} if engagement is not None else set())
     form.asks.choices = queries.ask_choices(include=chosen)
     form.partners.choices = [(p.id, p.name) for p in queries.partner_networks()
                              if p.is_active or p.id in set(form.partners.data or [])]
+    form.consultations.data = [i for i in form.consultations.data or [] if i]
+    form.consultations.choices, found = queries.consultation_choices(
+        form.consultations.data, (form.find.data or "")[:200] if form.searching() else "")
+    return found
 
 
 def _form_page(form: EngagementForm, engagement: Engagement | None,
-               refused: Refused | None) -> ResponseReturnValue:
+               refused: Refused | None, found: int | None) -> ResponseReturnValue:
     return render_template("policy/engagement_form.html", form=form, engagement=engagement,
-                           stale=refused and refused.stale), page_status(form, refused)
+                           stale=refused and refused.stale, found=found), page_status(form, refused)
+
+
+def _saving(form: EngagementForm) -> bool:
+    """Saves only when the save button (not the search) sent a valid form."""
+    return not form.searching() and form.validate_on_submit()
 
 
 @bp.route("/engagements/new", methods=["GET", "POST"])
@@ -70,17 +82,17 @@ def new_engagement() -> ResponseReturnValue:
     form = EngagementForm()
     if request.method == "GET":
         if consultation_id := parse_id(request.args.get("consultation")):
-            form.consultations.data = str(consultation_id)
+            form.consultations.data = [consultation_id]
         if area_id := parse_id(request.args.get("area")):
             form.work_area_id.data = area_id
-    _choices(form, None)
-    outcome = run_if(form.validate_on_submit(), form,
+    found = _choices(form, None)
+    outcome = run_if(_saving(form), form,
                      lambda: engagements.create_engagement(current_user, form.to_input()),
                      success="Engagement recorded.",
                      then=lambda e: url_for("policy.engagement", engagement_id=e.id))
     if isinstance(outcome, ResponseBase):
         return outcome
-    return _form_page(form, None, outcome)
+    return _form_page(form, None, outcome, found)
 
 
 def _detail(engagement: Engagement, follow_up_form: FollowUpForm | None = None, status: int = 200) -> ResponseReturnValue:
@@ -114,9 +126,9 @@ def edit_engagement(engagement_id: int) -> ResponseReturnValue:
         form.process(obj=row)
         form.asks.data = [a.id for a in links["asks"]]
         form.partners.data = [p.id for p in links["partners"]]
-        form.consultations.data = ", ".join(str(c.id) for c in links["consultations"])
-    _choices(form, row)
-    outcome = run_if(form.validate_on_submit(), form,
+        form.consultations.data = [c.id for c in links["consultations"]]
+    found = _choices(form, row)
+    outcome = run_if(_saving(form), form,
                      lambda: engagements.edit_engagement(current_user, row, form.to_input(),
                                                          form.version.data or 0),
                      success="Engagement saved.", then=url_for("policy.engagement", engagement_id=row.id))
@@ -124,7 +136,7 @@ def edit_engagement(engagement_id: int) -> ResponseReturnValue:
         return outcome
     if outcome is not None:
         row = queries.get_engagement(engagement_id)
-    return _form_page(form, row, outcome)
+    return _form_page(form, row, outcome, found)
 
 
 @bp.post("/engagements/<int:engagement_id>/follow-ups")
@@ -156,3 +168,44 @@ def follow_up_done(follow_up_id: int) -> ResponseReturnValue:
         flash(outcome.error.message if outcome.error else "Not changed.", "error")
         return redirect(back)
     return outcome
+
+
+def _follow_up_page(template: str, row: FollowUp, form: BaseForm, status: int = 200,
+                    refused: Refused | None = None) -> ResponseReturnValue:
+    return render_template(template, follow_up=row, engagement=row.engagement, form=form,
+                           stale=refused and refused.stale), refused.status if refused else status
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_follow_up(follow_up_id: int) -> ResponseReturnValue:
+    row = queries.get_follow_up(follow_up_id)
+    permissions.require(permissions.can_edit_engagement(current_user, row.engagement), _EDIT_REFUSAL)
+    form = FollowUpEditForm(obj=row if request.method == "GET" else None)
+    form.kept_due_on = row.due_on
+    form.owner_id.choices = [(0, "Choose an owner")] + queries.owner_choices()
+    back = url_for("policy.engagement", engagement_id=row.engagement_id, _anchor="follow-ups")
+    outcome = run_if(form.validate_on_submit(), form, lambda: engagements.edit_follow_up(
+        current_user, row, description=form.description.data or "", owner_id=form.owner_id.data,
+        due_on=form.due_on.data, seen_version=form.version.data or 0), success="Follow-up saved.", then=back)
+    if isinstance(outcome, ResponseBase):
+        return outcome
+    return _follow_up_page("policy/follow_up_form.html", queries.get_follow_up(follow_up_id), form,
+                           page_status(form), outcome)
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_follow_up(follow_up_id: int) -> ResponseReturnValue:
+    """A confirmation page, then the deletion on the version it showed."""
+    row = queries.get_follow_up(follow_up_id)
+    permissions.require(permissions.can_edit_engagement(current_user, row.engagement), _EDIT_REFUSAL)
+    form = FollowUpDeleteForm(data={"version": row.version} if request.method == "GET" else None)
+    back = url_for("policy.engagement", engagement_id=row.engagement_id, _anchor="follow-ups")
+    outcome = run_if(form.validate_on_submit(), form,
+                     lambda: engagements.delete_follow_up(current_user, row, form.version.data or 0),
+                     success=f"Follow-up deleted: {row.description}", then=back)
+    if isinstance(outcome, ResponseBase):
+        return outcome
+    return _follow_up_page("policy/follow_up_delete.html", queries.get_follow_up(follow_up_id), form,
+                           page_status(form), outcome)
