@@ -9,7 +9,8 @@ in-memory and nothing is consumed unless a test runs tasks eagerly.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from celery import Celery, Task, bootsteps
 from flask import Flask
@@ -68,3 +69,20 @@ def add_periodic(app: App, name: str, task: str, seconds: float, *, expires: flo
     if expires is not None:
         entry["options"] = {"expires": float(expires)}
     conf.beat_schedule = {**conf.beat_schedule, name: entry}
+
+
+T = TypeVar("T")
+
+
+def committed(work: Callable[[], T]) -> T:
+    """A task's unit of work: run it and commit (the outbox queues what it noted after this), or
+    roll back and let the exception reach Celery."""
+    from tracker.extensions import db
+
+    try:
+        result = work()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result

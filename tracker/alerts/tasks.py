@@ -6,15 +6,9 @@ from __future__ import annotations
 from celery import shared_task
 
 from tracker.alerts import scan as scanning
-from tracker.extensions import db
+from tracker.celery import committed
 
 
 @shared_task(name="tracker.alerts.tasks.scan", ignore_result=True)
 def scan() -> int:
-    try:
-        told = scanning.plan()
-        db.session.commit()  # the outbox queues the emails after this commit
-    except Exception:
-        db.session.rollback()
-        raise
-    return told
+    return committed(scanning.plan)

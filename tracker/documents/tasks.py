@@ -7,6 +7,7 @@ import logging
 from celery import Task, shared_task
 from flask import current_app
 
+from tracker.celery import committed
 from tracker.documents import queries, services
 from tracker.documents.reader import Reader, Reading, make_fetcher
 from tracker.extensions import db
@@ -27,21 +28,11 @@ def read(due: services.Due) -> Reading:
 def read_documents(self: Task, consultation_id: int) -> str:
     """Read the consultation's documents unless they were read for this version of its item.
     A fault worth trying again (network, 5xx) is stored as the document's reason and retried."""
-    try:
-        found = services.due(int(consultation_id))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    found = committed(lambda: services.due(int(consultation_id)))
     if found is None:
         return "unchanged"
     reading = read(found)
-    try:
-        stored = services.store(found, reading)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    stored = committed(lambda: services.store(found, reading))
     if not stored:
         return "unchanged"
     if reading.problem:

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker.drafts import queries as drafts_queries
-from tracker.drafts.routes.common import back_with, consultation_url
+from tracker.drafts.routes.common import consultation_url, run_button
 from tracker.errors import DomainError
 from tracker.evidence import bp, files, permissions, queries, quoting, replies, services
 from tracker.evidence.forms import (
@@ -89,11 +89,9 @@ def close(consultation_id: int, request_id: int) -> ResponseReturnValue:
     consultation = drafts_queries.get_consultation(consultation_id)
     form = CloseForm()
     back = _panel_url(consultation)
-    if not form.validate():
-        return back_with(form, Refused(), back)
-    outcome = run(form, lambda: services.close(current_user, consultation, request_id, seen_version=form.version.data),
-                  success="Request closed: cities can no longer reply, and are not reminded.", then=back)
-    return back_with(form, outcome, back) if isinstance(outcome, Refused) else outcome
+    return run_button(form, lambda: services.close(current_user, consultation, request_id,
+                                                   seen_version=form.version.data),
+                      success="Request closed: cities can no longer reply, and are not reminded.", back=back)
 
 
 # --- replying ----------------------------------------------------------------------------------
@@ -185,12 +183,9 @@ def nothing_to_add(consultation_id: int, request_id: int) -> ResponseReturnValue
     replies.reply_of(current_user, consultation, request_id)
     form = NothingToAddForm()
     back = url_for("evidence.reply", consultation_id=consultation.id, request_id=request_id)
-    if not form.validate():
-        return back_with(form, Refused(), back)
-    outcome = run(form, lambda: replies.nothing_to_add(current_user, consultation, request_id,
-                                                       seen_version=form.version.data),
-                  success=lambda r: f"The lead city is told that {r.city.name} has nothing to add.", then=back)
-    return back_with(form, outcome, back) if isinstance(outcome, Refused) else outcome
+    return run_button(form, lambda: replies.nothing_to_add(current_user, consultation, request_id,
+                                                           seen_version=form.version.data),
+                      success=lambda r: f"The lead city is told that {r.city.name} has nothing to add.", back=back)
 
 
 # --- quoting into the draft, downloads ---------------------------------------------------------
@@ -203,11 +198,8 @@ def quote(consultation_id: int, answer_id: int) -> ResponseReturnValue:
     permissions.require(permissions.can_quote(current_user, consultation), "You cannot edit this draft.")
     form = QuoteForm()
     back = _panel_url(consultation, form.back.data)
-    if not form.validate():
-        return back_with(form, Refused(), back)
-    outcome = run(form, lambda: quoting.quote(current_user, consultation, answer_id, form.base_version.data or 0),
-                  success=lambda v: f"Quoted into the draft: version {v.number} saved.", then=back)
-    return back_with(form, outcome, back) if isinstance(outcome, Refused) else outcome
+    return run_button(form, lambda: quoting.quote(current_user, consultation, answer_id, form.base_version.data or 0),
+                      success=lambda v: f"Quoted into the draft: version {v.number} saved.", back=back)
 
 
 @bp.get("/<int:consultation_id>/evidence/files/<int:file_id>")

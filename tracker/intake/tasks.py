@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from celery import shared_task
 
+from tracker.celery import committed
 from tracker.extensions import db
 from tracker.intake import lock
 from tracker.intake.adapter import SourceAdapter
@@ -25,12 +26,7 @@ def _run(adapter: Callable[[], SourceAdapter], lock_name: str, label: str) -> di
             assert held.held_by is not None
             log.info("%s import skipped: %s", label, held.held_by.describe())
             return {"skipped_run": 1}
-        try:
-            result = importer.run_import(adapter(), trigger="beat")
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
+        result = committed(lambda: importer.run_import(adapter(), trigger="beat"))
     if result.errors:
         log.warning("%s import: %d items or pages could not be read or saved", label, len(result.errors))
     if result.incomplete:

@@ -7,8 +7,7 @@ import logging
 from celery import Task, shared_task
 from flask import Flask
 
-from tracker.celery import add_periodic
-from tracker.extensions import db
+from tracker.celery import add_periodic, committed
 from tracker.messaging import delivery, recovery
 from tracker.timeutil import utcnow
 
@@ -25,12 +24,7 @@ def warn_uncertain(what: str, uncertain: int) -> None:
 def recover() -> dict[str, int]:
     """Beat runs this every REMINDER_RECOVER_SECONDS, more often than the sweep: a send whose worker
     stopped goes back in the queue soon after its lease runs out (recovery.py)."""
-    try:
-        out = recovery.recover(utcnow())
-        db.session.commit()  # the outbox queues the sends after this commit
-    except Exception:
-        db.session.rollback()
-        raise
+    out = committed(lambda: recovery.recover(utcnow()))
     summary = {
         "recorded": out.recorded,
         "retried": len(out.retried) + out.digests_retried,

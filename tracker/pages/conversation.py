@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from tracker.drafts import bp, conversation, queries
 from tracker.drafts.forms import CommentForm, ReplyForm, ThreadForm
-from tracker.drafts.routes.common import back_with, messages, response_url
+from tracker.drafts.routes.common import messages, response_url, run_button
 from tracker.models import Consultation
 from tracker.models.drafts import Comment
 from tracker.pages.response import _response_page, _step
@@ -69,12 +69,9 @@ def _resolution(consultation_id: int, thread_id: int, *, resolved: bool) -> Resp
     consultation = queries.get_consultation(consultation_id)
     form = ThreadForm()
     back = response_url(consultation, f"comment-{thread_id}")
-    if not form.validate():
-        return back_with(form, Refused(), back)
-    outcome = run(form, lambda: conversation.set_resolved(current_user, consultation, thread_id, resolved=resolved,
-                                                          seen=form.version.data or 0),
-                  success="Thread resolved." if resolved else "Thread reopened.", then=back)
-    return back_with(form, outcome, back) if isinstance(outcome, Refused) else outcome
+    return run_button(form, lambda: conversation.set_resolved(current_user, consultation, thread_id,
+                                                              resolved=resolved, seen=form.version.data or 0),
+                      success="Thread resolved." if resolved else "Thread reopened.", back=back)
 
 
 @bp.post("/<int:consultation_id>/response/comments/<int:thread_id>/resolve")

@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 
 from tracker import health
-from tracker.extensions import db
+from tracker.celery import committed
 from tracker.messaging.tasks import warn_uncertain
 from tracker.reminders import services
 
@@ -17,12 +17,7 @@ log = logging.getLogger(__name__)
 @shared_task(name="tracker.reminders.tasks.sweep", ignore_result=True)
 def sweep() -> dict[str, int]:
     """Beat runs this every few minutes; it decides from the data what is due."""
-    try:
-        result = services.sweep()
-        db.session.commit()  # the outbox queues the sends after this commit
-    except Exception:
-        db.session.rollback()
-        raise
+    result = committed(services.sweep)
     health.record_sweep()
     summary = {
         "candidates": result.candidates,

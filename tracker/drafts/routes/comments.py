@@ -11,7 +11,7 @@ from tracker.drafts import bp, city_support, conversation, queries
 from tracker.drafts.forms import CommentEditForm, SupportSettingForm
 from tracker.drafts.limits import MAX_COMMENT
 from tracker.drafts.markdown import render
-from tracker.drafts.routes.common import back_with, consultation_url, response_url
+from tracker.drafts.routes.common import consultation_url, response_url, run_button
 from tracker.errors import PermissionDenied
 from tracker.views import Refused, page_status, run
 
@@ -49,11 +49,8 @@ def contributors_support(consultation_id: int) -> ResponseReturnValue:
     if current_user.city_id is None or not city_support.may_set(current_user, current_user.city_id):
         raise PermissionDenied("Only the city's own policy leads can choose whether its contributors record support.")
     form = SupportSettingForm()
-    if not form.validate():
-        return back_with(form, Refused(), back)
     allow = form.allow.data == "yes"
-    outcome = run(form, lambda: city_support.set_contributors_record_support(
+    return run_button(form, lambda: city_support.set_contributors_record_support(
         current_user, current_user.city_id, allow=allow, shown=form.shown.data == "yes"),
         success=(f"{current_user.city.name}'s contributors can now record its support." if allow
-                 else f"Only {current_user.city.name}'s policy leads can record its support now."), then=back)
-    return back_with(form, outcome, back) if isinstance(outcome, Refused) else outcome
+                 else f"Only {current_user.city.name}'s policy leads can record its support now."), back=back)

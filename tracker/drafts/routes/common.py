@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import flash, redirect, url_for
 from werkzeug.wrappers import Response as ResponseBase
@@ -10,7 +11,9 @@ from werkzeug.wrappers import Response as ResponseBase
 from tracker.drafts.markdown import heading_top, render
 from tracker.models import Consultation
 from tracker.models.drafts import Question, ResponseVersion
-from tracker.views import Refused
+from tracker.views import Refused, run
+
+T = TypeVar("T")
 
 
 def sections(version: ResponseVersion | None, qs: list[Question]) -> list[dict[str, Any]]:
@@ -44,3 +47,12 @@ def back_with(form: Any, refused: Refused, to: str) -> ResponseBase:
     for message in [refused.stale.message] if refused.stale is not None else messages(form):
         flash(message, "error")
     return redirect(to)
+
+
+def run_button(form: Any, action: Callable[[], T], *, success: str | Callable[[T], str], back: str) -> ResponseBase:
+    """A button's form, which is not redrawn: run its change when the form passed (views.run) and
+    go back to ``back``; else go back there saying why."""
+    if not form.validate():
+        return back_with(form, Refused(), back)
+    outcome = run(form, action, success=success, then=back)
+    return back_with(form, outcome, back) if isinstance(outcome, Refused) else outcome
