@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -14,6 +14,8 @@ from sqlalchemy import CursorResult, MetaData, Result, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase
+
+from tracker.errors import NotFound
 
 # One naming convention so that Alembic produces the same constraint names on
 # SQLite and PostgreSQL and can drop them again.
@@ -83,6 +85,18 @@ def add_if_first(row: Model) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+M = TypeVar("M", bound="Model")
+
+
+def get_where(model: type[M], ident: int, missing: str, **holds: object) -> M:
+    """Row ``ident`` of ``model`` when its columns hold ``holds`` (``consultation_id=…``), else
+    NotFound(missing): a row of another consultation or another person is as good as missing."""
+    row = db.session.get(model, ident)
+    if row is None or any(getattr(row, name) != value for name, value in holds.items()):
+        raise NotFound(missing)
+    return row
 
 
 def dialect_insert(model: type[Model]) -> Any:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from tracker.consultations import queries as list_queries
 from tracker.consultations.filters import parse_filters
 from tracker.errors import DomainError, NotFound, Stale, one_line
-from tracker.extensions import db
+from tracker.extensions import db, get_where
 from tracker.locking import move_version
 from tracker.models import Consultation, IssuerType, User
 from tracker.models.alerts import AlertDelivery, Follow, FollowTarget, SavedSearch
@@ -64,10 +64,7 @@ def save_search(owner: User, *, name: str, args: Mapping[str, str], delivery: st
 
 def own_search(owner: User, search_id: int) -> SavedSearch:
     """One of ``owner``'s saved searches; anyone else's is not found, as if it did not exist."""
-    search = db.session.get(SavedSearch, search_id)
-    if search is None or search.user_id != owner.id:
-        raise NotFound("You have no saved search with that number.")
-    return search
+    return get_where(SavedSearch, search_id, "You have no saved search with that number.", user_id=owner.id)
 
 
 def _claim(search: SavedSearch, seen_version: int) -> None:

@@ -27,8 +27,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from tracker import activity
-from tracker.errors import DomainError, NotFound
-from tracker.extensions import db
+from tracker.errors import DomainError
+from tracker.extensions import db, get_where
 from tracker.models import User
 from tracker.models.signin import ExternalIdentity
 from tracker.timeutil import utcnow
@@ -188,9 +188,7 @@ def link(user: User, identity: Identity, *, actor: User | None) -> ExternalIdent
 
 
 def unlink(user: User, identity_id: int) -> None:
-    row = db.session.get(ExternalIdentity, identity_id)
-    if row is None or row.user_id != user.id:
-        raise NotFound("That council account is not linked to yours.")
+    row = get_where(ExternalIdentity, identity_id, "That council account is not linked to yours.", user_id=user.id)
     activity.record("council_account_unlinked", actor=user, subject_type="user", subject_id=user.id,
                     message=f"Unlinked the {label(row.provider)} account {row.email or row.subject}")
     db.session.delete(row)

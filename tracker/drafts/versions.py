@@ -21,8 +21,8 @@ from tracker.consultations import workflow
 from tracker.drafts.limits import MAX_TEXT
 from tracker.drafts.permissions import can_edit, can_manage_questions, require
 from tracker.drafts.queries import by_questions, current_version, get_response, get_version, questions
-from tracker.errors import DomainError, NotFound, Stale
-from tracker.extensions import add_if_first, db
+from tracker.errors import DomainError, Stale
+from tracker.extensions import add_if_first, db, get_where
 from tracker.models import Consultation, Status, User
 from tracker.models.drafts import Question, Response, ResponseMode, ResponseVersion
 from tracker.timeutil import utcnow
@@ -243,9 +243,7 @@ def remove_question(
     require(can_manage_questions(actor, consultation),
             "Only the lead city's policy leads and coordinators can remove questions.")
     locking.check_seen(consultation, seen_version)
-    question = db.session.get(Question, question_id)
-    if question is None or question.consultation_id != consultation.id:
-        raise NotFound("There is no such question on this consultation.")
+    question = question_of(consultation, question_id)
     locking.claim(consultation)
     activity.record(
         "remove_question", actor=actor, consultation=consultation, message=f"Removed question {question.number}",
@@ -256,10 +254,8 @@ def remove_question(
 
 
 def question_of(consultation: Consultation, question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
-    if question is None or question.consultation_id != consultation.id:
-        raise NotFound("There is no such question on this consultation.")
-    return question
+    return get_where(Question, question_id, "There is no such question on this consultation.",
+                     consultation_id=consultation.id)
 
 
 def edit_question(actor: User, consultation: Consultation, question_id: int, text: str, label: str, *,

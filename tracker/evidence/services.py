@@ -18,9 +18,9 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 
 from tracker import activity, locking
-from tracker.errors import DomainError, NotFound, Stale
+from tracker.errors import DomainError, Stale
 from tracker.evidence import permissions
-from tracker.extensions import db
+from tracker.extensions import db, get_where
 from tracker.messaging.notify import notify
 from tracker.models import City, Consultation, Role, User
 from tracker.models.drafts import Question
@@ -148,10 +148,8 @@ def ask(actor: User, consultation: Consultation, data: AskInput, *, seen_version
 
 
 def get_request(consultation: Consultation, request_id: int) -> EvidenceRequest:
-    request = db.session.get(EvidenceRequest, request_id)
-    if request is None or request.consultation_id != consultation.id:
-        raise NotFound("There is no such request for evidence on this consultation.")
-    return request
+    return get_where(EvidenceRequest, request_id, "There is no such request for evidence on this consultation.",
+                     consultation_id=consultation.id)
 
 
 def close(actor: User, consultation: Consultation, request_id: int, *, seen_version: int | None) -> EvidenceRequest:

@@ -18,8 +18,8 @@ from sqlalchemy.orm import joinedload
 
 from tracker import activity
 from tracker.auth import credentials
-from tracker.errors import DomainError, NotFound, one_line
-from tracker.extensions import db, rowcount
+from tracker.errors import DomainError, one_line
+from tracker.extensions import db, get_where, rowcount
 from tracker.models import User
 from tracker.models.api import ApiToken
 from tracker.timeutil import utcnow
@@ -80,10 +80,7 @@ def create(user: User, name: str, expiry: str) -> tuple[ApiToken, str]:
 
 def own_token(user: User, token_id: int) -> ApiToken:
     """One of ``user``'s own tokens; another person's is as good as missing."""
-    row = db.session.get(ApiToken, token_id)
-    if row is None or row.user_id != user.id:
-        raise NotFound(f"You have no API token number {token_id}.")
-    return row
+    return get_where(ApiToken, token_id, f"You have no API token number {token_id}.", user_id=user.id)
 
 
 def revoke(user: User, token_id: int) -> ApiToken:
