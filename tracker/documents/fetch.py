@@ -19,7 +19,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 import urllib3
 
-from tracker.outbound import RateLimiter
+from tracker.outbound import PoliteClient
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -78,7 +78,7 @@ class Limits:
     read_seconds: float = 120.0
 
 
-class Fetcher:
+class Fetcher(PoliteClient):
     def __init__(
         self,
         api_base: str,
@@ -96,20 +96,14 @@ class Fetcher:
         limit_label: str = "DOCUMENT_MAX_BYTES",
     ) -> None:
         # allowed_label, limit_label: what the refusals name (the settings, or the feed's address).
+        super().__init__(user_agent=user_agent, headers={"Accept-Encoding": "identity"}, per_second=per_second,
+                         timeout=timeout, max_retries=max_retries, backoff=backoff, sleep=sleep)
         self.api_base = api_base.rstrip("/")
         self.allowed = {o for o in (origin(b) for b in [api_base, *allowed_bases]) if o is not None}
         self.limits = limits
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.backoff = backoff
         self.max_redirects = max_redirects
         self.allowed_label = allowed_label
         self.limit_label = limit_label
-        self.sleep = sleep
-        self.limiter = RateLimiter(per_second, sleep)
-        self.session = requests.Session()
-        self.session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "identity"})
-        self.requests_made = 0
 
     def is_allowed(self, url: str) -> bool:
         found = origin(url)

@@ -30,6 +30,7 @@ from tracker.intake.govuk import (
     FetchError,
     Gone,
     GovukClient,
+    LiveSource,
     NotFound,
     plain_text,
 )
@@ -65,17 +66,11 @@ class Reader(Protocol):
     def committee_pages(self) -> Iterator[Listing]: ...
 
 
-class CommitteesApi:
+class CommitteesApi(LiveSource):
     """The live Committees API, paged with Take and Skip."""
 
     def __init__(self, client: GovukClient, *, page_size: int = 30) -> None:
-        self.client = client
-        self.page_size = max(1, min(page_size, 256))
-        self.name = client.base_url
-
-    @property
-    def requests_made(self) -> int:
-        return self.client.requests_made
+        super().__init__(client, page_size=page_size, largest=256)
 
     def _pages(self, path: str, listing: str, extra: dict[str, Any]) -> Iterator[Listing]:
         def fetch(skip: int) -> Any:

@@ -23,7 +23,7 @@ import nh3
 import requests
 
 from tracker.models.consultation import MAX_SUMMARY
-from tracker.outbound import RateLimiter
+from tracker.outbound import PoliteClient
 
 if TYPE_CHECKING:
     from tracker.intake.paging import Listing
@@ -86,7 +86,7 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-class GovukClient:
+class GovukClient(PoliteClient):
     """GET JSON with timeouts, a polite User-Agent, a rate limit and retries with backoff
     (written for GOV.UK; the Committees API is read with it too)."""
 
@@ -102,16 +102,10 @@ class GovukClient:
         max_wait: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        super().__init__(user_agent=user_agent, headers={"Accept": "application/json"}, per_second=per_second,
+                         timeout=timeout, max_retries=max_retries, backoff=backoff, sleep=sleep)
         self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.backoff = backoff
         self.max_wait = max_wait
-        self.sleep = sleep
-        self.limiter = RateLimiter(per_second, sleep)
-        self.session = requests.Session()
-        self.session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
-        self.requests_made = 0
 
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         url = self.base_url + path
@@ -148,17 +142,25 @@ class GovukClient:
         raise Unavailable(f"{path}: {problem} after {self.max_retries + 1} attempts")
 
 
-class ApiSource:
-    """The live Search and Content APIs."""
+class LiveSource:
+    """An API read live through a client, a page of ``page_size`` items at a time (at most
+    ``largest``, the API's own limit)."""
 
-    def __init__(self, client: GovukClient, *, page_size: int = 100) -> None:
+    def __init__(self, client: GovukClient, *, page_size: int, largest: int) -> None:
         self.client = client
-        self.page_size = max(1, min(page_size, 1000))
+        self.page_size = max(1, min(page_size, largest))
         self.name = client.base_url
 
     @property
     def requests_made(self) -> int:
         return self.client.requests_made
+
+
+class ApiSource(LiveSource):
+    """The live Search and Content APIs."""
+
+    def __init__(self, client: GovukClient, *, page_size: int = 100) -> None:
+        super().__init__(client, page_size=page_size, largest=1000)
 
     def search_pages(self, document_type: str) -> Iterator[Listing]:
         from tracker.intake.paging import paged  # paging reads this module's errors

@@ -22,16 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select, text
 
 from tracker.extensions import Model, db
-from tracker.models import ActivityLog, City, Consultation, Role, User, UserSession, WorkArea
-from tracker.models.drafts import (
-    CitySupport,
-    Comment,
-    Contributor,
-    Outcome,
-    Response,
-    ResponseVersion,
-    Submission,
-)
+from tracker.models import ActivityLog, City, Consultation, Role, User, UserSession, WorkArea, drafts
 from tracker.models.messages import Message, Notification
 from tracker.scale.policy import seed_policy_and_intake
 from tracker.seed import seed_demo_users, seed_reference_data
@@ -191,8 +182,9 @@ def seed_scale(n: int, *, seed: int = 2026, echo: Callable[[str], None] = print)
     now = utcnow()
     open_count = min(max(n // 50, 50), 400, n)
 
-    ids = {m: _next_id(m) for m in (Consultation, Response, ResponseVersion, Comment, Contributor, CitySupport,
-                                    Submission, Outcome, ActivityLog, Message, Notification)}
+    ids = {m: _next_id(m) for m in (Consultation, drafts.Response, drafts.ResponseVersion, drafts.Comment,
+                                    drafts.Contributor, drafts.CitySupport, drafts.Submission, drafts.Outcome,
+                                    ActivityLog, Message, Notification)}
 
     def take(model: Any) -> int:
         value = ids[model]
@@ -236,40 +228,40 @@ def seed_scale(n: int, *, seed: int = 2026, echo: Callable[[str], None] = print)
             history.append(("assign", "Assigned", coordinator))
         if status in WITH_RESPONSE:
             versions = rng.randint(1, 5)
-            rid = take(Response)
+            rid = take(drafts.Response)
             approved = versions if status in {"approved", "submitted", "outcome_published"} else None
-            rows[Response].append({"id": rid, "consultation_id": cid, "mode": "free", "current_number": versions,
+            rows[drafts.Response].append({"id": rid, "consultation_id": cid, "mode": "free", "current_number": versions,
                                    "approved_number": approved, "created_at": created_at,
                                    "updated_at": created_at})
             version_id = 0
             for number in range(1, versions + 1):
                 body = f"## {topic.capitalize()}\n\n" + _text(rng, rng.randint(6, 14))
-                version_id = take(ResponseVersion)
-                rows[ResponseVersion].append({
+                version_id = take(drafts.ResponseVersion)
+                rows[drafts.ResponseVersion].append({
                     "id": version_id, "response_id": rid, "number": number, "author_id": lead,
                     "created_at": created_at + timedelta(days=number), "note": f"Draft {number}", "body": body,
                     "answers": {}, "search_text": body})
                 history.append(("save_draft", f"Saved version {number}", lead))
             for _ in range(rng.randint(0, 3)):
-                rows[Comment].append({"id": take(Comment), "response_id": rid, "author_id": rng.choice(contributors),
+                rows[drafts.Comment].append({"id": take(drafts.Comment), "response_id": rid, "author_id": rng.choice(contributors),
                                       "body": rng.choice(PHRASES), "kind": "comment",
                                       "created_at": created_at + timedelta(days=2)})
             for uid in rng.sample(contributors, rng.randint(0, 2)):
-                rows[Contributor].append({"id": take(Contributor), "response_id": rid, "user_id": uid,
+                rows[drafts.Contributor].append({"id": take(drafts.Contributor), "response_id": rid, "user_id": uid,
                                           "added_by_id": lead, "created_at": created_at})
             if status in {"submitted", "outcome_published"}:
                 for city_id in rng.sample(cities, rng.randint(2, 8)):
-                    rows[CitySupport].append({"id": take(CitySupport), "consultation_id": cid, "city_id": city_id,
+                    rows[drafts.CitySupport].append({"id": take(drafts.CitySupport), "consultation_id": cid, "city_id": city_id,
                                               "recorded_by_id": coordinator, "created_at": created_at})
-                rows[Submission].append({
-                    "id": take(Submission), "consultation_id": cid, "version_id": version_id, "method": "email",
+                rows[drafts.Submission].append({
+                    "id": take(drafts.Submission), "consultation_id": cid, "version_id": version_id, "method": "email",
                     "submitted_at": closes_at - timedelta(days=1), "reference": "", "recorded_by_id": coordinator,
                     "created_at": closes_at - timedelta(days=1)})
                 history.append(("submit", "Submitted", coordinator))
             if status == "outcome_published":
                 published = min(today, (closes_at + timedelta(days=rng.randint(30, 200))).date())
-                rows[Outcome].append({
-                    "id": take(Outcome), "consultation_id": cid, "url": "https://www.gov.uk/government/response",
+                rows[drafts.Outcome].append({
+                    "id": take(drafts.Outcome), "consultation_id": cid, "url": "https://www.gov.uk/government/response",
                     "published_on": published, "taken_up": rng.choice(["yes", "partly", "no"]), "notes": "",
                     "recorded_by_id": coordinator, "created_at": now})
                 history.append(("publish_outcome", "Outcome published", coordinator))
