@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 from typing import Any
 
 import lxml.html
@@ -238,3 +239,23 @@ def test_one_error_summary_with_every_problem(as_user) -> None:  # type: ignore[
     assert [(a.get("href"), a.text_content()) for a in summaries[0].xpath(".//a")] == [
         ("#start", "Start date must include a month"), ("#end", "Enter the end date")]
     assert doc.xpath("//title")[0].text_content().startswith("Error: ")
+
+
+def test_a_report_counted_seconds_ago_is_shown_again_per_scope_and_forgotten_on_a_change(
+        app, network, as_user, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(app.config, "LIST_COUNT_CACHE_SECONDS", 30)
+    coordinator = as_user("coordinator")
+    first = coordinator.get(Q2).get_data(as_text=True)
+    start = len(get_recorded_queries())
+    again = coordinator.get(Q2).get_data(as_text=True)
+    counted = [q.statement for q in get_recorded_queries()[start:] if "consultation" in q.statement.lower()
+               and not q.statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert _table(again, "quarters") == _table(first, "quarters") and _charts(again)[0].get("src") == _charts(
+        first)[0].get("src") and counted == []
+    # Another scope is its own report: Hull's lead never gets the network's numbers.
+    assert _rows(as_user("lead").get(Q2).get_data(as_text=True), "quarters")["2026 Q2"][0] == "3"
+    # A change committed by this process is counted at once.
+    added = factories.make_consultation(Status.NEW, title="Received in May")
+    added.created_at = datetime(2026, 5, 5, 9, tzinfo=UTC)
+    db.session.commit()
+    assert _rows(coordinator.get(Q2).get_data(as_text=True), "quarters")["2026 Q2"][0] == "8"
