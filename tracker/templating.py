@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from tracker import drawings
 from tracker.models import STATUS_LABELS, Status
 from tracker.timeutil import format_date, format_uk, relative_day, relative_to_now, utcnow
-from tracker.urls import text_and_links
+from tracker.urls import text_and_links, web_link
 
 STATUS_COLOURS = {
     Status.NEW: "blue",
@@ -117,7 +117,8 @@ def linked(text: str, absolute: bool = False) -> Markup:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        uk_datetime=uk_datetime, uk_date=uk_date, closes_hint=closes_hint, due_hint=due_hint, linked=linked
+        uk_datetime=uk_datetime, uk_date=uk_date, closes_hint=closes_hint, due_hint=due_hint, linked=linked,
+        web_link=web_link,
     )
     app.jinja_env.globals.update(
         status_tag=status_tag, navigation=navigation, now=utcnow)

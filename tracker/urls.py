@@ -29,6 +29,11 @@ def base_host() -> str:
     return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
 
 
+def web_link(url: str) -> str:
+    """A link to what came from outside, only when it is an http(s) address ("" for none)."""
+    return url.strip() if is_web_address(url) else ""
+
+
 def link_key(url: str) -> str:
     """One spelling of a link, so the same page is found however it was written: the scheme
     (http and https alike), the host's case, a leading ``www.``, the default port, a trailing

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("consultations", __name__)
 
-from tracker.consultations import routes  # noqa: E402,F401
+from tracker.consultations import link_keys, routes  # noqa: E402,F401

@@ -14,7 +14,7 @@ from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, Consultation
 from tracker.models.documents import ConsultationDocument, ConsultationQuestion, DocumentReading
 from tracker.models.intake import IntakeItem, ItemSource
-from tracker.urls import is_web_address
+from tracker.urls import web_link
 
 KIND_LABELS = {"attachment": "Document", "response_form": "Response form", "outcome": "Outcome",
                "scope": "Call for evidence"}
@@ -27,11 +27,6 @@ TYPE_LABELS = {"application/pdf": "PDF", "text/html": "HTML page", "application/
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 
-def link(url: str) -> str:
-    """A link to what came from outside, only when it is an http(s) address ("" for none)."""
-    return url.strip() if is_web_address(url) else ""
-
-
 @dataclass(frozen=True)
 class QuestionRow:
     position: int
@@ -41,10 +36,6 @@ class QuestionRow:
     source_title: str
     source_url: str
     source_where: str
-
-    @property
-    def source_href(self) -> str:
-        return link(self.source_url)
 
 
 @dataclass(frozen=True)
@@ -67,7 +58,7 @@ class DocumentRow:
 
     @property
     def href(self) -> str:
-        return link(self.url)
+        return web_link(self.url)
 
     @property
     def type_label(self) -> str:
@@ -122,7 +113,7 @@ def steps(ways: dict[str, Any] | None, *, committee: bool = False) -> list[Step]
     found: list[Step] = []
     if ways.get("link_url"):
         found.append(Step("online_form", "Submit evidence on the committee's page" if committee
-                          else "Use this online form", ways["link_url"], link(ways["link_url"])))
+                          else "Use this online form", ways["link_url"], web_link(ways["link_url"])))
     if ways.get("email"):
         email = ways["email"].removeprefix("mailto:")
         found.append(Step("email", "Send the response to this address", email,
@@ -131,7 +122,7 @@ def steps(ways: dict[str, Any] | None, *, committee: bool = False) -> list[Step]
         found.append(Step("post", "Post it to this address", ways["postal_address"]))
     if ways.get("attachment_url"):
         found.append(Step("response_form", "Download the department's response form and fill it in",
-                          ways["attachment_url"], link(ways["attachment_url"])))
+                          ways["attachment_url"], web_link(ways["attachment_url"])))
     return found
 
 

@@ -13,7 +13,6 @@ from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 from tracker.extensions import Model
 from tracker.models.types import LabelledEnum, UTCDateTime, sqlite_fts
 from tracker.timeutil import utcnow
-from tracker.urls import link_key
 
 if TYPE_CHECKING:
     from tracker.models.city import City, WorkArea
@@ -112,7 +111,7 @@ class Consultation(Model):
         server_default=IssuerType.GOVERNMENT_DEPARTMENT.value,
     )
     url: Mapped[str] = mapped_column(String(500), default="")
-    # The link in one spelling (tracker/urls.py link_key), kept by the listener below: how a link
+    # The link in one spelling (tracker/urls.py link_key), kept by consultations/link_keys.py: how a link
     # already in the tracker is found however it is written, by the form and by the importers.
     url_key: Mapped[str] = mapped_column(String(500), default="", server_default="", index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -188,11 +187,6 @@ def _moves_calendar(value: object, old: object) -> bool:
 def _date_moved(target: Consultation, value: object, old: object, initiator: object) -> None:
     if _moves_calendar(value, old):
         target.calendar_sequence = (target.calendar_sequence or 0) + 1
-
-
-@event.listens_for(Consultation.url, "set")
-def _link_keyed(target: Consultation, value: object, old: object, initiator: object) -> None:
-    target.url_key = link_key(value if isinstance(value, str) else "")
 
 
 @event.listens_for(Consultation.status, "set", active_history=True)

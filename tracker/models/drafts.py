@@ -21,7 +21,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.extensions import Model
 from tracker.models.types import LabelledEnum, UTCDateTime, sqlite_fts
 from tracker.timeutil import utcnow
-from tracker.urls import is_web_address
 
 if TYPE_CHECKING:
     from tracker.models.city import City
@@ -72,11 +71,6 @@ class Question(Model):
     @property
     def shown_number(self) -> str:
         return self.label or str(self.number)
-
-    @property
-    def source_href(self) -> str:
-        """The link to where it was found, only ever an http(s) address."""
-        return self.source_url if is_web_address(self.source_url) else ""
 
 
 class Response(Model):
