@@ -3,6 +3,7 @@ version and keeps its text, the lead sends for review and the coordinator approv
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -88,27 +89,10 @@ def test_response_page_sections_errors_and_library_search(live_server: str, page
     """Issue 11: the text first and one h1; a refused contributor (on its own page since issue 12)
     in the error summary with the
     field marked; the library finds words apart and marks them; axe finds nothing serious."""
-    from datetime import timedelta
-
-    from tracker.drafts import versions
-    from tracker.models.drafts import ResponseVersion, Submission
-    from tracker.timeutil import utcnow
-
     lead = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead")
-    drafting = factories.make_consultation(Status.DRAFTING, title="Bus services: accessibility", lead=lead)
-    sent = factories.make_consultation(Status.SUBMITTED, title="Rural transport", lead=lead)
-    db.session.flush()
-    for consultation, body in ((drafting, "# Our view\n\nThe network **welcomes** these proposals."),
-                               (sent, "Rural areas need a bus every hour, and better links to the towns.")):
-        response = versions.ensure_response(consultation)
-        version = ResponseVersion(response_id=response.id, number=1, author_id=lead.id, body=body, answers={},
-                                  search_text=body)
-        db.session.add(version)
-        db.session.flush()
-        response.current_number = 1
-    db.session.add(Submission(consultation_id=sent.id, version_id=version.id, method="email",
-                              submitted_at=utcnow() - timedelta(days=3), reference="R"))
-    db.session.commit()
+    drafting, sent = _drafting_and_submitted(
+        lead, "Bus services: accessibility", "# Our view\n\nThe network **welcomes** these proposals.",
+        "Rural areas need a bus every hour, and better links to the towns.")
 
     browser_login(page, live_server, lead.email, factories.PASSWORD)
     page.goto(f"{live_server}/consultations/{drafting.id}/response")
@@ -136,28 +120,14 @@ def test_a_threaded_discussion_and_a_passage_reused_in_the_editor(live_server: s
     """Issue 23: a comment mentioning a member, a reply under it, the thread resolved by its author
     and folded away; then, in the editor, a past response searched and a passage inserted where the writer
     was typing (nothing saved until they save), the page accessible throughout."""
-    from datetime import timedelta
 
     from tracker.drafts import versions
-    from tracker.models.drafts import Comment, ResponseVersion, Submission
-    from tracker.timeutil import utcnow
+    from tracker.models.drafts import Comment, ResponseVersion
 
     lead = factories.make_user(Role.POLICY_LEAD, city_name="Hull", name="Lena Lead")
     helper = factories.make_user(Role.CONTRIBUTOR, city_name="Newport", name="Ffion Davies")
-    drafting = factories.make_consultation(Status.DRAFTING, title="Bus franchising", lead=lead)
-    sent = factories.make_consultation(Status.SUBMITTED, title="Rural transport", lead=lead)
-    db.session.flush()
-    for consultation, body in ((drafting, "Our opening paragraph."),
-                               (sent, "Rural areas need a bus every hour.\n\nSomething else entirely.")):
-        response = versions.ensure_response(consultation)
-        version = ResponseVersion(response_id=response.id, number=1, author_id=lead.id, body=body, answers={},
-                                  search_text=body)
-        db.session.add(version)
-        db.session.flush()
-        response.current_number = 1
-    db.session.add(Submission(consultation_id=sent.id, version_id=version.id, method="email",
-                              submitted_at=utcnow() - timedelta(days=3), reference="R"))
-    db.session.commit()
+    drafting, sent = _drafting_and_submitted(lead, "Bus franchising", "Our opening paragraph.",
+                                             "Rural areas need a bus every hour.\n\nSomething else entirely.")
     response_url = f"{live_server}/consultations/{drafting.id}/response"
 
     browser_login(page, live_server, lead.email, factories.PASSWORD)
@@ -219,3 +189,26 @@ def test_a_threaded_discussion_and_a_passage_reused_in_the_editor(live_server: s
     page.get_by_role("button", name="Save version").click()
     page.wait_for_load_state()
     assert "Version 2 saved." in page.content()
+
+
+def _drafting_and_submitted(lead: Any, title: str, draft: str, submitted: str) -> tuple[Any, Any]:
+    """A draft of ``lead``'s (one version), and their submitted "Rural transport" response, in the
+    library; committed for the browser."""
+    from tracker.drafts import versions
+    from tracker.models.drafts import ResponseVersion, Submission
+    from tracker.timeutil import utcnow
+
+    drafting = factories.make_consultation(Status.DRAFTING, title=title, lead=lead)
+    sent = factories.make_consultation(Status.SUBMITTED, title="Rural transport", lead=lead)
+    db.session.flush()
+    for consultation, body in ((drafting, draft), (sent, submitted)):
+        response = versions.ensure_response(consultation)
+        version = ResponseVersion(response_id=response.id, number=1, author_id=lead.id, body=body, answers={},
+                                  search_text=body)
+        db.session.add(version)
+        db.session.flush()
+        response.current_number = 1
+    db.session.add(Submission(consultation_id=sent.id, version_id=version.id, method="email",
+                              submitted_at=utcnow() - timedelta(days=3), reference="R"))
+    db.session.commit()
+    return drafting, sent
