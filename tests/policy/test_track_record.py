@@ -156,3 +156,28 @@ def test_an_invited_contributor_may_choose_the_asks(as_user, make_response, hull
     assert as_user("coordinator").post(f"/policy/consultations/{draft.id}/asks",
                                        data={"asks": [], "seen_asks": str(hull_ask.id)}).status_code == 302
     assert _made(draft.id) == {}
+
+
+def test_an_ask_made_in_many_responses_is_shown_a_page_at_a_time(as_user, make_response, hull_ask) -> None:  # type: ignore[no-untyped-def]
+    from tracker.policy.queries import TRACK_RECORD_PER_PAGE
+
+    made = [make_response(Status.DRAFTING, title=f"Consultation number {n:02d}") for n in range(TRACK_RECORD_PER_PAGE + 2)]
+    db.session.add_all([ResponseAsk(consultation_id=c.id, ask_id=hull_ask.id, taken_up="full" if n < 3 else None)
+                        for n, c in enumerate(made)])
+    db.session.commit()
+    total = TRACK_RECORD_PER_PAGE + 2
+    reader = as_user("contributor")
+    first = page_text(reader.get(f"/policy/asks/{hull_ask.id}"))
+    # The counts are of every response, the table of the newest page only (newest consultation first).
+    assert (f"Made in {total} responses: taken up in full 3, in part 0, not taken up 0, "
+            f"not known yet {total - 3}.") in first
+    assert "(page 1 of 2, newest first)" in first
+    assert f"Consultation number {total - 1:02d}" in first and "Consultation number 00" not in first
+    second = reader.get(f"/policy/asks/{hull_ask.id}?page=2")
+    body = page_text(second)
+    assert second.status_code == 200 and "(page 2 of 2, newest first)" in body
+    assert "Consultation number 00" in body and "Consultation number 01" in body
+    assert f"Consultation number {total - 1:02d}" not in body
+    assert f'href="/policy/asks/{hull_ask.id}?page=1#made-in"' in second.get_data(as_text=True)
+    # A page past the end shows the last page.
+    assert "Consultation number 00" in page_text(reader.get(f"/policy/asks/{hull_ask.id}?page=99"))

@@ -28,7 +28,7 @@ from tracker.models.policy import (
     PolicyAsk,
     ResponseAsk,
 )
-from tracker.pagination import Page, paginate
+from tracker.pagination import Page, bounded, last_page, paginate
 from tracker.policy import permissions
 from tracker.policy.services import ASK_SUBJECT
 from tracker.timeutil import uk_today
@@ -103,20 +103,32 @@ def asks_by_area(user: User, status: str | None = None) -> list[tuple[WorkArea, 
     return [(area, by_area.get(area.id, [])) for area in work_areas()]
 
 
+# The responses that made an ask, a page at a time: a long-standing ask is made in hundreds.
+TRACK_RECORD_PER_PAGE = 25
+
+
 @dataclass
 class TrackRecord:
-    responses: list[dict[str, Any]]
+    responses: list[dict[str, Any]]  # this page of them
     engagements: list[dict[str, Any]]
     made: int
     full: int
     part: int
     not_taken: int
     unknown: int
+    page: int
+    pages: int
 
 
-def track_record(ask: PolicyAsk) -> TrackRecord:
-    """Where the ask was made (consultation, when submitted, what government did with it) and
-    where it was raised (engagements), newest first."""
+def track_record(ask: PolicyAsk, page: int = 1) -> TrackRecord:
+    """Where the ask was made (consultation, when submitted, what government did with it: page
+    ``page`` of them, clamped to the list) with how many in all, and where it was raised
+    (engagements), newest first."""
+    counts = dict(db.session.execute(
+        select(ResponseAsk.taken_up, func.count()).where(ResponseAsk.ask_id == ask.id).group_by(ResponseAsk.taken_up)
+    ).tuples().all())
+    made = sum(counts.values())
+    shown = bounded(page, made, TRACK_RECORD_PER_PAGE)
     rows = db.session.execute(
         select(ResponseAsk.taken_up, Consultation.id, Consultation.title, Consultation.status,
                Consultation.issuing_organisation, Submission.submitted_at)
@@ -124,6 +136,7 @@ def track_record(ask: PolicyAsk) -> TrackRecord:
         .outerjoin(Submission, Submission.consultation_id == Consultation.id)
         .where(ResponseAsk.ask_id == ask.id)
         .order_by(Submission.submitted_at.desc().nulls_last(), Consultation.id.desc())
+        .limit(TRACK_RECORD_PER_PAGE).offset((shown - 1) * TRACK_RECORD_PER_PAGE)
     ).all()
     responses = [{
         "consultation_id": r.id, "title": r.title, "organisation": r.issuing_organisation,
@@ -139,9 +152,9 @@ def track_record(ask: PolicyAsk) -> TrackRecord:
         .where(EngagementAsk.ask_id == ask.id)
         .order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
     ).all()]
-    counts = {t.value: sum(1 for r in responses if r["taken_up"] == t.value) for t in AskTakenUp}
-    return TrackRecord(responses, engagements, len(responses), counts["full"], counts["part"], counts["not"],
-                       sum(1 for r in responses if not r["taken_up"]))
+    full, part, not_taken = (counts.get(t.value, 0) for t in (AskTakenUp.FULL, AskTakenUp.PART, AskTakenUp.NOT))
+    return TrackRecord(responses, engagements, made, full, part, not_taken, made - full - part - not_taken,
+                       shown, last_page(made, TRACK_RECORD_PER_PAGE))
 
 
 def history(subject_type: str, subject_id: int) -> list[ActivityLog]:

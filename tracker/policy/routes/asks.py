@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.models.policy import AskStatus
+from tracker.pagination import govuk_pagination, requested_page
 from tracker.policy import bp, permissions, queries, services
 from tracker.policy.forms import AskEditForm, AskForm
 from tracker.policy.routes.common import area_choices, city_choices
@@ -61,9 +62,12 @@ def ask(ask_id: int) -> ResponseReturnValue:
     # The follow button is alerts' (a feature above policy), drawn through the hook it registers.
     follow_button = current_app.extensions.get("tracker.follow_button")
     follow = follow_button(current_user, "ask", str(row.id), "this ask") if follow_button else None
-    return render_template("policy/ask.html", ask=row, record=queries.track_record(row),
-                           history=queries.ask_history(row), can_edit=permissions.can_edit_ask(current_user, row),
-                           follow=follow)
+    record = queries.track_record(row, requested_page())
+    return render_template(
+        "policy/ask.html", ask=row, record=record, history=queries.ask_history(row),
+        can_edit=permissions.can_edit_ask(current_user, row), follow=follow,
+        pages_nav=govuk_pagination(record.page, record.pages,
+                                   lambda n: url_for("policy.ask", ask_id=row.id, page=n, _anchor="made-in")))
 
 
 @bp.route("/asks/<int:ask_id>/edit", methods=["GET", "POST"])
