@@ -230,6 +230,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=3, help="page runs per page, each between two reference runs")
     parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--pages", default="", help="comma-separated names of the pages to measure (default: all)")
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
     args = parser.parse_args()
 
@@ -244,6 +245,12 @@ def main() -> None:
     os.environ["TRACKER_INSTANCE_DIR"] = str(workdir)
     print(f"database: {args.database}, {args.scale:,} consultations")
     pages, api_token = build_database(url, args.scale)
+    if args.pages:
+        chosen = [name.strip() for name in args.pages.split(",")]
+        unknown = sorted(set(chosen) - set(pages))
+        if unknown:
+            raise SystemExit(f"unknown pages: {', '.join(unknown)} (choose from: {', '.join(pages)})")
+        pages = {name: pages[name] for name in chosen}
     print("SQL statements per page (coordinator, in-process):")
     for name, n in query_counts(url, pages, api_token).items():
         print(f"  {name:20s} {n}")
