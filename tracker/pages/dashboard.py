@@ -3,18 +3,21 @@ needs to see."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, get_template_attribute, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from tracker.consultations import counts as list_counts
 from tracker.consultations import lists, mywork
 from tracker.drafts import queries as drafts_queries
 from tracker.intake import queries as intake_queries
 from tracker.models import STATUS_LABELS, Role
 from tracker.reminders import queries as reminders_queries
+from tracker.timeutil import uk_today
 
 bp = Blueprint("dashboard", __name__)
 
@@ -30,32 +33,49 @@ def _urgent(overdue: Sequence[Any], closing: Sequence[Any]) -> dict[str, Any]:
             "urgent_more": len(overdue) >= lists.DASHBOARD_LIMIT or len(closing) >= lists.DASHBOARD_LIMIT}
 
 
+def _network(view: str) -> dict[str, Any]:
+    """The network's lists a view shows (not a person's own), with their sections drawn: the same
+    for everyone with that view, so each web process reuses them for LIST_COUNT_CACHE_SECONDS,
+    as it does the counts (a change of consultations committed in the process forgets them at once)."""
+
+    def draw() -> dict[str, Any]:
+        unassigned: Sequence[Any] = []
+        if view == "coordinator":
+            # Every list in one statement (see lists.short_lists).
+            closing_soon, unassigned, overdue, closing_unapproved = lists.short_lists(
+                [lists.closing_soon_list(14), lists.unassigned_list(), *(make() for make in URGENT)])
+        else:
+            closing_soon, overdue, closing_unapproved = lists.short_lists(
+                [lists.open_closing_soon_list(), *(make() for make in URGENT)])
+        urgent = _urgent(overdue, closing_unapproved)
+        limit = lists.DASHBOARD_LIMIT
+        drawn = {"urgent": _section("urgent_section")(urgent["urgent"], urgent["urgent_more"], lists.URGENT_DAYS)}
+        if view == "coordinator":
+            drawn["to_assign"] = _section("to_assign_section")(unassigned, limit)
+            drawn["closing_soon"] = _section("closing_soon_section")(closing_soon, limit)
+        else:
+            drawn["network_open"] = _section("network_open_section")(closing_soon, limit, view == "lead")
+        return {"closing_soon": closing_soon, "unassigned": unassigned, **urgent, "network": drawn}
+
+    return dict(list_counts.counts(("dashboard", view, uk_today()), draw))
+
+
+def _section(name: str) -> Callable[..., Markup]:
+    return cast("Callable[..., Markup]", get_template_attribute("dashboard/_network.html", name))
+
+
 def _coordinator_view() -> dict[str, Any]:
-    # Every list in one statement (see lists.short_lists).
-    closing_soon, unassigned, overdue, closing_unapproved = lists.short_lists(
-        [lists.closing_soon_list(14), lists.unassigned_list(), *(make() for make in URGENT)]
-    )
-    return {
-        "counts": [(status, STATUS_LABELS[status], n) for status, n in lists.counts_by_status().items()],
-        "closing_soon": closing_soon,
-        "unassigned": unassigned,
-        **_urgent(overdue, closing_unapproved),
-    }
+    counts = [(status, STATUS_LABELS[status], n) for status, n in lists.counts_by_status().items()]
+    return {"counts": counts, **_network("coordinator")}
 
 
 def _lead_view() -> dict[str, Any]:
-    mine, others, closing_soon, overdue, closing_unapproved = lists.short_lists(
-        [*lists.assignment_lists(current_user), lists.open_closing_soon_list(), *(make() for make in URGENT)]
-    )
-    return {"mine": mine, "city_work": others, "closing_soon": closing_soon,
-            **_urgent(overdue, closing_unapproved)}
+    mine, others = lists.short_lists([*lists.assignment_lists(current_user)])
+    return {"mine": mine, "city_work": others, **_network("lead")}
 
 
 def _contributor_view() -> dict[str, Any]:
-    closing_soon, overdue, closing_unapproved = lists.short_lists(
-        [lists.open_closing_soon_list(), *(make() for make in URGENT)]
-    )
-    return {"closing_soon": closing_soon, **_urgent(overdue, closing_unapproved)}
+    return _network("contributor")
 
 
 def _my_work() -> list[tuple[str, str]]:
