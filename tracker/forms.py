@@ -63,6 +63,11 @@ def character_problem(field: Field) -> str | None:
     return None
 
 
+def strip_text(value: str | None) -> str | None:
+    """A field filter: the text typed without the white space around it."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class BaseForm(FlaskForm):
     """FlaskForm (CSRF included) that also refuses text the tracker cannot store or send."""
 

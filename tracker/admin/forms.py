@@ -29,14 +29,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from tracker.admin.services import NATIONS, all_cities
-from tracker.forms import BaseForm, MaxLength
+from tracker.forms import BaseForm, MaxLength, strip_text
 from tracker.models import Role
-
-ROLE_CHOICES = [(r.value, r.label) for r in Role]
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def email_address(form: FlaskForm, field: EmailField) -> None:
@@ -56,17 +50,17 @@ class UserFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    role = SelectField("Role", choices=[("", "All roles"), *ROLE_CHOICES], widget=GovSelect(),
+    role = SelectField("Role", choices=[("", "All roles"), *Role.choices()], widget=GovSelect(),
                        validators=[Optional()])
     city = SelectField("City", choices=[], widget=GovSelect(), validators=[Optional()])
 
 
 class _UserFields(BaseForm):
-    name = StringField("Full name", widget=GovTextInput(), filters=[_strip],
+    name = StringField("Full name", widget=GovTextInput(), filters=[strip_text],
                        validators=[InputRequired("Enter the person's name"), MaxLength(120)])
     job_title = StringField("Job title (optional)", widget=GovTextInput(),
                             validators=[Optional(), MaxLength(120)])
-    role = RadioField("Role", choices=ROLE_CHOICES, widget=GovRadioInput(),
+    role = RadioField("Role", choices=Role.choices(), widget=GovRadioInput(),
                       description="Policy leads and contributors belong to a member city.",
                       validators=[InputRequired("Choose a role")])
     city = SelectField("Member city", choices=[], widget=GovSelect(), validators=[Optional()])
@@ -83,7 +77,7 @@ class _UserFields(BaseForm):
 
 
 class UserCreateForm(_UserFields):
-    email = EmailField("Email address", widget=GovTextInput(), filters=[_strip], validators=[
+    email = EmailField("Email address", widget=GovTextInput(), filters=[strip_text], validators=[
         InputRequired("Enter an email address"), MaxLength(254), email_address])
     # Length and guessability: the service's one password rule (auth/passwords.py).
     password = PasswordField("Initial password (optional)", widget=GovPasswordInput(), validators=[Optional()])
@@ -115,12 +109,12 @@ class CityForm(BaseForm):
     is_member = BooleanField("Member of the network", widget=GovCheckboxInput())
     # Checked by the service: a tenant id is a GUID, a domain a host name.
     entra_tenant_id = StringField(
-        "Microsoft Entra ID tenant ID (optional)", widget=GovTextInput(), filters=[_strip],
+        "Microsoft Entra ID tenant ID (optional)", widget=GovTextInput(), filters=[strip_text],
         description="The council's directory (tenant) ID, like 72f988bf-86f1-41af-91ab-2d7cd011db47: a first sign-in "
                     "with one of its accounts is matched to an invitation for that account's email address.",
         validators=[Optional(), MaxLength(36)])
     google_domain = StringField(
-        "Google Workspace domain (optional)", widget=GovTextInput(), filters=[_strip],
+        "Google Workspace domain (optional)", widget=GovTextInput(), filters=[strip_text],
         description="The council's Google Workspace domain, like hull.gov.uk, for the same.",
         validators=[Optional(), MaxLength(253)])
     submit = SubmitField("Save city", widget=GovSubmitInput())

@@ -17,28 +17,26 @@ DELIVERY_HINTS = {
 }
 
 
-def _delivery_field() -> RadioField:
-    return RadioField(
+class _SearchForm(BaseForm):
+    """A saved search's name and when its owner is told of new matches: saving one, changing one."""
+
+    name = StringField("Name", widget=GovTextInput(),
+                       validators=[InputRequired("Enter a name for the search"), MaxLength(MAX_NAME)])
+    delivery = RadioField(
         "Tell me of new matching consultations", default=AlertDelivery.AT_ONCE.value, widget=GovRadioInput(),
         choices=[(value, label) for value, label in ALERT_DELIVERY_LABELS.items()],
         validators=[InputRequired("Choose when to be told of new matches")],
     )
 
 
-class SaveSearchForm(BaseForm):
+class SaveSearchForm(_SearchForm):
     # The list's filters as its query string, read again by the list's parser when saved.
     query = HiddenField()
-    name = StringField("Name", widget=GovTextInput(),
-                       validators=[InputRequired("Enter a name for the search"), MaxLength(MAX_NAME)])
-    delivery = _delivery_field()
     submit = SubmitField("Save search", widget=GovSubmitInput())
 
 
-class EditSearchForm(BaseForm):
+class EditSearchForm(_SearchForm):
     version = VersionField()
-    name = StringField("Name", widget=GovTextInput(),
-                       validators=[InputRequired("Enter a name for the search"), MaxLength(MAX_NAME)])
-    delivery = _delivery_field()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 

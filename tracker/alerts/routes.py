@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as ResponseBase
 
 from tracker.alerts import bp, queries, services
 from tracker.alerts.forms import DELIVERY_HINTS, DeleteSearchForm, EditSearchForm, FollowForm, SaveSearchForm
 from tracker.errors import DomainError
+from tracker.forms import BaseForm
 from tracker.models.alerts import FollowTarget
-from tracker.views import Refused, page_status, run
+from tracker.views import Refused, page_status, run, run_if
 
 MAX_QUERY = 2000
+F = TypeVar("F", bound=BaseForm)
+T = TypeVar("T")
 
 
 def _query_args(raw: str) -> dict[str, str]:
@@ -62,41 +67,33 @@ def open_search(search_id: int) -> ResponseReturnValue:
     return redirect(url_for("consultations.index", **args))
 
 
+def _search_step(search_id: int, form_class: type[F], template: str, verb: Callable[[F], T], *,
+                 success: Callable[[T], str], **context: Any) -> ResponseReturnValue:
+    """A page that changes one of the user's saved searches: its form (filled from the search when
+    first shown), the verb run when it is posted and valid, then back to the list."""
+    search = services.own_search(current_user, search_id)
+    form = form_class(obj=search) if request.method == "GET" else form_class()
+    outcome = run_if(request.method == "POST" and form.validate(), form, lambda: verb(form), success=success,
+                     then=url_for("alerts.searches"))
+    if isinstance(outcome, ResponseBase):
+        return outcome
+    return render_template(template, form=form, search=search, described=queries.described(current_user, search.args or {}),
+                           stale=outcome.stale if outcome else None, **context), page_status(form, outcome)
+
+
 @bp.route("/searches/<int:search_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_search(search_id: int) -> ResponseReturnValue:
-    search = services.own_search(current_user, search_id)
-    form = EditSearchForm(obj=search) if request.method == "GET" else EditSearchForm()
-    outcome: Refused | None = None
-    if request.method == "POST" and form.validate():
-        result = run(form, lambda: services.update_search(
-            current_user, search_id, name=form.name.data or "", delivery=form.delivery.data or "",
-            seen_version=form.version.data or 0), success=lambda s: f"Search “{s.name}” saved.",
-            then=url_for("alerts.searches"))
-        if not isinstance(result, Refused):
-            return result
-        outcome = result
-    return render_template("alerts/search_form.html", form=form, search=search,
-                           described=queries.described(current_user, search.args or {}), hints=DELIVERY_HINTS,
-                           stale=outcome.stale if outcome else None), page_status(form, outcome)
+    return _search_step(search_id, EditSearchForm, "alerts/search_form.html", lambda form: services.update_search(
+        current_user, search_id, name=form.name.data or "", delivery=form.delivery.data or "",
+        seen_version=form.version.data or 0), success=lambda s: f"Search “{s.name}” saved.", hints=DELIVERY_HINTS)
 
 
 @bp.route("/searches/<int:search_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_search(search_id: int) -> ResponseReturnValue:
-    search = services.own_search(current_user, search_id)
-    form = DeleteSearchForm(obj=search) if request.method == "GET" else DeleteSearchForm()
-    outcome: Refused | None = None
-    if request.method == "POST" and form.validate():
-        result = run(form, lambda: services.delete_search(current_user, search_id,
-                                                           seen_version=form.version.data or 0),
-                      success=lambda name: f"Search “{name}” deleted.", then=url_for("alerts.searches"))
-        if not isinstance(result, Refused):
-            return result
-        outcome = result
-    return render_template("alerts/search_delete.html", form=form, search=search,
-                           described=queries.described(current_user, search.args or {}),
-                           stale=outcome.stale if outcome else None), page_status(form, outcome)
+    return _search_step(search_id, DeleteSearchForm, "alerts/search_delete.html", lambda form: services.delete_search(
+        current_user, search_id, seen_version=form.version.data or 0), success=lambda name: f"Search “{name}” deleted.")
 
 
 @bp.get("/following")

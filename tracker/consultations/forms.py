@@ -29,7 +29,7 @@ class ConsultationForm(BaseForm):
     issuer_type = RadioField(
         "Who issued it?",
         widget=gov.GovRadioInput(),
-        choices=[(t.value, t.label) for t in IssuerType],
+        choices=IssuerType.choices(),
         default=IssuerType.GOVERNMENT_DEPARTMENT.value,
         # Not sent (a script's post): a government department when logged, unchanged when edited.
         validators=[Optional()],
@@ -88,7 +88,7 @@ class TriageForm(BaseForm):
     decision = RadioField(
         "What should the network do?",
         widget=gov.GovRadioInput(),
-        choices=[(d.value, d.label) for d in Decision],
+        choices=Decision.choices(),
         validators=[InputRequired("Choose whether the network will respond")],
     )
     reason = TextAreaField(

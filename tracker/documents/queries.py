@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 
+from tracker.documents.reader import Question
 from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, Consultation
 from tracker.models.documents import ConsultationDocument, ConsultationQuestion, DocumentReading
@@ -25,17 +26,6 @@ TYPE_LABELS = {"application/pdf": "PDF", "text/html": "HTML page", "application/
                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Spreadsheet"}
 # An address someone could be sent to write to: a mailto link is made only of this.
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
-
-
-@dataclass(frozen=True)
-class QuestionRow:
-    position: int
-    number: str
-    text: str
-    options: list[str]
-    source_title: str
-    source_url: str
-    source_where: str
 
 
 @dataclass(frozen=True)
@@ -89,12 +79,11 @@ class DocumentsPanel:
     problem: str = ""
 
 
-def _question(row: ConsultationQuestion) -> QuestionRow:
-    return QuestionRow(row.position, row.number, row.text, list(row.options or []), row.source_title,
-                       row.source_url, row.source_where)
+def _question(row: ConsultationQuestion) -> Question:
+    return Question(row.number, row.text, list(row.options or []), row.source_title, row.source_url, row.source_where)
 
 
-def questions_for(consultation_id: int) -> list[QuestionRow]:
+def questions_for(consultation_id: int) -> list[Question]:
     """The questions found in the consultation's documents, in document order (none: [])."""
     rows = db.session.scalars(select(ConsultationQuestion).where(ConsultationQuestion.consultation_id == consultation_id)
                               .order_by(ConsultationQuestion.position))
@@ -176,9 +165,7 @@ def api_view(consultation_id: int) -> dict[str, Any]:
     in two statements."""
     ways, documents = _ways_and_documents(consultation_id)
     return {
-        "questions": [{"number": q.number, "text": q.text, "options": q.options,
-                       "source": {"title": q.source_title, "url": q.source_url, "where": q.source_where}}
-                      for q in questions_for(consultation_id)],
+        "questions": [q.as_json() for q in questions_for(consultation_id)],
         "ways_to_respond": ways,
         "documents": [{"title": d.title, "url": d.url, "status": d.status, "reason": d.reason} for d in documents],
     }

@@ -37,12 +37,18 @@ class DocumentResult:
 
 @dataclass
 class Question:
+    """A question found in a consultation's documents: as just read, or as stored (queries.py)."""
+
     number: str
     text: str
     options: list[str]
     source_title: str
     source_url: str
     source_where: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"number": self.number, "text": self.text, "options": self.options,
+                "source": {"title": self.source_title, "url": self.source_url, "where": self.source_where}}
 
 
 @dataclass
@@ -72,9 +78,7 @@ class Reading:
     def as_json(self) -> dict[str, Any]:
         """The shape of `read-documents --json` and of /api/v1's consultation."""
         return {
-            "questions": [{"number": q.number, "text": q.text, "options": q.options,
-                           "source": {"title": q.source_title, "url": q.source_url, "where": q.source_where}}
-                          for q in self.questions],
+            "questions": [q.as_json() for q in self.questions],
             "ways_to_respond": self.ways_to_respond or {},
             "documents": [{"title": d.title, "url": d.url, "status": d.status, "reason": d.reason}
                           for d in self.documents],

@@ -247,7 +247,7 @@ class SubmissionForm(BaseForm):
     version = VersionField()
     method = RadioField(
         "How was it submitted?", widget=GovRadioInput(),
-        choices=[(m.value, m.label) for m in SubmissionMethod], validate_choice=False,
+        choices=SubmissionMethod.choices(), validate_choice=False,
         validators=[InputRequired("Choose how the response was submitted."),
                     listed("Choose how the response was submitted.")],
     )
@@ -280,7 +280,7 @@ class OutcomeForm(BaseForm):
     )
     taken_up = RadioField(
         "Were the network's asks taken up?", widget=GovRadioInput(),
-        choices=[(t.value, t.label) for t in TakenUp], validate_choice=False,
+        choices=TakenUp.choices(), validate_choice=False,
         validators=[InputRequired("Choose yes, partly or no."), listed("Choose yes, partly or no.")],
     )
     notes = TextAreaField("Notes", widget=GovCharacterCount(),

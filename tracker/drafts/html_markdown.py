@@ -12,6 +12,7 @@ loss is said.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tracker.drafts.html_tree import Node, parse, text_of
@@ -105,7 +106,7 @@ class _Converter:
         font is a code block (the export writes one so)."""
         content = [n for n in nodes if not isinstance(n, str) or n.strip()]
         if len(content) == 1 and isinstance(content[0], Node) and content[0].tag == "code" and not one_line:
-            return fence(_lines_of(content[0]))
+            return fence(text_of(content[0], br="\n"))
         text = lines(self.inline(nodes, bold_is_plain=bold_is_plain))
         expected = " ".join(collapse(text_of(Node("p", children=nodes))).split())
         if text and not reads_back(text, expected):
@@ -203,18 +204,13 @@ class _Converter:
             # (text, nested list): a nested list follows its item's text on the next line, a
             # further paragraph after a blank line.
             parts: list[tuple[str, bool]] = []
-            pending: list[Node | str] = []
-            for child in [*li.children, Node("p")]:
-                if isinstance(child, str) or child.tag not in _BLOCK_TAGS:
-                    pending.append(child)
-                    continue
-                if any(not isinstance(n, str) or n.strip() for n in pending):
-                    parts.append((self.paragraph(pending), False))
-                pending = []
-                if child.tag in _LIST_TAGS:
-                    parts.append((self.list_block(child), True))
-                elif child.children:
-                    parts.extend((b.markdown, False) for b in self.block(child))
+            for part in _runs_and_blocks(li.children):
+                if isinstance(part, list):
+                    parts.append((self.paragraph(part), False))
+                elif part.tag in _LIST_TAGS:
+                    parts.append((self.list_block(part), True))
+                elif part.children:
+                    parts.extend((b.markdown, False) for b in self.block(part))
             parts = [p for p in parts if p[0]]
             if not parts:
                 continue
@@ -265,22 +261,17 @@ class _Converter:
     def cell(self, node: Node, header: bool) -> str:
         """A cell's text on one line: its paragraphs joined, a list's items joined."""
         parts: list[str] = []
-        pending: list[Node | str] = []
-        for child in [*node.children, Node("p")]:
-            if isinstance(child, str) or child.tag not in _BLOCK_TAGS:
-                pending.append(child)
-                continue
-            if any(not isinstance(n, str) or n.strip() for n in pending):
-                parts.append(self.paragraph(pending, bold_is_plain=header, one_line=True))
-            pending = []
-            if child.tag in _LIST_TAGS or child.tag == "table":
-                what = "A list" if child.tag in _LIST_TAGS else "A table"
+        for part in _runs_and_blocks(node.children):
+            if isinstance(part, list):
+                parts.append(self.paragraph(part, bold_is_plain=header, one_line=True))
+            elif part.tag in _LIST_TAGS or part.tag == "table":
+                what = "A list" if part.tag in _LIST_TAGS else "A table"
                 self.dropped.append(f"{what} inside a table cell (its text is kept on one line in the cell)")
-                items = [i for i in child.children if isinstance(i, Node) and i.tag == "li"] \
-                    if child.tag in _LIST_TAGS else [child]
+                items = [i for i in part.children if isinstance(i, Node) and i.tag == "li"] \
+                    if part.tag in _LIST_TAGS else [part]
                 parts.append("; ".join(escape(" ".join(collapse(text_of(i)).split())) for i in items))
-            elif child.children:
-                parts.append(self.paragraph(child.children, bold_is_plain=header, one_line=True))
+            elif part.children:
+                parts.append(self.paragraph(part.children, bold_is_plain=header, one_line=True))
         text = " ".join(p for p in parts if p).replace("\\\n", " ")
         return re.sub(r"(?<!\\)\|", r"\\|", text)  # a pipe in a code span would end the cell
 
@@ -291,14 +282,6 @@ class _Converter:
             return None
         return self.alignments[index]
 
-
-def _lines_of(node: Node | str) -> str:
-    """A code element's text, its line breaks kept."""
-    if isinstance(node, str):
-        return node
-    if node.tag == "br":
-        return "\n"
-    return "".join(_lines_of(child) for child in node.children)
 
 
 def _descendants(node: Node, tag: str, stop: set[str]) -> list[Node]:
@@ -319,6 +302,21 @@ def _span(value: str | None) -> int:
 
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
+
+
+def _runs_and_blocks(children: list[Node | str]) -> Iterator[list[Node | str] | Node]:
+    """An element's children in order: the inline ones between two blocks as one run (a run of
+    white space alone is left out, it makes no paragraph), each block element by itself."""
+    run: list[Node | str] = []
+    for child in [*children, None]:
+        if child is not None and (isinstance(child, str) or child.tag not in _BLOCK_TAGS):
+            run.append(child)
+            continue
+        if any(not isinstance(n, str) or n.strip() for n in run):
+            yield run
+        run = []
+        if child is not None:
+            yield child
 
 
 def _merge_adjacent(nodes: list[Node | str]) -> list[Node | str]:

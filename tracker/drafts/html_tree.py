@@ -51,9 +51,10 @@ def parse(html: str) -> Node:
     return builder.root
 
 
-def text_of(node: Node | str) -> str:
+def text_of(node: Node | str, br: str = " ") -> str:
+    """A node's text, each line break as ``br`` (a code block keeps them as new lines)."""
     if isinstance(node, str):
         return node
     if node.tag == "br":
-        return " "
-    return "".join(text_of(child) for child in node.children)
+        return br
+    return "".join(text_of(child, br) for child in node.children)

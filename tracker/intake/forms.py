@@ -14,7 +14,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, S
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker.consultations.forms import AssignForm, TriageForm
-from tracker.forms import BaseForm, VersionField
+from tracker.forms import BaseForm, VersionField, strip_text
 from tracker.models import Decision, IssuerType
 
 
@@ -27,7 +27,7 @@ class DismissForm(BaseForm):
     reason = TextAreaField(
         "Why is it not for the network?",
         widget=GovTextArea(),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip_text],
         validators=[
             DataRequired("Give a reason for dismissing it"),
             Length(max=1000, message="Keep the reason to 1,000 characters or fewer"),
@@ -86,7 +86,7 @@ class FeedForm(BaseForm):
         validators=[InputRequired("Enter the issuer's name"), Length(max=200, message="200 characters or fewer")],
     )
     issuer_type = RadioField("Kind of issuer", widget=GovRadioInput(),
-                             choices=[(t.value, t.label) for t in IssuerType],
+                             choices=IssuerType.choices(),
                              validators=[InputRequired("Choose the kind of issuer")])
     default_work_area_id = SelectField("Default work area", coerce=int, widget=GovSelect())
     submit = SubmitField("Save feed", widget=GovSubmitInput())

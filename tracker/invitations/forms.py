@@ -13,27 +13,21 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Optional
 
-from tracker.forms import BaseForm, MaxLength, VersionField
+from tracker.forms import BaseForm, MaxLength, VersionField, strip_text
 from tracker.models import Role
-
-ROLE_CHOICES = [(r.value, r.label) for r in Role]
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 class _Person(BaseForm):
     # The address's format is checked by the service (one rule for every way in).
-    email = EmailField("Email address", widget=GovTextInput(), filters=[_strip],
+    email = EmailField("Email address", widget=GovTextInput(), filters=[strip_text],
                        validators=[InputRequired("Enter an email address"), MaxLength(254)])
-    name = StringField("Full name", widget=GovTextInput(), filters=[_strip],
+    name = StringField("Full name", widget=GovTextInput(), filters=[strip_text],
                        validators=[InputRequired("Enter the person's name"), MaxLength(120)])
     city = SelectField("Member city", choices=[], widget=GovSelect(), validators=[Optional()])
 
 
 class InviteForm(_Person):
-    role = RadioField("Role", choices=ROLE_CHOICES, widget=GovRadioInput(),
+    role = RadioField("Role", choices=Role.choices(), widget=GovRadioInput(),
                       description="Policy leads and contributors belong to a member city.",
                       validators=[InputRequired("Choose a role")])
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
@@ -44,7 +38,7 @@ class ContributorInviteForm(_Person):
 
 
 class AcceptForm(BaseForm):
-    name = StringField("Your full name", widget=GovTextInput(), filters=[_strip],
+    name = StringField("Your full name", widget=GovTextInput(), filters=[strip_text],
                        validators=[InputRequired("Enter your name"), MaxLength(120)])
     # Length and guessability: the one password rule (auth/passwords.py), checked by the service.
     password = PasswordField("Choose a password", widget=GovPasswordInput(),

@@ -58,6 +58,11 @@ class LabelledEnum(enum.StrEnum):
         member.label = label or value.replace("_", " ").capitalize()
         return member
 
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, label) of every member, in order: a form's or a filter's choices."""
+        return [(member.value, member.label) for member in cls]
+
 
 def sqlite_fts(model: type[Model], name: str, columns: Sequence[str], tokenize: str) -> None:
     """An FTS5 index ``name`` of ``columns`` of the model's table on SQLite, kept in step by

@@ -53,7 +53,7 @@ class AskForm(BaseForm):
 class AskEditForm(AskForm):
     version = VersionField()
     status = RadioField("Status", widget=GovRadioInput(), validate_choice=False,
-                        choices=[(s.value, s.label) for s in AskStatus],
+                        choices=AskStatus.choices(),
                         validators=[InputRequired("Choose whether the ask is active, achieved or retired")])
 
 

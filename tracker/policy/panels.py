@@ -139,7 +139,7 @@ def response_panel(user: User, consultation: Consultation, response: Response | 
         "can_choose": permissions.can_choose_asks(user, consultation, response),
         "can_take_up": permissions.can_record_take_up(user, consultation) and bool(facts.made),
         "seen_take_up": seen_take_up(facts.made),
-        "take_up_choices": [(t.value, t.label) for t in AskTakenUp],
+        "take_up_choices": AskTakenUp.choices(),
         "partners": facts.partners,
         "can_partners": permissions.can_set_partners(user, consultation),
         "engagements": facts.engagements,
@@ -168,7 +168,7 @@ def partners_page(user: User, consultation: Consultation) -> dict[str, Any]:
     return {
         "partner_rows": [{"id": i, "name": name, "role": roles.get(i, "")}
                          for i, name, active in facts.networks if active or i in roles],
-        "partner_roles": [(r.value, r.label) for r in PartnerRole],
+        "partner_roles": PartnerRole.choices(),
         "seen_partners": seen_partners(facts.partners),
     }
 
@@ -181,7 +181,7 @@ def outcome_panel(consultation: Consultation, typed: Mapping[str, str]) -> dict[
         "made": [{"ask_id": r.ask_id, "title": r.title, "area": r.area,
                   "value": typed.get(f"take_up_{r.ask_id}", r.taken_up or "")} for r in made],
         "seen_take_up": typed.get("seen_take_up", seen_take_up(made)),
-        "choices": [(t.value, t.label) for t in AskTakenUp],
+        "choices": AskTakenUp.choices(),
     }
 
 

@@ -19,8 +19,11 @@ from tracker.timeutil import format_uk
 from tracker.views import Refused, run
 
 
-def _editable(consultation: Consultation) -> None:
+def _editable(consultation_id: int) -> Consultation:
+    """The consultation, when the current user may edit its draft (else the 403 page)."""
+    consultation = queries.get_consultation(consultation_id)
     permissions.require(permissions.can_edit(current_user, consultation), "You cannot edit this draft.")
+    return consultation
 
 
 def _page(consultation: Consultation, form: ReuseSearchForm, *, status: int = 200, stale: Stale | None = None,
@@ -54,8 +57,7 @@ def _as_json(consultation: Consultation, form: ReuseSearchForm) -> ResponseRetur
 @bp.get("/<int:consultation_id>/response/reuse")
 @login_required
 def reuse_search(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    _editable(consultation)
+    consultation = _editable(consultation_id)
     form = ReuseSearchForm(request.args)
     if request.args.get("format") == "json":
         return _as_json(consultation, form)
@@ -67,8 +69,7 @@ def reuse_search(consultation_id: int) -> ResponseReturnValue:
 @bp.post("/<int:consultation_id>/response/reuse/insert")
 @login_required
 def reuse_insert(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    _editable(consultation)
+    consultation = _editable(consultation_id)
     form = ReuseInsertForm()
     search = ReuseSearchForm(data={"q": form.q.data or "", "into": form.into.data or ""})
     if not form.validate():

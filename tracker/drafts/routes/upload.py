@@ -14,7 +14,7 @@ from tracker.drafts import bp, permissions, queries, upload, versions, word_in
 from tracker.drafts.forms import UploadConfirmForm, UploadForm
 from tracker.drafts.markdown import heading_top, render
 from tracker.drafts.routes.common import consultation_url, response_url
-from tracker.errors import DomainError, Stale
+from tracker.errors import DomainError, PermissionDenied, Stale
 from tracker.extensions import csrf
 from tracker.models import Consultation, Status
 from tracker.views import Refused, attach_error, run
@@ -23,15 +23,16 @@ from tracker.views import Refused, attach_error, run
 _FORM_OVERHEAD = 64 * 1024
 
 
-def _editable(consultation: Consultation) -> None:
-    """Only someone who may edit the draft may upload one, and only while it can be edited."""
-    resp = queries.get_response(consultation)
-    if permissions.can_edit(current_user, consultation, resp):
-        return
-    if permissions.is_frozen(consultation) or Status(consultation.status) == Status.APPROVED:
-        permissions.require(False, f"This draft is {Status(consultation.status).label.lower()} "
-                                   "and can no longer be edited.")
-    permissions.require(False, "You cannot edit this draft.")
+def _editable(consultation_id: int) -> Consultation:
+    """The consultation: only someone who may edit its draft may upload one, and only while it can
+    be edited."""
+    consultation = queries.get_consultation(consultation_id)
+    if not permissions.can_edit(current_user, consultation, queries.get_response(consultation)):
+        status = Status(consultation.status)
+        if permissions.is_frozen(consultation) or status == Status.APPROVED:
+            raise PermissionDenied(f"This draft is {status.label.lower()} and can no longer be edited.")
+        raise PermissionDenied("You cannot edit this draft.")
+    return consultation
 
 
 def _limit_text() -> str:
@@ -70,8 +71,7 @@ def _confirm_page(consultation: Consultation, uploaded: upload.UploadedDraft, ba
 @bp.get("/<int:consultation_id>/response/upload")
 @login_required
 def upload_word(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    _editable(consultation)
+    consultation = _editable(consultation_id)
     resp = queries.get_response(consultation)
     return _upload_page(consultation, UploadForm(formdata=None, base_version=resp.current_number if resp else 0))
 
@@ -82,8 +82,7 @@ def upload_word(consultation_id: int) -> ResponseReturnValue:
 @csrf.exempt
 @login_required
 def upload_word_read(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    _editable(consultation)
+    consultation = _editable(consultation_id)
     max_bytes = current_app.config["WORD_UPLOAD_MAX_BYTES"]
     request.max_content_length = max_bytes + _FORM_OVERHEAD
     too_large = f"The file must be smaller than {_limit_text()}."
@@ -131,8 +130,7 @@ _STALE_ADVICE = ("Your document is below, compared with their version: check wha
 @bp.post("/<int:consultation_id>/response/upload/confirm")
 @login_required
 def upload_word_confirm(consultation_id: int) -> ResponseReturnValue:
-    consultation = queries.get_consultation(consultation_id)
-    _editable(consultation)
+    consultation = _editable(consultation_id)
     form = UploadConfirmForm()
     if not form.validate():
         raise DomainError(upload.RELOAD)

@@ -31,7 +31,7 @@ def asks() -> ResponseReturnValue:
         problem, status = "Choose active, achieved or retired", ""
     return render_template(
         "policy/asks.html", areas=queries.asks_by_area(current_user, status or None), status=status,
-        statuses=[(s.value, s.label) for s in AskStatus], problem=problem,
+        statuses=AskStatus.choices(), problem=problem,
         status_label=AskStatus(status).label if status else "",
         can_create=permissions.can_create_ask(current_user),
     ), 400 if problem else 200
