@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import url_for
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from tracker.consultations import counts as list_counts
 from tracker.extensions import db
@@ -77,19 +77,33 @@ class InboxPage:
     last_runs: list[ImportRun]  # the latest of each source
 
 
+# What a row of the inbox shows, and of its work area, consultation and feed only what it names:
+# an item's summary, ways to respond and the reasons for its suggestion are for its own page.
+_INBOX_ROW = (
+    load_only(IntakeItem.id, IntakeItem.source, IntakeItem.title, IntakeItem.document_type,
+              IntakeItem.organisations, IntakeItem.closes_at, IntakeItem.applies_to_network, IntakeItem.state,
+              IntakeItem.dismissal_reason, IntakeItem.withdrawn_at, IntakeItem.suggested_work_area_id,
+              IntakeItem.consultation_id, IntakeItem.feed_source_id),
+    joinedload(IntakeItem.suggested_work_area).load_only(WorkArea.id, WorkArea.name),
+    joinedload(IntakeItem.consultation).load_only(Consultation.id, Consultation.status),
+    joinedload(IntakeItem.feed_source).load_only(FeedSource.id, FeedSource.issuer_name),
+)
+
+
+def state_counts() -> dict[str, int]:
+    """How many items are in each state: reused for a few seconds like the dashboard's inbox count."""
+    return dict(list_counts.counts("inbox states", lambda: dict(db.session.execute(
+        select(IntakeItem.state, func.count(IntakeItem.id)).group_by(IntakeItem.state)).tuples().all())))
+
+
 def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
-    counts: dict[str, int] = dict(
-        db.session.execute(
-            select(IntakeItem.state, func.count(IntakeItem.id)).group_by(IntakeItem.state)
-        ).tuples().all()
-    )
+    counts = state_counts()
     total = counts.get(state.value, 0)
     page = bounded(page, total, per_page)
     now = utcnow()
     items = db.session.scalars(
         select(IntakeItem)
-        .options(selectinload(IntakeItem.suggested_work_area), selectinload(IntakeItem.consultation),
-                 selectinload(IntakeItem.feed_source))
+        .options(*_INBOX_ROW)
         .where(IntakeItem.state == state.value)
         # What closes soonest first (the work is to decide in time), then those already
         # closed, most recent first; items without a date last.
