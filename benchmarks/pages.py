@@ -9,8 +9,9 @@ Not a test: run it by hand and read the figures.
 It builds the database (migrations, then ``flask seed --scale N``: years of closed consultations, a
 few hundred open ones, responses with versions and comments), serves the tracker and the reference
 page from the same gunicorn (4 sync workers; benchmarks/bench_app.py), signs in as the demo
-coordinator through the real form, and loads each page with wrk (2 threads, 16 connections; the API
-with a token of the coordinator's, the calendar feed at its secret address, the rest signed in),
+coordinator through the real form (keeping the cookies a browser holds after its first page), and
+loads each page with wrk (2 threads, 16 connections; the API with a token of the coordinator's,
+the calendar feed at its secret address, the rest signed in),
 interleaving reference and page runs: R P R P R P R. Each page run is divided by the mean of the
 reference runs either side of it, and the page's share is the median of those ratios, so a change
 of machine load during the run moves both. The last line is `worst page: <name> <NN>% of reference`.
@@ -197,7 +198,16 @@ def sign_in(port: int, email: str, password: str) -> str:
     response.read()
     assert response.status == 302, f"sign-in failed: HTTP {response.status}"
     # The session's cookie and the device cookie, in whatever order the server sent them.
-    return "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
+    cookies = dict(c.split(";")[0].split("=", 1) for c in response.msg.get_all("Set-Cookie") or [])
+    # Then the first page, as a browser opens it: its answer gives the session the form token
+    # every later page reuses (without it, each page would make and sign a new one).
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", "/", headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 200, f"the dashboard after sign-in: HTTP {response.status}"
+    cookies.update(c.split(";")[0].split("=", 1) for c in response.msg.get_all("Set-Cookie") or [])
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}

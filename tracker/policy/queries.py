@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from tracker.errors import NotFound
 from tracker.extensions import db
@@ -206,7 +206,11 @@ class EngagementFilters:
 
 
 def engagements_query(filters: EngagementFilters) -> Select[tuple[Engagement]]:
-    stmt = select(Engagement).options(joinedload(Engagement.work_area))
+    # What the log's rows show: the notes and who recorded it are for the engagement's own page.
+    stmt = select(Engagement).options(
+        load_only(Engagement.id, Engagement.occurred_on, Engagement.kind, Engagement.title, Engagement.attendees,
+                  Engagement.work_area_id),
+        joinedload(Engagement.work_area).load_only(WorkArea.id, WorkArea.name))
     if filters.kind:
         stmt = stmt.where(Engagement.kind == filters.kind)
     if filters.work_area_id:
