@@ -69,6 +69,19 @@ def test_the_owning_citys_lead_edits_its_ask_and_the_history_keeps_before_and_af
     assert "Before: Active After: Achieved" in shown
 
 
+def test_a_coordinator_moves_an_ask_and_the_history_names_the_city_and_work_area(as_user, hull_ask, salford_ask) -> None:  # type: ignore[no-untyped-def]
+    area_before, area_after = hull_ask.work_area.name, salford_ask.work_area.name
+    assert area_before != area_after
+    moved = as_user("coordinator").post(f"/policy/asks/{hull_ask.id}/edit", data=_edit(
+        hull_ask, lead_city_id=salford_ask.lead_city_id, work_area_id=salford_ask.work_area_id))
+    assert moved.status_code == 302
+    row = _fresh(hull_ask)
+    assert (row.lead_city_id, row.work_area_id) == (salford_ask.lead_city_id, salford_ask.work_area_id)
+    shown = page_text(as_user("contributor").get(f"/policy/asks/{hull_ask.id}"))
+    assert "Lead city Before: Hull After: Salford" in shown
+    assert f"Work area Before: {area_before} After: {area_after}" in shown
+
+
 def test_a_lead_of_city_a_cannot_edit_city_bs_ask(as_user, salford_ask) -> None:  # type: ignore[no-untyped-def]
     hull = as_user("lead")
     assert hull.get(f"/policy/asks/{salford_ask.id}/edit").status_code == 403

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from tracker.errors import NotFound
 from tracker.extensions import db
@@ -158,37 +158,43 @@ def track_record(ask: PolicyAsk, page: int = 1) -> TrackRecord:
 
 
 def history(subject_type: str, subject_id: int) -> list[ActivityLog]:
-    """Every change to a row of the feature, newest first, with who made it."""
+    """Every change to a row of the feature, newest first, with who made it (and their city)."""
     return list(db.session.scalars(
-        select(ActivityLog).options(selectinload(ActivityLog.actor).selectinload(User.city))
+        select(ActivityLog).options(joinedload(ActivityLog.actor).joinedload(User.city))
         .where(ActivityLog.subject_type == subject_type, ActivityLog.subject_id == subject_id)
         .order_by(ActivityLog.id.desc())
     ))
 
 
+_ASK_FIELDS = {"title": "Title", "text": "Text", "status": "Status", "lead_city_id": "Lead city",
+               "work_area_id": "Work area"}
+
+
 def ask_history(ask: PolicyAsk) -> list[dict[str, Any]]:
-    """The ask's edits with each changed field's value before and after, by name."""
-    cities = {c.id: c.name for c in db.session.scalars(select(City))}
-    areas = {a.id: a.name for a in work_areas()}
-    names = {"title": "Title", "text": "Text", "status": "Status", "lead_city_id": "Lead city",
-             "work_area_id": "Work area"}
+    """The ask's edits with each changed field's value before and after, by name (the names of
+    cities and work areas read only when an edit moved the ask)."""
+    entries = history(ASK_SUBJECT, ask.id)
+    named: dict[str, dict[int, str]] = {"lead_city_id": {}, "work_area_id": {}}
+    moved = {f for e in entries for f in named if f in (e.after or {})}
+    if "lead_city_id" in moved:
+        named["lead_city_id"] = dict(db.session.execute(select(City.id, City.name)).tuples().all())
+    if "work_area_id" in moved:
+        named["work_area_id"] = dict(db.session.execute(select(WorkArea.id, WorkArea.name)).tuples().all())
 
     def shown(field: str, value: Any) -> str:
         if value is None:
             return ""
-        if field == "lead_city_id":
-            return cities.get(value, str(value))
-        if field == "work_area_id":
-            return areas.get(value, str(value))
+        if field in named:
+            return named[field].get(value, str(value))
         if field == "status":
             return AskStatus(value).label
         return str(value)
 
     result = []
-    for entry in history(ASK_SUBJECT, ask.id):
+    for entry in entries:
         before, after = entry.before or {}, entry.after or {}
-        fields = [{"name": names[f], "before": shown(f, before.get(f)), "after": shown(f, after.get(f))}
-                  for f in names if f in after and (entry.before is None or f in before)]
+        fields = [{"name": name, "before": shown(f, before.get(f)), "after": shown(f, after.get(f))}
+                  for f, name in _ASK_FIELDS.items() if f in after and (entry.before is None or f in before)]
         result.append({"when": entry.created_at, "who": entry.actor.display_name if entry.actor else "The tracker",
                        "message": entry.message, "version": after.get("version"), "fields": fields,
                        "created": entry.before is None})
