@@ -57,3 +57,17 @@ def test_a_call_block_and_long_texts_are_drawn_and_not_kept(app: Flask) -> None:
     assert long_text.strip() in long
     assert not any(long_text.strip() in repr(key) for key in drawings._drawn)
     assert not any("Inside" in repr(key) for key in drawings._drawn)
+
+
+def test_every_pages_service_navigation_is_drawn_from_what_was_kept(app: Flask, as_user) -> None:  # type: ignore[no-untyped-def]
+    # GOV.UK's page template imports its own govukServiceNavigation: the frame must not draw
+    # through that one, or the navigation of every page is drawn anew.
+    drawings.forget()
+    client = as_user("coordinator")
+    first = client.get("/notifications").get_data(as_text=True)
+    kept = [key for key in drawings._drawn if key[0] == "govukServiceNavigation"]
+    assert len(kept) == 1
+    assert client.get("/notifications").get_data(as_text=True).count('class="govuk-service-navigation"') == 1
+    assert [key for key in drawings._drawn if key[0] == "govukServiceNavigation"] == kept
+    # The kept drawing is the one shown: the current section marked, the coordinator's inbox listed.
+    assert "govuk-service-navigation__item--active" in first and 'href="/intake/"' in first

@@ -125,6 +125,10 @@ def register(app: Flask) -> None:
     for name, component in GOVUK_MACROS.items():
         module = app.jinja_env.get_template(f"govuk_frontend_jinja/components/{component}/macro.html").module
         app.jinja_env.globals[name] = drawings.kept(name, getattr(module, name))
+    # GOV.UK's page template imports its own govukServiceNavigation, and in the blocks of a page
+    # that extends it that name is the template's, not the kept one above: the frame draws the
+    # navigation under a name of its own, so that every page's navigation is drawn from what was kept.
+    app.jinja_env.globals["keptServiceNavigation"] = app.jinja_env.globals["govukServiceNavigation"]
 
     @app.context_processor
     def _service() -> dict[str, Any]:
