@@ -67,17 +67,29 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
 ]
 
 
+# The items for each (address prefix, who, where): the same for every request that asks, so
+# built once per process instead of eight url_for calls per page.
+_navigations: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+
+
 def navigation() -> list[dict[str, Any]]:
     """The service navigation's items for the signed-in person (none when signed out)."""
     if not current_user.is_authenticated:
         return []
-    sees = {"anyone": True, "coordinators": current_user.is_coordinator, "admins": current_user.is_admin}
-    return [
-        {"href": url_for(endpoint), "text": text,
-         "active": request.endpoint == endpoint or (blueprint is not None and request.blueprint == blueprint)}
-        for endpoint, text, who, blueprint in NAVIGATION
-        if sees[who]
-    ]
+    key = (request.script_root, current_user.is_coordinator, current_user.is_admin, request.endpoint,
+           request.blueprint)
+    items = _navigations.get(key)
+    if items is None:
+        sees = {"anyone": True, "coordinators": current_user.is_coordinator, "admins": current_user.is_admin}
+        items = [
+            {"href": url_for(endpoint), "text": text,
+             "active": request.endpoint == endpoint or (blueprint is not None and request.blueprint == blueprint)}
+            for endpoint, text, who, blueprint in NAVIGATION
+            if sees[who]
+        ]
+        if len(_navigations) < 1_000:  # endpoints are few; anything past them is not kept
+            _navigations[key] = items
+    return items
 
 
 # The GOV.UK Frontend macros every page may use, by component: loaded once as globals rather
