@@ -121,6 +121,33 @@ def pytest_configure(config: pytest.Config) -> None:
         "an engine or app of its own read it): it runs on emptied tables reseeded with the reference data "
         "instead of inside a transaction rolled back at its end",
     )
+    config.addinivalue_line(
+        "markers",
+        "long: runs for ten seconds or more (a walk of every page or route, processes started and killed): "
+        "run first, so that the parallel workers end together instead of one running a long test alone at "
+        "the end",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long tests first in each worker's share. pytest-xdist's worksteal hands each of N workers
+    a consecutive share of the collection (the i-th gets what is left divided by the workers left)
+    and rebalances by taking from the end of a queue: so the long tests are dealt round-robin to
+    the front of the shares, and only short tests are left to move at the end. Every worker
+    collects the same order. Without xdist, the long tests simply run first."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    long = [item for item in items if item.get_closest_marker("long") is not None]
+    short = iter([item for item in items if item.get_closest_marker("long") is None])
+    ordered: list[pytest.Item] = []
+    left = len(items)
+    for n in range(workers):
+        share = left // (workers - n)
+        firsts = long[n::workers]
+        ordered += firsts + [next(short) for _ in range(max(share - len(firsts), 0))]
+        left -= share
+    ordered += list(short)
+    assert len(ordered) == len(items)
+    items[:] = ordered
 
 
 # Fixtures that serve the session app from another thread: its requests use connections of their

@@ -345,6 +345,7 @@ def demo_data(app: Flask) -> dict[str, int]:
     return _real_values()
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_and_form_with_hostile_values(app: Flask, demo_data: dict[str, int], role: str) -> None:
     """One data set per role (seeding is the slow part): paths, query strings, then forms."""

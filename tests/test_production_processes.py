@@ -77,6 +77,7 @@ def _up(port: int) -> bool:
         return False
 
 
+@pytest.mark.long
 @pytest.mark.committed  # gunicorn, worker and beat processes read and commit through their own connections
 def test_procfile_processes_serve_sign_in_and_send_reminders(
         app: Flask, smtp: Inbox, redis_url: str, database_url: str, lead: User,  # noqa: F811 - the fixture

@@ -229,6 +229,7 @@ def test_without_tracker_env_the_app_is_production_and_refuses_the_development_k
         create_app()
 
 
+@pytest.mark.long
 @pytest.mark.committed  # a production app of its own reads the demo accounts through its own engine
 def test_production_refuses_demo_data_and_demo_passwords(monkeypatch, database_url, tmp_path,
                                                          restore_celery_default) -> None:

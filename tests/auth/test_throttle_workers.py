@@ -54,6 +54,7 @@ def _attempt(port: int, email: str, password: str) -> int:
     return response.status
 
 
+@pytest.mark.long
 @pytest.mark.committed  # gunicorn workers read and commit through their own connections
 def test_twenty_wrong_passwords_lock_the_account_on_two_workers(
         lead: User, redis_url: str, database_url: str, tmp_path: Path) -> None:

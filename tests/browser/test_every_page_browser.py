@@ -38,6 +38,7 @@ def demo(app: Flask) -> None:
     db.session.commit()
 
 
+@pytest.mark.long
 @pytest.mark.committed
 @pytest.mark.parametrize("role", list(DEMO_LOGINS))
 def test_every_page_fits_320_px_with_no_axe_violation(

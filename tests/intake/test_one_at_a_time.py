@@ -104,6 +104,7 @@ def test_five_simultaneous_import_tasks_on_a_fresh_database(app: Flask, govuk: G
     assert _count(IntakeItem) == 7 and _count(OrganisationRule) == len(rules.DEFAULT_ORGANISATION_RULES)
 
 
+@pytest.mark.long
 @pytest.mark.committed  # CLI processes read and commit through their own connections
 def test_five_simultaneous_cli_imports_in_processes(app: Flask, govuk: GovukFixtureServer, tmp_path: Path) -> None:
     for n in range(1, 8):

@@ -46,6 +46,7 @@ def the_reminder(consultation_id: int) -> Message:
     return db.session.scalars(select(Message).where(Message.consultation_id == consultation_id)).one()
 
 
+@pytest.mark.long
 @pytest.mark.committed  # a Celery worker process reads and commits through its own connection
 def test_worker_killed_before_the_server_had_the_message_is_sent_once_after_the_next_sweep(
     app: Flask, smtp: Inbox, lead: User, redis_server: RedisServer, tmp_path: Path
@@ -80,6 +81,7 @@ def test_worker_killed_before_the_server_had_the_message_is_sent_once_after_the_
     assert row.attempts == 2 and row.sent_at is not None
 
 
+@pytest.mark.long
 @pytest.mark.committed  # a Celery worker process reads and commits through its own connection
 def test_worker_killed_while_the_server_received_the_message_is_uncertain_and_resent_only_by_a_person(
     app: Flask, smtp: Inbox, eager: None, lead: User, as_user, redis_server: RedisServer, tmp_path: Path  # type: ignore[no-untyped-def]
@@ -118,6 +120,7 @@ def test_worker_killed_while_the_server_received_the_message_is_uncertain_and_re
     assert len(smtp.messages) == 2 and the_reminder(consultation_id).state == State.SENT
 
 
+@pytest.mark.long
 @pytest.mark.committed  # a Celery worker process reads and commits through its own connection
 def test_reminders_written_while_redis_is_down_go_out_at_the_next_sweep(
     app: Flask, smtp: Inbox, lead: User, redis_server: RedisServer, tmp_path: Path

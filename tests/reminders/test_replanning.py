@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+import pytest
 import time_machine
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -129,6 +130,7 @@ def _clean() -> None:
             db.session.expunge(obj)
 
 
+@pytest.mark.long
 @settings(max_examples=25, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(start=st.sampled_from(STARTS), first=st.sampled_from(DEADLINES), steps=actions)
