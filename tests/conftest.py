@@ -132,17 +132,19 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The long tests first in each worker's share. pytest-xdist's worksteal hands each of N workers
     a consecutive share of the collection (the i-th gets what is left divided by the workers left)
-    and rebalances by taking from the end of a queue: so the long tests are dealt round-robin to
-    the front of the shares, and only short tests are left to move at the end. Every worker
-    collects the same order. Without xdist, the long tests simply run first."""
+    and rebalances by taking from the end of a queue: so the long tests open the shares, and only
+    short tests are left to move at the end. They are dealt in blocks, the browser walks together,
+    so that two Chromium walks do not run at once on a small machine. Every worker collects the
+    same order. Without xdist, the long tests simply run first."""
     workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
-    long = [item for item in items if item.get_closest_marker("long") is not None]
+    long = sorted((item for item in items if item.get_closest_marker("long") is not None),
+                  key=lambda item: item.get_closest_marker("browser") is None)
     short = iter([item for item in items if item.get_closest_marker("long") is None])
     ordered: list[pytest.Item] = []
     left = len(items)
     for n in range(workers):
         share = left // (workers - n)
-        firsts = long[n::workers]
+        firsts = long[n * len(long) // workers:(n + 1) * len(long) // workers]
         ordered += firsts + [next(short) for _ in range(max(share - len(firsts), 0))]
         left -= share
     ordered += list(short)
