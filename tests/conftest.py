@@ -295,6 +295,28 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+@pytest.fixture
+def reused_counts(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The counts and lists a web process reuses (consultations/counts.py) kept for a minute, as in
+    production, starting from none; yields the SQL of every statement run meanwhile, to show what
+    was not read again."""
+    from sqlalchemy import event
+
+    from tracker.consultations import counts
+
+    monkeypatch.setitem(app.config, "LIST_COUNT_CACHE_SECONDS", 60)
+    counts.forget()
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
+        statements.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    yield statements
+    event.remove(db.engine, "before_cursor_execute", record)
+    counts.forget()
+
+
 def login(client: FlaskClient, user: User) -> FlaskClient:
     """Sign in without the password form (the auth tests use the real form): a real server-side
     session, committed so that servers in other threads see it too."""

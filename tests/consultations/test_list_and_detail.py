@@ -335,33 +335,19 @@ def test_every_page_read_from_either_end_keeps_the_order(app: Flask, as_user) ->
     assert walked == expected
 
 
-def test_the_list_reuses_its_counts_until_a_consultation_changes(app: Flask, as_user) -> None:
-    from sqlalchemy import event
-
-    from tracker.consultations import counts
-
+def test_the_list_reuses_its_counts_until_a_consultation_changes(as_user, reused_counts) -> None:  # type: ignore[no-untyped-def]
     factories.make_consultation("new", title="Counted one")
     db.session.commit()
-    statements: list[str] = []
-    record = lambda conn, cursor, sql, *args: statements.append(sql)  # noqa: E731
-    app.config["LIST_COUNT_CACHE_SECONDS"] = 60
-    counts.forget()
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        client = as_user("contributor")
-        assert "1 consultation" in client.get("/consultations/").get_data(as_text=True)
-        first = [s for s in statements if "count(" in s.lower()]
-        statements.clear()
-        assert "1 consultation" in client.get("/consultations/").get_data(as_text=True)
-        assert [s for s in statements if "count(" in s.lower() and "consultation" in s] == []  # reused
-        factories.make_consultation("new", title="Counted two")
-        db.session.commit()  # a change committed here forgets the counts at once
-        assert "2 consultations" in client.get("/consultations/").get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-        app.config["LIST_COUNT_CACHE_SECONDS"] = 0
-        counts.forget()
+    client = as_user("contributor")
+    assert "1 consultation" in client.get("/consultations/").get_data(as_text=True)
+    first = [s for s in reused_counts if "count(" in s.lower()]
     assert first, "the first page view counted"
+    reused_counts.clear()
+    assert "1 consultation" in client.get("/consultations/").get_data(as_text=True)
+    assert [s for s in reused_counts if "count(" in s.lower() and "consultation" in s] == []  # reused
+    factories.make_consultation("new", title="Counted two")
+    db.session.commit()  # a change committed here forgets the counts at once
+    assert "2 consultations" in client.get("/consultations/").get_data(as_text=True)
 
 
 def test_on_sqlite_the_search_reads_its_index_not_the_table(app: Flask, as_user) -> None:

@@ -123,32 +123,19 @@ def test_each_persons_work_is_a_link_to_the_filtered_list(as_user) -> None:
             assert as_user(role).get(f"/consultations/?mine={value}").status_code == 200
 
 
-def test_the_network_lists_are_drawn_once_and_redrawn_when_a_consultation_changes(app, as_user, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from sqlalchemy import event
-
-    from tracker.consultations import counts
-
+def test_the_network_lists_are_drawn_once_and_redrawn_when_a_consultation_changes(as_user, reused_counts) -> None:  # type: ignore[no-untyped-def]
     factories.make_consultation("new", title="Waiting one", closes_in_days=5)
     db.session.commit()
-    monkeypatch.setitem(app.config, "LIST_COUNT_CACHE_SECONDS", 60)
-    counts.forget()
-    statements: list[str] = []
-    record = lambda conn, cursor, sql, *args: statements.append(sql)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        coordinator, contributor = as_user("coordinator"), as_user("contributor")
-        assert _section_titles(coordinator.get("/").get_data(as_text=True), "To triage or assign") == ["Waiting one"]
-        statements.clear()
-        html = coordinator.get("/").get_data(as_text=True)
-        assert _section_titles(html, "To triage or assign") == ["Waiting one"]
-        assert [s for s in statements if "UNION ALL" in s] == []  # the lists were not read again
-        # Each view has its own: a contributor's page is not the coordinator's.
-        assert _section_titles(contributor.get("/").get_data(as_text=True), "The network") == []
-        factories.make_consultation("triaged", title="Waiting two", closes_in_days=6)
-        db.session.commit()  # a change committed here forgets what was drawn at once
-        html = coordinator.get("/").get_data(as_text=True)
-        assert _section_titles(html, "To triage or assign") == ["Waiting one", "Waiting two"]
-        assert "To triage or assign: 2" in html
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-        counts.forget()
+    coordinator, contributor = as_user("coordinator"), as_user("contributor")
+    assert _section_titles(coordinator.get("/").get_data(as_text=True), "To triage or assign") == ["Waiting one"]
+    reused_counts.clear()
+    html = coordinator.get("/").get_data(as_text=True)
+    assert _section_titles(html, "To triage or assign") == ["Waiting one"]
+    assert [s for s in reused_counts if "UNION ALL" in s] == []  # the lists were not read again
+    # Each view has its own: a contributor's page is not the coordinator's.
+    assert _section_titles(contributor.get("/").get_data(as_text=True), "The network") == []
+    factories.make_consultation("triaged", title="Waiting two", closes_in_days=6)
+    db.session.commit()  # a change committed here forgets what was drawn at once
+    html = coordinator.get("/").get_data(as_text=True)
+    assert _section_titles(html, "To triage or assign") == ["Waiting one", "Waiting two"]
+    assert "To triage or assign: 2" in html

@@ -224,27 +224,14 @@ def test_item_page_has_no_duplicate_element_ids(as_user, imported):
     assert [name for name, n in ids.items() if n > 1] == []
 
 
-def test_the_inbox_tabs_reuse_their_counts_until_an_item_is_decided(app, as_user, imported, monkeypatch):  # type: ignore[no-untyped-def]
-    from sqlalchemy import event
-
-    from tracker.consultations import counts
-
-    monkeypatch.setitem(app.config, "LIST_COUNT_CACHE_SECONDS", 60)
-    counts.forget()
-    statements: list[str] = []
-    record = lambda conn, cursor, sql, *args: statements.append(sql)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        client = as_user("coordinator")
-        assert "To triage (3)" in client.get("/intake/").get_data(as_text=True)
-        statements.clear()
-        page = client.get("/intake/").get_data(as_text=True)
-        assert "To triage (3)" in page and "Dismissed (0)" in page
-        assert [s for s in statements if "GROUP BY intake_item.state" in s] == []  # reused
-        item = imported["Latest closing care plan"]
-        client.post(f"/intake/items/{item.id}/dismiss", data={"reason": "LGA is responding"})
-        page = client.get("/intake/").get_data(as_text=True)  # the decision committed here is seen at once
-        assert "To triage (2)" in page and "Dismissed (1)" in page
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-        counts.forget()
+def test_the_inbox_tabs_reuse_their_counts_until_an_item_is_decided(as_user, imported, reused_counts):  # type: ignore[no-untyped-def]
+    client = as_user("coordinator")
+    assert "To triage (3)" in client.get("/intake/").get_data(as_text=True)
+    reused_counts.clear()
+    page = client.get("/intake/").get_data(as_text=True)
+    assert "To triage (3)" in page and "Dismissed (0)" in page
+    assert [s for s in reused_counts if "GROUP BY intake_item.state" in s] == []  # reused
+    item = imported["Latest closing care plan"]
+    client.post(f"/intake/items/{item.id}/dismiss", data={"reason": "LGA is responding"})
+    page = client.get("/intake/").get_data(as_text=True)  # the decision committed here is seen at once
+    assert "To triage (2)" in page and "Dismissed (1)" in page
