@@ -116,6 +116,9 @@ class Config:
     # Idle limit (the cookie's lifetime, renewed by use) and absolute limit (from sign-in), both
     # also checked on the server against the session's row.
     PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME_SECONDS", 8 * 3600)
+    # The cookie is renewed when the server records the session's use (auth/sessions.TOUCH_EVERY),
+    # not signed and sent again with every page: the idle limit moves in the same steps on both.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_ABSOLUTE_SECONDS = _int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
     # A 200,000-character draft of non-ASCII text is about 2.4 MB once form-encoded; anything
     # much larger than that is refused with a 413 before it reaches a form.

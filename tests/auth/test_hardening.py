@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 import time_machine
@@ -114,6 +115,29 @@ def test_sessions_end_when_idle(app: Flask, lead: User) -> None:
         clock.shift(timedelta(hours=3))
         assert is_signed_in(browser)  # 3 hours idle, 10 h 50 since signing in
         assert not is_signed_in(idle)  # unused for 10 h 50
+
+
+def _session_cookie(response: object) -> str | None:
+    return next((h for h in response.headers.getlist("Set-Cookie")  # type: ignore[attr-defined]
+                 if h.startswith("session=")), None)
+
+
+def test_the_cookie_is_renewed_when_the_server_records_the_sessions_use_not_on_every_page(
+        app: Flask, lead: User) -> None:
+    browser = app.test_client()
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        sign_in(browser, lead.email)
+        browser.get("/")  # the first page gives the session its form token
+        clock.shift(timedelta(minutes=1))
+        page = browser.get("/")
+        assert page.status_code == 200 and _session_cookie(page) is None
+        clock.shift(timedelta(minutes=5))
+        page = browser.get("/")
+        renewed = _session_cookie(page)
+        assert page.status_code == 200 and renewed is not None
+        expires = re.search(r"Expires=([^;]+)", renewed)
+        assert expires is not None
+        assert abs(parsedate_to_datetime(expires.group(1)) - (utcnow() + timedelta(hours=8))) < timedelta(seconds=5)
 
 
 def test_disabling_an_account_ends_its_sessions_on_the_server(app: Flask, admin: User, lead: User) -> None:

@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request, session
 from sqlalchemy import CursorResult, bindparam, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
@@ -80,6 +80,10 @@ def load(token: str, now: datetime | None = None) -> User | None:
                 conn.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
         except OperationalError:
             log.warning("could not record the use of session %s; will try again", session_id)
+        else:
+            if has_request_context():
+                # The cookie's idle lifetime renewed with the row's (SESSION_REFRESH_EACH_REQUEST is off).
+                session.modified = True
     user.login_token = token
     return user
 
