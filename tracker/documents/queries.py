@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from tracker.documents.reader import Question
 from tracker.extensions import db
@@ -81,6 +81,10 @@ class DocumentsPanel:
 
 def _question(row: ConsultationQuestion) -> Question:
     return Question(row.number, row.text, list(row.options or []), row.source_title, row.source_url, row.source_where)
+
+
+# Whether the consultation's documents gave questions: a page reads them only then.
+FOUND_QUESTIONS = exists().where(ConsultationQuestion.consultation_id == Consultation.id)
 
 
 def questions_for(consultation_id: int) -> list[Question]:

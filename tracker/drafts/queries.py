@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, and_, bindparam, func, literal, or_, select, union
+from sqlalchemy import Exists, Row, Select, and_, bindparam, exists, func, literal, or_, select, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.consultations import workflow
@@ -100,25 +100,52 @@ def _shown(person: Any) -> Any:
 
 # The pages' statements are built once, their values bound at each execution: building a
 # statement and its cache key per request showed in the profiles.
-_DRAFT = (
-    select(Response, ResponseVersion, _comment_count, Submission, Outcome)
-    .select_from(Consultation)
-    .outerjoin(Response, Response.consultation_id == Consultation.id)
-    .outerjoin(ResponseVersion, and_(ResponseVersion.response_id == Response.id,
-                                     ResponseVersion.number == Response.current_number))
-    .outerjoin(Submission, Submission.consultation_id == Consultation.id)
-    .outerjoin(Outcome, Outcome.consultation_id == Consultation.id)
-    .options(_shown(ResponseVersion.author), joinedload(Submission.version), joinedload(Submission.recorded_by))
-    .where(Consultation.id == bindparam("id"))
-)
+def _with_draft(*first: Any) -> Select[Any]:
+    """``first`` and the draft of the consultation whose id is bound as "id", all outer-joined to
+    the consultation's own row, so that there is one row whatever the draft holds."""
+    return (
+        select(*first, Response, ResponseVersion, _comment_count, Submission, Outcome)
+        .select_from(Consultation)
+        .outerjoin(Response, Response.consultation_id == Consultation.id)
+        .outerjoin(ResponseVersion, and_(ResponseVersion.response_id == Response.id,
+                                         ResponseVersion.number == Response.current_number))
+        .outerjoin(Submission, Submission.consultation_id == Consultation.id)
+        .outerjoin(Outcome, Outcome.consultation_id == Consultation.id)
+        .options(_shown(ResponseVersion.author), joinedload(Submission.version), joinedload(Submission.recorded_by))
+        .where(Consultation.id == bindparam("id"))
+    )
+
+
+_DRAFT = _with_draft()
+
+# Whether the consultation has questions of its draft: the response page reads them only then.
+HAS_QUESTIONS = exists().where(Question.consultation_id == Consultation.id)
+
+
+def page_statement(**flags: Exists) -> Select[Any]:
+    """The consultation, ``flags`` (each panel's "anything to show?", correlated to the
+    consultation and its response) and the draft, in one statement: a page builds it once."""
+    return _with_draft(Consultation, *(flag.label(name) for name, flag in flags.items()))
+
+
+def _draft(response: Response | None, version: ResponseVersion | None, comment_count: int | None,
+           submission: Submission | None, outcome: Outcome | None) -> Draft:
+    return Draft(response, version, int(comment_count or 0) if response is not None else 0, submission, outcome)
 
 
 def draft_of(consultation: Consultation) -> Draft:
-    """The draft in one statement, whatever it holds (the pages took eight one by one). Every
-    part is outer-joined to the consultation's own row, so there is always one row."""
-    response, version, comment_count, submission, outcome = db.session.execute(
-        _DRAFT, {"id": consultation.id}).one()
-    return Draft(response, version, int(comment_count or 0) if response is not None else 0, submission, outcome)
+    """The draft in one statement, whatever it holds (the pages took eight one by one)."""
+    return _draft(*db.session.execute(_DRAFT, {"id": consultation.id}).one())
+
+
+def consultation_and_draft(statement: Select[Any], consultation_id: int) -> tuple[Consultation, Draft, dict[str, bool]]:
+    """The consultation, its draft and the flags of a page's statement (page_statement)."""
+    row = db.session.execute(statement, {"id": consultation_id}).first()
+    if row is None:
+        raise NotFound("There is no consultation with that number.")
+    consultation, *flags = row[:-5]
+    names = list(row._fields[1:-5])
+    return consultation, _draft(*row[-5:]), {name: bool(flag) for name, flag in zip(names, flags, strict=True)}
 
 
 def current_version(response: Response | None) -> ResponseVersion | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from tracker.drafts import mentions
@@ -73,16 +73,22 @@ _MENTIONS = (
 )
 
 
+# Whether any comment on the response mentions someone: a page reads the mentions only then.
+MENTIONED = exists().where(CommentMention.comment_id == Comment.id, Comment.response_id == Response.id)
+
+
 def conversation(user: User, consultation: Consultation, response: Response | None, questions: list[Question],
-                 by_questions: bool) -> Conversation:
+                 by_questions: bool, *, commented: bool = True, mentioned: bool = True) -> Conversation:
     """The response's threads as ``user`` sees them. A question's threads sit under the question
-    when the page shows the questions; otherwise with the others, labelled with their question."""
-    if response is None:
+    when the page shows the questions; otherwise with the others, labelled with their question.
+    ``commented`` and ``mentioned`` False: the page knows there is no comment, or no mention."""
+    if response is None or not commented:
         return Conversation()
     comments = list(db.session.scalars(_COMMENTS, {"id": response.id}).unique())
     named: dict[int, dict[str, str]] = {}
-    for comment_id, typed, name in db.session.execute(_MENTIONS, {"id": response.id}):
-        named.setdefault(comment_id, {})[typed] = name
+    if mentioned:
+        for comment_id, typed, name in db.session.execute(_MENTIONS, {"id": response.id}):
+            named.setdefault(comment_id, {})[typed] = name
     tops: dict[int, Thread] = {}
     for c in comments:
         if c.parent_id is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from markupsafe import Markup
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.drafts import queries as drafts_queries
@@ -116,6 +116,10 @@ _REQUESTS = (
 )
 
 
+# Whether evidence was asked for on the consultation: a page reads the requests only then.
+ASKED = exists().where(EvidenceRequest.consultation_id == Consultation.id)
+
+
 def _requests(consultation: Consultation) -> list[EvidenceRequest]:
     return list(db.session.scalars(_REQUESTS, {"consultation_id": consultation.id}))
 
@@ -162,10 +166,12 @@ def _view(request: EvidenceRequest, consultation: Consultation, user: User) -> R
     )
 
 
-def panel(user: User, consultation: Consultation, response: Response | None, *, back: str = "response") -> Panel:
+def panel(user: User, consultation: Consultation, response: Response | None, *, back: str = "response",
+          asked: bool = True) -> Panel:
     """The evidence panel beside the draft: each request, who was asked and how each city
-    answered, the answers by question, and what the viewer may do."""
-    requests = _requests(consultation)
+    answered, the answers by question, and what the viewer may do (``asked`` False: the page
+    knows there is no request)."""
+    requests = _requests(consultation) if asked else []
     return Panel(
         consultation_id=consultation.id,
         requests=[_view(r, consultation, user) for r in requests],

@@ -49,14 +49,21 @@ T = TypeVar("T")
 # The workflow steps the page's review panel offers, each shown only to whoever may take it now.
 REVIEW_STEPS = ("send_for_review", "approve", "reopen", "submit", "publish_outcome")
 
+# The consultation, its draft, and whether each panel that reads more has anything to read.
+_PAGE = queries.page_statement(questions=queries.HAS_QUESTIONS, found=documents_queries.FOUND_QUESTIONS,
+                               asked=evidence_queries.ASKED, mentioned=threads.MENTIONED)
+_EVERY_PANEL = {"questions": True, "found": True, "asked": True, "mentioned": True}
+
 
 @bp.get("/<int:consultation_id>/response")
 @login_required
 def response(consultation_id: int) -> ResponseReturnValue:
-    return _response_page(queries.get_consultation(consultation_id))
+    consultation, draft, has = queries.consultation_and_draft(_PAGE, consultation_id)
+    return _response_page(consultation, draft=draft, has=has)
 
 
-def _response_page(consultation: Consultation, *, status: int = 200, stale: Stale | None = None,
+def _response_page(consultation: Consultation, *, draft: queries.Draft | None = None,
+                   has: dict[str, bool] | None = None, status: int = 200, stale: Stale | None = None,
                    failed: tuple[str, Any] | None = None,
                    problems: list[dict[str, str]] | None = None,
                    refused_in_thread: tuple[str, int, Any] | None = None) -> ResponseReturnValue:
@@ -66,9 +73,10 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     ``refused_in_thread`` ("reply" or "question", the thread's or question's id, the form) a
     refused form of one of the conversation's many, redrawn where it was (its errors in ``problems``)."""
     user = current_user
-    draft = queries.draft_of(consultation)
+    draft = draft or queries.draft_of(consultation)
+    has = has or _EVERY_PANEL
     resp, version = draft.response, draft.version
-    qs = queries.questions(consultation)
+    qs = queries.questions(consultation) if has["questions"] else []
     can_manage = permissions.can_manage_contributors(user, consultation)
     supports, members = queries.support_of(consultation)
     can_support = permissions.support_cities_for(user, consultation)
@@ -78,11 +86,14 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     seen = {"version": consultation.version}
     steps = {name: workflow.allowed(user, consultation, name) for name in REVIEW_STEPS}
     token = {"token": post_token()}
-    forms: dict[str, Any] = {"comment_form": CommentForm(formdata=None, data=token),
-                             "question_comment_form": CommentForm(formdata=None, data=token),
+    # Forms of one class with the same data are one form drawn in several places (a refused one
+    # takes only its own name's place below).
+    comment_form = CommentForm(formdata=None, data=token)
+    forms: dict[str, Any] = {"comment_form": comment_form, "question_comment_form": comment_form,
                              "reply_form": ReplyForm(formdata=None, data=token)}
+    step_form = StepForm(formdata=None, data=seen)
     if steps["send_for_review"]:
-        forms["review_form"] = StepForm(formdata=None, data=seen)
+        forms["review_form"] = step_form
     if steps["approve"]:
         forms["approve_form"] = ApproveForm(formdata=None, data={**seen, "number": resp.current_number if resp else 0})
         forms["return_form"] = ReturnForm(formdata=None, data=seen)
@@ -91,13 +102,14 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     # The questions found in the consultation's documents, offered while the draft can change and
     # until it is answered question by question.
     offered = (documents_queries.questions_for(consultation.id)
-               if permissions.is_editable(consultation) and versions.offers_document_questions(resp, qs) else [])
+               if has["found"] and permissions.is_editable(consultation)
+               and versions.offers_document_questions(resp, qs) else [])
     if can_manage:
         forms["question_form"] = QuestionForm(formdata=None, data=seen)
-        forms["mode_form"] = ModeForm(formdata=None, data=seen)
-        forms["remove_question_form"] = StepForm(formdata=None, data=seen)
+        forms["mode_form"] = step_form  # its mode is a hidden input of the page's
+        forms["remove_question_form"] = step_form
         if offered:
-            forms["document_questions_form"] = StepForm(formdata=None, data=seen)
+            forms["document_questions_form"] = step_form
     if can_support:
         forms["support_form"] = SupportForm(formdata=None)
     error_form = None
@@ -107,7 +119,8 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
     if can_support:
         forms["support_form"].city_id.choices = queries.support_choices(user, supports, members)
     by_questions = queries.by_questions(resp)
-    talk = threads.conversation(user, consultation, resp, qs, by_questions)
+    talk = threads.conversation(user, consultation, resp, qs, by_questions, commented=draft.comment_count > 0,
+                                mentioned=has["mentioned"])
     return render_template(
         "drafts/response.html",
         consultation=consultation,
@@ -145,7 +158,7 @@ def _response_page(consultation: Consultation, *, status: int = 200, stale: Stal
         form=error_form if error_form is not None and error_form.errors else None,
         problems=problems or [],
         policy_panel=policy_panels.response_panel(user, consultation, resp),
-        evidence_panel=evidence_queries.panel(user, consultation, resp),
+        evidence_panel=evidence_queries.panel(user, consultation, resp, asked=has["asked"]),
         **forms,
     ), status
 

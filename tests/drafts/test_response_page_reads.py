@@ -1,0 +1,62 @@
+"""The response page reads a panel's rows only when its one statement found the panel has any
+(issue 26): a draft with no questions, no questions found in its documents, no evidence request
+and no mention does not ask for them, and a draft with no comment does not read the conversation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+
+from tracker.drafts import people, versions
+from tracker.extensions import db
+from tracker.models import Consultation, Status, User
+
+# How each panel's own read starts (the page's first statement names these tables only in EXISTS).
+READS = {"questions": "SELECT question.", "found questions": "SELECT consultation_question.",
+         "evidence": "SELECT evidence_request.", "mentions": "SELECT comment_mention.",
+         "comments": "SELECT comment."}
+
+
+@contextmanager
+def _statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def statement(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
+        seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+
+
+def _reads(client: Any, consultation: Consultation) -> tuple[str, set[str]]:
+    with _statements() as seen:
+        response = client.get(f"/consultations/{consultation.id}/response")
+    assert response.status_code == 200
+    return response.get_data(as_text=True), {name for name, start in READS.items()
+                                              if any(sql.startswith(start) for sql in seen)}
+
+
+def test_empty_panels_are_not_read(app: Flask, as_user: Callable[[str], Any], users: dict[str, User],
+                                   make_draft: Callable[..., Consultation]) -> None:
+    draft = make_draft(Status.DRAFTING, versions=["# View\n\nOne."])
+    client = as_user("lead")
+    html, read = _reads(client, draft)
+    assert read == set() and "Comments (0)" in html
+
+    people.add_comment(users["coordinator"], draft, "Please add the figures.")
+    db.session.commit()
+    html, read = _reads(client, draft)
+    assert read == {"comments"} and "Please add the figures." in html and "Comments (1)" in html
+
+    versions.add_question(users["lead"], draft, "Do you agree with the proposed funding formula?")
+    db.session.commit()
+    html, read = _reads(client, draft)
+    assert read == {"comments", "questions"}
+    assert "Do you agree with the proposed funding formula?" in html
