@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from tracker.consultations import mywork
@@ -105,12 +105,18 @@ class FollowButton:
     what: str  # "this consultation", "the Treasury Committee"
 
 
+# Built once, bound at each execution: building them showed in the pages' profiles.
+_FOLLOWING = select(Follow.id).where(Follow.user_id == bindparam("user"), Follow.target_key == bindparam("key"))
+_FOLLOWED = select(Follow.target_key).where(Follow.user_id == bindparam("user"),
+                                            Follow.target_key.in_(bindparam("keys", expanding=True)))
+
+
 def follow_button(user: User, target: str, ident: str, what: str) -> FollowButton | None:
     """The follow or unfollow button of a page (one statement); None for no one signed in."""
     if not getattr(user, "is_authenticated", False):
         return None
     key = f"{FollowTarget(target).value}:{ident}"
-    following = db.session.scalar(select(Follow.id).where(Follow.user_id == user.id, Follow.target_key == key))
+    following = db.session.scalar(_FOLLOWING, {"user": user.id, "key": key})
     return FollowButton(target, ident, following is not None, what)
 
 
@@ -121,6 +127,5 @@ def consultation_follows(user: User, consultation: Any) -> list[FollowButton]:
         wanted.append(FollowButton("committee", consultation.issuing_organisation, False,
                                    f"the {consultation.issuing_organisation}"))
     keys = {f"{b.target}:{b.ident}" for b in wanted}
-    followed = set(db.session.scalars(select(Follow.target_key).where(Follow.user_id == user.id,
-                                                                      Follow.target_key.in_(keys))))
+    followed = set(db.session.scalars(_FOLLOWED, {"user": user.id, "keys": sorted(keys)}))
     return [FollowButton(b.target, b.ident, f"{b.target}:{b.ident}" in followed, b.what) for b in wanted]

@@ -332,7 +332,7 @@ def policy_leads(city_id: int | None = None) -> Sequence[User]:
 
 
 # Built once: loader options are immutable, and building them for every query showed in profiles.
-_PAGE_OPTIONS = (
+PAGE_OPTIONS = (
     joinedload(Consultation.work_area).joinedload(WorkArea.lead_city),
     joinedload(Consultation.lead_city),
     joinedload(Consultation.policy_lead).joinedload(User.city),
@@ -346,7 +346,7 @@ _HISTORY_OPTIONS = (joinedload(ActivityLog.actor).load_only(User.id, User.name, 
 
 
 # The pages' statements are built once, their values bound at each execution (see _LIST_ROWS).
-_CONSULTATION = select(Consultation).where(Consultation.id == bindparam("id")).options(*_PAGE_OPTIONS)
+_CONSULTATION = select(Consultation).where(Consultation.id == bindparam("id")).options(*PAGE_OPTIONS)
 _HISTORY = (
     select(ActivityLog)
     .where(ActivityLog.consultation_id == bindparam("id"))

@@ -118,14 +118,16 @@ def _with_draft(*first: Any) -> Select[Any]:
 
 _DRAFT = _with_draft()
 
-# Whether the consultation has questions of its draft: the response page reads them only then.
+# Whether the consultation has questions of its draft, or cities' support: pages read them only then.
 HAS_QUESTIONS = exists().where(Question.consultation_id == Consultation.id)
+SUPPORTED = exists().where(CitySupport.consultation_id == Consultation.id)
 
 
-def page_statement(**flags: Exists) -> Select[Any]:
-    """The consultation, ``flags`` (each panel's "anything to show?", correlated to the
-    consultation and its response) and the draft, in one statement: a page builds it once."""
-    return _with_draft(Consultation, *(flag.label(name) for name, flag in flags.items()))
+def page_statement(*options: Any, **flags: Exists) -> Select[Any]:
+    """The consultation (loaded with ``options``), ``flags`` (each panel's "anything to show?",
+    correlated to the consultation and its response) and the draft, in one statement: a page
+    builds it once."""
+    return _with_draft(Consultation, *(flag.label(name) for name, flag in flags.items())).options(*options)
 
 
 def _draft(response: Response | None, version: ResponseVersion | None, comment_count: int | None,
@@ -138,11 +140,13 @@ def draft_of(consultation: Consultation) -> Draft:
     return _draft(*db.session.execute(_DRAFT, {"id": consultation.id}).one())
 
 
-def consultation_and_draft(statement: Select[Any], consultation_id: int) -> tuple[Consultation, Draft, dict[str, bool]]:
-    """The consultation, its draft and the flags of a page's statement (page_statement)."""
+def consultation_and_draft(statement: Select[Any], consultation_id: int
+                           ) -> tuple[Consultation, Draft, dict[str, bool]] | None:
+    """The consultation, its draft and the flags of a page's statement (page_statement); None
+    when there is no such consultation."""
     row = db.session.execute(statement, {"id": consultation_id}).first()
     if row is None:
-        raise NotFound("There is no consultation with that number.")
+        return None
     consultation, *flags = row[:-5]
     names = list(row._fields[1:-5])
     return consultation, _draft(*row[-5:]), {name: bool(flag) for name, flag in zip(names, flags, strict=True)}
@@ -334,9 +338,11 @@ def _no_version_text(status: Status) -> str:
     return "No response is being drafted."
 
 
-def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]:
-    """What the consultation page's drafts panel shows: a few queries, whatever the history."""
-    draft = draft_of(consultation)
+def consultation_panel(user: User, consultation: Consultation, draft: Draft | None = None,
+                       supported: bool = True) -> dict[str, Any]:
+    """What the consultation page's drafts panel shows: a few queries, whatever the history
+    (none when the page read the ``draft`` with the consultation and knows it has no support)."""
+    draft = draft or draft_of(consultation)
     resp, version = draft.response, draft.version
     status = Status(consultation.status)
     editable = permissions.can_edit(user, consultation, resp)
@@ -347,7 +353,7 @@ def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]
         "no_version_text": _no_version_text(status),
         "submission": draft.submission,
         "outcome": draft.outcome,
-        "supports": supporting_cities(consultation),
+        "supports": supporting_cities(consultation) if supported else [],
         # Starting the draft is the page's own next step (its primary button) for who may start it.
         "edit_label": None if not editable or (version is None and starts_drafting) else
         ("Edit the draft" if version else "Start the draft"),

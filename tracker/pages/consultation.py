@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from tracker.alerts import queries as alerts_queries
 from tracker.consultations import actions, bp, facts, lifecycle
+from tracker.consultations import queries as consultations_queries
 from tracker.consultations.history import history_rows
-from tracker.consultations.routes.page import consultation_or_404
 from tracker.documents import queries as documents_queries
 from tracker.drafts import queries as drafts_queries
 from tracker.intake import queries as intake_queries
 from tracker.policy import panels as policy_panels
 from tracker.reminders import queries as reminders_queries
 
+# The consultation with what its page shows of it, its draft, and whether cities support it.
+_PAGE = drafts_queries.page_statement(*consultations_queries.PAGE_OPTIONS, supported=drafts_queries.SUPPORTED)
+
 
 @bp.get("/<int:consultation_id>")
 @login_required
 def detail(consultation_id: int) -> ResponseReturnValue:
-    consultation = consultation_or_404(consultation_id)
+    found = drafts_queries.consultation_and_draft(_PAGE, consultation_id)
+    if found is None:
+        abort(404, f"There is no consultation number {consultation_id}.")
+    consultation, draft, has = found
     return render_template(
         "consultations/detail.html",
         consultation=consultation,
@@ -30,7 +36,7 @@ def detail(consultation_id: int) -> ResponseReturnValue:
         history=history_rows(consultation.id),
         internal_deadline_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
         documents_panel=documents_queries.documents_panel(consultation),
-        drafts_panel=drafts_queries.consultation_panel(current_user, consultation),
+        drafts_panel=drafts_queries.consultation_panel(current_user, consultation, draft, has["supported"]),
         intake_panel=intake_queries.consultation_panel(current_user, consultation),
         reminders_panel=reminders_queries.consultation_panel(current_user, consultation),
         policy_panel=policy_panels.consultation_panel(current_user, consultation),

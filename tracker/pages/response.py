@@ -37,7 +37,7 @@ from tracker.drafts.routes.common import (
     sections,
     typed_in,
 )
-from tracker.errors import Stale
+from tracker.errors import NotFound, Stale
 from tracker.evidence import queries as evidence_queries
 from tracker.models import Consultation, User
 from tracker.models.drafts import Question, ResponseVersion
@@ -58,7 +58,10 @@ _EVERY_PANEL = {"questions": True, "found": True, "asked": True, "mentioned": Tr
 @bp.get("/<int:consultation_id>/response")
 @login_required
 def response(consultation_id: int) -> ResponseReturnValue:
-    consultation, draft, has = queries.consultation_and_draft(_PAGE, consultation_id)
+    found = queries.consultation_and_draft(_PAGE, consultation_id)
+    if found is None:
+        raise NotFound("There is no consultation with that number.")
+    consultation, draft, has = found
     return _response_page(consultation, draft=draft, has=has)
 
 
