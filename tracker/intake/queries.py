@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from tracker.consultations import counts as list_counts
@@ -96,23 +96,28 @@ def state_counts() -> dict[str, int]:
         select(IntakeItem.state, func.count(IntakeItem.id)).group_by(IntakeItem.state)).tuples().all())))
 
 
+# The inbox's statements are built once, their values bound at each execution: building them
+# (and their cache keys) for every request showed in its profile.
+_INBOX_ITEMS = (
+    select(IntakeItem)
+    .options(*_INBOX_ROW)
+    .where(IntakeItem.state == bindparam("state"))
+    # What closes soonest first (the work is to decide in time), then those already closed, most
+    # recent first; items without a date last.
+    .order_by(IntakeItem.closes_at.is_(None), IntakeItem.closes_at < bindparam("now"),
+              case((IntakeItem.closes_at >= bindparam("now"), IntakeItem.closes_at)),
+              IntakeItem.closes_at.desc(), IntakeItem.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+
+
 def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
     counts = state_counts()
     total = counts.get(state.value, 0)
     page = bounded(page, total, per_page)
-    now = utcnow()
-    items = db.session.scalars(
-        select(IntakeItem)
-        .options(*_INBOX_ROW)
-        .where(IntakeItem.state == state.value)
-        # What closes soonest first (the work is to decide in time), then those already
-        # closed, most recent first; items without a date last.
-        .order_by(IntakeItem.closes_at.is_(None), IntakeItem.closes_at < now,
-                  case((IntakeItem.closes_at >= now, IntakeItem.closes_at)),
-                  IntakeItem.closes_at.desc(), IntakeItem.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    items = db.session.scalars(_INBOX_ITEMS, {"state": state.value, "now": utcnow(), "limit": per_page,
+                                             "offset": (page - 1) * per_page}).all()
     return InboxPage(
         items=list(items),
         tabs=[(s, label, counts.get(s.value, 0)) for s, label in STATE_TABS],
@@ -123,26 +128,27 @@ def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
     )
 
 
+_COMMITTEES = ImportRun.source.startswith("committees:")
+_FEEDS = ImportRun.feed_source_id.is_not(None)
+# The latest run of GOV.UK's search, and of the committees'.
+_LATEST_RUNS = [select(ImportRun).where(which).order_by(ImportRun.started_at.desc(), ImportRun.id.desc()).limit(1)
+                for which in (~_COMMITTEES & ~_FEEDS, _COMMITTEES)]
+_NEWEST_OF_EACH_FEED = (select(func.max(ImportRun.id)).join(FeedSource, FeedSource.id == ImportRun.feed_source_id)
+                        .where(FeedSource.enabled.is_(True)).group_by(ImportRun.feed_source_id))
+_FEED_RUNS = (select(ImportRun).options(selectinload(ImportRun.feed_source))
+              .where(ImportRun.id.in_(_NEWEST_OF_EACH_FEED)).order_by(ImportRun.id))
+
+
 def last_runs() -> list[ImportRun]:
     """The latest run of each source (GOV.UK, the committees, each enabled feed): they run hourly
     at the same moment, so the latest run of one alone would hide an incomplete run of another."""
-    committees = ImportRun.source.startswith("committees:")
-    feeds = ImportRun.feed_source_id.is_not(None)
-    latest = [
-        db.session.scalar(select(ImportRun).where(which)
-                          .order_by(ImportRun.started_at.desc(), ImportRun.id.desc()).limit(1))
-        for which in (~committees & ~feeds, committees)
-    ]
+    latest = [db.session.scalar(stmt) for stmt in _LATEST_RUNS]
     return [run for run in latest if run is not None] + list(latest_feed_runs().values())
 
 
 def latest_feed_runs() -> dict[int, ImportRun]:
     """Each enabled feed's latest run, by the feed's id (one query)."""
-    newest = (select(func.max(ImportRun.id)).join(FeedSource, FeedSource.id == ImportRun.feed_source_id)
-              .where(FeedSource.enabled.is_(True)).group_by(ImportRun.feed_source_id))
-    runs = db.session.scalars(select(ImportRun).options(selectinload(ImportRun.feed_source))
-                              .where(ImportRun.id.in_(newest)).order_by(ImportRun.id))
-    return {run.feed_source_id: run for run in runs if run.feed_source_id is not None}
+    return {run.feed_source_id: run for run in db.session.scalars(_FEED_RUNS) if run.feed_source_id is not None}
 
 
 @dataclass(frozen=True)

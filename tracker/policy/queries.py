@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, load_only
 
 from tracker.errors import NotFound
@@ -68,9 +68,14 @@ def owner_choices() -> list[tuple[int, str]]:
 # --- asks ---------------------------------------------------------------------------------
 
 
+# The ask page's statements are built once, their values bound at each execution: building them
+# (and their cache keys) per request showed in its profile.
+_ASK = (select(PolicyAsk).options(joinedload(PolicyAsk.work_area), joinedload(PolicyAsk.lead_city))
+        .where(PolicyAsk.id == bindparam("id")))
+
+
 def get_ask(ask_id: int) -> PolicyAsk:
-    ask = db.session.scalar(select(PolicyAsk).options(joinedload(PolicyAsk.work_area), joinedload(PolicyAsk.lead_city))
-                            .where(PolicyAsk.id == ask_id))
+    ask = db.session.scalar(_ASK, {"id": ask_id})
     if ask is None:
         raise NotFound("There is no ask with that number.")
     return ask
@@ -120,24 +125,33 @@ class TrackRecord:
     pages: int
 
 
+_TALLY = (select(ResponseAsk.taken_up, func.count()).where(ResponseAsk.ask_id == bindparam("ask"))
+          .group_by(ResponseAsk.taken_up))
+_MADE_IN = (
+    select(ResponseAsk.taken_up, Consultation.id, Consultation.title, Consultation.status,
+           Consultation.issuing_organisation, Submission.submitted_at)
+    .join(Consultation, Consultation.id == ResponseAsk.consultation_id)
+    .outerjoin(Submission, Submission.consultation_id == Consultation.id)
+    .where(ResponseAsk.ask_id == bindparam("ask"))
+    .order_by(Submission.submitted_at.desc().nulls_last(), Consultation.id.desc())
+    .limit(TRACK_RECORD_PER_PAGE).offset(bindparam("offset"))
+)
+_RAISED_AT = (
+    select(Engagement.id, Engagement.occurred_on, Engagement.kind, Engagement.title, Engagement.attendees)
+    .join(EngagementAsk, EngagementAsk.engagement_id == Engagement.id)
+    .where(EngagementAsk.ask_id == bindparam("ask"))
+    .order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
+)
+
+
 def track_record(ask: PolicyAsk, page: int = 1) -> TrackRecord:
     """Where the ask was made (consultation, when submitted, what government did with it: page
     ``page`` of them, clamped to the list) with how many in all, and where it was raised
     (engagements), newest first."""
-    counts = dict(db.session.execute(
-        select(ResponseAsk.taken_up, func.count()).where(ResponseAsk.ask_id == ask.id).group_by(ResponseAsk.taken_up)
-    ).tuples().all())
+    counts = dict(db.session.execute(_TALLY, {"ask": ask.id}).tuples().all())
     made = sum(counts.values())
     shown = bounded(page, made, TRACK_RECORD_PER_PAGE)
-    rows = db.session.execute(
-        select(ResponseAsk.taken_up, Consultation.id, Consultation.title, Consultation.status,
-               Consultation.issuing_organisation, Submission.submitted_at)
-        .join(Consultation, Consultation.id == ResponseAsk.consultation_id)
-        .outerjoin(Submission, Submission.consultation_id == Consultation.id)
-        .where(ResponseAsk.ask_id == ask.id)
-        .order_by(Submission.submitted_at.desc().nulls_last(), Consultation.id.desc())
-        .limit(TRACK_RECORD_PER_PAGE).offset((shown - 1) * TRACK_RECORD_PER_PAGE)
-    ).all()
+    rows = db.session.execute(_MADE_IN, {"ask": ask.id, "offset": (shown - 1) * TRACK_RECORD_PER_PAGE}).all()
     responses = [{
         "consultation_id": r.id, "title": r.title, "organisation": r.issuing_organisation,
         "status": r.status, "submitted_at": r.submitted_at,
@@ -146,24 +160,22 @@ def track_record(ask: PolicyAsk, page: int = 1) -> TrackRecord:
     engagements = [{
         "id": e.id, "occurred_on": e.occurred_on, "kind_label": ENGAGEMENT_KIND_LABELS.get(e.kind, e.kind),
         "title": e.title, "attendees": e.attendees,
-    } for e in db.session.execute(
-        select(Engagement.id, Engagement.occurred_on, Engagement.kind, Engagement.title, Engagement.attendees)
-        .join(EngagementAsk, EngagementAsk.engagement_id == Engagement.id)
-        .where(EngagementAsk.ask_id == ask.id)
-        .order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
-    ).all()]
+    } for e in db.session.execute(_RAISED_AT, {"ask": ask.id}).all()]
     full, part, not_taken = (counts.get(t.value, 0) for t in (AskTakenUp.FULL, AskTakenUp.PART, AskTakenUp.NOT))
     return TrackRecord(responses, engagements, made, full, part, not_taken, made - full - part - not_taken,
                        shown, last_page(made, TRACK_RECORD_PER_PAGE))
 
 
+_HISTORY = (
+    select(ActivityLog).options(joinedload(ActivityLog.actor).joinedload(User.city))
+    .where(ActivityLog.subject_type == bindparam("type"), ActivityLog.subject_id == bindparam("id"))
+    .order_by(ActivityLog.id.desc())
+)
+
+
 def history(subject_type: str, subject_id: int) -> list[ActivityLog]:
     """Every change to a row of the feature, newest first, with who made it (and their city)."""
-    return list(db.session.scalars(
-        select(ActivityLog).options(joinedload(ActivityLog.actor).joinedload(User.city))
-        .where(ActivityLog.subject_type == subject_type, ActivityLog.subject_id == subject_id)
-        .order_by(ActivityLog.id.desc())
-    ))
+    return list(db.session.scalars(_HISTORY, {"type": subject_type, "id": subject_id}))
 
 
 _ASK_FIELDS = {"title": "Title", "text": "Text", "status": "Status", "lead_city_id": "Lead city",
