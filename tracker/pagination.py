@@ -66,6 +66,17 @@ class Page(Generic[T]):
         return last_page(self.total, self.per_page)
 
 
+def paginate_built(rows: Select[Any], count: Select[Any], params: dict[str, Any], per_page: int,
+                   number: int | None = None) -> Page[Any]:
+    """paginate() for a list whose statements are built once: ``count`` counts what ``rows``
+    selects, both bound with ``params``; ``rows`` takes the page's "limit" and "offset"."""
+    wanted = requested_page() if number is None else number
+    total = int(db.session.execute(count, params).scalar_one())
+    page = bounded(wanted, total, per_page)
+    items = db.session.execute(rows, {**params, "limit": per_page, "offset": (page - 1) * per_page}).unique().scalars()
+    return Page(items=list(items), page=page, per_page=per_page, total=total)
+
+
 def paginate(stmt: Select[Any], per_page: int, number: int | None = None) -> Page[Any]:
     """The page ``number`` (this request's ``?page=`` by default) of the rows ``stmt`` selects,
     clamped to the list: a count, then that page's rows."""

@@ -4,6 +4,7 @@ page, the library). Pages pass what these return to their templates: plain data,
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,7 +29,7 @@ from tracker.models.policy import (
     PolicyAsk,
     ResponseAsk,
 )
-from tracker.pagination import Page, bounded, last_page, paginate
+from tracker.pagination import Page, bounded, last_page, paginate_built
 from tracker.policy import permissions
 from tracker.policy.services import ASK_SUBJECT
 from tracker.timeutil import uk_today
@@ -223,28 +224,45 @@ class EngagementFilters:
     year: int | None = None
 
 
-def engagements_query(filters: EngagementFilters) -> Select[tuple[Engagement]]:
-    # What the log's rows show: the notes and who recorded it are for the engagement's own page.
-    stmt = select(Engagement).options(
-        load_only(Engagement.id, Engagement.occurred_on, Engagement.kind, Engagement.title, Engagement.attendees,
-                  Engagement.work_area_id),
-        joinedload(Engagement.work_area).load_only(WorkArea.id, WorkArea.name))
-    if filters.kind:
-        stmt = stmt.where(Engagement.kind == filters.kind)
-    if filters.work_area_id:
-        stmt = stmt.where(Engagement.work_area_id == filters.work_area_id)
-    if filters.year:
-        stmt = stmt.where(Engagement.occurred_on >= date(filters.year, 1, 1),
-                          Engagement.occurred_on < date(filters.year + 1, 1, 1))
-    return stmt.order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
+# What the log's rows show: the notes and who recorded it are for the engagement's own page.
+_ENGAGEMENT_ROW = (
+    load_only(Engagement.id, Engagement.occurred_on, Engagement.kind, Engagement.title, Engagement.attendees,
+              Engagement.work_area_id),
+    joinedload(Engagement.work_area).load_only(WorkArea.id, WorkArea.name),
+)
+
+
+@functools.cache
+def _engagement_statements(by_kind: bool, by_area: bool, by_year: bool) -> tuple[Select[Any], Select[Any]]:
+    """The log's rows and their count, for the filters given: built once per combination, the
+    values bound at each execution."""
+    where = [condition for wanted, condition in (
+        (by_kind, Engagement.kind == bindparam("kind")),
+        (by_area, Engagement.work_area_id == bindparam("area")),
+        (by_year, Engagement.occurred_on >= bindparam("from")),
+        (by_year, Engagement.occurred_on < bindparam("to")),
+    ) if wanted]
+    rows = (select(Engagement).options(*_ENGAGEMENT_ROW).where(*where)
+            .order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+    return rows, select(func.count(Engagement.id)).where(*where)
 
 
 def engagement_page(filters: EngagementFilters, page: int, per_page: int) -> Page[Engagement]:
-    return paginate(engagements_query(filters), per_page, page)
+    rows, count = _engagement_statements(bool(filters.kind), bool(filters.work_area_id), bool(filters.year))
+    params: dict[str, Any] = {"kind": filters.kind, "area": filters.work_area_id}
+    if filters.year:
+        params.update({"from": date(filters.year, 1, 1), "to": date(filters.year + 1, 1, 1)})
+    return paginate_built(rows, count, params, per_page, page)
+
+
+# The first and the last day, each read from its end of the date index.
+_YEARS = select(select(func.min(Engagement.occurred_on)).scalar_subquery(),
+                select(func.max(Engagement.occurred_on)).scalar_subquery())
 
 
 def engagement_years() -> list[int]:
-    first, last = db.session.execute(select(func.min(Engagement.occurred_on), func.max(Engagement.occurred_on))).one()
+    first, last = db.session.execute(_YEARS).one()
     today = uk_today()
     start = first.year if first else today.year
     end = max(last.year if last else today.year, today.year)
