@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -23,6 +23,12 @@ _ROLES: dict[str, Callable[[User], bool]] = {
     "coordinators": lambda user: user.is_coordinator,  # coordinators and admins run the workflow
     "admins": lambda user: user.is_admin,
 }
+
+
+def signed_in_user() -> User:
+    """The signed-in user itself rather than Flask-Login's proxy, for a page that hands them to
+    many checks: the proxy finds the user again on every attribute read."""
+    return cast(User, current_user._get_current_object())
 
 
 def require_role(who: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -7,7 +7,9 @@ The verb checks the actor, changes the row, logs and flushes; the caller commits
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
@@ -19,6 +21,9 @@ from tracker.extensions import db
 from tracker.models import ActivityLog, City, Consultation, Role, Status, User
 from tracker.models.drafts import CitySupport
 from tracker.timeutil import format_uk
+
+if TYPE_CHECKING:
+    from tracker.drafts.queries import CityRow
 
 
 def may_set(user: User | None, city_id: int) -> bool:
@@ -75,14 +80,14 @@ class Panel:
     may_set: bool = False
 
 
-def panel(user: User, consultation: Consultation, supports: list[CitySupport]) -> Panel:
+def panel(user: User, consultation: Consultation, supporters: Sequence[CityRow]) -> Panel:
     """Two statements at most: the reader's city's support with who recorded it, and its leads."""
     if user.is_coordinator or user.city_id is None or user.city is None:
         return Panel()
     city = user.city
     result = Panel(city_id=city.id, city_name=city.name, contributors_allowed=city.contributors_record_support,
                    may_set=may_set(user, city.id))
-    if not any(s.city_id == city.id for s in supports) and Status(consultation.status) not in SUPPORT_STATUSES:
+    if not any(c.id == city.id for c in supporters) and Status(consultation.status) not in SUPPORT_STATUSES:
         return result
     own = db.session.execute(
         select(CitySupport.created_at, User.name)

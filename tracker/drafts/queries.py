@@ -212,25 +212,35 @@ def supporting_cities(consultation: Consultation) -> list[CitySupport]:
     return list(db.session.scalars(_SUPPORTS, {"id": consultation.id}))
 
 
-# Every member city, each with its support for the consultation if it gave it (and any other
-# city that gave it): the response page's supports and a coordinator's choices in one statement.
+@dataclass(frozen=True)
+class CityRow:
+    """A city as the response page names it (in its supporters and the choices of a city)."""
+
+    id: int
+    name: str
+
+
+# Every member city, each with whether it supports the consultation (and any other city that
+# does): the response page's supporters and a coordinator's choices in one statement, as plain
+# rows (twenty-five cities as objects showed in its profile).
 _CITIES_AND_SUPPORT = (
-    select(City, CitySupport)
+    select(City.id, City.name, City.is_member, CitySupport.id.label("support_id"))
     .outerjoin(CitySupport, and_(CitySupport.city_id == City.id, CitySupport.consultation_id == bindparam("id")))
     .where(or_(City.is_member.is_(True), CitySupport.id.is_not(None)))
     .order_by(City.name)
 )
 
 
-def support_of(consultation: Consultation) -> tuple[list[CitySupport], list[City]]:
-    """(the cities' supports, by city name; the member cities)."""
+def support_of(consultation: Consultation) -> tuple[list[CityRow], list[CityRow]]:
+    """(the cities that support the response, by name; the member cities)."""
     rows = db.session.execute(_CITIES_AND_SUPPORT, {"id": consultation.id}).all()
-    return [s for _, s in rows if s is not None], [c for c, _ in rows if c.is_member]
+    return ([CityRow(r.id, r.name) for r in rows if r.support_id is not None],
+            [CityRow(r.id, r.name) for r in rows if r.is_member])
 
 
-def support_choices(user: User, supports: list[CitySupport], members: list[City]) -> list[tuple[int, str]]:
+def support_choices(user: User, supporters: list[CityRow], members: list[CityRow]) -> list[tuple[int, str]]:
     """The cities whose support the user may still record (the caller checked they may at all)."""
-    taken = {s.city_id for s in supports}
+    taken = {c.id for c in supporters}
     if user.is_coordinator:
         return [(0, "Choose a city")] + [(c.id, c.name) for c in members if c.id not in taken]
     if user.city_id not in taken and user.city_id is not None and user.city is not None:

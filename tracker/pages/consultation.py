@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from tracker.alerts import queries as alerts_queries
+from tracker.auth.permissions import signed_in_user
 from tracker.consultations import actions, bp, facts, lifecycle
 from tracker.consultations import queries as consultations_queries
 from tracker.consultations.history import history_rows
@@ -27,18 +28,19 @@ def detail(consultation_id: int) -> ResponseReturnValue:
     if found is None:
         abort(404, f"There is no consultation number {consultation_id}.")
     consultation, draft, has = found
+    user = signed_in_user()
     return render_template(
         "consultations/detail.html",
         consultation=consultation,
-        actions=actions.page_actions(current_user, consultation),
+        actions=actions.page_actions(user, consultation),
         lifecycle=lifecycle.task_list_items(consultation),
         facts=facts.facts(consultation),
         history=history_rows(consultation.id),
         internal_deadline_days=current_app.config["INTERNAL_DEADLINE_WORKING_DAYS"],
         documents_panel=documents_queries.documents_panel(consultation),
-        drafts_panel=drafts_queries.consultation_panel(current_user, consultation, draft, has["supported"]),
-        intake_panel=intake_queries.consultation_panel(current_user, consultation),
-        reminders_panel=reminders_queries.consultation_panel(current_user, consultation),
-        policy_panel=policy_panels.consultation_panel(current_user, consultation),
-        follows=alerts_queries.consultation_follows(current_user, consultation),
+        drafts_panel=drafts_queries.consultation_panel(user, consultation, draft, has["supported"]),
+        intake_panel=intake_queries.consultation_panel(user, consultation),
+        reminders_panel=reminders_queries.consultation_panel(user, consultation),
+        policy_panel=policy_panels.consultation_panel(user, consultation),
+        follows=alerts_queries.consultation_follows(user, consultation),
     )

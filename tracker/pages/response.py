@@ -10,6 +10,7 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from tracker.auth.permissions import signed_in_user
 from tracker.consultations import workflow
 from tracker.documents import queries as documents_queries
 from tracker.drafts import bp, city_support, people, permissions, queries, review, threads, versions
@@ -75,7 +76,7 @@ def _response_page(consultation: Consultation, *, draft: queries.Draft | None = 
     ``problems`` refusals of a button (no field to mark), each linking to where the button is;
     ``refused_in_thread`` ("reply" or "question", the thread's or question's id, the form) a
     refused form of one of the conversation's many, redrawn where it was (its errors in ``problems``)."""
-    user = current_user
+    user = signed_in_user()
     draft = draft or queries.draft_of(consultation)
     has = has or _EVERY_PANEL
     resp, version = draft.response, draft.version
@@ -139,7 +140,7 @@ def _response_page(consultation: Consultation, *, draft: queries.Draft | None = 
         refused_in_thread=refused_in_thread,
         contributors=queries.list_contributors(resp),
         supports=supports,
-        withdrawable={s.city_id for s in supports if can_support and permissions.speaks_for(user, s.city_id)},
+        withdrawable={c.id for c in supports if can_support and permissions.speaks_for(user, c.id)},
         submission=draft.submission,
         outcome=draft.outcome,
         can_correct_outcome=draft.outcome is not None and user.is_coordinator,
