@@ -100,11 +100,15 @@ class ResponseAsk(Model):
     government took it up."""
 
     __tablename__ = "response_ask"
-    __table_args__ = (UniqueConstraint("consultation_id", "ask_id"),)
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "ask_id"),
+        # An ask's page counts and orders the responses that made it from this index alone.
+        Index("ix_response_ask_ask_id_taken_up", "ask_id", "taken_up", "consultation_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
-    ask_id: Mapped[int] = mapped_column(ForeignKey("policy_ask.id", ondelete="CASCADE"), index=True)
+    ask_id: Mapped[int] = mapped_column(ForeignKey("policy_ask.id", ondelete="CASCADE"))
     taken_up: Mapped[str | None] = mapped_column(String(10))
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
