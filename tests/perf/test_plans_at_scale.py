@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask, request_started
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.engine import make_url
 
 from tests.conftest import _forget_request_state, login
@@ -27,6 +27,7 @@ from tests.perf.conftest import skip_plans
 from tracker import create_app
 from tracker.extensions import db, limiter
 from tracker.models import Consultation, User
+from tracker.models.policy import ResponseAsk
 from tracker.scale import analyze, seed_scale
 
 pytestmark = pytest.mark.postgres
@@ -36,7 +37,7 @@ SCALE = 100_000
 # areas, users, settings) stay small whatever the data, and a scan of them is the cheapest plan.
 GROWING = frozenset({
     "consultation", "response", "response_version", "comment", "activity_log", "message",
-    "notification", "city_support", "contributor", "submission", "outcome", "user_session",
+    "notification", "city_support", "contributor", "submission", "outcome", "user_session", "response_ask",
 })
 # Statements that read rows; EXPLAIN without ANALYZE never runs them, so writes are safe to explain.
 EXPLAINED = ("SELECT", "WITH", "UPDATE", "DELETE", "INSERT")
@@ -58,6 +59,7 @@ class Scale:
     submitted_id: int
     work_area_id: int
     city_id: int
+    ask_id: int  # the ask made in the most responses: the longest ask page
 
 
 def _first(stmt: Any) -> int:
@@ -95,6 +97,8 @@ def scale(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
                                     .order_by(Consultation.id.desc())),
                 work_area_id=_first(select(Consultation.work_area_id).where(Consultation.work_area_id.is_not(None))),
                 city_id=_first(select(Consultation.lead_city_id).where(Consultation.lead_city_id.is_not(None))),
+                ask_id=_first(select(ResponseAsk.ask_id).group_by(ResponseAsk.ask_id)
+                              .order_by(func.count().desc(), ResponseAsk.ask_id)),
             )
             db.session.remove()
         try:
@@ -214,6 +218,8 @@ COORDINATOR_PAGES = {
     "submitted consultation": "/consultations/{submitted_id}",
     "drafting response": "/consultations/{drafting_id}/response",
     "submitted response": "/consultations/{submitted_id}/response",
+    "ask page": "/policy/asks/{ask_id}",
+    "ask page, last page": "/policy/asks/{ask_id}?page=1000",
 }
 
 
