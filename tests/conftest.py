@@ -295,25 +295,34 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+@contextmanager
+def statements_run() -> Iterator[list[str]]:
+    """The SQL of every statement the engine runs while inside."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
+        seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
 @pytest.fixture
 def reused_counts(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The counts and lists a web process reuses (consultations/counts.py) kept for a minute, as in
     production, starting from none; yields the SQL of every statement run meanwhile, to show what
     was not read again."""
-    from sqlalchemy import event
-
     from tracker.consultations import counts
 
     monkeypatch.setitem(app.config, "LIST_COUNT_CACHE_SECONDS", 60)
     counts.forget()
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
-        statements.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield statements
-    event.remove(db.engine, "before_cursor_execute", record)
+    with statements_run() as seen:
+        yield seen
     counts.forget()
 
 

@@ -5,13 +5,12 @@ comment does not read the conversation."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
 
+from tests.conftest import statements_run
 from tracker.drafts import people, versions
 from tracker.extensions import db
 from tracker.models import Consultation, Status, User
@@ -23,22 +22,8 @@ READS = {"questions": "SELECT question.", "found questions": "SELECT consultatio
          "comments": "SELECT comment.", "supports": "FROM city_support JOIN city"}
 
 
-@contextmanager
-def _statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def statement(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
-        seen.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", statement)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", statement)
-
-
 def _reads(client: Any, consultation: Consultation, page: str = "/response") -> tuple[str, set[str]]:
-    with _statements() as seen:
+    with statements_run() as seen:
         response = client.get(f"/consultations/{consultation.id}{page if page != '/' else ''}")
     assert response.status_code == 200
     return response.get_data(as_text=True), {name for name, mark in READS.items()

@@ -3,20 +3,17 @@ week, from the right hour of the right day, caught up after downtime, never last
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from email.message import Message as Email
-from typing import Any
 
 import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, select
 
 from tests import factories
-from tests.conftest import login
+from tests.conftest import login, statements_run
 from tests.reminders.conftest import Inbox
 from tests.reminders.test_sweep import briefing_rows, sweep
 from tests.threads import at_once
@@ -441,29 +438,15 @@ def test_a_refused_briefing_is_listed_for_coordinators_and_their_resend_sends_it
     assert len(mails(smtp, users["coordinator"])) == 1
 
 
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
-        seen.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
 def test_planning_and_sending_take_the_same_statements_whatever_the_numbers(
     smtp: Inbox, coordinator: User, lead: User
 ) -> None:
     def plan_and_send() -> tuple[int, int, int]:
         with time_machine.travel(at(MONDAY), tick=False):
-            with statements() as planning:
+            with statements_run() as planning:
                 ids = briefing.plan(at(MONDAY))
             db.session.commit()
-            with statements() as sending:
+            with statements_run() as sending:
                 assert delivery.deliver(ids[0]).status == "sent"
         return len(ids), len(planning), len(sending)
 
