@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time
 from typing import Any, TypeVar
 
 from sqlalchemy import Exists, Row, Select, and_, bindparam, exists, func, literal, or_, select, union
@@ -13,10 +12,9 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.consultations import workflow
 from tracker.drafts import permissions
-from tracker.drafts import search as library_search
 from tracker.errors import NotFound
 from tracker.extensions import db
-from tracker.models import City, Consultation, Status, User, WorkArea
+from tracker.models import City, Consultation, Status, User
 from tracker.models.drafts import (
     CitySupport,
     Comment,
@@ -27,8 +25,6 @@ from tracker.models.drafts import (
     ResponseVersion,
     Submission,
 )
-from tracker.pagination import Page, paginate
-from tracker.timeutil import to_uk, uk_instant, uk_today
 
 T = TypeVar("T")
 
@@ -269,69 +265,6 @@ def status_notice(consultation: Consultation, response: Response | None) -> dict
         return {"inset": f"Approved: version {number} is the text to submit. It cannot be edited "
                          "unless a coordinator reopens it.", "warning": None}
     return {"inset": None, "warning": _MISSED if status == Status.MISSED else None}
-
-
-# --- the library -------------------------------------------------------------------------
-
-
-@dataclass
-class LibrarySearch:
-    q: str = ""
-    area_id: int | None = None
-    year: int | None = None
-
-
-def work_areas() -> list[WorkArea]:
-    return list(db.session.scalars(select(WorkArea).order_by(WorkArea.name)))
-
-
-def submission_years() -> list[int]:
-    """Newest first, from this year back to the first submission's."""
-    first = db.session.scalar(select(func.min(Submission.submitted_at)))
-    this_year = uk_today().year
-    first_year = to_uk(first).year if first else this_year
-    return list(range(this_year, first_year - 1, -1))
-
-
-def library_query(search: LibrarySearch) -> Select[tuple[Submission]]:
-    query = (
-        select(Submission)
-        .join(Consultation, Consultation.id == Submission.consultation_id)
-        .join(ResponseVersion, ResponseVersion.id == Submission.version_id)
-        .options(
-            selectinload(Submission.consultation).selectinload(Consultation.work_area),
-            selectinload(Submission.consultation).selectinload(Consultation.lead_city),
-            selectinload(Submission.version),
-        )
-        .order_by(Submission.submitted_at.desc(), Submission.id.desc())
-    )
-    if search.q:
-        query = library_search.apply(query, search.q)
-    if search.area_id is not None:
-        query = query.where(Consultation.work_area_id == search.area_id)
-    if search.year is not None:
-        query = query.where(
-            Submission.submitted_at >= uk_instant(date(search.year, 1, 1), time(0)),
-            Submission.submitted_at < uk_instant(date(search.year + 1, 1, 1), time(0)),
-        )
-    return query
-
-
-def library_page(search: LibrarySearch, page: int, per_page: int) -> tuple[Page[Submission], dict[int, list[str]]]:
-    """One page of submitted responses, and the names of each one's supporting cities."""
-    pagination = paginate(library_query(search), per_page, page)
-    supports: dict[int, list[str]] = {}
-    ids = [s.consultation_id for s in pagination.items]
-    if ids:
-        rows = db.session.execute(
-            select(CitySupport.consultation_id, City.name)
-            .join(City, City.id == CitySupport.city_id)
-            .where(CitySupport.consultation_id.in_(ids))
-            .order_by(City.name)
-        ).all()
-        for cid, name in rows:
-            supports.setdefault(cid, []).append(name)
-    return pagination, supports
 
 
 # --- panels on other pages ---------------------------------------------------------------

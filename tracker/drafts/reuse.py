@@ -18,9 +18,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.drafts.library import LibrarySearch, library_query
 from tracker.drafts.markdown import plain_text, tokens
 from tracker.drafts.permissions import can_edit, require
-from tracker.drafts.queries import LibrarySearch, by_questions, current_version, get_response, library_query
+from tracker.drafts.queries import by_questions, current_version, get_response
 from tracker.drafts.search import snippet, words_pattern
 from tracker.drafts.versions import DraftText, StaleVersion, save_version
 from tracker.errors import DomainError, NotFound

@@ -335,6 +335,18 @@ def offers_document_questions(response: Response | None, current: Sequence[Quest
     return not (by_questions(response) and current)
 
 
+def start_keeps(version: ResponseVersion | None, qs: list[Question]) -> str:
+    """What starting from the document's questions does with what the draft has already."""
+    kept = []
+    if qs:
+        kept.append(f"The draft's {len(qs)} question stays first, with its answers." if len(qs) == 1 else
+                    f"The draft's {len(qs)} questions stay first, with their answers.")
+    if version is not None and version.body.strip():
+        kept.append(f"The text already written (version {version.number}) stays, as the introduction above the "
+                    "answers.")
+    return " ".join(kept)
+
+
 def _from_document(found: FoundQuestion) -> str:
     """The question as the draft keeps it: its options (Yes / No / Don't know) part of its text."""
     text = found.text.replace("\r\n", "\n").strip()

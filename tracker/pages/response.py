@@ -41,7 +41,6 @@ from tracker.drafts.routes.common import (
 from tracker.errors import NotFound, Stale
 from tracker.evidence import queries as evidence_queries
 from tracker.models import Consultation, User
-from tracker.models.drafts import Question, ResponseVersion
 from tracker.policy import panels as policy_panels
 from tracker.views import Refused, run
 
@@ -149,7 +148,7 @@ def _response_page(consultation: Consultation, *, draft: queries.Draft | None = 
         show_questions=can_manage or bool(qs),
         found_questions=offered,
         can_start_from_document=can_manage and bool(offered),
-        start_keeps=_start_keeps(version, qs),
+        start_keeps=versions.start_keeps(version, qs),
         can_record_support=can_support and bool(forms["support_form"].city_id.choices),
         steps=steps,
         primary=primary_button(steps, can_edit=permissions.can_edit(user, consultation, resp),
@@ -176,18 +175,6 @@ def primary_button(steps: dict[str, bool], *, can_edit: bool, has_version: bool,
     if can_start and not has_version:
         return "start_from_document"
     return "edit" if can_edit else None
-
-
-def _start_keeps(version: ResponseVersion | None, qs: list[Question]) -> str:
-    """What starting from the document's questions does with what the draft has already."""
-    kept = []
-    if qs:
-        kept.append(f"The draft's {len(qs)} question stays first, with its answers." if len(qs) == 1 else
-                    f"The draft's {len(qs)} questions stay first, with their answers.")
-    if version is not None and version.body.strip():
-        kept.append(f"The text already written (version {version.number}) stays, as the introduction above the "
-                    "answers.")
-    return " ".join(kept)
 
 
 def _step(consultation: Consultation, name: str, form: Any, action: Callable[[], T],
