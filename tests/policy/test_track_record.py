@@ -10,11 +10,14 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.policy.conftest import page_text
+from tracker.drafts import review
 from tracker.extensions import db
 from tracker.models import Status
+from tracker.models.drafts import Response
 from tracker.models.policy import ResponseAsk
-from tracker.policy import engagements
-from tracker.timeutil import uk_today
+from tracker.policy import engagements, services
+from tracker.policy.queries import RAISED_AT_SHOWN, TRACK_RECORD_PER_PAGE
+from tracker.timeutil import to_uk, uk_today, utcnow
 
 
 def _made(consultation_id: int) -> dict[int, str | None]:
@@ -118,8 +121,9 @@ def test_the_asks_page_shows_its_track_record(as_user, make_response, hull_ask, 
     taken = make_response(Status.OUTCOME_PUBLISHED, title="Bus franchising guidance", outcome=True)
     pending = make_response(Status.SUBMITTED, title="Pavement parking options")
     drafting = make_response(Status.DRAFTING, title="Rail passenger standards")
-    db.session.add_all([ResponseAsk(consultation_id=taken.id, ask_id=hull_ask.id, taken_up="part"),
-                        ResponseAsk(consultation_id=pending.id, ask_id=hull_ask.id),
+    db.session.add_all([ResponseAsk(consultation_id=taken.id, ask_id=hull_ask.id, taken_up="part",
+                                    submitted_at=utcnow() - timedelta(days=1)),
+                        ResponseAsk(consultation_id=pending.id, ask_id=hull_ask.id, submitted_at=utcnow()),
                         ResponseAsk(consultation_id=drafting.id, ask_id=hull_ask.id)])
     engagements.create_engagement(users["coordinator"], engagements.EngagementInput(
         occurred_on=uk_today() - timedelta(days=3), kind="minister", title="Meeting with the Buses Minister",
@@ -131,6 +135,8 @@ def test_the_asks_page_shows_its_track_record(as_user, make_response, hull_ask, 
     assert ("Made in 3 responses: taken up in full 0, in part 1, not taken up 0, not known yet 2. "
             "Raised at 1 engagement.") in shown
     assert "Bus franchising guidance" in shown and "Taken up in part" in shown
+    assert shown.index("Pavement parking options") < shown.index("Bus franchising guidance") < shown.index(
+        "Rail passenger standards")
     assert "Rail passenger standards" in shown and "Not submitted yet" in shown
     assert "Meeting with the Buses Minister, Meeting with a minister" in shown
     listing = page_text(as_user("contributor").get("/policy/asks"))
@@ -159,8 +165,6 @@ def test_an_invited_contributor_may_choose_the_asks(as_user, make_response, hull
 
 
 def test_an_ask_made_in_many_responses_is_shown_a_page_at_a_time(as_user, make_response, hull_ask) -> None:  # type: ignore[no-untyped-def]
-    from tracker.policy.queries import TRACK_RECORD_PER_PAGE
-
     made = [make_response(Status.DRAFTING, title=f"Consultation number {n:02d}") for n in range(TRACK_RECORD_PER_PAGE + 2)]
     db.session.add_all([ResponseAsk(consultation_id=c.id, ask_id=hull_ask.id, taken_up="full" if n < 3 else None)
                         for n, c in enumerate(made)])
@@ -181,3 +185,75 @@ def test_an_ask_made_in_many_responses_is_shown_a_page_at_a_time(as_user, make_r
     assert f'href="/policy/asks/{hull_ask.id}?page=1#made-in"' in second.get_data(as_text=True)
     # A page past the end shows the last page.
     assert "Consultation number 00" in page_text(reader.get(f"/policy/asks/{hull_ask.id}?page=99"))
+
+
+def test_the_submitted_responses_come_first_newest_submission_first(as_user, make_response, hull_ask, users) -> None:  # type: ignore[no-untyped-def]
+    coordinator, now = users["coordinator"], utcnow()
+    # Submitted before the ask was chosen: the ask is added with the submission's time.
+    submitted = [make_response(Status.SUBMITTED, title=f"Submitted number {n:02d}",
+                               submitted_at=now - timedelta(days=40 - n)) for n in range(TRACK_RECORD_PER_PAGE)]
+    for consultation in submitted:
+        services.set_response_asks(coordinator, consultation, [hull_ask.id], [])
+    # Chosen while the draft was open, submitted later (the oldest submission of all): recording
+    # the submission dates the ask.
+    later = make_response(Status.APPROVED, title="Approved then submitted")
+    db.session.scalars(select(Response).where(Response.consultation_id == later.id)).one().approved_number = 1
+    services.set_response_asks(coordinator, later, [hull_ask.id], [])
+    drafting = make_response(Status.DRAFTING, title="Still being drafted")
+    services.set_response_asks(coordinator, drafting, [hull_ask.id], [])
+    db.session.commit()
+    sent = now - timedelta(days=100)
+    review.record_submission(coordinator, later, method="email", submitted_at=sent, reference="")
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.scalar(select(ResponseAsk.submitted_at).where(ResponseAsk.consultation_id == later.id)) == sent
+    assert db.session.scalar(select(ResponseAsk.submitted_at).where(ResponseAsk.consultation_id == drafting.id)) is None
+
+    reader = as_user("contributor")
+    first = page_text(reader.get(f"/policy/asks/{hull_ask.id}"))
+    newest = f"Submitted number {TRACK_RECORD_PER_PAGE - 1:02d}"
+    assert first.index(newest) < first.index("Submitted number 00")
+    assert f"{to_uk(now - timedelta(days=41 - TRACK_RECORD_PER_PAGE)):%-d %B %Y}" in first
+    assert "Approved then submitted" not in first and "Still being drafted" not in first
+    second = page_text(reader.get(f"/policy/asks/{hull_ask.id}?page=2"))
+    assert "Submitted number" not in second
+    assert second.index("Approved then submitted") < second.index("Still being drafted")
+    assert f"Approved then submitted Department for Transport {to_uk(sent):%-d %B %Y}" in second
+    assert "Still being drafted Department for Transport Not submitted yet" in second
+
+
+def test_an_ask_page_lists_the_latest_engagements_and_links_to_the_rest(as_user, hull_ask, salford_ask, users) -> None:  # type: ignore[no-untyped-def]
+    for n in range(RAISED_AT_SHOWN + 2):
+        engagements.create_engagement(users["coordinator"], engagements.EngagementInput(
+            occurred_on=uk_today() - timedelta(days=n), kind="officials", title=f"Officials meeting {n:02d}",
+            attendees="DfT officials", work_area_id=factories.work_area("Transport").id, notes="",
+            ask_ids=[hull_ask.id]))
+    engagements.create_engagement(users["coordinator"], engagements.EngagementInput(
+        occurred_on=uk_today(), kind="appg", title="APPG on housing", attendees="APPG officers",
+        work_area_id=factories.work_area("Housing").id, notes="", ask_ids=[salford_ask.id]))
+    db.session.commit()
+    reader = as_user("contributor")
+    page = reader.get(f"/policy/asks/{hull_ask.id}")
+    shown = page_text(page)
+    assert f"Raised at {RAISED_AT_SHOWN + 2} engagements." in shown
+    assert f"Raised at engagements (the latest {RAISED_AT_SHOWN} of {RAISED_AT_SHOWN + 2})" in shown
+    assert "Officials meeting 00" in shown and f"Officials meeting {RAISED_AT_SHOWN:02d}" not in shown
+    link = f'href="/policy/engagements?ask={hull_ask.id}"'
+    assert link in page.get_data(as_text=True)
+    assert f"All {RAISED_AT_SHOWN + 2} engagements that raised this ask" in shown
+    # The log, filtered by the ask: every one of them, none other; the filter kept when others change.
+    log = reader.get(f"/policy/engagements?ask={hull_ask.id}")
+    listed = page_text(log)
+    assert f"{RAISED_AT_SHOWN + 2} engagements match the filters." in listed
+    assert "Engagements that raised the ask Five-year bus funding." in listed
+    assert f"Officials meeting {RAISED_AT_SHOWN + 1:02d}" in listed and "APPG on housing" not in listed
+    assert f'name="ask" type="hidden" value="{hull_ask.id}"' in log.get_data(as_text=True)
+    assert "No engagement matches these filters." in page_text(
+        reader.get(f"/policy/engagements?ask={hull_ask.id}&kind=appg"))
+    # An ask that is not there says so rather than quietly listing everything.
+    for bad in ("999999", "abc"):
+        gone = reader.get(f"/policy/engagements?ask={bad}")
+        assert gone.status_code == 404 and "There is no ask with that number." in page_text(gone)
+    # An ask raised at a few shows them all and no link.
+    few = reader.get(f"/policy/asks/{salford_ask.id}")
+    assert "Raised at 1 engagement." in page_text(few) and "engagements?ask=" not in few.get_data(as_text=True)

@@ -30,6 +30,7 @@ from tracker.errors import Change, DomainError, InvalidTransition, NotFound, Sta
 from tracker.extensions import db
 from tracker.models import Consultation, User
 from tracker.models.drafts import Outcome, Response, ResponseVersion, Submission, SubmissionMethod, TakenUp
+from tracker.models.policy import ResponseAsk
 from tracker.timeutil import format_date, to_uk, utcnow
 
 E = TypeVar("E", bound=enum.Enum)
@@ -173,6 +174,9 @@ def record_submission(
         submitted_at=submitted_at, reference=reference.strip()[:200], recorded_by_id=actor.id,
     )
     db.session.add(submission)
+    # The asks the response made are paged on their ask's page by when it went in (ResponseAsk).
+    db.session.execute(update(ResponseAsk).where(ResponseAsk.consultation_id == consultation.id)
+                       .values(submitted_at=submitted_at))
     workflow.apply(
         consultation, "submit", actor, message=f"Submitted version {version.number} by {method_enum.label.lower()}",
         after={"version": version.number, "method": method_enum.value, "submitted_at": submitted_at.isoformat(),

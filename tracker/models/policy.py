@@ -102,14 +102,20 @@ class ResponseAsk(Model):
     __tablename__ = "response_ask"
     __table_args__ = (
         UniqueConstraint("consultation_id", "ask_id"),
-        # An ask's page counts and orders the responses that made it from this index alone.
-        Index("ix_response_ask_ask_id_taken_up", "ask_id", "taken_up", "consultation_id"),
+        # An ask's page counts the responses that made it and reads a page of them, newest
+        # submission first, from this index alone.
+        Index("ix_response_ask_ask_id_submitted_at", "ask_id", "submitted_at", "consultation_id", "taken_up"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
     ask_id: Mapped[int] = mapped_column(ForeignKey("policy_ask.id", ondelete="CASCADE"))
     taken_up: Mapped[str | None] = mapped_column(String(10))
+    # When the response went to the government (its submission's time; None until then), kept
+    # here so that an ask's page reads its responses newest first from the ask's own index:
+    # joining each to its submission to sort them grew with the ask. Set when the ask is added
+    # (policy.services) and when the submission is recorded (drafts.review).
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -200,6 +200,8 @@ class EngagementFilterForm(BaseForm):
     kind = SelectField("Kind", widget=GovSelect(), validate_choice=False, validators=[Optional()])
     area = SelectField("Work area", widget=GovSelect(), validate_choice=False, validators=[Optional()])
     year = SelectField("Year", widget=GovSelect(), validate_choice=False, validators=[Optional()])
+    # Set from an ask's page (its engagements beyond the latest few), kept while other filters change.
+    ask = HiddenField(validators=[Optional()])
     apply = SubmitField("Filter", widget=GovSubmitInput())
 
     def validate(self, extra_validators: Any = None) -> bool:

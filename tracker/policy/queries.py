@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import joinedload, load_only
 
 from tracker.errors import NotFound
 from tracker.extensions import db
 from tracker.models import ActivityLog, City, Consultation, User, WorkArea
-from tracker.models.drafts import Submission
 from tracker.models.policy import (
     ENGAGEMENT_KIND_LABELS,
     AskStatus,
@@ -52,12 +51,15 @@ def partner_networks(*, active_only: bool = False) -> list[PartnerNetwork]:
     return list(db.session.scalars(stmt))
 
 
+_ASK_CHOICES = (select(PolicyAsk.id, PolicyAsk.title, PolicyAsk.status, WorkArea.name.label("area"))
+                .join(WorkArea, WorkArea.id == PolicyAsk.work_area_id).order_by(WorkArea.name, PolicyAsk.title))
+
+
 def ask_choices(*, include: set[int] | None = None) -> list[tuple[int, str]]:
     """The active asks (and any in ``include``, already chosen), labelled with their work area."""
-    stmt = select(PolicyAsk).options(joinedload(PolicyAsk.work_area)).join(WorkArea)
-    rows = db.session.scalars(stmt.order_by(WorkArea.name, PolicyAsk.title)).all()
+    rows = db.session.execute(_ASK_CHOICES).all()
     keep = include or set()
-    return [(a.id, f"{a.work_area.name}: {a.title}") for a in rows if a.status == AskStatus.ACTIVE or a.id in keep]
+    return [(r.id, f"{r.area}: {r.title}") for r in rows if r.status == AskStatus.ACTIVE or r.id in keep]
 
 
 def owner_choices() -> list[tuple[int, str]]:
@@ -116,7 +118,8 @@ TRACK_RECORD_PER_PAGE = 25
 @dataclass
 class TrackRecord:
     responses: list[dict[str, Any]]  # this page of them
-    engagements: list[dict[str, Any]]
+    engagements: list[dict[str, Any]]  # the latest of them
+    raised: int  # engagements in all
     made: int
     full: int
     part: int
@@ -126,37 +129,42 @@ class TrackRecord:
     pages: int
 
 
-_TALLY = (select(ResponseAsk.taken_up, func.count()).where(ResponseAsk.ask_id == bindparam("ask"))
-          .group_by(ResponseAsk.taken_up))
+# Per record of take-up: how many responses made the ask, and how many of those were submitted.
+_TALLY = (select(ResponseAsk.taken_up, func.count(), func.count(ResponseAsk.submitted_at))
+          .where(ResponseAsk.ask_id == bindparam("ask")).group_by(ResponseAsk.taken_up))
 
 
-def _made_in(probe: bool) -> Select[Any]:
-    """The page's responses, chosen on narrow rows (the ask's index and each one's submission
-    date), then only those 25 consultations read: an ask made in a thousand responses sorted
-    whole consultation rows. ``probe``: each submission date read by its own index lookup, for
-    PostgreSQL, whose planner otherwise joins them by reading every submission (a table that
-    grows); SQLite runs the join itself faster than the lookups."""
-    submitted_at: Any = (select(Submission.submitted_at).where(Submission.consultation_id == ResponseAsk.consultation_id)
-                         .scalar_subquery().label("submitted_at") if probe else Submission.submitted_at)
-    chosen = select(ResponseAsk.consultation_id, ResponseAsk.taken_up, submitted_at)
-    if not probe:
-        chosen = chosen.outerjoin(Submission, Submission.consultation_id == ResponseAsk.consultation_id)
-    page = (chosen.where(ResponseAsk.ask_id == bindparam("ask"))
-            .order_by(submitted_at.desc().nulls_last(), ResponseAsk.consultation_id.desc())
-            .limit(TRACK_RECORD_PER_PAGE).offset(bindparam("offset"))
-            .subquery())
+def _made_in() -> Select[Any]:
+    """A page of the responses that made the ask: the submitted ones newest first, then the
+    rest, each half its own range of the ask's index read only as far as the page needs (an
+    order by "submitted or not" would sort every response the ask was made in); then only the
+    page's consultations read."""
+    submitted = (select(ResponseAsk.consultation_id, ResponseAsk.taken_up, ResponseAsk.submitted_at)
+                 .where(ResponseAsk.ask_id == bindparam("ask"), ResponseAsk.submitted_at.is_not(None))
+                 .order_by(ResponseAsk.submitted_at.desc(), ResponseAsk.consultation_id.desc())
+                 .limit(bindparam("submitted_limit")).offset(bindparam("submitted_offset")).subquery())
+    not_yet = (select(ResponseAsk.consultation_id, ResponseAsk.taken_up, ResponseAsk.submitted_at)
+               .where(ResponseAsk.ask_id == bindparam("ask"), ResponseAsk.submitted_at.is_(None))
+               .order_by(ResponseAsk.consultation_id.desc())
+               .limit(bindparam("rest_limit")).offset(bindparam("rest_offset")).subquery())
+    page = union_all(select(submitted), select(not_yet)).subquery()
     return (select(page.c.taken_up, Consultation.id, Consultation.title, Consultation.status,
                    Consultation.issuing_organisation, page.c.submitted_at)
             .join(Consultation, Consultation.id == page.c.consultation_id)
             .order_by(page.c.submitted_at.desc().nulls_last(), Consultation.id.desc()))
 
 
-_MADE_IN = {"postgresql": _made_in(probe=True), "sqlite": _made_in(probe=False)}
+_MADE_IN = _made_in()
+# The engagements that raised an ask: the latest on its page, the rest in the log (filtered by
+# the ask), as years of meetings would make the page grow.
+RAISED_AT_SHOWN = 10
 _RAISED_AT = (
-    select(Engagement.id, Engagement.occurred_on, Engagement.kind, Engagement.title, Engagement.attendees)
+    select(Engagement.id, Engagement.occurred_on, Engagement.kind, Engagement.title, Engagement.attendees,
+           select(func.count()).where(EngagementAsk.ask_id == bindparam("ask")).scalar_subquery().label("raised"))
     .join(EngagementAsk, EngagementAsk.engagement_id == Engagement.id)
     .where(EngagementAsk.ask_id == bindparam("ask"))
     .order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
+    .limit(RAISED_AT_SHOWN)
 )
 
 
@@ -164,22 +172,29 @@ def track_record(ask: PolicyAsk, page: int = 1) -> TrackRecord:
     """Where the ask was made (consultation, when submitted, what government did with it: page
     ``page`` of them, clamped to the list) with how many in all, and where it was raised
     (engagements), newest first."""
-    counts = dict(db.session.execute(_TALLY, {"ask": ask.id}).tuples().all())
-    made = sum(counts.values())
+    tally = db.session.execute(_TALLY, {"ask": ask.id}).tuples().all()
+    counts = {taken_up: n for taken_up, n, _ in tally}
+    made, submitted = sum(counts.values()), sum(n for _, _, n in tally)
     shown = bounded(page, made, TRACK_RECORD_PER_PAGE)
-    rows = db.session.execute(_MADE_IN[db.session.get_bind().dialect.name],
-                              {"ask": ask.id, "offset": (shown - 1) * TRACK_RECORD_PER_PAGE}).all()
+    offset = (shown - 1) * TRACK_RECORD_PER_PAGE
+    take_submitted = max(0, min(TRACK_RECORD_PER_PAGE, submitted - offset))
+    rows = db.session.execute(_MADE_IN, {
+        "ask": ask.id, "submitted_limit": take_submitted, "submitted_offset": offset,
+        "rest_limit": TRACK_RECORD_PER_PAGE - take_submitted, "rest_offset": max(0, offset - submitted),
+    }).all()
     responses = [{
         "consultation_id": r.id, "title": r.title, "organisation": r.issuing_organisation,
         "status": r.status, "submitted_at": r.submitted_at,
         "taken_up": r.taken_up, "taken_up_label": AskTakenUp(r.taken_up).label if r.taken_up else "Not recorded yet",
     } for r in rows]
+    raised_at = db.session.execute(_RAISED_AT, {"ask": ask.id}).all()
     engagements = [{
         "id": e.id, "occurred_on": e.occurred_on, "kind_label": ENGAGEMENT_KIND_LABELS.get(e.kind, e.kind),
         "title": e.title, "attendees": e.attendees,
-    } for e in db.session.execute(_RAISED_AT, {"ask": ask.id}).all()]
+    } for e in raised_at]
     full, part, not_taken = (counts.get(t.value, 0) for t in (AskTakenUp.FULL, AskTakenUp.PART, AskTakenUp.NOT))
-    return TrackRecord(responses, engagements, made, full, part, not_taken, made - full - part - not_taken,
+    return TrackRecord(responses, engagements, raised_at[0].raised if raised_at else 0,
+                       made, full, part, not_taken, made - full - part - not_taken,
                        shown, last_page(made, TRACK_RECORD_PER_PAGE))
 
 
@@ -238,6 +253,7 @@ class EngagementFilters:
     kind: str | None = None
     work_area_id: int | None = None
     year: int | None = None
+    ask_id: int | None = None
 
 
 # What the log's rows show: the notes and who recorded it are for the engagement's own page.
@@ -249,7 +265,8 @@ _ENGAGEMENT_ROW = (
 
 
 @functools.cache
-def _engagement_statements(by_kind: bool, by_area: bool, by_year: bool) -> tuple[Select[Any], Select[Any]]:
+def _engagement_statements(by_kind: bool, by_area: bool, by_year: bool,
+                           by_ask: bool) -> tuple[Select[Any], Select[Any]]:
     """The log's rows and their count, for the filters given: built once per combination, the
     values bound at each execution."""
     where = [condition for wanted, condition in (
@@ -257,6 +274,7 @@ def _engagement_statements(by_kind: bool, by_area: bool, by_year: bool) -> tuple
         (by_area, Engagement.work_area_id == bindparam("area")),
         (by_year, Engagement.occurred_on >= bindparam("from")),
         (by_year, Engagement.occurred_on < bindparam("to")),
+        (by_ask, Engagement.id.in_(select(EngagementAsk.engagement_id).where(EngagementAsk.ask_id == bindparam("ask")))),
     ) if wanted]
     rows = (select(Engagement).options(*_ENGAGEMENT_ROW).where(*where)
             .order_by(Engagement.occurred_on.desc(), Engagement.id.desc())
@@ -265,8 +283,9 @@ def _engagement_statements(by_kind: bool, by_area: bool, by_year: bool) -> tuple
 
 
 def engagement_page(filters: EngagementFilters, page: int, per_page: int) -> Page[Engagement]:
-    rows, count = _engagement_statements(bool(filters.kind), bool(filters.work_area_id), bool(filters.year))
-    params: dict[str, Any] = {"kind": filters.kind, "area": filters.work_area_id}
+    rows, count = _engagement_statements(bool(filters.kind), bool(filters.work_area_id), bool(filters.year),
+                                         bool(filters.ask_id))
+    params: dict[str, Any] = {"kind": filters.kind, "area": filters.work_area_id, "ask": filters.ask_id}
     if filters.year:
         params.update({"from": date(filters.year, 1, 1), "to": date(filters.year + 1, 1, 1)})
     return paginate_built(rows, count, params, per_page, page)

@@ -17,7 +17,7 @@ from tracker import activity
 from tracker.errors import Change, DomainError, NotFound, Stale, one_line
 from tracker.extensions import add_if_first, db
 from tracker.models import ActivityLog, City, Consultation, User, WorkArea
-from tracker.models.drafts import Outcome, Response
+from tracker.models.drafts import Outcome, Response, Submission
 from tracker.models.policy import (
     AnnualReport,
     AskStatus,
@@ -165,8 +165,10 @@ def set_response_asks(actor: User, consultation: Consultation, ask_ids: list[int
         return sorted(made)
     for ask_id in removed:
         db.session.delete(made[ask_id])
+    submitted_at = db.session.scalar(select(Submission.submitted_at).where(Submission.consultation_id == consultation.id))
     for ask_id in added:
-        db.session.add(ResponseAsk(consultation_id=consultation.id, ask_id=ask_id, added_by_id=actor.id))
+        db.session.add(ResponseAsk(consultation_id=consultation.id, ask_id=ask_id, added_by_id=actor.id,
+                                   submitted_at=submitted_at))
     parts = []
     if added:
         parts.append("added " + "; ".join(asks[i].title for i in added))

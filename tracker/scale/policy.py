@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 
 from tracker.extensions import Model, db
 from tracker.models import City, Consultation, User, WorkArea, policy
+from tracker.models.drafts import Submission
 from tracker.models.intake import IntakeItem, ItemSource, ItemState
 
 PARTNERS = ["Core Cities UK", "Local Government Association", "District Councils' Network", "Centre for Cities",
@@ -58,8 +59,9 @@ def seed_policy_and_intake(rng: random.Random, n: int, now: datetime, today: dat
         "created_by_id": rng.choice(users), "created_at": now - timedelta(days=rng.randint(30, 2000)),
         "updated_at": now} for i in range(ask_count)], counts)
     asks = list(range(first_ask, first_ask + ask_count))
+    submitted_at = dict(db.session.execute(select(Submission.consultation_id, Submission.submitted_at)).tuples().all())
     _add(policy.ResponseAsk, [{"consultation_id": cid, "ask_id": ask, "taken_up": rng.choice(TAKEN_UP),
-                        "added_by_id": rng.choice(users), "created_at": now}
+                        "submitted_at": submitted_at.get(cid), "added_by_id": rng.choice(users), "created_at": now}
                        for cid in submitted for ask in rng.sample(asks, rng.randint(0, 3))], counts)
 
     first = int(db.session.scalar(select(policy.Engagement.id).order_by(policy.Engagement.id.desc()).limit(1)) or 0) + 1

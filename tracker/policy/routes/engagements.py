@@ -35,18 +35,21 @@ def engagement_list() -> ResponseReturnValue:
     form.kind.choices = [("", "Any kind"), *ENGAGEMENT_KIND_LABELS.items()]
     form.area.choices = [("", "Any work area")] + [(str(a.id), a.name) for a in queries.work_areas()]
     form.year.choices = [("", "Any year")] + [(str(y), str(y)) for y in queries.engagement_years()]
+    # An ask that is not there is a link gone stale: said as such, not a list quietly unfiltered.
+    raised = queries.get_ask(parse_id(form.ask.data) or 0) if form.ask.data else None
     valid = form.validate()
     filters = queries.EngagementFilters()
     if valid:
         filters = queries.EngagementFilters(kind=form.kind.data or None, work_area_id=parse_id(form.area.data),
-                                            year=int(form.year.data) if form.year.data else None)
+                                            year=int(form.year.data) if form.year.data else None,
+                                            ask_id=raised.id if raised else None)
     page = queries.engagement_page(filters, requested_page(), current_app.config["PAGE_SIZE"])
-    args = {k: v for k, v in {"kind": form.kind.data, "area": form.area.data, "year": form.year.data}.items()
-            if v and valid}
+    args = {k: v for k, v in {"kind": form.kind.data, "area": form.area.data, "year": form.year.data,
+                              "ask": form.ask.data}.items() if v and valid}
     return render_template(
         "policy/engagements.html", filter_form=form, form=form if not valid else None, page=page,
         pages_nav=govuk_pagination(page.page, page.pages, lambda n: url_for("policy.engagement_list", page=n, **args)),
-        filtered=bool(args), can_record=permissions.can_record_engagement(current_user),
+        filtered=bool(args), raised=raised, can_record=permissions.can_record_engagement(current_user),
     ), 200 if valid else 400
 
 
