@@ -68,6 +68,12 @@ def strip_text(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+# The meta of a form a page only draws, never reads: with its template writing the page's token
+# itself (csrf_token()), the form need not make a CSRF field of its own, which cost more than the
+# rest of the form. The form that reads the post is made by its view, token and all.
+DRAWN_ONLY = {"csrf": False}
+
+
 class BaseForm(FlaskForm):
     """FlaskForm (CSRF included) that also refuses text the tracker cannot store or send."""
 

@@ -23,7 +23,7 @@ from tracker.models.drafts import CitySupport
 from tracker.timeutil import format_uk
 
 if TYPE_CHECKING:
-    from tracker.drafts.queries import CityRow
+    from tracker.drafts.team import CityRow
 
 
 def may_set(user: User | None, city_id: int) -> bool:

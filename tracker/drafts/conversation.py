@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Protocol
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult
@@ -162,7 +163,14 @@ def reply(actor: User, consultation: Consultation, thread_id: int, body: str, *,
     return comment
 
 
-def may_resolve(user: User | None, consultation: Consultation, top: Comment) -> bool:
+class Started(Protocol):
+    """A thread's top comment, as a row or an object: who started it."""
+
+    @property
+    def author_id(self) -> int | None: ...
+
+
+def may_resolve(user: User | None, consultation: Consultation, top: Started) -> bool:
     """The thread's author, the draft's leads (the named one, the lead city's) and coordinators."""
     if user is None or not user.is_enabled:
         return False

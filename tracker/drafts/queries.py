@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Exists, Row, Select, and_, bindparam, exists, func, literal, or_, select, union
+from sqlalchemy import Exists, Row, Select, and_, bindparam, exists, func, literal, select, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.consultations import workflow
@@ -107,7 +107,9 @@ def _with_draft(*first: Any) -> Select[Any]:
                                          ResponseVersion.number == Response.current_number))
         .outerjoin(Submission, Submission.consultation_id == Consultation.id)
         .outerjoin(Outcome, Outcome.consultation_id == Consultation.id)
-        .options(_shown(ResponseVersion.author), joinedload(Submission.version), joinedload(Submission.recorded_by))
+        # Of the submitted version, its number is what the pages say ("version 3 is frozen").
+        .options(_shown(ResponseVersion.author),
+                 joinedload(Submission.version).load_only(ResponseVersion.id, ResponseVersion.number))
         .where(Consultation.id == bindparam("id"))
     )
 
@@ -176,23 +178,6 @@ list_versions = _of_response(ResponseVersion, ResponseVersion.response_id, Respo
                              ResponseVersion.number.desc())
 list_versions.__doc__ = "Newest first."
 list_comments = _of_response(Comment, Comment.response_id, Comment.author, Comment.created_at, Comment.id)
-list_contributors = _of_response(Contributor, Contributor.response_id, Contributor.user,
-                                 Contributor.created_at, Contributor.id)
-
-
-def eligible_contributors(consultation: Consultation) -> list[User]:
-    """Enabled member-city officers not yet contributing to the consultation's response."""
-    taken = (
-        select(Contributor.user_id)
-        .join(Response, Response.id == Contributor.response_id)
-        .where(Response.consultation_id == consultation.id)
-    )
-    return list(db.session.scalars(
-        select(User)
-        .options(joinedload(User.city))
-        .where(User.is_enabled.is_(True), User.city_id.is_not(None), User.id.not_in(taken))
-        .order_by(User.name)
-    ))
 
 
 _SUPPORTS = (
@@ -206,42 +191,6 @@ _SUPPORTS = (
 
 def supporting_cities(consultation: Consultation) -> list[CitySupport]:
     return list(db.session.scalars(_SUPPORTS, {"id": consultation.id}))
-
-
-@dataclass(frozen=True)
-class CityRow:
-    """A city as the response page names it (in its supporters and the choices of a city)."""
-
-    id: int
-    name: str
-
-
-# Every member city, each with whether it supports the consultation (and any other city that
-# does): the response page's supporters and a coordinator's choices in one statement, as plain
-# rows (twenty-five cities as objects showed in its profile).
-_CITIES_AND_SUPPORT = (
-    select(City.id, City.name, City.is_member, CitySupport.id.label("support_id"))
-    .outerjoin(CitySupport, and_(CitySupport.city_id == City.id, CitySupport.consultation_id == bindparam("id")))
-    .where(or_(City.is_member.is_(True), CitySupport.id.is_not(None)))
-    .order_by(City.name)
-)
-
-
-def support_of(consultation: Consultation) -> tuple[list[CityRow], list[CityRow]]:
-    """(the cities that support the response, by name; the member cities)."""
-    rows = db.session.execute(_CITIES_AND_SUPPORT, {"id": consultation.id}).all()
-    return ([CityRow(r.id, r.name) for r in rows if r.support_id is not None],
-            [CityRow(r.id, r.name) for r in rows if r.is_member])
-
-
-def support_choices(user: User, supporters: list[CityRow], members: list[CityRow]) -> list[tuple[int, str]]:
-    """The cities whose support the user may still record (the caller checked they may at all)."""
-    taken = {c.id for c in supporters}
-    if user.is_coordinator:
-        return [(0, "Choose a city")] + [(c.id, c.name) for c in members if c.id not in taken]
-    if user.city_id not in taken and user.city_id is not None and user.city is not None:
-        return [(user.city_id, user.city.name)]
-    return []
 
 
 def get_submission(consultation: Consultation) -> Submission | None:

@@ -6,24 +6,45 @@ Two statements, whatever the number of comments."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import bindparam, exists, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased
 
 from tracker.drafts import mentions
 from tracker.drafts.conversation import may_resolve
 from tracker.drafts.markdown import plain_text
+from tracker.drafts.team import Person, person
 from tracker.extensions import db
 from tracker.models import City, Consultation, User
 from tracker.models.drafts import Comment, CommentMention, Question, Response
 
 
+@dataclass(frozen=True)
+class Said:
+    """A comment as its thread shows it, read as a row: the page showed it as an object with
+    two people and their cities joined and loaded, for every comment."""
+
+    id: int
+    parent_id: int | None
+    question_id: int | None
+    author_id: int | None
+    kind: str
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+    resolved_at: datetime | None
+    version: int
+    author: Person | None
+    resolved_by: Person | None
+
+
 @dataclass
 class Thread:
-    top: Comment
-    replies: list[Comment] = field(default_factory=list)
+    top: Said
+    replies: list[Said] = field(default_factory=list)
     may_resolve: bool = False
     # "On question 2" for a question's thread shown away from its question (free-text mode).
     label: str = ""
@@ -33,7 +54,7 @@ class Thread:
         return self.top.resolved_at is not None
 
     @property
-    def comments(self) -> list[Comment]:
+    def comments(self) -> list[Said]:
         return [self.top, *self.replies]
 
     @property
@@ -54,17 +75,28 @@ class Conversation:
     editable: set[int] = field(default_factory=set)
 
 
-def _shown(person: Any) -> Any:
-    return joinedload(person).load_only(User.id, User.name, User.city_id).joinedload(User.city).load_only(
-        City.id, City.name)
-
-
+_author, _resolver = aliased(User), aliased(User)
+_author_city, _resolver_city = aliased(City), aliased(City)
 _COMMENTS = (
-    select(Comment)
-    .options(_shown(Comment.author), _shown(Comment.resolved_by))
+    select(Comment.id, Comment.parent_id, Comment.question_id, Comment.author_id, Comment.kind, Comment.body,
+           Comment.created_at, Comment.edited_at, Comment.resolved_at, Comment.version,
+           _author.name.label("author_name"), _author_city.name.label("author_city"),
+           _resolver.name.label("resolver_name"), _resolver_city.name.label("resolver_city"))
+    .outerjoin(_author, _author.id == Comment.author_id)
+    .outerjoin(_author_city, _author_city.id == _author.city_id)
+    .outerjoin(_resolver, _resolver.id == Comment.resolved_by_id)
+    .outerjoin(_resolver_city, _resolver_city.id == _resolver.city_id)
     .where(Comment.response_id == bindparam("id"))
     .order_by(Comment.created_at, Comment.id)
 )
+
+
+def _said(r: Any) -> Said:
+    return Said(r.id, r.parent_id, r.question_id, r.author_id, r.kind, r.body, r.created_at, r.edited_at,
+                r.resolved_at, r.version, person(r.author_name, r.author_city),
+                person(r.resolver_name, r.resolver_city))
+
+
 _MENTIONS = (
     select(CommentMention.comment_id, CommentMention.typed, User.name)
     .join(User, User.id == CommentMention.user_id)
@@ -84,7 +116,7 @@ def conversation(user: User, consultation: Consultation, response: Response | No
     ``commented`` and ``mentioned`` False: the page knows there is no comment, or no mention."""
     if response is None or not commented:
         return Conversation()
-    comments = list(db.session.scalars(_COMMENTS, {"id": response.id}).unique())
+    comments = [_said(r) for r in db.session.execute(_COMMENTS, {"id": response.id})]
     named: dict[int, dict[str, str]] = {}
     if mentioned:
         for comment_id, typed, name in db.session.execute(_MENTIONS, {"id": response.id}):

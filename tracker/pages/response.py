@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from tracker.auth.permissions import signed_in_user
 from tracker.consultations import workflow
 from tracker.documents import queries as documents_queries
-from tracker.drafts import bp, city_support, people, permissions, queries, review, threads, versions
+from tracker.drafts import bp, city_support, people, permissions, queries, review, team, threads, versions
 from tracker.drafts.forms import (
     ApproveForm,
     BaseForm,
@@ -40,6 +40,7 @@ from tracker.drafts.routes.common import (
 )
 from tracker.errors import NotFound, Stale
 from tracker.evidence import queries as evidence_queries
+from tracker.forms import DRAWN_ONLY
 from tracker.models import Consultation, User
 from tracker.policy import panels as policy_panels
 from tracker.views import Refused, run
@@ -81,7 +82,7 @@ def _response_page(consultation: Consultation, *, draft: queries.Draft | None = 
     resp, version = draft.response, draft.version
     qs = queries.questions(consultation) if has["questions"] else []
     can_manage = permissions.can_manage_contributors(user, consultation)
-    supports, members = queries.support_of(consultation)
+    supports, members = team.support_of(consultation)
     can_support = permissions.support_cities_for(user, consultation)
     # Each state-changing form carries the version this page shows (a fresh form, not the
     # request's data: only a refused form is redrawn with what was typed in it). Only the forms
@@ -91,36 +92,36 @@ def _response_page(consultation: Consultation, *, draft: queries.Draft | None = 
     token = {"token": post_token()}
     # Forms of one class with the same data are one form drawn in several places (a refused one
     # takes only its own name's place below).
-    comment_form = CommentForm(formdata=None, data=token)
+    comment_form = CommentForm(formdata=None, meta=DRAWN_ONLY, data=token)
     forms: dict[str, Any] = {"comment_form": comment_form, "question_comment_form": comment_form,
-                             "reply_form": ReplyForm(formdata=None, data=token)}
-    step_form = StepForm(formdata=None, data=seen)
+                             "reply_form": ReplyForm(formdata=None, meta=DRAWN_ONLY, data=token)}
+    step_form = StepForm(formdata=None, meta=DRAWN_ONLY, data=seen)
     if steps["send_for_review"]:
         forms["review_form"] = step_form
     if steps["approve"]:
-        forms["approve_form"] = ApproveForm(formdata=None, data={**seen, "number": resp.current_number if resp else 0})
-        forms["return_form"] = ReturnForm(formdata=None, data=seen)
+        forms["approve_form"] = ApproveForm(formdata=None, meta=DRAWN_ONLY, data={**seen, "number": resp.current_number if resp else 0})
+        forms["return_form"] = ReturnForm(formdata=None, meta=DRAWN_ONLY, data=seen)
     if steps["reopen"]:
-        forms["reopen_form"] = ReopenForm(formdata=None, data=seen)
+        forms["reopen_form"] = ReopenForm(formdata=None, meta=DRAWN_ONLY, data=seen)
     # The questions found in the consultation's documents, offered while the draft can change and
     # until it is answered question by question.
     offered = (documents_queries.questions_for(consultation.id)
                if has["found"] and permissions.is_editable(consultation)
                and versions.offers_document_questions(resp, qs) else [])
     if can_manage:
-        forms["question_form"] = QuestionForm(formdata=None, data=seen)
+        forms["question_form"] = QuestionForm(formdata=None, meta=DRAWN_ONLY, data=seen)
         forms["mode_form"] = step_form  # its mode is a hidden input of the page's
         forms["remove_question_form"] = step_form
         if offered:
             forms["document_questions_form"] = step_form
     if can_support:
-        forms["support_form"] = SupportForm(formdata=None)
+        forms["support_form"] = SupportForm(formdata=None, meta=DRAWN_ONLY)
     error_form = None
     if failed is not None:
         forms[failed[0]] = error_form = failed[1]
     # The choices are filled in after a refused form took its place, so it is redrawn with them.
     if can_support:
-        forms["support_form"].city_id.choices = queries.support_choices(user, supports, members)
+        forms["support_form"].city_id.choices = team.support_choices(user, supports, members)
     by_questions = queries.by_questions(resp)
     talk = threads.conversation(user, consultation, resp, qs, by_questions, commented=draft.comment_count > 0,
                                 mentioned=has["mentioned"])
@@ -137,7 +138,7 @@ def _response_page(consultation: Consultation, *, draft: queries.Draft | None = 
         by_questions=by_questions,
         conversation=talk,
         refused_in_thread=refused_in_thread,
-        contributors=queries.list_contributors(resp),
+        contributors=team.list_contributors(resp),
         supports=supports,
         withdrawable={c.id for c in supports if can_support and permissions.speaks_for(user, c.id)},
         submission=draft.submission,
@@ -242,7 +243,7 @@ _MANAGE_REFUSAL = "Only the lead city's policy leads and coordinators can add co
 def _contributor_page(consultation: Consultation, form: ContributorForm, status: int = 200) -> ResponseReturnValue:
     """Choosing an officer to add: its own page, as the list holds every officer of the network."""
     form.user_id.choices = [(0, "Choose an officer")] + [
-        (u.id, u.display_name) for u in queries.eligible_contributors(consultation)
+        (u.id, u.display_name) for u in team.eligible_contributors(consultation)
     ]
     return render_template(
         "drafts/contributor.html", consultation=consultation, form=form if form.errors else None,
