@@ -7,14 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, cast, exists, literal, select
 from sqlalchemy.orm import joinedload
 
 from tracker.consultations import mywork
 from tracker.consultations import queries as list_queries
 from tracker.consultations.filters import parse_filters
 from tracker.extensions import db
-from tracker.models import STATUS_LABELS, IssuerType, Status, User
+from tracker.models import STATUS_LABELS, Consultation, IssuerType, Status, User
 from tracker.models.alerts import Follow, FollowTarget, SavedSearch
 
 MAX_FOLLOWS_SHOWN = 200
@@ -120,12 +120,26 @@ def follow_button(user: User, target: str, ident: str, what: str) -> FollowButto
     return FollowButton(target, ident, following is not None, what)
 
 
-def consultation_follows(user: User, consultation: Any) -> list[FollowButton]:
-    """The consultation page's buttons (one statement): the consultation, and its select committee."""
+# Whether the user bound as "user" follows the consultation, and its issuer as a select committee:
+# flags a page reads with the consultation (drafts.queries.page_statement), for the buttons below.
+FOLLOWS_CONSULTATION = exists().where(
+    Follow.user_id == bindparam("user"),
+    Follow.target_key == literal(f"{FollowTarget.CONSULTATION.value}:") + cast(Consultation.id, String))
+FOLLOWS_COMMITTEE = exists().where(
+    Follow.user_id == bindparam("user"),
+    Follow.target_key == literal(f"{FollowTarget.COMMITTEE.value}:") + Consultation.issuing_organisation)
+
+
+def consultation_follows(user: User, consultation: Any,
+                         following: tuple[bool, bool] | None = None) -> list[FollowButton]:
+    """The consultation page's buttons: the consultation, and its select committee. One statement,
+    or none when the page read ``following`` (FOLLOWS_CONSULTATION, FOLLOWS_COMMITTEE) already."""
     wanted = [FollowButton("consultation", str(consultation.id), False, "this consultation")]
     if consultation.issuer_type == IssuerType.SELECT_COMMITTEE:
         wanted.append(FollowButton("committee", consultation.issuing_organisation, False,
                                    f"the {consultation.issuing_organisation}"))
+    if following is not None:
+        return [FollowButton(b.target, b.ident, followed, b.what) for b, followed in zip(wanted, following, strict=False)]
     keys = {f"{b.target}:{b.ident}" for b in wanted}
     followed = set(db.session.scalars(_FOLLOWED, {"user": user.id, "keys": sorted(keys)}))
     return [FollowButton(b.target, b.ident, f"{b.target}:{b.ident}" in followed, b.what) for b in wanted]

@@ -7,7 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Exists, Row, Select, and_, bindparam, exists, func, literal, select, union
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+    union,
+)
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.consultations import workflow
@@ -121,10 +132,10 @@ HAS_QUESTIONS = exists().where(Question.consultation_id == Consultation.id)
 SUPPORTED = exists().where(CitySupport.consultation_id == Consultation.id)
 
 
-def page_statement(*options: Any, **flags: Exists) -> Select[Any]:
+def page_statement(*options: Any, **flags: ColumnElement[bool]) -> Select[Any]:
     """The consultation (loaded with ``options``), ``flags`` (each panel's "anything to show?",
-    correlated to the consultation and its response) and the draft, in one statement: a page
-    builds it once."""
+    correlated to the consultation and its response, or to the reader bound as "user") and the
+    draft, in one statement: a page builds it once."""
     return _with_draft(Consultation, *(flag.label(name) for name, flag in flags.items())).options(*options)
 
 
@@ -138,11 +149,11 @@ def draft_of(consultation: Consultation) -> Draft:
     return _draft(*db.session.execute(_DRAFT, {"id": consultation.id}).one())
 
 
-def consultation_and_draft(statement: Select[Any], consultation_id: int
+def consultation_and_draft(statement: Select[Any], consultation_id: int, **values: Any
                            ) -> tuple[Consultation, Draft, dict[str, bool]] | None:
-    """The consultation, its draft and the flags of a page's statement (page_statement); None
-    when there is no such consultation."""
-    row = db.session.execute(statement, {"id": consultation_id}).first()
+    """The consultation, its draft and the flags of a page's statement (page_statement), with
+    ``values`` bound for its flags; None when there is no such consultation."""
+    row = db.session.execute(statement, {"id": consultation_id, **values}).first()
     if row is None:
         return None
     consultation, *flags = row[:-5]

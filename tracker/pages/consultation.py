@@ -17,18 +17,23 @@ from tracker.intake import queries as intake_queries
 from tracker.policy import panels as policy_panels
 from tracker.reminders import queries as reminders_queries
 
-# The consultation with what its page shows of it, its draft, and whether cities support it.
-_PAGE = drafts_queries.page_statement(*consultations_queries.PAGE_OPTIONS, supported=drafts_queries.SUPPORTED)
+# The consultation with what its page shows of it, its draft, and whether each panel that reads
+# more has anything to read: cities' support, messages sent, the policy feature's links, and the
+# reader's follows (each statement is a round trip to PostgreSQL).
+_PAGE = drafts_queries.page_statement(
+    *consultations_queries.PAGE_OPTIONS, supported=drafts_queries.SUPPORTED, sent=reminders_queries.SENT,
+    linked=policy_panels.LINKED, follows=alerts_queries.FOLLOWS_CONSULTATION,
+    follows_committee=alerts_queries.FOLLOWS_COMMITTEE)
 
 
 @bp.get("/<int:consultation_id>")
 @login_required
 def detail(consultation_id: int) -> ResponseReturnValue:
-    found = drafts_queries.consultation_and_draft(_PAGE, consultation_id)
+    user = signed_in_user()
+    found = drafts_queries.consultation_and_draft(_PAGE, consultation_id, user=user.id)
     if found is None:
         abort(404, f"There is no consultation number {consultation_id}.")
     consultation, draft, has = found
-    user = signed_in_user()
     return render_template(
         "consultations/detail.html",
         consultation=consultation,
@@ -40,7 +45,8 @@ def detail(consultation_id: int) -> ResponseReturnValue:
         documents_panel=documents_queries.documents_panel(consultation),
         drafts_panel=drafts_queries.consultation_panel(user, consultation, draft, has["supported"]),
         intake_panel=intake_queries.consultation_panel(user, consultation),
-        reminders_panel=reminders_queries.consultation_panel(user, consultation),
-        policy_panel=policy_panels.consultation_panel(user, consultation),
-        follows=alerts_queries.consultation_follows(user, consultation),
+        reminders_panel=reminders_queries.consultation_panel(user, consultation, has["sent"]),
+        policy_panel=policy_panels.consultation_panel(user, consultation, has["linked"]),
+        follows=alerts_queries.consultation_follows(user, consultation,
+                                                    (has["follows"], has["follows_committee"])),
     )

@@ -52,8 +52,9 @@ REVIEW_STEPS = ("send_for_review", "approve", "reopen", "submit", "publish_outco
 
 # The consultation, its draft, and whether each panel that reads more has anything to read.
 _PAGE = queries.page_statement(questions=queries.HAS_QUESTIONS, found=documents_queries.FOUND_QUESTIONS,
-                               asked=evidence_queries.ASKED, mentioned=threads.MENTIONED)
-_EVERY_PANEL = {"questions": True, "found": True, "asked": True, "mentioned": True}
+                               asked=evidence_queries.ASKED, mentioned=threads.MENTIONED,
+                               linked=policy_panels.LINKED)
+_EVERY_PANEL = {"questions": True, "found": True, "asked": True, "mentioned": True, "linked": True}
 
 
 @bp.get("/<int:consultation_id>/response")
@@ -161,7 +162,7 @@ def _response_page(consultation: Consultation, *, draft: queries.Draft | None = 
         stale=stale,
         form=error_form if error_form is not None and error_form.errors else None,
         problems=problems or [],
-        policy_panel=policy_panels.response_panel(user, consultation, resp),
+        policy_panel=policy_panels.response_panel(user, consultation, resp, linked=has["linked"]),
         evidence_panel=evidence_queries.panel(user, consultation, resp, asked=has["asked"]),
         **forms,
     ), status

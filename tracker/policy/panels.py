@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Date, bindparam, case, cast, literal, null, select, union_all
+from sqlalchemy import Date, bindparam, case, cast, exists, literal, null, or_, select, union_all
 
 from tracker.extensions import db
 from tracker.models import Consultation, User, WorkArea
@@ -101,9 +101,18 @@ def _facts_statement(with_choices: bool) -> Any:
 
 _FACTS = {choices: _facts_statement(choices) for choices in (False, True)}
 
+# Whether the consultation's response is linked to anything of this feature's (asks it makes,
+# partners, engagements): a flag a page reads with the consultation (drafts.queries.page_statement),
+# and its panel reads the links only then.
+LINKED = or_(exists().where(ResponseAsk.consultation_id == Consultation.id),
+             exists().where(ConsultationPartner.consultation_id == Consultation.id),
+             exists().where(EngagementConsultation.consultation_id == Consultation.id))
 
-def _facts(consultation_id: int, *, with_choices: bool = False) -> _Facts:
+
+def _facts(consultation_id: int, *, with_choices: bool = False, linked: bool = True) -> _Facts:
     facts = _Facts()
+    if not linked and not with_choices:
+        return facts
     for row in db.session.execute(_FACTS[with_choices], {"consultation_id": consultation_id}):
         if row.part == "made":
             facts.made.append(MadeAsk(row.id, row.ref, row.title, row.extra, row.value))
@@ -128,11 +137,13 @@ def seen_take_up(made: Sequence[ResponseAsk | MadeAsk]) -> str:
     return ",".join(f"{r.ask_id}:{r.taken_up or ''}" for r in made)
 
 
-def response_panel(user: User, consultation: Consultation, response: Response | None) -> dict[str, Any]:
+def response_panel(user: User, consultation: Consultation, response: Response | None,
+                   linked: bool = True) -> dict[str, Any]:
     """The response page's panel: the asks it makes (with take-up once known) and its partners,
     with links to the pages that change them for whoever may. The choices (every ask, every
-    partner network) are drawn on those pages only: most who open a response never change them."""
-    facts = _facts(consultation.id)
+    partner network) are drawn on those pages only: most who open a response never change them.
+    ``linked`` False: the page knows there is nothing to read (LINKED)."""
+    facts = _facts(consultation.id, linked=linked)
     return {
         "consultation_id": consultation.id,
         "made": facts.made,
@@ -185,8 +196,8 @@ def outcome_panel(consultation: Consultation, typed: Mapping[str, str]) -> dict[
     }
 
 
-def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]:
-    facts = _facts(consultation.id)
+def consultation_panel(user: User, consultation: Consultation, linked: bool = True) -> dict[str, Any]:
+    facts = _facts(consultation.id, linked=linked)
     return {
         "consultation_id": consultation.id,
         "made": facts.made,

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import ColumnElement, Select, bindparam, func, null, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, null, or_, select
 from sqlalchemy.orm import joinedload, load_only
 
 from tracker.extensions import db
@@ -175,12 +175,17 @@ def for_consultation(consultation: Consultation, limit: int = 50) -> list[Messag
     return list(db.session.scalars(_FOR_CONSULTATION, {"id": consultation.id, "limit": limit}))
 
 
-def consultation_panel(user: User, consultation: Consultation) -> dict[str, Any]:
-    """The consultation's reminders, newest first."""
+# Whether any message was sent about the consultation: a flag a page reads with the consultation
+# (drafts.queries.page_statement); the panel reads the messages only then.
+SENT = exists().where(Message.consultation_id == Consultation.id)
+
+
+def consultation_panel(user: User, consultation: Consultation, sent: bool = True) -> dict[str, Any]:
+    """The consultation's reminders, newest first (none read when the page knows none was ``sent``)."""
     return {
         "rows": [
             {"created_at": r.created_at, "kind": r.kind_label, "to": r.recipient.name, "tag": state_tag(r.state)}
-            for r in for_consultation(consultation)
+            for r in (for_consultation(consultation) if sent else [])
         ]
     }
 
