@@ -20,7 +20,7 @@ from tracker.models import Consultation, Status, User
 # in EXISTS; the response page's list of cities to choose from is "FROM city LEFT OUTER JOIN").
 READS = {"questions": "SELECT question.", "found questions": "SELECT consultation_question.",
          "evidence": "SELECT evidence_request.", "mentions": "SELECT comment_mention.",
-         "comments": "SELECT comment.", "supports": "FROM city_support JOIN city", "policy links": "AS part"}
+         "comments": "SELECT comment.", "supports": "FROM city_support JOIN city", "policy links": "AS part, response_ask.id"}
 
 
 def _reads(client: Any, consultation: Consultation, page: str = "/response") -> tuple[str, set[str]]:
@@ -75,7 +75,7 @@ def test_the_consultation_page_reads_messages_links_and_follows_with_the_consult
     from tracker.policy import engagements
     from tracker.timeutil import uk_today
 
-    marks = {"messages": "SELECT message.", "policy links": "AS part", "follows": "SELECT follow."}
+    marks = {"messages": "SELECT message.", "policy links": "AS part, response_ask.id", "follows": "SELECT follow."}
     draft = make_draft(Status.DRAFTING, versions=["# View\n\nOne."])
     draft.issuer_type, draft.issuing_organisation = IssuerType.SELECT_COMMITTEE.value, "Treasury Committee"
     db.session.commit()

@@ -5,13 +5,26 @@ coordinator may still choose, read as plain rows; and the officers who may still
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import (
+    CompoundSelect,
+    and_,
+    bindparam,
+    cast,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.models import City, Consultation, User
 from tracker.models.drafts import CitySupport, Contributor, Response
+from tracker.models.types import UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -38,20 +51,6 @@ class ContributorRow:
     user: Person
 
 
-_CONTRIBUTORS = (
-    select(Contributor.id, User.name, City.name.label("city"))
-    .join(User, User.id == Contributor.user_id).outerjoin(City, City.id == User.city_id)
-    .where(Contributor.response_id == bindparam("id")).order_by(Contributor.created_at, Contributor.id)
-)
-
-
-def list_contributors(response: Response | None) -> list[ContributorRow]:
-    if response is None:
-        return []
-    return [ContributorRow(r.id, Person(r.name, Named(r.city) if r.city is not None else None))
-            for r in db.session.execute(_CONTRIBUTORS, {"id": response.id})]
-
-
 def eligible_contributors(consultation: Consultation) -> list[User]:
     """Enabled member-city officers not yet contributing to the consultation's response."""
     taken = (
@@ -67,7 +66,6 @@ def eligible_contributors(consultation: Consultation) -> list[User]:
     ))
 
 
-
 @dataclass(frozen=True)
 class CityRow:
     """A city as the response page names it (in its supporters and the choices of a city)."""
@@ -76,22 +74,45 @@ class CityRow:
     name: str
 
 
-# Every member city, each with whether it supports the consultation (and any other city that
-# does): the response page's supporters and a coordinator's choices in one statement, as plain
-# rows (twenty-five cities as objects showed in its profile).
-_CITIES_AND_SUPPORT = (
-    select(City.id, City.name, City.is_member, CitySupport.id.label("support_id"))
+@dataclass(frozen=True)
+class Team:
+    """Who works on a response and who signs it off: its contributors, in the order they were
+    added; the cities that support it, and the member cities, by name."""
+
+    contributors: list[ContributorRow]
+    supports: list[CityRow]
+    members: list[CityRow]
+
+
+# Every member city with whether it supports the consultation (and any other city that does),
+# then the response's contributors, in one statement of plain rows: the response page's
+# supporters, a coordinator's choices and its list of people, one round trip.
+_TEAM: CompoundSelect[Any] = union_all(
+    select(literal("city").label("part"), City.id.label("id"), City.name.label("name"), null().label("city"),
+           City.is_member.label("is_member"),
+           CitySupport.id.label("support_id"), City.name.label("sort_name"),
+           cast(null(), UTCDateTime).label("added"))
     .outerjoin(CitySupport, and_(CitySupport.city_id == City.id, CitySupport.consultation_id == bindparam("id")))
-    .where(or_(City.is_member.is_(True), CitySupport.id.is_not(None)))
-    .order_by(City.name)
-)
+    .where(or_(City.is_member.is_(True), CitySupport.id.is_not(None))),
+    select(literal("contributor"), Contributor.id, User.name, City.name, null(), null(), null(),
+           Contributor.created_at)
+    .join(User, User.id == Contributor.user_id).outerjoin(City, City.id == User.city_id)
+    .where(Contributor.response_id == bindparam("response")),
+).order_by(*(literal_column(name) for name in ("part", "sort_name", "added", "id")))
 
 
-def support_of(consultation: Consultation) -> tuple[list[CityRow], list[CityRow]]:
-    """(the cities that support the response, by name; the member cities)."""
-    rows = db.session.execute(_CITIES_AND_SUPPORT, {"id": consultation.id}).all()
-    return ([CityRow(r.id, r.name) for r in rows if r.support_id is not None],
-            [CityRow(r.id, r.name) for r in rows if r.is_member])
+def of(consultation: Consultation, response: Response | None) -> Team:
+    """The response's team (no contributors before there is a response)."""
+    found = Team([], [], [])
+    for r in db.session.execute(_TEAM, {"id": consultation.id, "response": response.id if response else 0}):
+        if r.part == "contributor":
+            found.contributors.append(ContributorRow(r.id, Person(r.name, Named(r.city) if r.city is not None else None)))
+            continue
+        if r.support_id is not None:
+            found.supports.append(CityRow(r.id, r.name))
+        if r.is_member:
+            found.members.append(CityRow(r.id, r.name))
+    return found
 
 
 def support_choices(user: User, supporters: list[CityRow], members: list[CityRow]) -> list[tuple[int, str]]:

@@ -83,7 +83,8 @@ def _response_page(consultation: Consultation, *, draft: queries.Draft | None = 
     resp, version = draft.response, draft.version
     qs = queries.questions(consultation) if has["questions"] else []
     can_manage = permissions.can_manage_contributors(user, consultation)
-    supports, members = team.support_of(consultation)
+    crew = team.of(consultation, resp)
+    supports, members = crew.supports, crew.members
     can_support = permissions.support_cities_for(user, consultation)
     # Each state-changing form carries the version this page shows (a fresh form, not the
     # request's data: only a refused form is redrawn with what was typed in it). Only the forms
@@ -139,7 +140,7 @@ def _response_page(consultation: Consultation, *, draft: queries.Draft | None = 
         by_questions=by_questions,
         conversation=talk,
         refused_in_thread=refused_in_thread,
-        contributors=team.list_contributors(resp),
+        contributors=crew.contributors,
         supports=supports,
         withdrawable={c.id for c in supports if can_support and permissions.speaks_for(user, c.id)},
         submission=draft.submission,
