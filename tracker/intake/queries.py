@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, func, select, union_all
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from tracker.consultations import counts as list_counts
@@ -130,25 +130,29 @@ def inbox(state: ItemState, page: int, per_page: int) -> InboxPage:
 
 _COMMITTEES = ImportRun.source.startswith("committees:")
 _FEEDS = ImportRun.feed_source_id.is_not(None)
-# The latest run of GOV.UK's search, and of the committees'.
-_LATEST_RUNS = [select(ImportRun).where(which).order_by(ImportRun.started_at.desc(), ImportRun.id.desc()).limit(1)
-                for which in (~_COMMITTEES & ~_FEEDS, _COMMITTEES)]
 _NEWEST_OF_EACH_FEED = (select(func.max(ImportRun.id)).join(FeedSource, FeedSource.id == ImportRun.feed_source_id)
                         .where(FeedSource.enabled.is_(True)).group_by(ImportRun.feed_source_id))
-_FEED_RUNS = (select(ImportRun).options(selectinload(ImportRun.feed_source))
-              .where(ImportRun.id.in_(_NEWEST_OF_EACH_FEED)).order_by(ImportRun.id))
+# The latest run of GOV.UK's search and of the committees' (each read from the end of the
+# start-time index), and each enabled feed's: their ids in one statement with the runs.
+_LATEST_OF = [select(ImportRun.id).where(which).order_by(ImportRun.started_at.desc(), ImportRun.id.desc())
+              .limit(1).subquery() for which in (~_COMMITTEES & ~_FEEDS, _COMMITTEES)]
+_LAST_RUNS = (select(ImportRun).options(joinedload(ImportRun.feed_source))
+              .where(ImportRun.id.in_(union_all(*(select(latest.c.id) for latest in _LATEST_OF),
+                                                _NEWEST_OF_EACH_FEED)))
+              .order_by(ImportRun.id))
 
 
 def last_runs() -> list[ImportRun]:
     """The latest run of each source (GOV.UK, the committees, each enabled feed): they run hourly
-    at the same moment, so the latest run of one alone would hide an incomplete run of another."""
-    latest = [db.session.scalar(stmt) for stmt in _LATEST_RUNS]
-    return [run for run in latest if run is not None] + list(latest_feed_runs().values())
+    at the same moment, so the latest run of one alone would hide an incomplete run of another.
+    One statement."""
+    runs = list(db.session.scalars(_LAST_RUNS).unique())
 
+    def order(run: ImportRun) -> tuple[int, int]:
+        source = 2 if run.feed_source_id is not None else 1 if run.source.startswith("committees:") else 0
+        return source, run.id
 
-def latest_feed_runs() -> dict[int, ImportRun]:
-    """Each enabled feed's latest run, by the feed's id (one query)."""
-    return {run.feed_source_id: run for run in db.session.scalars(_FEED_RUNS) if run.feed_source_id is not None}
+    return sorted(runs, key=order)
 
 
 @dataclass(frozen=True)
