@@ -41,29 +41,18 @@ class Person:
     city: Named | None
 
 
+def _named(name: str | None) -> Named | None:
+    return None if name is None else Named(name)
+
+
 def person(name: str | None, city: str | None) -> Person | None:
-    return None if name is None else Person(name, Named(city) if city is not None else None)
+    return None if name is None else Person(name, _named(city))
 
 
 @dataclass(frozen=True)
 class ContributorRow:
     id: int
     user: Person
-
-
-def eligible_contributors(consultation: Consultation) -> list[User]:
-    """Enabled member-city officers not yet contributing to the consultation's response."""
-    taken = (
-        select(Contributor.user_id)
-        .join(Response, Response.id == Contributor.response_id)
-        .where(Response.consultation_id == consultation.id)
-    )
-    return list(db.session.scalars(
-        select(User)
-        .options(joinedload(User.city))
-        .where(User.is_enabled.is_(True), User.city_id.is_not(None), User.id.not_in(taken))
-        .order_by(User.name)
-    ))
 
 
 @dataclass(frozen=True)
@@ -106,7 +95,7 @@ def of(consultation: Consultation, response: Response | None) -> Team:
     found = Team([], [], [])
     for r in db.session.execute(_TEAM, {"id": consultation.id, "response": response.id if response else 0}):
         if r.part == "contributor":
-            found.contributors.append(ContributorRow(r.id, Person(r.name, Named(r.city) if r.city is not None else None)))
+            found.contributors.append(ContributorRow(r.id, Person(r.name, _named(r.city))))
             continue
         if r.support_id is not None:
             found.supports.append(CityRow(r.id, r.name))
@@ -123,3 +112,18 @@ def support_choices(user: User, supporters: list[CityRow], members: list[CityRow
     if user.city_id not in taken and user.city_id is not None and user.city is not None:
         return [(user.city_id, user.city.name)]
     return []
+
+
+def eligible_contributors(consultation: Consultation) -> list[User]:
+    """Enabled member-city officers not yet contributing to the consultation's response."""
+    taken = (
+        select(Contributor.user_id)
+        .join(Response, Response.id == Contributor.response_id)
+        .where(Response.consultation_id == consultation.id)
+    )
+    return list(db.session.scalars(
+        select(User)
+        .options(joinedload(User.city))
+        .where(User.is_enabled.is_(True), User.city_id.is_not(None), User.id.not_in(taken))
+        .order_by(User.name)
+    ))
