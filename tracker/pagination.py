@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import g, has_request_context, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from tracker.extensions import db
@@ -80,12 +80,9 @@ def paginate_built(rows: Select[Any], count: Select[Any], params: dict[str, Any]
 def paginate(stmt: Select[Any], per_page: int, number: int | None = None) -> Page[Any]:
     """The page ``number`` (this request's ``?page=`` by default) of the rows ``stmt`` selects,
     clamped to the list: a count, then that page's rows."""
-    wanted = requested_page() if number is None else number
     counted = stmt.options(lazyload("*")).order_by(None).subquery()
-    total = int(db.session.execute(select(func.count()).select_from(counted)).scalar_one())
-    page = bounded(wanted, total, per_page)
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique().scalars()
-    return Page(items=list(rows), page=page, per_page=per_page, total=total)
+    return paginate_built(stmt.limit(bindparam("limit")).offset(bindparam("offset")),
+                          select(func.count()).select_from(counted), {}, per_page, number)
 
 
 def govuk_pagination(number: int, pages: int, href: Callable[[int], str]) -> dict[str, Any] | None:
