@@ -128,6 +128,11 @@ class TrackRecord:
     page: int
     pages: int
 
+    @property
+    def more_raised(self) -> bool:
+        """Raised at more engagements than the page lists."""
+        return self.raised > len(self.engagements)
+
 
 # Per record of take-up: how many responses made the ask, and how many of those were submitted.
 _TALLY = (select(ResponseAsk.taken_up, func.count(), func.count(ResponseAsk.submitted_at))
