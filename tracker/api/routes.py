@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from tracker.api import bp
 from tracker.consultations import queries
+from tracker.consultations.routes.page import no_such_consultation
 from tracker.extensions import db
 from tracker.models import City, Consultation
 
@@ -86,5 +87,5 @@ def consultation_json(c: Consultation) -> dict[str, Any]:
 def consultation(consultation_id: int) -> ResponseReturnValue:
     c = queries.get_consultation(consultation_id)
     if c is None:
-        abort(404, f"There is no consultation number {consultation_id}.")
+        no_such_consultation(consultation_id)
     return jsonify(consultation=consultation_json(c))

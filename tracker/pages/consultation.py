@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template
+from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -11,6 +11,7 @@ from tracker.auth.permissions import signed_in_user
 from tracker.consultations import actions, bp, facts, lifecycle
 from tracker.consultations import queries as consultations_queries
 from tracker.consultations.history import history_rows
+from tracker.consultations.routes.page import no_such_consultation
 from tracker.documents import queries as documents_queries
 from tracker.drafts import queries as drafts_queries
 from tracker.intake import queries as intake_queries
@@ -32,7 +33,7 @@ def detail(consultation_id: int) -> ResponseReturnValue:
     user = signed_in_user()
     found = drafts_queries.consultation_and_draft(_PAGE, consultation_id, user=user.id)
     if found is None:
-        abort(404, f"There is no consultation number {consultation_id}.")
+        no_such_consultation(consultation_id)
     consultation, draft, has = found
     return render_template(
         "consultations/detail.html",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
@@ -23,6 +22,7 @@ from tracker.api.v1.schemas import (
 )
 from tracker.consultations import queries as consultation_queries
 from tracker.consultations.filters import parse_filters
+from tracker.consultations.routes.page import no_such_consultation
 from tracker.extensions import limiter
 from tracker.reports import periods
 from tracker.reports import queries as report_queries
@@ -80,7 +80,7 @@ def consultation(consultation_id: int) -> ResponseReturnValue:
     why), in the shapes of `flask read-documents --json`."""
     found = queries.consultation(consultation_id)
     if found is None:
-        abort(404, f"There is no consultation number {consultation_id}.")
+        no_such_consultation(consultation_id)
     return found
 
 

@@ -3,6 +3,8 @@ shows every feature's panel, is tracker/pages/consultation.py)."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import Response, abort, current_app
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
@@ -12,10 +14,15 @@ from tracker.models import Consultation
 from tracker.urls import base_host, external_url
 
 
+def no_such_consultation(consultation_id: int) -> NoReturn:
+    """The 404 of a page or an API answer for a consultation that is not there."""
+    abort(404, f"There is no consultation number {consultation_id}.")
+
+
 def consultation_or_404(consultation_id: int) -> Consultation:
     consultation = queries.get_consultation(consultation_id)
     if consultation is None:
-        abort(404, f"There is no consultation number {consultation_id}.")
+        no_such_consultation(consultation_id)
     return consultation
 
 
